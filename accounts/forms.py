@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Unit, User
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+class SelfSignupForm(forms.Form):
+    """Extra fields of self-signup for open quizzes (allauth mixes them into its signup input)."""
+
+    real_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.all())
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("请输入11位手机号码。"), code="invalid_phone")
+        return phone
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        user.real_name = self.cleaned_data["real_name"].strip()
+        user.phone = self.cleaned_data["phone"]
+        user.unit = self.cleaned_data["unit"]
+        user.role = User.Role.PARTICIPANT
+        user.save()

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+PATH_STEP = 4  # characters of the materialised path per tree level: "0001", "0002", …
+
+
+class Unit(models.Model):
+    """A work unit (单位) in a tree of any depth: city → town/street → department/village.
+
+    ``path`` is a materialised path ("0001" + "0003" + …) kept by ``accounts.services.unit_create``,
+    so that a whole subtree is one indexed ``path__startswith`` query.
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("市/县")
+        TOWN = "town", _("镇")
+        STREET = "street", _("街道")
+        DEPARTMENT = "department", _("部门")
+        VILLAGE = "village", _("村/社区")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_per_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_within(self, other: Unit) -> bool:
+        """True when this unit is ``other`` or lies in its subtree."""
+        return self.path.startswith(other.path)
+
+
+class XuefaUserManager(UserManager["User"]):
+    pass
+
+
+class User(AbstractUser):
+    """A person: participant, organizer or HR, always attached to one unit.
+
+    ``username`` is the account name people log in with: a phone number or an employee number.
+    """
+
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", _("参考人员")
+        ORGANIZER = "organizer", _("组织者")
+        HR = "hr", _("人事")
+
+    real_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
+
+    objects = XuefaUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+
+class SiteSettings(models.Model):
+    """Site-wide switches an organizer of the root unit may change; a single row (pk=1)."""
+
+    self_signup_enabled = models.BooleanField(_("允许自助注册"), default=True)
+
+    class Meta:
+        verbose_name = _("站点设置")
+        verbose_name_plural = _("站点设置")
+
+    def __str__(self) -> str:
+        return "site settings"
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

@@ -1,0 +1,75 @@
+"""Writes to accounts: the unit tree, users and site settings."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from .models import PATH_STEP, SiteSettings, Unit, User
+
+
+class UnitTreeFull(Exception):
+    pass
+
+
+@transaction.atomic
+def unit_create(*, name: str, parent: Unit | None = None, kind: str = Unit.Kind.OTHER, sort_order: int = 0) -> Unit:
+    """Create a unit under ``parent`` (a root when None), allocating its materialised path."""
+    siblings = Unit.objects.select_for_update().filter(parent=parent)
+    if parent is None:
+        siblings = Unit.objects.select_for_update().filter(parent__isnull=True)
+    last = siblings.aggregate(last=Max("path"))["last"]
+    number = int(last[-PATH_STEP:]) + 1 if last else 1
+    if number >= 10**PATH_STEP:
+        raise UnitTreeFull(name)
+    prefix = parent.path if parent else ""
+    return Unit.objects.create(
+        name=name,
+        kind=kind,
+        parent=parent,
+        path=f"{prefix}{number:0{PATH_STEP}d}",
+        depth=parent.depth + 1 if parent else 0,
+        sort_order=sort_order,
+    )
+
+
+def unit_get_or_create(*, name: str, parent: Unit | None = None, kind: str = Unit.Kind.OTHER) -> Unit:
+    existing = Unit.objects.filter(name=name, parent=parent).first()
+    return existing or unit_create(name=name, parent=parent, kind=kind)
+
+
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    real_name: str = "",
+    phone: str = "",
+    unit: Unit | None = None,
+    role: str = User.Role.PARTICIPANT,
+    must_change_password: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """Create an account. Accounts handed out with an initial password must change it at first login."""
+    user = User(
+        username=username,
+        real_name=real_name,
+        phone=phone,
+        unit=unit,
+        role=role,
+        must_change_password=must_change_password,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+def site_settings_update(*, self_signup_enabled: bool) -> SiteSettings:
+    settings_row = SiteSettings.load()
+    settings_row.self_signup_enabled = self_signup_enabled
+    settings_row.save(update_fields=["self_signup_enabled"])
+    return settings_row

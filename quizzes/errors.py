@@ -1,0 +1,75 @@
+"""Domain errors of quizzes. Each has a stable ``code``; ``api.errors`` maps them to HTTP once."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class QuizError(Exception):
+    code = "quiz_error"
+    default_message = _("操作无法完成。")
+
+    def __init__(self, message: str | None = None, *, fields: dict[str, list[str]] | None = None) -> None:
+        self.message = str(message or self.default_message)
+        self.fields = fields or {}
+        super().__init__(self.message)
+
+
+class ExamNotOpen(QuizError):
+    code = "exam_not_open"
+    default_message = _("考试不在开放时间内。")
+
+
+class NotInAudience(QuizError):
+    code = "not_in_audience"
+    default_message = _("您不在本次考试的参考范围内。")
+
+
+class NoAttemptsLeft(QuizError):
+    code = "no_attempts_left"
+    default_message = _("您的考试次数已用完。")
+
+
+class AttemptExpired(QuizError):
+    code = "attempt_expired"
+    default_message = _("考试时间已到，答案不再保存。")
+
+
+class AttemptFinalised(QuizError):
+    code = "attempt_finalised"
+    default_message = _("本次答卷已交卷，不能再修改答案。")
+
+
+class QuestionNotOnPaper(QuizError):
+    code = "question_not_on_paper"
+    default_message = _("该题不在本次试卷中。")
+
+
+class InvalidChoices(QuizError):
+    code = "invalid_choices"
+    default_message = _("所选答案无效。")
+
+
+class InsufficientQuestions(QuizError):
+    code = "insufficient_questions"
+    default_message = _("题库中符合抽题规则的试题不足。")
+
+
+class InvalidComposition(QuizError):
+    code = "invalid_composition"
+    default_message = _("试卷组成无效。")
+
+
+class ExamNotEditable(QuizError):
+    code = "exam_not_editable"
+    default_message = _("已发布的考试不能修改试卷组成。")
+
+
+class InvalidStatusChange(QuizError):
+    code = "invalid_status_change"
+    default_message = _("考试状态不允许此操作。")
+
+
+class ReviewNotAvailable(QuizError):
+    code = "review_not_available"
+    default_message = _("本次考试的答案与解析暂不公布。")

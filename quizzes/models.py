@@ -1,0 +1,327 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit
+
+OPTION_LETTERS = "ABCDEFGH"
+JUDGE_OPTIONS = ["正确", "错误"]
+
+
+def default_grade_bands() -> list[dict[str, object]]:
+    """Grade bands as percentages of the paper's full marks, highest first."""
+    return [
+        {"name": "优秀", "min": 90},
+        {"name": "良好", "min": 80},
+        {"name": "合格", "min": 60},
+        {"name": "不合格", "min": 0},
+    ]
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("单选题")
+    MULTIPLE = "multiple", _("多选题")
+    JUDGE = "judge", _("判断题")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("标签"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("标签")
+        verbose_name_plural = _("标签")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionBank(models.Model):
+    name = models.CharField(_("题库名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="banks")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("题库")
+        verbose_name_plural = _("题库")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="bank_unique_name_per_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    """One question of a bank.
+
+    ``options`` holds the option texts in order; option *i* is labelled ``OPTION_LETTERS[i]``.
+    A judge question has the options ["正确", "错误"]. ``answer`` holds the correct letters, sorted.
+    """
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("题型"), max_length=10, choices=QuestionKind.choices)
+    stem = models.TextField(_("题干"), max_length=2000)
+    options = models.JSONField(_("选项"), default=list)
+    answer = models.JSONField(_("答案"), default=list)
+    explanation = models.TextField(_("解析"), blank=True, max_length=4000)
+    legal_basis = models.CharField(_("法条依据"), max_length=500, blank=True)
+    difficulty = models.PositiveSmallIntegerField(
+        _("难度"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("试题")
+        verbose_name_plural = _("试题")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["bank", "kind", "difficulty"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1) & Q(difficulty__lte=5), name="question_difficulty_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.stem[:40]
+
+
+class Exam(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        CLOSED = "closed", _("已结束")
+
+    class CountingPolicy(models.TextChoices):
+        HIGHEST = "highest", _("取最高分")
+        LATEST = "latest", _("取最后一次")
+        FIRST = "first", _("取第一次")
+
+    class MultipleScoring(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", _("全对得分")
+        PARTIAL = "partial", _("按选对比例得分，错选不得分")
+        HALF = "half", _("少选得一半分，错选不得分")
+
+    class ReviewPolicy(models.TextChoices):
+        IMMEDIATELY = "immediately", _("交卷后立即")
+        AFTER_CLOSE = "after_close", _("考试结束后")
+        NEVER = "never", _("不公布")
+
+    class Composition(models.TextChoices):
+        FIXED = "fixed", _("固定试卷")
+        RANDOM = "random", _("随机抽题")
+
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="exams")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_open = models.BooleanField(_("公开竞赛（任何登录用户可参加）"), default=False)
+    audience_units = models.ManyToManyField(
+        Unit, verbose_name=_("参考单位（含下级）"), blank=True, related_name="audience_exams"
+    )
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("结束时间"))
+    time_limit_seconds = models.PositiveIntegerField(_("限时（秒）"), default=30 * 60)
+    grace_seconds = models.PositiveIntegerField(_("交卷宽限（秒）"), default=60)
+    max_attempts = models.PositiveSmallIntegerField(_("可考次数（0 为不限）"), default=1)
+    counting_policy = models.CharField(
+        _("计分方式"), max_length=10, choices=CountingPolicy.choices, default=CountingPolicy.HIGHEST
+    )
+    pass_percent = models.DecimalField(_("及格线（百分比）"), max_digits=5, decimal_places=2, default=Decimal(60))
+    grade_bands = models.JSONField(_("等级"), default=default_grade_bands)
+    multiple_scoring = models.CharField(
+        _("多选题计分"), max_length=20, choices=MultipleScoring.choices, default=MultipleScoring.ALL_OR_NOTHING
+    )
+    score_step = models.DecimalField(_("分值步长"), max_digits=4, decimal_places=2, default=Decimal("0.5"))
+    shuffle_questions = models.BooleanField(_("题目乱序"), default=False)
+    shuffle_options = models.BooleanField(_("选项乱序"), default=False)
+    review_policy = models.CharField(
+        _("答案解析公布"), max_length=20, choices=ReviewPolicy.choices, default=ReviewPolicy.IMMEDIATELY
+    )
+    composition = models.CharField(_("组卷方式"), max_length=10, choices=Composition.choices, default=Composition.FIXED)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("考试")
+        verbose_name_plural = _("考试")
+        ordering = ["-opens_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="exam_window_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExamQuestion(models.Model):
+    """A question of a fixed paper, in order, with its points."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="fixed_questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["exam", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "question"], name="examquestion_unique_question"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="examquestion_points_positive"),
+        ]
+
+
+class DrawRule(models.Model):
+    """Random composition: draw ``count`` questions of ``kind`` from ``bank`` (optionally tag/difficulty)."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="draw_rules")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
+    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="+")
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    difficulty = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    count = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["exam", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="drawrule_points_positive"),
+            models.CheckConstraint(condition=Q(count__gt=0), name="drawrule_count_positive"),
+        ]
+
+
+class Attempt(models.Model):
+    """One sitting of an exam by one person, with its frozen paper."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("作答中")
+        SUBMITTED = "submitted", _("已交卷")
+        TIMED_OUT = "timed_out", _("超时自动交卷")
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=8, decimal_places=2)
+    passed = models.BooleanField(null=True)
+    time_used_seconds = models.PositiveIntegerField(null=True, blank=True)
+    is_counted = models.BooleanField(
+        default=False, help_text="The attempt that counts for this person under the exam's counting policy."
+    )
+
+    class Meta:
+        ordering = ["exam", "user", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "user", "number"], name="attempt_unique_number"),
+            models.UniqueConstraint(
+                fields=["exam", "user"], condition=Q(status="in_progress"), name="attempt_one_open_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["exam", "user"], condition=Q(is_counted=True), name="attempt_one_counted_per_person"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["exam", "is_counted", "score"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exam_id}/{self.user_id}#{self.number}"
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.status != self.Status.IN_PROGRESS
+
+
+class AttemptQuestion(models.Model):
+    """A question as frozen into one attempt's paper: text, option order, key and points at start time.
+
+    ``options`` is the list shown to the participant, each ``{"key": original letter, "text": …}``;
+    choices are always expressed in the original letters, so shuffling never changes what is stored.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="paper")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
+    stem = models.TextField()
+    options = models.JSONField()
+    answer = models.JSONField()
+    explanation = models.TextField(blank=True)
+    legal_basis = models.CharField(max_length=500, blank=True)
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="attemptquestion_unique_question"),
+            models.UniqueConstraint(fields=["attempt", "position"], name="attemptquestion_unique_position"),
+        ]
+
+
+class Answer(models.Model):
+    """The participant's latest saved choices for one paper question (autosave upserts this row)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    choices = models.JSONField(default=list)
+    seq = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField()
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "question"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="answer_unique_question"),
+        ]
+
+
+class ImportBatch(models.Model):
+    """An uploaded question file between preview and commit.
+
+    ``items`` holds the parsed questions with their errors and warnings as shown in the preview, so
+    that commit writes exactly what the organizer saw, without re-uploading.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("待确认")
+        COMMITTED = "committed", _("已导入")
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="import_batches")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    items = models.JSONField(default=list)
+    file_errors = models.JSONField(default=list)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]

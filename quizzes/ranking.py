@@ -1,0 +1,63 @@
+"""Pure ranking rules: which attempt counts for a person, competition ranks, unit ordering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FinishedAttempt:
+    id: int
+    number: int
+    score: Decimal
+    time_used_seconds: int
+    submitted_at: datetime
+
+
+def counted_attempt(attempts: Sequence[FinishedAttempt], policy: str) -> FinishedAttempt | None:
+    """The attempt that counts for one person: ``highest`` score (ties: less time, then earlier),
+    ``latest`` or ``first`` by attempt number."""
+    if not attempts:
+        return None
+    if policy == "latest":
+        return max(attempts, key=lambda a: a.number)
+    if policy == "first":
+        return min(attempts, key=lambda a: a.number)
+    if policy == "highest":
+        return min(attempts, key=lambda a: (-a.score, a.time_used_seconds, a.submitted_at, a.number))
+    raise ValueError(f"unknown counting policy {policy!r}")
+
+
+def person_sort_key(score: Decimal, time_used_seconds: int, submitted_at: datetime) -> tuple[Decimal, int, datetime]:
+    """Leaderboard order: score desc, then time used asc, then submitted_at asc."""
+    return (-score, time_used_seconds, submitted_at)
+
+
+def competition_ranks(rows: Sequence[T], tie_key: Callable[[T], Hashable]) -> list[int]:
+    """Standard competition ranks ("1224") for rows already in leaderboard order.
+
+    Rows with equal ``tie_key`` share a rank; the next distinct row's rank is its 1-based position.
+    """
+    ranks: list[int] = []
+    previous: Hashable = object()
+    for position, row in enumerate(rows, start=1):
+        current = tie_key(row)
+        ranks.append(ranks[-1] if ranks and current == previous else position)
+        previous = current
+    return ranks
+
+
+UNIT_ORDER_KEYS = ("participation_rate", "mean_score", "pass_rate")
+
+
+def unit_order(primary: str = "participation_rate") -> tuple[str, ...]:
+    """Unit ranking keys: the organizer's chosen primary key, then the others in the default order."""
+    if primary not in UNIT_ORDER_KEYS:
+        raise ValueError(f"unknown unit ranking key {primary!r}")
+    return (primary, *(k for k in UNIT_ORDER_KEYS if k != primary))

@@ -1,0 +1,231 @@
+"""Reads of the quizzes app: what a person may see, leaderboards and ranks.
+
+Every non-trivial read lives here with a query-count test, and every scope decision comes from
+``accounts.scopes``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts import scopes
+from accounts.models import Unit, User
+
+from . import ranking
+from .models import Attempt, Exam, QuestionBank
+
+
+def user_in_audience(*, exam: Exam, user: User) -> bool:
+    """Open quizzes admit every signed-in person; roster exams those in an audience unit's subtree."""
+    if exam.is_open:
+        return True
+    if user.unit is None:
+        return False
+    return exam.audience_units.filter(path__in=scopes.ancestor_paths(user.unit)).exists()
+
+
+def exams_for_participant(user: User) -> QuerySet[Exam]:
+    """Published or closed exams this person may sit or look back at."""
+    visible = Q(is_open=True)
+    if user.unit is not None:
+        visible |= Q(audience_units__path__in=scopes.ancestor_paths(user.unit))
+    ids = Exam.objects.filter(visible).values("pk")
+    return Exam.objects.filter(pk__in=ids).exclude(status=Exam.Status.DRAFT)
+
+
+def exams_managed_by(user: User | AnonymousUser) -> QuerySet[Exam]:
+    """Exams an organizer manages: those owned by a unit in their subtree."""
+    if not scopes.is_organizer(user):
+        return Exam.objects.none()
+    return scopes.scope_to_staff(Exam.objects.all(), user, "unit")
+
+
+def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
+    """Exams whose results an organizer or HR person may read (only their subtree's people, see
+    ``results_user_scope``): exams their subtree owns, and exams whose audience reaches it."""
+    if not scopes.is_results_reader(user):
+        return Exam.objects.none()
+    if user.is_superuser:
+        return Exam.objects.all()
+    assert isinstance(user, User) and user.unit is not None
+    unit = user.unit
+    reach = (
+        scopes.subtree_q(unit, "unit")
+        | scopes.subtree_q(unit, "audience_units")
+        | Q(audience_units__path__in=scopes.ancestor_paths(unit))
+        | Q(is_open=True)
+    )
+    return Exam.objects.filter(pk__in=Exam.objects.filter(reach).values("pk"))
+
+
+def banks_for(user: User | AnonymousUser) -> QuerySet[QuestionBank]:
+    if not scopes.is_organizer(user):
+        return QuestionBank.objects.none()
+    return scopes.scope_to_staff(QuestionBank.objects.all(), user, "unit")
+
+
+def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:
+    if exams_with_results_for(user).filter(pk=exam.pk).exists():
+        return True
+    return exam.status != Exam.Status.DRAFT and user_in_audience(exam=exam, user=user)
+
+
+def results_unit_scope(user: User | AnonymousUser) -> Unit | None:
+    """The unit whose subtree bounds the rows a staff member reads; None means everything."""
+    if user.is_authenticated and not user.is_superuser and isinstance(user, User):
+        if user.role in {User.Role.ORGANIZER, User.Role.HR} and user.unit is not None:
+            return user.unit
+    return None
+
+
+def review_is_available(*, exam: Exam, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Keys and explanations reach a participant only after finalisation, and as the policy allows."""
+    if not attempt.is_finalised:
+        return False
+    if exam.review_policy == Exam.ReviewPolicy.IMMEDIATELY:
+        return True
+    if exam.review_policy == Exam.ReviewPolicy.AFTER_CLOSE:
+        return exam.status == Exam.Status.CLOSED or (now or timezone.now()) >= exam.closes_at
+    return False
+
+
+# --- Leaderboards ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    rank: int
+    user_id: int
+    name: str
+    unit_name: str
+    score: Decimal
+    time_used_seconds: int
+    submitted_at: datetime
+    attempt_id: int
+
+
+def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[PersonRow]:
+    """Every person's counting attempt in leaderboard order with competition ranks.
+
+    Ties (same score and time used) share a rank; ``within`` only filters rows, ranks stay global.
+    One query.
+    """
+    rows = list(
+        Attempt.objects.filter(exam=exam, is_counted=True)
+        .order_by("-score", "time_used_seconds", "submitted_at", "pk")
+        .values(
+            "pk",
+            "user_id",
+            "user__real_name",
+            "user__username",
+            "user__unit__name",
+            "user__unit__path",
+            "score",
+            "time_used_seconds",
+            "submitted_at",
+        )
+    )
+    ranks = ranking.competition_ranks(rows, lambda r: (r["score"], r["time_used_seconds"]))
+    return [
+        PersonRow(
+            rank=rank,
+            user_id=r["user_id"],
+            name=r["user__real_name"] or r["user__username"],
+            unit_name=r["user__unit__name"] or "",
+            score=r["score"],
+            time_used_seconds=r["time_used_seconds"],
+            submitted_at=r["submitted_at"],
+            attempt_id=r["pk"],
+        )
+        for rank, r in zip(ranks, rows, strict=True)
+        if within is None or (r["user__unit__path"] or "").startswith(within.path)
+    ]
+
+
+def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
+    """(competition rank of this person's counting attempt, number of ranked people). Two queries."""
+    counted = Attempt.objects.filter(exam_id=attempt.exam_id, is_counted=True)
+    mine = counted.filter(user_id=attempt.user_id).values("score", "time_used_seconds").first()
+    total = counted.count()
+    if mine is None:
+        return None, total
+    better = counted.filter(
+        Q(score__gt=mine["score"]) | Q(score=mine["score"], time_used_seconds__lt=mine["time_used_seconds"])
+    ).count()
+    return better + 1, total
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    rank: int
+    unit_id: int
+    unit_name: str
+    headcount: int
+    participants: int
+    participation_rate: Decimal
+    mean_score: Decimal
+    pass_rate: Decimal
+
+
+def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate") -> list[UnitRow]:
+    """Rank the child units of ``parent`` (default: the exam's own unit), each over its whole subtree.
+
+    headcount = active accounts in the subtree (the roster); participants = people with a finished,
+    counting attempt; participation rate = participants / headcount; mean score and pass rate are over
+    participants. Ordered by the chosen primary key, then the others. Three queries whatever the size.
+    """
+    parent = parent or exam.unit
+    children = list(Unit.objects.filter(parent=parent).order_by("sort_order", "path"))
+    if not children:
+        children = [parent]
+    headcount_by_path: dict[str, int] = {
+        row["unit__path"]: row["n"]
+        for row in User.objects.filter(scopes.subtree_q(parent, "unit"), is_active=True, is_superuser=False)
+        .values("unit__path")
+        .annotate(n=Count("pk"))
+    }
+    results_by_path: dict[str, dict[str, Any]] = {
+        row["user__unit__path"]: row
+        for row in Attempt.objects.filter(scopes.subtree_q(parent, "user__unit"), exam=exam, is_counted=True)
+        .values("user__unit__path")
+        .annotate(n=Count("pk"), total=Sum("score"), passed=Count("pk", filter=Q(passed=True)))
+    }
+    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for child in children:
+        acc = sums[child.pk]
+        for path, n in headcount_by_path.items():
+            if path.startswith(child.path):
+                acc["headcount"] += n
+        for path, row in results_by_path.items():
+            if path.startswith(child.path):
+                acc["participants"] += row["n"]
+                acc["total"] += row["total"] or 0
+                acc["passed"] += row["passed"]
+    cent = Decimal("0.01")
+    unranked = []
+    for child in children:
+        acc = sums[child.pk]
+        headcount, participants = int(acc["headcount"]), int(acc["participants"])
+        unranked.append(
+            {
+                "unit_id": child.pk,
+                "unit_name": child.name,
+                "headcount": headcount,
+                "participants": participants,
+                "participation_rate": (Decimal(participants * 100) / headcount).quantize(cent) if headcount else Decimal(0),
+                "mean_score": (acc["total"] / participants).quantize(cent) if participants else Decimal(0),
+                "pass_rate": (acc["passed"] * 100 / participants).quantize(cent) if participants else Decimal(0),
+            }
+        )
+    order = ranking.unit_order(primary)
+    unranked.sort(key=lambda r: tuple(-r[k] for k in order))
+    ranks = ranking.competition_ranks(unranked, lambda r: tuple(r[k] for k in order))
+    return [UnitRow(rank=rank, **row) for rank, row in zip(ranks, unranked, strict=True)]

@@ -1,0 +1,294 @@
+"""Sitting an exam: start or resume, autosave, submit, finalisation of overdue attempts, regrading.
+
+Time belongs to the server: ``deadline = min(started_at + time_limit, closes_at)``. Answers are refused
+after the deadline; a submit within ``grace_seconds`` after it is accepted with the answers saved by the
+deadline; an attempt still open after deadline + grace is finalised automatically, stamped with its
+deadline, lazily on any access and by ``manage.py close_overdue_attempts``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+
+from .. import ranking, scoring
+from ..errors import (
+    AttemptExpired,
+    AttemptFinalised,
+    ExamNotOpen,
+    InvalidChoices,
+    NoAttemptsLeft,
+    NotInAudience,
+    QuestionNotOnPaper,
+)
+from ..models import Answer, Attempt, AttemptQuestion, Exam, Question, QuestionKind
+from ..selectors import user_in_audience
+from .exams import paper_compose
+
+
+def attempt_is_overdue(attempt: Attempt, exam: Exam, now: datetime) -> bool:
+    return attempt.status == Attempt.Status.IN_PROGRESS and now > attempt.deadline + timedelta(
+        seconds=exam.grace_seconds
+    )
+
+
+@transaction.atomic
+def attempt_start(*, exam: Exam, user: User, now: datetime | None = None, rng: random.Random | None = None) -> tuple[Attempt, bool]:
+    """Start a new attempt, or resume the person's open one. Returns ``(attempt, created)``.
+
+    The person's row is locked so that two tabs starting at once get the same attempt.
+    """
+    now = now or timezone.now()
+    if exam.status != Exam.Status.PUBLISHED or not (exam.opens_at <= now < exam.closes_at):
+        raise ExamNotOpen()
+    if not user_in_audience(exam=exam, user=user):
+        raise NotInAudience()
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
+    attempts = list(Attempt.objects.filter(exam=exam, user=user).order_by("number"))
+    open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
+    if open_attempt is not None:
+        if not attempt_is_overdue(open_attempt, exam, now):
+            return open_attempt, False
+        attempt_finalise(attempt=open_attempt, exam=exam, status=Attempt.Status.TIMED_OUT, at=open_attempt.deadline)
+    if exam.max_attempts and len(attempts) >= exam.max_attempts:
+        raise NoAttemptsLeft()
+
+    items = paper_compose(exam=exam, rng=rng)
+    option_rng = rng or random.SystemRandom()
+    attempt = Attempt.objects.create(
+        exam=exam,
+        user=user,
+        number=(attempts[-1].number + 1) if attempts else 1,
+        started_at=now,
+        deadline=min(now + timedelta(seconds=exam.time_limit_seconds), exam.closes_at),
+        max_score=sum((item.points for item in items), Decimal(0)),
+    )
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt,
+            question=item.question,
+            position=position,
+            kind=item.question.kind,
+            stem=item.question.stem,
+            options=_frozen_options(item.question, shuffle=exam.shuffle_options, rng=option_rng),
+            answer=list(item.question.answer),
+            explanation=item.question.explanation,
+            legal_basis=item.question.legal_basis,
+            points=item.points,
+        )
+        for position, item in enumerate(items, start=1)
+    )
+    return attempt, True
+
+
+def _frozen_options(question: Question, *, shuffle: bool, rng: random.Random) -> list[dict[str, str]]:
+    letters = "ABCDEFGH"
+    options = [{"key": letters[i], "text": text} for i, text in enumerate(question.options)]
+    if shuffle and question.kind != QuestionKind.JUDGE:
+        rng.shuffle(options)
+    return options
+
+
+def _lock_own_attempt(attempt_id: int, user: User) -> Attempt:
+    return Attempt.objects.select_for_update().select_related("exam").get(pk=attempt_id, user=user)
+
+
+def validate_choices(*, kind: str, option_keys: Sequence[str], choices: Sequence[str]) -> list[str]:
+    """Choices as stored (sorted original letters) or ``InvalidChoices`` naming what is wrong."""
+    problems = []
+    if len(set(choices)) != len(choices):
+        problems.append("选项重复。")
+    unknown = [c for c in choices if c not in option_keys]
+    if unknown:
+        problems.append(f"选项 {'、'.join(unknown)} 不在本题选项中。")
+    if kind in (QuestionKind.SINGLE, QuestionKind.JUDGE) and len(choices) > 1:
+        problems.append("单选题和判断题只能选择一个选项。")
+    if problems:
+        raise InvalidChoices(fields={"choices": problems})
+    return sorted(choices)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    answer: Answer
+    applied: bool
+
+
+def answer_save(
+    *, attempt_id: int, user: User, question_id: int, choices: Sequence[str], seq: int, now: datetime | None = None
+) -> SaveResult:
+    """Autosave: an idempotent upsert of the answer to one paper question.
+
+    A save whose ``seq`` is not greater than the stored one is ignored (``applied=False``), so a
+    retried or reordered request never overwrites a newer answer.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock_own_attempt(attempt_id, user)
+        if attempt.is_finalised:
+            raise AttemptFinalised()
+        if now > attempt.deadline:
+            if attempt_is_overdue(attempt, attempt.exam, now):
+                attempt_finalise(
+                    attempt=attempt, exam=attempt.exam, status=Attempt.Status.TIMED_OUT, at=attempt.deadline
+                )
+                expired = True
+            else:
+                raise AttemptExpired()
+        else:
+            expired = False
+            paper_row = (
+                AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id)
+                .values("kind", "options")
+                .first()
+            )
+            if paper_row is None:
+                raise QuestionNotOnPaper(fields={"question_id": [f"第 {question_id} 号题不在本次试卷中。"]})
+            stored = validate_choices(
+                kind=paper_row["kind"], option_keys=[o["key"] for o in paper_row["options"]], choices=choices
+            )
+            current = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
+            if current is not None and current.seq >= seq:
+                return SaveResult(current, applied=False)
+            if current is None:
+                current = Answer.objects.create(
+                    attempt=attempt, question_id=question_id, choices=stored, seq=seq, saved_at=now
+                )
+            else:
+                current.choices, current.seq, current.saved_at = stored, seq, now
+                current.save(update_fields=["choices", "seq", "saved_at"])
+            return SaveResult(current, applied=True)
+    if expired:  # the finalisation above is committed; now tell the client
+        raise AttemptExpired()
+    raise AssertionError("unreachable")
+
+
+def attempt_submit(*, attempt_id: int, user: User, now: datetime | None = None) -> Attempt:
+    """Hand in an attempt. Idempotent: a second call returns the first result unchanged."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock_own_attempt(attempt_id, user)
+        if attempt.is_finalised:
+            return attempt
+        if attempt_is_overdue(attempt, attempt.exam, now):
+            attempt_finalise(attempt=attempt, exam=attempt.exam, status=Attempt.Status.TIMED_OUT, at=attempt.deadline)
+        else:
+            attempt_finalise(
+                attempt=attempt, exam=attempt.exam, status=Attempt.Status.SUBMITTED, at=min(now, attempt.deadline)
+            )
+        return attempt
+
+
+def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime) -> Attempt:
+    """Score ``attempt``, stamp it ``at`` and update which of the person's attempts counts.
+
+    Precondition: the caller holds a row lock on the attempt (or just created it) inside a transaction.
+    Answers saved after ``at`` never exist: autosave refuses them after the deadline.
+    """
+    scores = attempt_score(attempt=attempt, exam=exam)
+    attempt.status = status
+    attempt.submitted_at = at
+    attempt.score = sum(scores.values(), Decimal("0.00"))
+    attempt.passed = scoring.is_pass(scoring.percent_of(attempt.score, attempt.max_score), exam.pass_percent)
+    attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
+    attempt.save(update_fields=["status", "submitted_at", "score", "passed", "time_used_seconds"])
+    attempts_update_counted(exam=exam, user_id=attempt.user_id)
+    return attempt
+
+
+def attempt_score(*, attempt: Attempt, exam: Exam) -> dict[int, Decimal]:
+    """Mark every saved answer of ``attempt`` against its frozen key; returns marks by question id."""
+    paper = {
+        row["question_id"]: row
+        for row in AttemptQuestion.objects.filter(attempt=attempt).values("question_id", "kind", "answer", "points")
+    }
+    answers = list(Answer.objects.filter(attempt=attempt))
+    marks: dict[int, Decimal] = {}
+    for answer in answers:
+        row = paper[answer.question_id]
+        answer.score = scoring.score_answer(
+            kind=row["kind"],
+            key=row["answer"],
+            choices=answer.choices,
+            points=row["points"],
+            multiple_mode=exam.multiple_scoring,
+            step=exam.score_step,
+        )
+        marks[answer.question_id] = answer.score
+    if answers:
+        Answer.objects.bulk_update(answers, ["score"], batch_size=1000)
+    return marks
+
+
+def attempts_update_counted(*, exam: Exam, user_id: int) -> None:
+    """Mark the one finished attempt of this person that counts under the exam's counting policy."""
+    finished = [
+        ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
+        for a in Attempt.objects.filter(exam=exam, user_id=user_id).exclude(status=Attempt.Status.IN_PROGRESS)
+        if a.submitted_at is not None
+    ]
+    chosen = ranking.counted_attempt(finished, exam.counting_policy)
+    Attempt.objects.filter(Q(exam=exam, user_id=user_id, is_counted=True), ~Q(pk=getattr(chosen, "id", None))).update(
+        is_counted=False
+    )
+    if chosen is not None:
+        Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
+
+
+def attempts_close_overdue(*, now: datetime | None = None, exam: Exam | None = None) -> int:
+    """Finalise every attempt still open after deadline + grace, stamped with its deadline."""
+    now = now or timezone.now()
+    candidates = Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline__lt=now)
+    if exam is not None:
+        candidates = candidates.filter(exam=exam)
+    closed = 0
+    for attempt_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt_id)
+            if attempt_is_overdue(attempt, attempt.exam, now):
+                attempt_finalise(
+                    attempt=attempt, exam=attempt.exam, status=Attempt.Status.TIMED_OUT, at=attempt.deadline
+                )
+                closed += 1
+    return closed
+
+
+def exam_regrade_question(*, exam: Exam, question: Question) -> int:
+    """Apply ``question``'s corrected key to every attempt of ``exam`` that has it on its paper.
+
+    Frozen papers never change by themselves; this is the explicit, audited way to correct a key.
+    Returns the number of finished attempts re-scored.
+    """
+    regraded = 0
+    with transaction.atomic():
+        AttemptQuestion.objects.filter(attempt__exam=exam, question=question).update(answer=list(question.answer))
+        attempt_ids = list(
+            Attempt.objects.filter(exam=exam, paper__question=question)
+            .exclude(status=Attempt.Status.IN_PROGRESS)
+            .values_list("pk", flat=True)
+        )
+        for attempt in Attempt.objects.select_for_update().filter(pk__in=attempt_ids).order_by("pk"):
+            scores = attempt_score(attempt=attempt, exam=exam)
+            attempt.score = sum(scores.values(), Decimal("0.00"))
+            attempt.passed = scoring.is_pass(scoring.percent_of(attempt.score, attempt.max_score), exam.pass_percent)
+            attempt.save(update_fields=["score", "passed"])
+            attempts_update_counted(exam=exam, user_id=attempt.user_id)
+            regraded += 1
+    return regraded
+
+
+def start_race_safe(*, exam: Exam, user: User, now: datetime | None = None) -> tuple[Attempt, bool]:
+    """``attempt_start``, retried once if a concurrent start won the unique constraint."""
+    try:
+        return attempt_start(exam=exam, user=user, now=now)
+    except IntegrityError:
+        return attempt_start(exam=exam, user=user, now=now)

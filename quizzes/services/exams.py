@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Unit, User
+
+from ..errors import ExamNotEditable, InsufficientQuestions, InvalidComposition, InvalidStatusChange
+from ..models import DrawRule, Exam, ExamQuestion, Question, QuestionKind, Tag
+
+KIND_ORDER = {QuestionKind.SINGLE: 0, QuestionKind.MULTIPLE: 1, QuestionKind.JUDGE: 2}
+
+
+@dataclass(frozen=True)
+class FixedItem:
+    question: Question
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    kind: str
+    bank_id: int
+    count: int
+    points: Decimal
+    tag: str | None = None
+    difficulty: int | None = None
+
+
+@dataclass(frozen=True)
+class PaperItem:
+    question: Question
+    points: Decimal
+
+
+def _set_composition(exam: Exam, fixed: Sequence[FixedItem] | None, rules: Sequence[RuleSpec] | None) -> None:
+    if fixed is not None:
+        exam.fixed_questions.all().delete()
+        ExamQuestion.objects.bulk_create(
+            ExamQuestion(exam=exam, question=item.question, position=i, points=item.points)
+            for i, item in enumerate(fixed, start=1)
+        )
+    if rules is not None:
+        exam.draw_rules.all().delete()
+        tag_ids = {t.name: t.pk for t in Tag.objects.filter(name__in={r.tag for r in rules if r.tag})}
+        missing = {r.tag for r in rules if r.tag and r.tag not in tag_ids}
+        if missing:
+            raise InvalidComposition(fields={"draw_rules": [f"标签不存在：{'、'.join(sorted(missing))}"]})
+        DrawRule.objects.bulk_create(
+            DrawRule(
+                exam=exam,
+                position=i,
+                kind=r.kind,
+                bank_id=r.bank_id,
+                tag_id=tag_ids.get(r.tag) if r.tag else None,
+                difficulty=r.difficulty,
+                count=r.count,
+                points=r.points,
+            )
+            for i, r in enumerate(rules, start=1)
+        )
+
+
+@transaction.atomic
+def exam_create(
+    *,
+    unit: Unit,
+    created_by: User | None,
+    audience_units: Iterable[Unit] = (),
+    fixed: Sequence[FixedItem] | None = None,
+    rules: Sequence[RuleSpec] | None = None,
+    **fields: Any,
+) -> Exam:
+    if fields.get("opens_at") and fields.get("closes_at") and fields["closes_at"] <= fields["opens_at"]:
+        raise InvalidComposition(fields={"closes_at": ["结束时间必须晚于开始时间。"]})
+    exam = Exam.objects.create(unit=unit, created_by=created_by, **fields)
+    exam.audience_units.set(list(audience_units))
+    _set_composition(exam, fixed, rules)
+    return exam
+
+
+@transaction.atomic
+def exam_update(
+    *,
+    exam: Exam,
+    audience_units: Iterable[Unit] | None = None,
+    fixed: Sequence[FixedItem] | None = None,
+    rules: Sequence[RuleSpec] | None = None,
+    **fields: Any,
+) -> Exam:
+    """Edit an exam. Once published, the paper's composition and scoring rules are frozen."""
+    exam = Exam.objects.select_for_update().get(pk=exam.pk)
+    frozen = {"composition", "multiple_scoring", "score_step", "time_limit_seconds"}
+    if exam.status != Exam.Status.DRAFT and (fixed is not None or rules is not None or frozen & fields.keys()):
+        raise ExamNotEditable()
+    for name, value in fields.items():
+        setattr(exam, name, value)
+    if exam.closes_at <= exam.opens_at:
+        raise InvalidComposition(fields={"closes_at": ["结束时间必须晚于开始时间。"]})
+    exam.save()
+    if audience_units is not None:
+        exam.audience_units.set(list(audience_units))
+    _set_composition(exam, fixed, rules)
+    return exam
+
+
+def _rule_candidates(rule: DrawRule) -> list[int]:
+    qs = Question.objects.filter(bank_id=rule.bank_id, kind=rule.kind, is_active=True)
+    if rule.tag_id:
+        qs = qs.filter(tags__id=rule.tag_id)
+    if rule.difficulty:
+        qs = qs.filter(difficulty=rule.difficulty)
+    return list(qs.order_by("id").values_list("id", flat=True).distinct())
+
+
+def exam_check_composition(*, exam: Exam) -> None:
+    """Raise unless every attempt of ``exam`` can be composed (a paper with at least one question)."""
+    if exam.composition == Exam.Composition.FIXED:
+        if not exam.fixed_questions.exists():
+            raise InvalidComposition(fields={"fixed_questions": ["固定试卷至少需要一道题。"]})
+        return
+    rules = list(exam.draw_rules.all())
+    if not rules:
+        raise InvalidComposition(fields={"draw_rules": ["随机组卷至少需要一条抽题规则。"]})
+    taken: set[int] = set()
+    for rule in rules:
+        available = [qid for qid in _rule_candidates(rule) if qid not in taken]
+        if len(available) < rule.count:
+            raise InsufficientQuestions(
+                f"第 {rule.position} 条抽题规则需要 {rule.count} 道题，题库中只有 {len(available)} 道符合条件。",
+                fields={"draw_rules": [f"第 {rule.position} 条规则：需要 {rule.count} 道，只有 {len(available)} 道。"]},
+            )
+        taken.update(available[: rule.count])
+
+
+@transaction.atomic
+def exam_publish(*, exam: Exam) -> Exam:
+    exam = Exam.objects.select_for_update().get(pk=exam.pk)
+    if exam.status != Exam.Status.DRAFT:
+        raise InvalidStatusChange("只有草稿状态的考试可以发布。")
+    exam_check_composition(exam=exam)
+    exam.status = Exam.Status.PUBLISHED
+    exam.published_at = timezone.now()
+    exam.save(update_fields=["status", "published_at"])
+    return exam
+
+
+@transaction.atomic
+def exam_close(*, exam: Exam) -> Exam:
+    """Stop new attempts. Attempts already running keep their deadlines and finish normally."""
+    exam = Exam.objects.select_for_update().get(pk=exam.pk)
+    if exam.status != Exam.Status.PUBLISHED:
+        raise InvalidStatusChange("只有已发布的考试可以结束。")
+    exam.status = Exam.Status.CLOSED
+    exam.save(update_fields=["status"])
+    return exam
+
+
+def paper_compose(*, exam: Exam, rng: random.Random | None = None) -> list[PaperItem]:
+    """Draw the questions of one new paper for ``exam``, in the order the participant will see them.
+
+    Fixed papers keep the organizer's order; random papers follow the rules' order. With
+    ``shuffle_questions`` the questions are grouped by kind (单选, 多选, 判断) and shuffled within a kind.
+    """
+    rng = rng or random.SystemRandom()
+    items: list[PaperItem]
+    if exam.composition == Exam.Composition.FIXED:
+        items = [
+            PaperItem(eq.question, eq.points)
+            for eq in exam.fixed_questions.select_related("question").order_by("position")
+        ]
+        if not items:
+            raise InvalidComposition(fields={"fixed_questions": ["固定试卷至少需要一道题。"]})
+    else:
+        chosen: list[tuple[int, Decimal]] = []
+        taken: set[int] = set()
+        for rule in exam.draw_rules.all():
+            available = [qid for qid in _rule_candidates(rule) if qid not in taken]
+            if len(available) < rule.count:
+                raise InsufficientQuestions()
+            picked = rng.sample(available, rule.count)
+            taken.update(picked)
+            chosen.extend((qid, rule.points) for qid in picked)
+        questions = Question.objects.in_bulk([qid for qid, _ in chosen])
+        items = [PaperItem(questions[qid], points) for qid, points in chosen]
+    if exam.shuffle_questions:
+        rng.shuffle(items)
+        items.sort(key=lambda item: KIND_ORDER[QuestionKind(item.question.kind)])
+    return items
