@@ -181,6 +181,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "quizzes.models.QuestionKind",
+        "UnitKindEnum": "accounts.models.Unit.Kind",
+    },
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "sessionToken": {"type": "apiKey", "in": "header", "name": "X-Session-Token"},

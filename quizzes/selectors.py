@@ -20,7 +20,7 @@ from accounts import scopes
 from accounts.models import Unit, User
 
 from . import ranking
-from .models import Attempt, Exam, QuestionBank
+from .models import Answer, Attempt, AttemptQuestion, Exam, QuestionBank
 
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
@@ -229,3 +229,61 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
     unranked.sort(key=lambda r: tuple(-r[k] for k in order))
     ranks = ranking.competition_ranks(unranked, lambda r: tuple(r[k] for k in order))
     return [UnitRow(rank=rank, **row) for rank, row in zip(ranks, unranked, strict=True)]
+
+
+# --- Papers and results ------------------------------------------------------------------------
+
+PARTICIPANT_PAPER_FIELDS = ("question_id", "position", "kind", "stem", "options", "points")
+
+
+def attempt_paper(*, attempt: Attempt) -> list[dict[str, Any]]:
+    """The frozen paper as a participant sees it while sitting: no key, explanation or legal basis.
+
+    Each question carries the participant's saved answer (choices, seq). Two queries.
+    """
+    saved = {
+        row["question_id"]: row
+        for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "seq", "saved_at")
+    }
+    questions = list(
+        AttemptQuestion.objects.filter(attempt=attempt).order_by("position").values(*PARTICIPANT_PAPER_FIELDS)
+    )
+    for question in questions:
+        answer = saved.get(question["question_id"])
+        question["saved"] = (
+            {"choices": answer["choices"], "seq": answer["seq"], "saved_at": answer["saved_at"]} if answer else None
+        )
+    return questions
+
+
+def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
+    """Paper with key, explanation, legal basis, the participant's choices and marks (after finalisation)."""
+    answers = {
+        row["question_id"]: row for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "score")
+    }
+    review = list(
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .order_by("position")
+        .values(*PARTICIPANT_PAPER_FIELDS, "answer", "explanation", "legal_basis")
+    )
+    for question in review:
+        answer = answers.get(question["question_id"])
+        question["choices"] = answer["choices"] if answer else []
+        question["score"] = answer["score"] if answer and answer["score"] is not None else Decimal("0.00")
+        question["correct"] = sorted(question["choices"]) == sorted(question["answer"])
+    return review
+
+
+@dataclass(frozen=True)
+class PaperSummary:
+    question_count: int
+    max_score: Decimal
+
+
+def exam_paper_summary(*, exam: Exam) -> PaperSummary:
+    """How many questions and how many points one paper of ``exam`` has. One query."""
+    if exam.composition == Exam.Composition.FIXED:
+        agg = exam.fixed_questions.aggregate(n=Count("pk"), total=Sum("points"))
+        return PaperSummary(agg["n"] or 0, agg["total"] or Decimal(0))
+    rules = list(exam.draw_rules.values("count", "points"))
+    return PaperSummary(sum(r["count"] for r in rules), sum((r["count"] * r["points"] for r in rules), Decimal(0)))

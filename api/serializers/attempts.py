@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+
+class OptionSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text="原始选项字母；作答时提交此值")
+    text = serializers.CharField()
+
+
+class SavedAnswerSerializer(serializers.Serializer[Any]):
+    choices = serializers.ListField(child=serializers.CharField())
+    seq = serializers.IntegerField()
+    saved_at = serializers.DateTimeField()
+
+
+class PaperQuestionSerializer(serializers.Serializer[Any]):
+    question_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    kind = serializers.CharField()
+    stem = serializers.CharField()
+    options = OptionSerializer(many=True)
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+    saved = SavedAnswerSerializer(allow_null=True)
+
+
+class ReviewQuestionSerializer(serializers.Serializer[Any]):
+    question_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    kind = serializers.CharField()
+    stem = serializers.CharField()
+    options = OptionSerializer(many=True)
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+    answer = serializers.ListField(child=serializers.CharField(), help_text="正确答案")
+    explanation = serializers.CharField()
+    legal_basis = serializers.CharField()
+    choices = serializers.ListField(child=serializers.CharField())
+    score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    correct = serializers.BooleanField()
+
+
+class ResultSerializer(serializers.Serializer[Any]):
+    score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    percent = serializers.DecimalField(max_digits=6, decimal_places=2)
+    grade = serializers.CharField()
+    passed = serializers.BooleanField()
+    time_used_seconds = serializers.IntegerField()
+    is_counted = serializers.BooleanField()
+    rank = serializers.IntegerField(allow_null=True)
+    ranked_count = serializers.IntegerField()
+    review_available = serializers.BooleanField()
+
+
+class AttemptSerializer(serializers.Serializer[Any]):
+    """One attempt. While in progress: the paper without keys. Once finalised: result, rank and, as the
+    exam's review policy allows, the review."""
+
+    id = serializers.IntegerField()
+    exam_id = serializers.IntegerField()
+    exam_title = serializers.CharField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField()
+    grace_seconds = serializers.IntegerField()
+    server_now = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    questions = PaperQuestionSerializer(many=True, required=False)
+    result = ResultSerializer(required=False, allow_null=True)
+    review = ReviewQuestionSerializer(many=True, required=False, allow_null=True)
+
+
+class AnswerInputSerializer(serializers.Serializer[Any]):
+    choices = serializers.ListField(child=serializers.CharField(max_length=1), max_length=8, allow_empty=True)
+    seq = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+
+
+class AnswerOutputSerializer(serializers.Serializer[Any]):
+    question_id = serializers.IntegerField()
+    choices = serializers.ListField(child=serializers.CharField())
+    seq = serializers.IntegerField()
+    saved_at = serializers.DateTimeField()
+    applied = serializers.BooleanField(help_text="false: 序号不大于已保存的序号，本次保存被忽略")

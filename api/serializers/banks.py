@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from quizzes.models import OPTION_LETTERS, Question, QuestionBank, QuestionKind
+from quizzes.services.banks import normalise_question_fields, question_validate
+
+
+class QuestionBankSerializer(serializers.ModelSerializer[QuestionBank]):
+    unit_id = serializers.IntegerField(read_only=True)
+    question_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = QuestionBank
+        fields = ["id", "name", "description", "unit_id", "question_count", "created_at"]
+
+
+class QuestionBankInputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    unit_id = serializers.IntegerField(required=False, help_text="默认为当前用户所在单位")
+
+
+class QuestionSerializer(serializers.ModelSerializer[Question]):
+    """A bank question as organizers see it, key included (never used for participants)."""
+
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "kind",
+            "stem",
+            "options",
+            "answer",
+            "explanation",
+            "legal_basis",
+            "difficulty",
+            "tags",
+            "is_active",
+            "updated_at",
+        ]
+
+
+class QuestionInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    stem = serializers.CharField(max_length=2000)
+    options = serializers.ListField(
+        child=serializers.CharField(max_length=500), max_length=len(OPTION_LETTERS), required=False, default=list
+    )
+    answer = serializers.ListField(child=serializers.CharField(max_length=1), max_length=len(OPTION_LETTERS))
+    explanation = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    difficulty = serializers.IntegerField(min_value=1, max_value=5, required=False, default=3)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        options, answer = normalise_question_fields(
+            kind=attrs["kind"], options=attrs.get("options", []), answer=attrs["answer"]
+        )
+        errors = question_validate(kind=attrs["kind"], stem=attrs["stem"], options=options, answer=answer)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs

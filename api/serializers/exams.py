@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from quizzes.models import Attempt, Exam, QuestionKind
+
+
+class MyAttemptSerializer(serializers.ModelSerializer[Attempt]):
+    class Meta:
+        model = Attempt
+        fields = ["id", "number", "status", "started_at", "deadline", "submitted_at", "score", "is_counted"]
+
+
+class ExamSerializer(serializers.ModelSerializer[Exam]):
+    """An exam as anyone allowed to see it sees it: rules and window, never the paper's content."""
+
+    unit_id = serializers.IntegerField(read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    my_attempts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Exam
+        fields = [
+            "id",
+            "title",
+            "description",
+            "unit_id",
+            "unit_name",
+            "is_open",
+            "opens_at",
+            "closes_at",
+            "time_limit_seconds",
+            "grace_seconds",
+            "max_attempts",
+            "counting_policy",
+            "pass_percent",
+            "grade_bands",
+            "multiple_scoring",
+            "score_step",
+            "review_policy",
+            "shuffle_questions",
+            "shuffle_options",
+            "composition",
+            "status",
+            "my_attempts",
+        ]
+
+    def get_my_attempts(self, exam: Exam) -> list[dict[str, Any]]:
+        attempts = getattr(exam, "my_attempts", [])
+        return MyAttemptSerializer(attempts, many=True).data  # type: ignore[return-value]
+
+
+class FixedQuestionInput(serializers.Serializer[Any]):
+    question_id = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class DrawRuleInput(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    bank_id = serializers.IntegerField()
+    tag = serializers.CharField(max_length=50, required=False, allow_null=True, default=None)
+    difficulty = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
+    count = serializers.IntegerField(min_value=1, max_value=500)
+    points = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class GradeBandInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=20)
+    min = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100))
+
+
+class ExamInputSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    unit_id = serializers.IntegerField(required=False, help_text="主办单位，默认为当前用户所在单位")
+    is_open = serializers.BooleanField(required=False)
+    audience_unit_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    time_limit_seconds = serializers.IntegerField(min_value=60, max_value=24 * 3600, required=False)
+    grace_seconds = serializers.IntegerField(min_value=0, max_value=600, required=False)
+    max_attempts = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    counting_policy = serializers.ChoiceField(choices=Exam.CountingPolicy.choices, required=False)
+    pass_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False
+    )
+    grade_bands = GradeBandInput(many=True, required=False)
+    multiple_scoring = serializers.ChoiceField(choices=Exam.MultipleScoring.choices, required=False)
+    score_step = serializers.DecimalField(
+        max_digits=4, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal(10), required=False
+    )
+    shuffle_questions = serializers.BooleanField(required=False)
+    shuffle_options = serializers.BooleanField(required=False)
+    review_policy = serializers.ChoiceField(choices=Exam.ReviewPolicy.choices, required=False)
+    composition = serializers.ChoiceField(choices=Exam.Composition.choices, required=False)
+    fixed_questions = FixedQuestionInput(many=True, required=False)
+    draw_rules = DrawRuleInput(many=True, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        opens, closes = attrs.get("opens_at"), attrs.get("closes_at")
+        if opens and closes and closes <= opens:
+            raise serializers.ValidationError({"closes_at": ["结束时间必须晚于开始时间。"]})
+        if "grade_bands" in attrs:
+            attrs["grade_bands"] = [{"name": b["name"], "min": float(b["min"])} for b in attrs["grade_bands"]]
+        return attrs
+
+
+class RegradeInputSerializer(serializers.Serializer[Any]):
+    question_id = serializers.IntegerField()
+
+
+class RegradeResultSerializer(serializers.Serializer[Any]):
+    regraded_attempts = serializers.IntegerField()
+
+
+class PersonRowSerializer(serializers.Serializer[Any]):
+    rank = serializers.IntegerField()
+    user_id = serializers.IntegerField()
+    name = serializers.CharField()
+    unit_name = serializers.CharField()
+    score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    time_used_seconds = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+
+
+class UnitRowSerializer(serializers.Serializer[Any]):
+    rank = serializers.IntegerField()
+    unit_id = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    headcount = serializers.IntegerField()
+    participants = serializers.IntegerField()
+    participation_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="参考率（%）")
+    mean_score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    pass_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="及格率（%）")

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import scopes
+from accounts.models import SiteSettings, Unit
+from accounts.services import site_settings_update
+
+from ..permissions import IsAuthenticatedWithCurrentPassword
+from ..serializers.accounts import MeSerializer, SiteSettingsSerializer, UnitSerializer
+
+
+class MeView(APIView):
+    """The signed-in person. Readable even while an initial password still has to be changed."""
+
+    allow_initial_password = True
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+class UnitListView(generics.ListAPIView[Unit]):
+    """The whole unit tree, flat and in tree order (``path``); public, for the self-signup form."""
+
+    permission_classes = [AllowAny]
+    serializer_class = UnitSerializer
+    pagination_class = None
+    queryset = Unit.objects.all().order_by("path")
+
+
+class SiteSettingsView(APIView):
+    def get_permissions(self):  # type: ignore[no-untyped-def]
+        if self.request.method == "GET":
+            return [AllowAny()]
+        return [IsAuthenticatedWithCurrentPassword()]
+
+    @extend_schema(responses=SiteSettingsSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(SiteSettingsSerializer(SiteSettings.load()).data)
+
+    @extend_schema(request=SiteSettingsSerializer, responses=SiteSettingsSerializer)
+    def patch(self, request: Request) -> Response:
+        if not scopes.can_manage_site(request.user):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied()
+        serializer = SiteSettingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = site_settings_update(self_signup_enabled=serializer.validated_data["self_signup_enabled"])
+        return Response(SiteSettingsSerializer(row).data)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from quizzes import scoring, selectors
+from quizzes.models import Attempt, Exam
+from quizzes.services.attempts import answer_save, attempt_submit, attempts_close_overdue
+
+from ..serializers.attempts import AnswerInputSerializer, AnswerOutputSerializer, AttemptSerializer
+
+
+def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
+    """The attempt as its owner may see it now: the paper while open, result and review once final."""
+    now = timezone.now()
+    data: dict[str, Any] = {
+        "id": attempt.pk,
+        "exam_id": exam.pk,
+        "exam_title": exam.title,
+        "number": attempt.number,
+        "status": attempt.status,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "grace_seconds": exam.grace_seconds,
+        "server_now": now,
+        "submitted_at": attempt.submitted_at,
+        "max_score": attempt.max_score,
+    }
+    if not attempt.is_finalised:
+        data["questions"] = selectors.attempt_paper(attempt=attempt)
+        return AttemptSerializer(data).data  # type: ignore[return-value]
+    assert attempt.score is not None
+    percent = scoring.percent_of(attempt.score, attempt.max_score)
+    rank, ranked = selectors.attempt_rank(attempt=attempt)
+    review_available = selectors.review_is_available(exam=exam, attempt=attempt, now=now)
+    data["result"] = {
+        "score": attempt.score,
+        "percent": percent,
+        "grade": scoring.grade_band(percent, exam.grade_bands),
+        "passed": bool(attempt.passed),
+        "time_used_seconds": attempt.time_used_seconds or 0,
+        "is_counted": attempt.is_counted,
+        "rank": rank,
+        "ranked_count": ranked,
+        "review_available": review_available,
+    }
+    data["review"] = selectors.attempt_review(attempt=attempt) if review_available else None
+    return AttemptSerializer(data).data  # type: ignore[return-value]
+
+
+def _own_attempt(request: Request, attempt_id: int) -> Attempt:
+    attempt = Attempt.objects.select_related("exam").filter(pk=attempt_id, user=request.user).first()
+    if attempt is None:
+        raise NotFound()
+    return attempt
+
+
+class AttemptDetailView(APIView):
+    """One of the requester's attempts; an overdue one is finalised on the way (stamped at its deadline)."""
+
+    @extend_schema(responses=AttemptSerializer)
+    def get(self, request: Request, attempt_id: int) -> Response:
+        attempt = _own_attempt(request, attempt_id)
+        if not attempt.is_finalised and attempt.deadline < timezone.now():
+            if attempts_close_overdue(exam=attempt.exam):
+                attempt.refresh_from_db()
+        return Response(render_attempt(attempt, exam=attempt.exam))
+
+
+class AnswerView(APIView):
+    """Autosave one answer: an idempotent upsert; a ``seq`` not above the stored one is ignored."""
+
+    @extend_schema(request=AnswerInputSerializer, responses=AnswerOutputSerializer)
+    def put(self, request: Request, attempt_id: int, question_id: int) -> Response:
+        data = AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = answer_save(
+            attempt_id=attempt_id,
+            user=request.user,
+            question_id=question_id,
+            choices=data.validated_data["choices"],
+            seq=data.validated_data["seq"],
+        )
+        answer = result.answer
+        return Response(
+            AnswerOutputSerializer(
+                {
+                    "question_id": answer.question_id,
+                    "choices": answer.choices,
+                    "seq": answer.seq,
+                    "saved_at": answer.saved_at,
+                    "applied": result.applied,
+                }
+            ).data
+        )
+
+
+class AttemptSubmitView(APIView):
+    """Hand in. Idempotent: submitting again returns the first result."""
+
+    @extend_schema(request=None, responses=AttemptSerializer)
+    def post(self, request: Request, attempt_id: int) -> Response:
+        attempt = attempt_submit(attempt_id=attempt_id, user=request.user)
+        return Response(render_attempt(attempt, exam=attempt.exam))

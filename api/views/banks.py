@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts import scopes
+from accounts.models import Unit
+from quizzes.models import Question, QuestionBank
+from quizzes.selectors import banks_for
+from quizzes.services.banks import bank_create, question_create, question_update
+
+from ..permissions import IsOrganizer
+from ..serializers.banks import (
+    QuestionBankInputSerializer,
+    QuestionBankSerializer,
+    QuestionInputSerializer,
+    QuestionSerializer,
+)
+
+
+class BankListView(generics.ListCreateAPIView[QuestionBank]):
+    """Question banks of the organizer's unit subtree."""
+
+    permission_classes = [IsOrganizer]
+    serializer_class = QuestionBankSerializer
+
+    def get_queryset(self) -> QuerySet[QuestionBank]:
+        return banks_for(self.request.user).annotate(question_count=Count("questions")).order_by("id")
+
+    @extend_schema(request=QuestionBankInputSerializer, responses={201: QuestionBankSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = QuestionBankInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = request.user.unit
+        if "unit_id" in data.validated_data:
+            unit = get_object_or_404(scopes.staff_units(request.user), pk=data.validated_data["unit_id"])
+        if not isinstance(unit, Unit):
+            raise PermissionDenied()
+        bank = bank_create(
+            name=data.validated_data["name"],
+            description=data.validated_data["description"],
+            unit=unit,
+            created_by=request.user,
+        )
+        bank.question_count = 0  # type: ignore[attr-defined]
+        return Response(QuestionBankSerializer(bank).data, status=status.HTTP_201_CREATED)
+
+
+class BankDetailView(generics.RetrieveAPIView[QuestionBank]):
+    permission_classes = [IsOrganizer]
+    serializer_class = QuestionBankSerializer
+
+    def get_queryset(self) -> QuerySet[QuestionBank]:
+        return banks_for(self.request.user).annotate(question_count=Count("questions"))
+
+
+class QuestionFilter(django_filters.FilterSet):
+    kind = django_filters.CharFilter()
+    difficulty = django_filters.NumberFilter()
+    tag = django_filters.CharFilter(field_name="tags__name")
+    search = django_filters.CharFilter(field_name="stem", lookup_expr="icontains")
+
+    class Meta:
+        model = Question
+        fields = ["kind", "difficulty", "tag", "search", "is_active"]
+
+
+class BankQuestionsMixin:
+    request: Request
+    kwargs: dict[str, Any]
+
+    def get_bank(self) -> QuestionBank:
+        return get_object_or_404(banks_for(self.request.user), pk=self.kwargs["bank_id"])
+
+    def get_queryset(self) -> QuerySet[Question]:
+        if getattr(self, "swagger_fake_view", False):
+            return Question.objects.none()
+        return self.get_bank().questions.prefetch_related("tags").order_by("id")
+
+
+class QuestionListView(BankQuestionsMixin, generics.ListCreateAPIView[Question]):
+    """Questions of one bank, with their keys (organizers only)."""
+
+    permission_classes = [IsOrganizer]
+    serializer_class = QuestionSerializer
+    filterset_class = QuestionFilter
+
+    @extend_schema(request=QuestionInputSerializer, responses={201: QuestionSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        bank = self.get_bank()
+        data = QuestionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        question = question_create(bank=bank, **data.validated_data)
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionDetailView(BankQuestionsMixin, generics.RetrieveAPIView[Question]):
+    permission_classes = [IsOrganizer]
+    serializer_class = QuestionSerializer
+    lookup_url_kwarg = "question_id"
+
+    @extend_schema(request=QuestionInputSerializer, responses=QuestionSerializer)
+    def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        question = self.get_object()
+        data = QuestionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        question = question_update(question=question, **data.validated_data)
+        return Response(QuestionSerializer(question).data)

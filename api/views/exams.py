@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import scopes
+from accounts.models import Unit
+from quizzes import selectors
+from quizzes.models import Attempt, Exam, Question
+from quizzes.ranking import UNIT_ORDER_KEYS
+from quizzes.services.attempts import attempts_close_overdue, exam_regrade_question, start_race_safe
+from quizzes.services.exams import FixedItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
+
+from ..pagination import PageNumberPagination
+from ..permissions import IsOrganizer
+from ..serializers.attempts import AttemptSerializer
+from ..serializers.exams import (
+    ExamInputSerializer,
+    ExamSerializer,
+    PersonRowSerializer,
+    RegradeInputSerializer,
+    RegradeResultSerializer,
+    UnitRowSerializer,
+)
+from .attempts import render_attempt
+
+
+def visible_exams(request: Request) -> QuerySet[Exam]:
+    """Exams the requester may sit, manage or read results of, with their own attempts prefetched."""
+    user = request.user
+    sit = selectors.exams_for_participant(user).order_by().values("pk")
+    read = selectors.exams_with_results_for(user).order_by().values("pk")
+    return (
+        Exam.objects.filter(Q(pk__in=sit) | Q(pk__in=read))
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("number"), to_attr="my_attempts")
+        )
+        .order_by("-opens_at", "id")
+    )
+
+
+def _composition_from(data: dict[str, Any], request: Request) -> tuple[list[FixedItem] | None, list[RuleSpec] | None]:
+    banks = selectors.banks_for(request.user)
+    fixed = None
+    if "fixed_questions" in data:
+        wanted = [item["question_id"] for item in data["fixed_questions"]]
+        questions = Question.objects.filter(bank__in=banks).in_bulk(wanted)
+        missing = [qid for qid in wanted if qid not in questions]
+        if missing:
+            raise ValidationError({"fixed_questions": [f"试题不存在或无权使用：{missing}"]})
+        fixed = [FixedItem(questions[item["question_id"]], item["points"]) for item in data["fixed_questions"]]
+    rules = None
+    if "draw_rules" in data:
+        bank_ids = set(banks.filter(pk__in=[r["bank_id"] for r in data["draw_rules"]]).values_list("pk", flat=True))
+        unknown = sorted({r["bank_id"] for r in data["draw_rules"]} - bank_ids)
+        if unknown:
+            raise ValidationError({"draw_rules": [f"题库不存在或无权使用：{unknown}"]})
+        rules = [RuleSpec(**rule) for rule in data["draw_rules"]]
+    return fixed, rules
+
+
+def _exam_fields(data: dict[str, Any], request: Request) -> dict[str, Any]:
+    fields = {k: v for k, v in data.items() if k not in {"fixed_questions", "draw_rules", "audience_unit_ids", "unit_id"}}
+    if "audience_unit_ids" in data:
+        reachable = scopes.staff_units(request.user).filter(pk__in=data["audience_unit_ids"])
+        if reachable.count() != len(set(data["audience_unit_ids"])):
+            raise ValidationError({"audience_unit_ids": ["参考单位必须在您管理的单位范围内。"]})
+        fields["audience_units"] = list(reachable)
+    return fields
+
+
+class ExamListView(generics.ListAPIView[Exam]):
+    serializer_class = ExamSerializer
+
+    def get_queryset(self) -> QuerySet[Exam]:
+        if getattr(self, "swagger_fake_view", False):
+            return Exam.objects.none()
+        return visible_exams(self.request)
+
+    @extend_schema(request=ExamInputSerializer, responses={201: ExamSerializer})
+    def post(self, request: Request) -> Response:
+        if not scopes.is_organizer(request.user):
+            raise PermissionDenied()
+        data = ExamInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = request.user.unit
+        if "unit_id" in data.validated_data:
+            unit = get_object_or_404(scopes.staff_units(request.user), pk=data.validated_data["unit_id"])
+        if not isinstance(unit, Unit):
+            raise ValidationError({"unit_id": ["请指定主办单位。"]})
+        fixed, rules = _composition_from(data.validated_data, request)
+        exam = exam_create(
+            unit=unit, created_by=request.user, fixed=fixed, rules=rules, **_exam_fields(data.validated_data, request)
+        )
+        return Response(ExamSerializer(exam).data, status=status.HTTP_201_CREATED)
+
+
+class ExamDetailView(APIView):
+    def get_exam(self) -> Exam:
+        return get_object_or_404(visible_exams(self.request), pk=self.kwargs["exam_id"])
+
+    def get_managed_exam(self) -> Exam:
+        return get_object_or_404(selectors.exams_managed_by(self.request.user), pk=self.kwargs["exam_id"])
+
+    @extend_schema(responses=ExamSerializer)
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam = self.get_exam()
+        summary = selectors.exam_paper_summary(exam=exam)
+        data = ExamSerializer(exam).data
+        data.update(question_count=summary.question_count, max_score=str(summary.max_score))
+        return Response(data)
+
+    @extend_schema(request=ExamInputSerializer, responses=ExamSerializer)
+    def patch(self, request: Request, exam_id: int) -> Response:
+        exam = self.get_managed_exam()
+        data = ExamInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fixed, rules = _composition_from(data.validated_data, request)
+        exam = exam_update(exam=exam, fixed=fixed, rules=rules, **_exam_fields(data.validated_data, request))
+        return Response(ExamSerializer(exam).data)
+
+
+class ExamPublishView(ExamDetailView):
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(request=None, responses=ExamSerializer)
+    def post(self, request: Request, exam_id: int) -> Response:
+        return Response(ExamSerializer(exam_publish(exam=self.get_managed_exam())).data)
+
+
+class ExamCloseView(ExamDetailView):
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(request=None, responses=ExamSerializer)
+    def post(self, request: Request, exam_id: int) -> Response:
+        return Response(ExamSerializer(exam_close(exam=self.get_managed_exam())).data)
+
+
+class ExamStartView(APIView):
+    """Start an attempt, or resume the open one (200). The paper never contains the key."""
+
+    @extend_schema(request=None, responses={201: AttemptSerializer, 200: AttemptSerializer})
+    def post(self, request: Request, exam_id: int) -> Response:
+        exam = Exam.objects.exclude(status=Exam.Status.DRAFT).filter(pk=exam_id).first()
+        if exam is None:
+            raise NotFound()
+        attempt, created = start_race_safe(exam=exam, user=request.user)
+        return Response(
+            render_attempt(attempt, exam=exam), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class LeaderboardView(APIView):
+    """Person ranking (score desc, time used asc; ties share a rank) or unit ranking of one exam."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", OpenApiTypes.STR, enum=["person", "unit"], default="person"),
+            OpenApiParameter("parent", OpenApiTypes.INT, description="by=unit：在此单位的下级单位之间排名"),
+            OpenApiParameter("order", OpenApiTypes.STR, enum=list(UNIT_ORDER_KEYS), default="participation_rate"),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses={200: PersonRowSerializer(many=True)},
+    )
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam = get_object_or_404(Exam.objects.select_related("unit"), pk=exam_id)
+        if not selectors.exam_can_be_read_by(exam=exam, user=request.user):
+            raise NotFound()
+        attempts_close_overdue(exam=exam)
+        by = request.query_params.get("by", "person")
+        if by == "unit":
+            order = request.query_params.get("order", "participation_rate")
+            if order not in UNIT_ORDER_KEYS:
+                raise ValidationError({"order": [f"order 必须是 {', '.join(UNIT_ORDER_KEYS)} 之一。"]})
+            parent = None
+            if "parent" in request.query_params:
+                parent = get_object_or_404(Unit, pk=request.query_params["parent"])
+            rows: list[Any] = selectors.leaderboard_units(exam=exam, parent=parent, primary=order)
+            serializer_class: type = UnitRowSerializer
+        elif by == "person":
+            within = selectors.results_unit_scope(request.user) if scopes.is_results_reader(request.user) else None
+            rows = selectors.leaderboard_people(exam=exam, within=within)
+            serializer_class = PersonRowSerializer
+        else:
+            raise ValidationError({"by": ["by 必须是 person 或 unit。"]})
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+class ExamRegradeView(ExamDetailView):
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(request=RegradeInputSerializer, responses=RegradeResultSerializer)
+    def post(self, request: Request, exam_id: int) -> Response:
+        exam = self.get_managed_exam()
+        data = RegradeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        question = get_object_or_404(
+            Question.objects.filter(bank__in=selectors.banks_for(request.user)), pk=data.validated_data["question_id"]
+        )
+        count = exam_regrade_question(exam=exam, question=question)
+        return Response({"regraded_attempts": count})
+
+
