@@ -9,7 +9,10 @@ class XuefaUserAdmin(UserAdmin):
     list_display = ("username", "real_name", "unit", "role", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "real_name", "phone")
-    fieldsets = (*UserAdmin.fieldsets, ("Xuefa", {"fields": ("real_name", "phone", "unit", "role", "must_change_password")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Xuefa", {"fields": ("real_name", "phone", "unit", "role", "must_change_password")}),
+    )
 
 
 @admin.register(Unit)

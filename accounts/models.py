@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +72,7 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
 
-    objects = XuefaUserManager()
+    objects: ClassVar[XuefaUserManager] = XuefaUserManager()
 
     class Meta:
         verbose_name = _("用户")

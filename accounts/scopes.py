@@ -6,7 +6,7 @@ person of one town never reads another town's data.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from django.db.models import Model, Q, QuerySet
 
@@ -15,8 +15,6 @@ from .models import PATH_STEP, Unit, User
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-M = TypeVar("M", bound=Model)
-
 
 def is_organizer(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role == User.Role.ORGANIZER))
@@ -24,10 +22,7 @@ def is_organizer(user: User | AnonymousUser) -> bool:
 
 def is_results_reader(user: User | AnonymousUser) -> bool:
     """Organizers and HR read results, statistics and exports of their subtree."""
-    return bool(
-        user.is_authenticated
-        and (user.is_superuser or user.role in {User.Role.ORGANIZER, User.Role.HR})
-    )
+    return bool(user.is_authenticated and (user.is_superuser or user.role in {User.Role.ORGANIZER, User.Role.HR}))
 
 
 def ancestor_paths(unit: Unit) -> list[str]:
@@ -52,7 +47,7 @@ def staff_units(user: User | AnonymousUser) -> QuerySet[Unit]:
     return Unit.objects.none()
 
 
-def scope_to_staff(queryset: QuerySet[M], user: User | AnonymousUser, unit_field: str) -> QuerySet[M]:
+def scope_to_staff[M: Model](queryset: QuerySet[M], user: User | AnonymousUser, unit_field: str) -> QuerySet[M]:
     """Restrict ``queryset`` to rows whose ``unit_field`` lies in the staff member's subtree."""
     if not user.is_authenticated:
         return queryset.none()

@@ -7,7 +7,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts import scopes
-
+from accounts.models import User
 
 
 class PasswordChangeRequired(exceptions.PermissionDenied):
@@ -39,3 +39,11 @@ class IsOrganizer(IsAuthenticatedWithCurrentPassword):
 class IsResultsReader(IsAuthenticatedWithCurrentPassword):
     def has_permission(self, request: Request, view: Any) -> bool:
         return super().has_permission(request, view) and scopes.is_results_reader(request.user)
+
+
+def request_user(request: Request) -> User:
+    """The signed-in person of a request that passed ``IsAuthenticatedWithCurrentPassword``."""
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated()
+    return user

@@ -184,6 +184,9 @@ class ExamQuestion(models.Model):
             models.CheckConstraint(condition=Q(points__gt=0), name="examquestion_points_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.exam_id}#{self.position}"
+
 
 class DrawRule(models.Model):
     """Random composition: draw ``count`` questions of ``kind`` from ``bank`` (optionally tag/difficulty)."""
@@ -205,6 +208,9 @@ class DrawRule(models.Model):
             models.CheckConstraint(condition=Q(points__gt=0), name="drawrule_points_positive"),
             models.CheckConstraint(condition=Q(count__gt=0), name="drawrule_count_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.exam_id} rule {self.position}: {self.count} × {self.kind}"
 
 
 class Attempt(models.Model):
@@ -279,6 +285,9 @@ class AttemptQuestion(models.Model):
             models.UniqueConstraint(fields=["attempt", "position"], name="attemptquestion_unique_position"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.position}"
+
 
 class Answer(models.Model):
     """The participant's latest saved choices for one paper question (autosave upserts this row)."""
@@ -295,6 +304,9 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["attempt", "question"], name="answer_unique_question"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.question_id}"
 
 
 class ImportBatch(models.Model):
@@ -325,3 +337,6 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} → {self.bank_id}"

@@ -6,9 +6,6 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ def person_sort_key(score: Decimal, time_used_seconds: int, submitted_at: dateti
     return (-score, time_used_seconds, submitted_at)
 
 
-def competition_ranks(rows: Sequence[T], tie_key: Callable[[T], Hashable]) -> list[int]:
+def competition_ranks[T](rows: Sequence[T], tie_key: Callable[[T], Hashable]) -> list[int]:
     """Standard competition ranks ("1224") for rows already in leaderboard order.
 
     Rows with equal ``tie_key`` share a rank; the next distinct row's rank is its 1-based position.

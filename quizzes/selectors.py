@@ -80,9 +80,13 @@ def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:
 
 def results_unit_scope(user: User | AnonymousUser) -> Unit | None:
     """The unit whose subtree bounds the rows a staff member reads; None means everything."""
-    if user.is_authenticated and not user.is_superuser and isinstance(user, User):
-        if user.role in {User.Role.ORGANIZER, User.Role.HR} and user.unit is not None:
-            return user.unit
+    if (
+        isinstance(user, User)
+        and not user.is_superuser
+        and user.role in {User.Role.ORGANIZER, User.Role.HR}
+        and user.unit is not None
+    ):
+        return user.unit
     return None
 
 
@@ -140,9 +144,9 @@ def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[Person
             user_id=r["user_id"],
             name=r["user__real_name"] or r["user__username"],
             unit_name=r["user__unit__name"] or "",
-            score=r["score"],
-            time_used_seconds=r["time_used_seconds"],
-            submitted_at=r["submitted_at"],
+            score=r["score"] or Decimal(0),
+            time_used_seconds=r["time_used_seconds"] or 0,
+            submitted_at=r["submitted_at"] or exam.opens_at,
             attempt_id=r["pk"],
         )
         for rank, r in zip(ranks, rows, strict=True)
@@ -192,7 +196,7 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
         .values("unit__path")
         .annotate(n=Count("pk"))
     }
-    results_by_path: dict[str, dict[str, Any]] = {
+    results_by_path: dict[str, Any] = {
         row["user__unit__path"]: row
         for row in Attempt.objects.filter(scopes.subtree_q(parent, "user__unit"), exam=exam, is_counted=True)
         .values("user__unit__path")
@@ -210,7 +214,7 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
                 acc["total"] += row["total"] or 0
                 acc["passed"] += row["passed"]
     cent = Decimal("0.01")
-    unranked = []
+    unranked: list[dict[str, Any]] = []
     for child in children:
         acc = sums[child.pk]
         headcount, participants = int(acc["headcount"]), int(acc["participants"])
@@ -220,7 +224,9 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
                 "unit_name": child.name,
                 "headcount": headcount,
                 "participants": participants,
-                "participation_rate": (Decimal(participants * 100) / headcount).quantize(cent) if headcount else Decimal(0),
+                "participation_rate": (Decimal(participants * 100) / headcount).quantize(cent)
+                if headcount
+                else Decimal(0),
                 "mean_score": (acc["total"] / participants).quantize(cent) if participants else Decimal(0),
                 "pass_rate": (acc["passed"] * 100 / participants).quantize(cent) if participants else Decimal(0),
             }
@@ -259,7 +265,8 @@ def attempt_paper(*, attempt: Attempt) -> list[dict[str, Any]]:
 def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
     """Paper with key, explanation, legal basis, the participant's choices and marks (after finalisation)."""
     answers = {
-        row["question_id"]: row for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "score")
+        row["question_id"]: row
+        for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "score")
     }
     review = list(
         AttemptQuestion.objects.filter(attempt=attempt)

@@ -67,16 +67,43 @@ def people(tree: Tree) -> People:
 def make_bank(unit: Unit, name: str = "民法典题库") -> QuestionBank:
     bank = bank_create(name=name, unit=unit)
     specs: list[dict[str, Any]] = [
-        dict(kind="single", stem="十八周岁以上的自然人为（ ）。", options=["成年人", "未成年人", "限制行为能力人", "无行为能力人"], answer=["A"]),
-        dict(kind="single", stem="向人民法院请求保护民事权利的诉讼时效期间一般为（ ）。", options=["一年", "二年", "三年", "四年"], answer=["C"]),
-        dict(kind="single", stem="不满八周岁的未成年人为（ ）民事行为能力人。", options=["完全", "限制", "无", "部分"], answer=["C"]),
-        dict(kind="multiple", stem="民事主体从事民事活动应当遵循的原则包括（ ）。", options=["平等", "自愿", "公平", "诚信", "效率"], answer=["A", "B", "C", "D"]),
-        dict(kind="multiple", stem="下列属于人格权的有（ ）。", options=["生命权", "姓名权", "隐私权", "所有权"], answer=["A", "B", "C"]),
+        dict(
+            kind="single",
+            stem="十八周岁以上的自然人为（ ）。",
+            options=["成年人", "未成年人", "限制行为能力人", "无行为能力人"],
+            answer=["A"],
+        ),
+        dict(
+            kind="single",
+            stem="向人民法院请求保护民事权利的诉讼时效期间一般为（ ）。",
+            options=["一年", "二年", "三年", "四年"],
+            answer=["C"],
+        ),
+        dict(
+            kind="single",
+            stem="不满八周岁的未成年人为（ ）民事行为能力人。",
+            options=["完全", "限制", "无", "部分"],
+            answer=["C"],
+        ),
+        dict(
+            kind="multiple",
+            stem="民事主体从事民事活动应当遵循的原则包括（ ）。",
+            options=["平等", "自愿", "公平", "诚信", "效率"],
+            answer=["A", "B", "C", "D"],
+        ),
+        dict(
+            kind="multiple",
+            stem="下列属于人格权的有（ ）。",
+            options=["生命权", "姓名权", "隐私权", "所有权"],
+            answer=["A", "B", "C"],
+        ),
         dict(kind="judge", stem="禁止高利放贷，借款的利率不得违反国家有关规定。", options=[], answer=["A"]),
         dict(kind="judge", stem="离婚冷静期为六十日。", options=[], answer=["B"]),
     ]
     for spec in specs:
-        question_create(bank=bank, explanation="解析。", legal_basis="《中华人民共和国民法典》第十七条", tags=["总则编"], **spec)
+        question_create(
+            bank=bank, explanation="解析。", legal_basis="《中华人民共和国民法典》第十七条", tags=["总则编"], **spec
+        )
     return bank
 
 
@@ -118,9 +145,7 @@ def api_client() -> APIClient:
 def app_login(username: str, password: str = PASSWORD) -> APIClient:
     """Log in through allauth headless with the ``app`` client; the client then sends X-Session-Token."""
     client = APIClient()
-    response = client.post(
-        "/_allauth/app/v1/auth/login", {"username": username, "password": password}, format="json"
-    )
+    response = client.post("/_allauth/app/v1/auth/login", {"username": username, "password": password}, format="json")
     assert response.status_code == 200, response.content
     token = response.json()["meta"]["session_token"]
     client.credentials(HTTP_X_SESSION_TOKEN=token)

@@ -26,7 +26,9 @@ class QuestionBankInputSerializer(serializers.Serializer[Any]):
 class QuestionSerializer(serializers.ModelSerializer[Question]):
     """A bank question as organizers see it, key included (never used for participants)."""
 
-    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    tags: serializers.RelatedField[Any, Any, Any] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
 
     class Meta:
         model = Question

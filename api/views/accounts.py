@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.permissions import AllowAny
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,7 +12,7 @@ from accounts import scopes
 from accounts.models import SiteSettings, Unit
 from accounts.services import site_settings_update
 
-from ..permissions import IsAuthenticatedWithCurrentPassword
+from ..permissions import IsAuthenticatedWithCurrentPassword, request_user
 from ..serializers.accounts import MeSerializer, SiteSettingsSerializer, UnitSerializer
 
 
@@ -22,7 +23,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(request_user(request)).data)
 
 
 class UnitListView(generics.ListAPIView[Unit]):
@@ -35,7 +36,7 @@ class UnitListView(generics.ListAPIView[Unit]):
 
 
 class SiteSettingsView(APIView):
-    def get_permissions(self):  # type: ignore[no-untyped-def]
+    def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "GET":
             return [AllowAny()]
         return [IsAuthenticatedWithCurrentPassword()]
@@ -46,9 +47,7 @@ class SiteSettingsView(APIView):
 
     @extend_schema(request=SiteSettingsSerializer, responses=SiteSettingsSerializer)
     def patch(self, request: Request) -> Response:
-        if not scopes.can_manage_site(request.user):
-            from rest_framework.exceptions import PermissionDenied
-
+        if not scopes.can_manage_site(request_user(request)):
             raise PermissionDenied()
         serializer = SiteSettingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -13,6 +13,7 @@ from quizzes import scoring, selectors
 from quizzes.models import Attempt, Exam
 from quizzes.services.attempts import answer_save, attempt_submit, attempts_close_overdue
 
+from ..permissions import request_user
 from ..serializers.attempts import AnswerInputSerializer, AnswerOutputSerializer, AttemptSerializer
 
 
@@ -34,7 +35,7 @@ def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
     }
     if not attempt.is_finalised:
         data["questions"] = selectors.attempt_paper(attempt=attempt)
-        return AttemptSerializer(data).data  # type: ignore[return-value]
+        return dict(AttemptSerializer(data).data)
     assert attempt.score is not None
     percent = scoring.percent_of(attempt.score, attempt.max_score)
     rank, ranked = selectors.attempt_rank(attempt=attempt)
@@ -51,11 +52,11 @@ def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
         "review_available": review_available,
     }
     data["review"] = selectors.attempt_review(attempt=attempt) if review_available else None
-    return AttemptSerializer(data).data  # type: ignore[return-value]
+    return dict(AttemptSerializer(data).data)
 
 
 def _own_attempt(request: Request, attempt_id: int) -> Attempt:
-    attempt = Attempt.objects.select_related("exam").filter(pk=attempt_id, user=request.user).first()
+    attempt = Attempt.objects.select_related("exam").filter(pk=attempt_id, user=request_user(request)).first()
     if attempt is None:
         raise NotFound()
     return attempt
@@ -67,9 +68,8 @@ class AttemptDetailView(APIView):
     @extend_schema(responses=AttemptSerializer)
     def get(self, request: Request, attempt_id: int) -> Response:
         attempt = _own_attempt(request, attempt_id)
-        if not attempt.is_finalised and attempt.deadline < timezone.now():
-            if attempts_close_overdue(exam=attempt.exam):
-                attempt.refresh_from_db()
+        if not attempt.is_finalised and attempt.deadline < timezone.now() and attempts_close_overdue(exam=attempt.exam):
+            attempt.refresh_from_db()
         return Response(render_attempt(attempt, exam=attempt.exam))
 
 
@@ -82,7 +82,7 @@ class AnswerView(APIView):
         data.is_valid(raise_exception=True)
         result = answer_save(
             attempt_id=attempt_id,
-            user=request.user,
+            user=request_user(request),
             question_id=question_id,
             choices=data.validated_data["choices"],
             seq=data.validated_data["seq"],
@@ -106,5 +106,5 @@ class AttemptSubmitView(APIView):
 
     @extend_schema(request=None, responses=AttemptSerializer)
     def post(self, request: Request, attempt_id: int) -> Response:
-        attempt = attempt_submit(attempt_id=attempt_id, user=request.user)
+        attempt = attempt_submit(attempt_id=attempt_id, user=request_user(request))
         return Response(render_attempt(attempt, exam=attempt.exam))

@@ -17,7 +17,7 @@ from quizzes.models import Question, QuestionBank
 from quizzes.selectors import banks_for
 from quizzes.services.banks import bank_create, question_create, question_update
 
-from ..permissions import IsOrganizer
+from ..permissions import IsOrganizer, request_user
 from ..serializers.banks import (
     QuestionBankInputSerializer,
     QuestionBankSerializer,
@@ -33,22 +33,22 @@ class BankListView(generics.ListCreateAPIView[QuestionBank]):
     serializer_class = QuestionBankSerializer
 
     def get_queryset(self) -> QuerySet[QuestionBank]:
-        return banks_for(self.request.user).annotate(question_count=Count("questions")).order_by("id")
+        return banks_for(request_user(self.request)).annotate(question_count=Count("questions")).order_by("id")
 
     @extend_schema(request=QuestionBankInputSerializer, responses={201: QuestionBankSerializer})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = QuestionBankInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = request.user.unit
+        unit = request_user(request).unit
         if "unit_id" in data.validated_data:
-            unit = get_object_or_404(scopes.staff_units(request.user), pk=data.validated_data["unit_id"])
+            unit = get_object_or_404(scopes.staff_units(request_user(request)), pk=data.validated_data["unit_id"])
         if not isinstance(unit, Unit):
             raise PermissionDenied()
         bank = bank_create(
             name=data.validated_data["name"],
             description=data.validated_data["description"],
             unit=unit,
-            created_by=request.user,
+            created_by=request_user(request),
         )
         bank.question_count = 0  # type: ignore[attr-defined]
         return Response(QuestionBankSerializer(bank).data, status=status.HTTP_201_CREATED)
@@ -59,7 +59,7 @@ class BankDetailView(generics.RetrieveAPIView[QuestionBank]):
     serializer_class = QuestionBankSerializer
 
     def get_queryset(self) -> QuerySet[QuestionBank]:
-        return banks_for(self.request.user).annotate(question_count=Count("questions"))
+        return banks_for(request_user(self.request)).annotate(question_count=Count("questions"))
 
 
 class QuestionFilter(django_filters.FilterSet):
@@ -73,12 +73,9 @@ class QuestionFilter(django_filters.FilterSet):
         fields = ["kind", "difficulty", "tag", "search", "is_active"]
 
 
-class BankQuestionsMixin:
-    request: Request
-    kwargs: dict[str, Any]
-
+class BankQuestionsMixin(generics.GenericAPIView[Question]):
     def get_bank(self) -> QuestionBank:
-        return get_object_or_404(banks_for(self.request.user), pk=self.kwargs["bank_id"])
+        return get_object_or_404(banks_for(request_user(self.request)), pk=self.kwargs["bank_id"])
 
     def get_queryset(self) -> QuerySet[Question]:
         if getattr(self, "swagger_fake_view", False):

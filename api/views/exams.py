@@ -21,7 +21,7 @@ from quizzes.services.attempts import attempts_close_overdue, exam_regrade_quest
 from quizzes.services.exams import FixedItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
 
 from ..pagination import PageNumberPagination
-from ..permissions import IsOrganizer
+from ..permissions import IsOrganizer, request_user
 from ..serializers.attempts import AttemptSerializer
 from ..serializers.exams import (
     ExamInputSerializer,
@@ -36,7 +36,7 @@ from .attempts import render_attempt
 
 def visible_exams(request: Request) -> QuerySet[Exam]:
     """Exams the requester may sit, manage or read results of, with their own attempts prefetched."""
-    user = request.user
+    user = request_user(request)
     sit = selectors.exams_for_participant(user).order_by().values("pk")
     read = selectors.exams_with_results_for(user).order_by().values("pk")
     return (
@@ -50,7 +50,7 @@ def visible_exams(request: Request) -> QuerySet[Exam]:
 
 
 def _composition_from(data: dict[str, Any], request: Request) -> tuple[list[FixedItem] | None, list[RuleSpec] | None]:
-    banks = selectors.banks_for(request.user)
+    banks = selectors.banks_for(request_user(request))
     fixed = None
     if "fixed_questions" in data:
         wanted = [item["question_id"] for item in data["fixed_questions"]]
@@ -70,9 +70,11 @@ def _composition_from(data: dict[str, Any], request: Request) -> tuple[list[Fixe
 
 
 def _exam_fields(data: dict[str, Any], request: Request) -> dict[str, Any]:
-    fields = {k: v for k, v in data.items() if k not in {"fixed_questions", "draw_rules", "audience_unit_ids", "unit_id"}}
+    fields = {
+        k: v for k, v in data.items() if k not in {"fixed_questions", "draw_rules", "audience_unit_ids", "unit_id"}
+    }
     if "audience_unit_ids" in data:
-        reachable = scopes.staff_units(request.user).filter(pk__in=data["audience_unit_ids"])
+        reachable = scopes.staff_units(request_user(request)).filter(pk__in=data["audience_unit_ids"])
         if reachable.count() != len(set(data["audience_unit_ids"])):
             raise ValidationError({"audience_unit_ids": ["参考单位必须在您管理的单位范围内。"]})
         fields["audience_units"] = list(reachable)
@@ -89,18 +91,22 @@ class ExamListView(generics.ListAPIView[Exam]):
 
     @extend_schema(request=ExamInputSerializer, responses={201: ExamSerializer})
     def post(self, request: Request) -> Response:
-        if not scopes.is_organizer(request.user):
+        if not scopes.is_organizer(request_user(request)):
             raise PermissionDenied()
         data = ExamInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = request.user.unit
+        unit = request_user(request).unit
         if "unit_id" in data.validated_data:
-            unit = get_object_or_404(scopes.staff_units(request.user), pk=data.validated_data["unit_id"])
+            unit = get_object_or_404(scopes.staff_units(request_user(request)), pk=data.validated_data["unit_id"])
         if not isinstance(unit, Unit):
             raise ValidationError({"unit_id": ["请指定主办单位。"]})
         fixed, rules = _composition_from(data.validated_data, request)
         exam = exam_create(
-            unit=unit, created_by=request.user, fixed=fixed, rules=rules, **_exam_fields(data.validated_data, request)
+            unit=unit,
+            created_by=request_user(request),
+            fixed=fixed,
+            rules=rules,
+            **_exam_fields(data.validated_data, request),
         )
         return Response(ExamSerializer(exam).data, status=status.HTTP_201_CREATED)
 
@@ -110,7 +116,7 @@ class ExamDetailView(APIView):
         return get_object_or_404(visible_exams(self.request), pk=self.kwargs["exam_id"])
 
     def get_managed_exam(self) -> Exam:
-        return get_object_or_404(selectors.exams_managed_by(self.request.user), pk=self.kwargs["exam_id"])
+        return get_object_or_404(selectors.exams_managed_by(request_user(self.request)), pk=self.kwargs["exam_id"])
 
     @extend_schema(responses=ExamSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
@@ -154,7 +160,7 @@ class ExamStartView(APIView):
         exam = Exam.objects.exclude(status=Exam.Status.DRAFT).filter(pk=exam_id).first()
         if exam is None:
             raise NotFound()
-        attempt, created = start_race_safe(exam=exam, user=request.user)
+        attempt, created = start_race_safe(exam=exam, user=request_user(request))
         return Response(
             render_attempt(attempt, exam=exam), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -175,7 +181,7 @@ class LeaderboardView(APIView):
     )
     def get(self, request: Request, exam_id: int) -> Response:
         exam = get_object_or_404(Exam.objects.select_related("unit"), pk=exam_id)
-        if not selectors.exam_can_be_read_by(exam=exam, user=request.user):
+        if not selectors.exam_can_be_read_by(exam=exam, user=request_user(request)):
             raise NotFound()
         attempts_close_overdue(exam=exam)
         by = request.query_params.get("by", "person")
@@ -189,7 +195,11 @@ class LeaderboardView(APIView):
             rows: list[Any] = selectors.leaderboard_units(exam=exam, parent=parent, primary=order)
             serializer_class: type = UnitRowSerializer
         elif by == "person":
-            within = selectors.results_unit_scope(request.user) if scopes.is_results_reader(request.user) else None
+            within = (
+                selectors.results_unit_scope(request_user(request))
+                if scopes.is_results_reader(request_user(request))
+                else None
+            )
             rows = selectors.leaderboard_people(exam=exam, within=within)
             serializer_class = PersonRowSerializer
         else:
@@ -208,9 +218,8 @@ class ExamRegradeView(ExamDetailView):
         data = RegradeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question = get_object_or_404(
-            Question.objects.filter(bank__in=selectors.banks_for(request.user)), pk=data.validated_data["question_id"]
+            Question.objects.filter(bank__in=selectors.banks_for(request_user(request))),
+            pk=data.validated_data["question_id"],
         )
         count = exam_regrade_question(exam=exam, question=question)
         return Response({"regraded_attempts": count})
-
-

@@ -42,7 +42,9 @@ def attempt_is_overdue(attempt: Attempt, exam: Exam, now: datetime) -> bool:
 
 
 @transaction.atomic
-def attempt_start(*, exam: Exam, user: User, now: datetime | None = None, rng: random.Random | None = None) -> tuple[Attempt, bool]:
+def attempt_start(
+    *, exam: Exam, user: User, now: datetime | None = None, rng: random.Random | None = None
+) -> tuple[Attempt, bool]:
     """Start a new attempt, or resume the person's open one. Returns ``(attempt, created)``.
 
     The person's row is locked so that two tabs starting at once get the same attempt.

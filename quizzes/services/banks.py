@@ -26,7 +26,9 @@ def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
     return [existing[n] for n in wanted]
 
 
-def normalise_question_fields(*, kind: str, options: Sequence[str], answer: Sequence[str]) -> tuple[list[str], list[str]]:
+def normalise_question_fields(
+    *, kind: str, options: Sequence[str], answer: Sequence[str]
+) -> tuple[list[str], list[str]]:
     """Options and answer letters in the stored form; judge questions always get 正确/错误."""
     if kind == QuestionKind.JUDGE:
         options = JUDGE_OPTIONS
