@@ -20,6 +20,12 @@ from quizzes.services.exams import FixedItem, exam_create, exam_publish
 PASSWORD = "Xuefa@2026-test"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    """Tests need real logins, not slow key stretching."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Tree:
     city: Unit

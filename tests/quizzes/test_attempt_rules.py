@@ -1,0 +1,314 @@
+"""Each decided rule of GUIDE §1, on the services with a frozen clock and the real database."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from quizzes import errors
+from quizzes.models import Answer, Attempt, Exam, Question
+from quizzes.selectors import attempt_rank, leaderboard_people, leaderboard_units
+from quizzes.services.attempts import (
+    answer_save,
+    attempt_start,
+    attempt_submit,
+    attempts_close_overdue,
+    exam_regrade_question,
+)
+from quizzes.services.banks import question_update
+from quizzes.services.exams import RuleSpec, exam_create, exam_publish
+from tests.conftest import make_exam
+
+pytestmark = pytest.mark.django_db
+
+
+def answer_all(attempt: Attempt, *, correct: bool = True, now=None) -> None:
+    for seq, aq in enumerate(attempt.paper.order_by("position"), start=1):
+        choices = aq.answer if correct else [o["key"] for o in aq.options if o["key"] not in aq.answer][:1]
+        answer_save(
+            attempt_id=attempt.pk, user=attempt.user, question_id=aq.question_id, choices=choices, seq=seq, now=now
+        )
+
+
+# --- Time belongs to the server ----------------------------------------------------------------
+
+
+def test_deadline_is_start_plus_limit_or_close_whichever_first(exam, people):
+    start = exam.opens_at + timedelta(minutes=5)
+    attempt, created = attempt_start(exam=exam, user=people.alice, now=start)
+    assert created and attempt.deadline == start + timedelta(seconds=exam.time_limit_seconds)
+
+    late = exam.closes_at - timedelta(minutes=10)
+    late_attempt, _ = attempt_start(exam=exam, user=people.bob, now=late)
+    assert late_attempt.deadline == exam.closes_at
+
+
+def test_autosave_refused_after_deadline_submit_accepted_within_grace(exam, people):
+    start = exam.opens_at + timedelta(minutes=1)
+    attempt, _ = attempt_start(exam=exam, user=people.alice, now=start)
+    first = attempt.paper.order_by("position").first()
+    assert first is not None
+    with time_machine.travel(attempt.deadline - timedelta(seconds=1), tick=False):
+        answer_save(
+            attempt_id=attempt.pk, user=people.alice, question_id=first.question_id, choices=first.answer, seq=1
+        )
+    with time_machine.travel(attempt.deadline + timedelta(seconds=1), tick=False):
+        with pytest.raises(errors.AttemptExpired):
+            answer_save(attempt_id=attempt.pk, user=people.alice, question_id=first.question_id, choices=[], seq=2)
+    with time_machine.travel(attempt.deadline + timedelta(seconds=59), tick=False):
+        submitted = attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    assert submitted.status == Attempt.Status.SUBMITTED
+    assert submitted.submitted_at == attempt.deadline  # answers as saved by the deadline
+    assert submitted.time_used_seconds == exam.time_limit_seconds
+    assert submitted.score == Decimal(10)  # the one answer saved before the deadline, unchanged after
+    assert Answer.objects.get(attempt=attempt, question_id=first.question_id).choices == first.answer
+
+
+def test_submit_after_grace_gets_the_timed_out_result_stamped_with_the_deadline(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.alice, now=exam.opens_at + timedelta(minutes=1))
+    answer_all(attempt, now=attempt.started_at + timedelta(minutes=1))
+    with time_machine.travel(attempt.deadline + timedelta(seconds=61), tick=False):
+        result = attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    assert result.status == Attempt.Status.TIMED_OUT
+    assert result.submitted_at == attempt.deadline
+    assert result.score == Decimal(100)
+
+
+def test_overdue_attempts_are_finalised_by_the_command_stamped_with_deadline(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.alice, now=exam.opens_at + timedelta(minutes=1))
+    answer_all(attempt, now=attempt.started_at + timedelta(minutes=2))
+    within_grace = attempt.deadline + timedelta(seconds=30)
+    assert attempts_close_overdue(now=within_grace) == 0  # a submit may still be on its way
+    sweep_time = attempt.deadline + timedelta(hours=3)
+    with time_machine.travel(sweep_time, tick=False):
+        call_command("close_overdue_attempts", stdout=open("/dev/null", "w"))
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.TIMED_OUT
+    assert attempt.submitted_at == attempt.deadline != sweep_time
+    assert attempt.score == Decimal(100) and attempt.is_counted
+
+
+def test_overdue_attempt_is_finalised_lazily_when_touched(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.alice, now=exam.opens_at + timedelta(minutes=1))
+    question = attempt.paper.first()
+    assert question is not None
+    with pytest.raises(errors.AttemptExpired):
+        answer_save(
+            attempt_id=attempt.pk,
+            user=people.alice,
+            question_id=question.question_id,
+            choices=[],
+            seq=1,
+            now=attempt.deadline + timedelta(minutes=5),
+        )
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.TIMED_OUT and attempt.submitted_at == attempt.deadline
+
+
+def test_exam_not_open_before_or_after_window_or_as_draft(tree, bank, people):
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city])
+    with pytest.raises(errors.ExamNotOpen):
+        attempt_start(exam=exam, user=people.alice, now=exam.opens_at - timedelta(seconds=1))
+    with pytest.raises(errors.ExamNotOpen):
+        attempt_start(exam=exam, user=people.alice, now=exam.closes_at)
+    draft = make_exam(unit=tree.city, bank=bank, audience=[tree.city], publish=False, title="草稿")
+    with pytest.raises(errors.ExamNotOpen):
+        attempt_start(exam=draft, user=people.alice, now=draft.opens_at + timedelta(minutes=1))
+
+
+# --- Autosave and submit are idempotent --------------------------------------------------------
+
+
+def test_duplicate_and_stale_autosave(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    aq = attempt.paper.filter(kind="multiple").first()
+    assert aq is not None
+    qid = aq.question_id
+    first = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["A", "B"], seq=5)
+    assert first.applied
+    duplicate = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["A", "B"], seq=5)
+    assert not duplicate.applied and duplicate.answer.choices == ["A", "B"]
+    stale = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["C"], seq=4)
+    assert not stale.applied and stale.answer.choices == ["A", "B"]
+    newer = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["B", "A", "C"], seq=6)
+    assert newer.applied and newer.answer.choices == ["A", "B", "C"]
+    assert Answer.objects.filter(attempt=attempt).count() == 1
+    assert Answer.objects.get(attempt=attempt).seq == 6
+
+
+def test_double_submit_returns_the_first_result(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    answer_all(attempt)
+    first = attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    with time_machine.travel(timezone.now() + timedelta(minutes=3), tick=False):
+        second = attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    assert (second.pk, second.score, second.submitted_at) == (first.pk, first.score, first.submitted_at)
+    assert Attempt.objects.filter(exam=exam, user=people.alice).count() == 1
+    with pytest.raises(errors.AttemptFinalised):
+        answer_save(
+            attempt_id=attempt.pk, user=people.alice, question_id=attempt.paper.first().question_id, choices=[], seq=99
+        )
+
+
+def test_invalid_choices_write_nothing(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    single = attempt.paper.filter(kind="single").first()
+    judge = attempt.paper.filter(kind="judge").first()
+    assert single and judge
+    for question_id, choices, code in [
+        (single.question_id, ["A", "B"], "invalid_choices"),
+        (single.question_id, ["Z"], "invalid_choices"),
+        (judge.question_id, ["C"], "invalid_choices"),
+        (judge.question_id, ["A", "A"], "invalid_choices"),
+        (999999, ["A"], "question_not_on_paper"),
+    ]:
+        with pytest.raises(errors.QuizError) as caught:
+            answer_save(attempt_id=attempt.pk, user=people.alice, question_id=question_id, choices=choices, seq=1)
+        assert caught.value.code == code
+    assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+# --- Papers are frozen at start ----------------------------------------------------------------
+
+
+def test_paper_unchanged_by_later_bank_edits_until_explicit_regrade(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    aq = attempt.paper.get(kind="single", position=1)
+    original = (aq.stem, aq.options, aq.answer)
+    answer_all(attempt)  # all correct under the original key
+    attempt_submit(attempt_id=attempt.pk, user=people.alice)
+
+    question = Question.objects.get(pk=aq.question_id)
+    wrong_key = "B" if question.answer == ["A"] else "A"
+    question_update(question=question, stem="改过的题干", options=["甲", "乙", "丙", "丁"], answer=[wrong_key])
+    aq.refresh_from_db()
+    attempt.refresh_from_db()
+    assert (aq.stem, aq.options, aq.answer) == original
+    assert attempt.score == Decimal(100)
+
+    assert exam_regrade_question(exam=exam, question=question) == 1
+    attempt.refresh_from_db()
+    aq.refresh_from_db()
+    assert aq.answer == [wrong_key] and aq.stem == original[0]  # only the key is corrected
+    assert attempt.score == Decimal(90)
+
+
+def test_option_shuffle_keeps_original_letters(tree, bank, people):
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city], shuffle_questions=True, shuffle_options=True)
+    attempt, _ = attempt_start(exam=exam, user=people.alice, rng=random.Random(7))
+    kinds = [aq.kind for aq in attempt.paper.order_by("position")]
+    assert kinds == sorted(kinds, key=["single", "multiple", "judge"].index)  # grouped by kind
+    for aq in attempt.paper.all():
+        question = Question.objects.get(pk=aq.question_id)
+        assert sorted(o["key"] for o in aq.options) == list("ABCDEFGH"[: len(question.options)])
+        assert {o["key"]: o["text"] for o in aq.options} == dict(zip("ABCDEFGH", question.options, strict=False))
+    answer_all(attempt)
+    assert attempt_submit(attempt_id=attempt.pk, user=people.alice).score == Decimal(100)
+
+
+def test_random_draw_follows_rules_and_refuses_when_bank_too_small(tree, bank, people):
+    now = timezone.now()
+    exam = exam_create(
+        unit=tree.city,
+        created_by=people.organizer,
+        is_open=True,
+        composition=Exam.Composition.RANDOM,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(hours=5),
+        rules=[
+            RuleSpec(kind="single", bank_id=bank.pk, count=2, points=Decimal(10)),
+            RuleSpec(kind="judge", bank_id=bank.pk, count=2, points=Decimal(5), tag="总则编"),
+        ],
+    )
+    exam = exam_publish(exam=exam)
+    attempt, _ = attempt_start(exam=exam, user=people.bob, rng=random.Random(1))
+    assert sorted(attempt.paper.values_list("kind", flat=True)) == ["judge", "judge", "single", "single"]
+    assert attempt.max_score == Decimal(30)
+
+    too_many = exam_create(
+        unit=tree.city,
+        created_by=people.organizer,
+        composition=Exam.Composition.RANDOM,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(hours=5),
+        rules=[RuleSpec(kind="multiple", bank_id=bank.pk, count=3, points=Decimal(10))],
+    )
+    with pytest.raises(errors.InsufficientQuestions):
+        exam_publish(exam=too_many)
+
+
+# --- Attempts, audience ------------------------------------------------------------------------
+
+
+def test_attempt_limit(tree, bank, people):
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city], max_attempts=2)
+    for _ in range(2):
+        attempt, created = attempt_start(exam=exam, user=people.alice)
+        assert created
+        attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    with pytest.raises(errors.NoAttemptsLeft):
+        attempt_start(exam=exam, user=people.alice)
+
+
+def test_start_resumes_the_open_attempt(exam, people):
+    first, created = attempt_start(exam=exam, user=people.alice)
+    again, created_again = attempt_start(exam=exam, user=people.alice)
+    assert created and not created_again and again.pk == first.pk
+
+
+def test_user_outside_the_audience_is_refused(tree, bank, people):
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.town_a])
+    attempt_start(exam=exam, user=people.alice)  # town A office: inside town A's subtree
+    with pytest.raises(errors.NotInAudience):
+        attempt_start(exam=exam, user=people.bob)  # town B
+
+
+def test_open_quiz_admits_everyone_and_best_score_counts(tree, bank, people):
+    exam = make_exam(unit=tree.city, bank=bank, is_open=True, max_attempts=3, counting_policy="highest")
+    first, _ = attempt_start(exam=exam, user=people.bob)
+    answer_all(first)
+    attempt_submit(attempt_id=first.pk, user=people.bob)
+    second, _ = attempt_start(exam=exam, user=people.bob)
+    answer_all(second, correct=False)
+    attempt_submit(attempt_id=second.pk, user=people.bob)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.is_counted and not second.is_counted
+    assert attempt_rank(attempt=second) == (1, 1)
+
+
+# --- Ranking -----------------------------------------------------------------------------------
+
+
+def test_leaderboard_competition_ranks_with_ties(tree, bank, people):
+    exam = make_exam(unit=tree.city, bank=bank, is_open=True)
+    start = exam.opens_at + timedelta(minutes=1)
+    plans = [  # (user, correct answers, minutes used)
+        (people.alice, True, 10),
+        (people.bob, False, 10),
+        (people.carol, False, 10),
+        (people.organizer, False, 12),
+    ]
+    for user, correct, minutes in plans:
+        attempt, _ = attempt_start(exam=exam, user=user, now=start)
+        answer_all(attempt, correct=correct, now=start + timedelta(minutes=1))
+        attempt_submit(attempt_id=attempt.pk, user=user, now=start + timedelta(minutes=minutes))
+    rows = leaderboard_people(exam=exam)
+    assert [r.rank for r in rows] == [1, 2, 2, 4]
+    assert rows[0].name == "张三" and rows[3].name == "赵组织"
+    assert rows[1].score == rows[2].score == rows[3].score
+
+    units = {row.unit_name: row for row in leaderboard_units(exam=exam)}
+    assert (
+        units["南关镇"].headcount == 3 and units["南关镇"].participants == 2
+    )  # alice, carol of alice, carol, organizer_a
+    assert units["南关镇"].participation_rate == Decimal("66.67")
+    assert units["北岭镇"].participation_rate == Decimal("50.00")  # bob of bob, hr_b
+    assert units["南关镇"].rank == 1
+    assert units["市司法局"].participants == 0 and units["市司法局"].rank == 3

@@ -1,0 +1,48 @@
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from quizzes.ranking import FinishedAttempt, competition_ranks, counted_attempt, unit_order
+
+T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def test_competition_ranks_share_ties_and_skip():
+    rows = [(100, 300), (90, 200), (90, 200), (80, 100), (80, 100), (80, 100), (70, 50)]
+    assert competition_ranks(rows, lambda r: r) == [1, 2, 2, 4, 4, 4, 7]
+
+
+def test_time_used_breaks_score_ties():
+    rows = [(90, 100), (90, 150), (90, 150)]
+    assert competition_ranks(rows, lambda r: r) == [1, 2, 2]
+
+
+def test_empty_leaderboard():
+    assert competition_ranks([], lambda r: r) == []
+
+
+def _attempts():
+    return [
+        FinishedAttempt(1, 1, D(70), 600, T0),
+        FinishedAttempt(2, 2, D(90), 500, T0 + timedelta(days=1)),
+        FinishedAttempt(3, 3, D(90), 400, T0 + timedelta(days=2)),
+        FinishedAttempt(4, 4, D(60), 300, T0 + timedelta(days=3)),
+    ]
+
+
+@pytest.mark.parametrize(("policy", "expected_id"), [("highest", 3), ("latest", 4), ("first", 1)])
+def test_counting_policies(policy, expected_id):
+    chosen = counted_attempt(_attempts(), policy)
+    assert chosen is not None and chosen.id == expected_id
+
+
+def test_no_attempts_counts_nothing():
+    assert counted_attempt([], "highest") is None
+
+
+def test_unit_order_puts_the_chosen_key_first():
+    assert unit_order() == ("participation_rate", "mean_score", "pass_rate")
+    assert unit_order("mean_score") == ("mean_score", "participation_rate", "pass_rate")
+    with pytest.raises(ValueError):
+        unit_order("headcount")
