@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -58,9 +59,8 @@ def test_autosave_refused_after_deadline_submit_accepted_within_grace(exam, peop
         answer_save(
             attempt_id=attempt.pk, user=people.alice, question_id=first.question_id, choices=first.answer, seq=1
         )
-    with time_machine.travel(attempt.deadline + timedelta(seconds=1), tick=False):
-        with pytest.raises(errors.AttemptExpired):
-            answer_save(attempt_id=attempt.pk, user=people.alice, question_id=first.question_id, choices=[], seq=2)
+    with time_machine.travel(attempt.deadline + timedelta(seconds=1), tick=False), pytest.raises(errors.AttemptExpired):
+        answer_save(attempt_id=attempt.pk, user=people.alice, question_id=first.question_id, choices=[], seq=2)
     with time_machine.travel(attempt.deadline + timedelta(seconds=59), tick=False):
         submitted = attempt_submit(attempt_id=attempt.pk, user=people.alice)
     assert submitted.status == Attempt.Status.SUBMITTED
@@ -87,7 +87,7 @@ def test_overdue_attempts_are_finalised_by_the_command_stamped_with_deadline(exa
     assert attempts_close_overdue(now=within_grace) == 0  # a submit may still be on its way
     sweep_time = attempt.deadline + timedelta(hours=3)
     with time_machine.travel(sweep_time, tick=False):
-        call_command("close_overdue_attempts", stdout=open("/dev/null", "w"))
+        call_command("close_overdue_attempts", stdout=io.StringIO())
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.TIMED_OUT
     assert attempt.submitted_at == attempt.deadline != sweep_time
