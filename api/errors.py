@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -32,6 +33,9 @@ DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {
     quiz_errors.ExamNotEditable: status.HTTP_409_CONFLICT,
     quiz_errors.InvalidStatusChange: status.HTTP_409_CONFLICT,
     quiz_errors.ReviewNotAvailable: status.HTTP_403_FORBIDDEN,
+    quiz_errors.ImportFileError: status.HTTP_400_BAD_REQUEST,
+    quiz_errors.ImportHasErrors: status.HTTP_400_BAD_REQUEST,
+    quiz_errors.ImportAlreadyCommitted: status.HTTP_409_CONFLICT,
 }
 
 DRF_CODES: dict[type[exceptions.APIException], tuple[str, str]] = {
@@ -71,7 +75,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_body(exc.code, exc.message, exc.fields),
             status=DOMAIN_STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST),
         )
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

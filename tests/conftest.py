@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -24,6 +25,12 @@ PASSWORD = "Xuefa@2026-test"
 def fast_password_hasher(settings: Any) -> None:
     """Tests need real logins, not slow key stretching."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def clear_cache() -> None:
+    """Rate-limit counters live in the cache (Redis in CI): start every test with none."""
+    cache.clear()
 
 
 @dataclass

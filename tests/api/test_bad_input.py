@@ -1,0 +1,137 @@
+"""Bad input gets a 4xx with a stable code and field errors, and nothing is written."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from quizzes.models import Answer
+from tests.conftest import app_login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sitting(exam, people):
+    client = app_login(people.alice.username)
+    paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    by_kind = {}
+    for q in paper["questions"]:
+        by_kind.setdefault(q["kind"], q)
+    return client, paper, by_kind
+
+
+def _put(client, paper, qid, body, **kwargs):
+    return client.put(f"/api/v1/attempts/{paper['id']}/answers/{qid}", body, **kwargs)
+
+
+def test_malformed_json(sitting):
+    client, paper, by_kind = sitting
+    response = _put(
+        client, paper, by_kind["single"]["question_id"], '{"choices": ["A"', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_request"
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"choices": "A", "seq": 1}, "choices"),
+        ({"choices": ["A"], "seq": "first"}, "seq"),
+        ({"choices": ["A"], "seq": -1}, "seq"),
+        ({"choices": [1, {"x": 2}], "seq": 1}, "choices"),
+        ({"seq": 1}, "choices"),
+        ({"choices": ["A"]}, "seq"),
+        ({"choices": ["AB"], "seq": 1}, "choices"),
+    ],
+)
+def test_wrong_types_name_the_field(sitting, body, field):
+    client, paper, by_kind = sitting
+    response = _put(client, paper, by_kind["single"]["question_id"], body, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_input" and field in error["fields"]
+    assert error["message"] == "提交的数据有误。"
+    assert not Answer.objects.exists()
+
+
+def test_unknown_question(sitting):
+    client, paper, _ = sitting
+    response = _put(client, paper, 987654, {"choices": ["A"], "seq": 1}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "question_not_on_paper"
+    assert "question_id" in response.json()["error"]["fields"]
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "choices", "message_part"),
+    [
+        ("single", ["A", "B"], "只能选择一个"),
+        ("judge", ["A", "B"], "只能选择一个"),
+        ("single", ["H"], "不在本题选项中"),
+        ("judge", ["C"], "不在本题选项中"),
+        ("multiple", ["A", "A"], "选项重复"),
+    ],
+)
+def test_choices_not_on_paper_or_too_many(sitting, kind, choices, message_part):
+    client, paper, by_kind = sitting
+    response = _put(client, paper, by_kind[kind]["question_id"], {"choices": choices, "seq": 1}, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_choices"
+    assert any(message_part in m for m in error["fields"]["choices"])
+    assert not Answer.objects.exists()
+
+
+def test_autosave_after_deadline(sitting):
+    client, paper, by_kind = sitting
+    from quizzes.models import Attempt
+
+    deadline = Attempt.objects.get(pk=paper["id"]).deadline
+    with time_machine.travel(deadline + timedelta(seconds=5), tick=False):
+        response = _put(client, paper, by_kind["single"]["question_id"], {"choices": ["A"], "seq": 1}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"] == {"code": "attempt_expired", "message": "考试时间已到，答案不再保存。"}
+    assert not Answer.objects.exists()
+
+
+def test_someone_elses_attempt_is_not_found(sitting, people):
+    _, paper, by_kind = sitting
+    intruder = app_login(people.bob.username)
+    response = _put(intruder, paper, by_kind["single"]["question_id"], {"choices": ["A"], "seq": 1}, format="json")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert intruder.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 404
+    assert intruder.get(f"/api/v1/attempts/{paper['id']}").status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_anonymous_is_refused_with_a_code(exam):
+    from rest_framework.test import APIClient
+
+    response = APIClient().post(f"/api/v1/exams/{exam.pk}/attempts")
+    assert response.status_code in (401, 403)
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_domain_errors_over_http(tree, bank, people):
+    from tests.conftest import make_exam
+
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.town_a], max_attempts=1)
+    outsider = app_login(people.bob.username)
+    refused = outsider.post(f"/api/v1/exams/{exam.pk}/attempts")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_in_audience"
+
+    client = app_login(people.alice.username)
+    attempt = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    again = client.post(f"/api/v1/exams/{exam.pk}/attempts")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "no_attempts_left"
+
+    with time_machine.travel(exam.closes_at + timedelta(minutes=1), tick=False):
+        closed = app_login(people.carol.username).post(f"/api/v1/exams/{exam.pk}/attempts")
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "exam_not_open"

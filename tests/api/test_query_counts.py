@@ -1,0 +1,83 @@
+"""Hot paths use a fixed number of queries, whatever the paper's length (pinned numbers)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from quizzes.models import Question
+from quizzes.services.banks import bank_create, question_create
+from tests.conftest import app_login, make_exam
+
+pytestmark = pytest.mark.django_db
+
+# Numbers through HTTP with the app client (X-Session-Token). They include authentication: loading
+# the user, plus two session queries where sessions live only in the database (with Redis the
+# cached_db session engine reads them from the cache), and transaction savepoints.
+SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
+START_QUERIES = 13 + SESSION_QUERIES
+AUTOSAVE_QUERIES = 7 + SESSION_QUERIES
+SUBMIT_QUERIES = 16 + SESSION_QUERIES
+LEADERBOARD_QUERIES = 6 + SESSION_QUERIES
+
+
+def _exam_with(tree, size: int):
+    bank = bank_create(name=f"题库{size}", unit=tree.city)
+    for i in range(size):
+        kind = ["single", "multiple", "judge"][i % 3]
+        question_create(
+            bank=bank,
+            kind=kind,
+            stem=f"第{i}题",
+            options=[] if kind == "judge" else ["甲", "乙", "丙", "丁"],
+            answer=["A", "B"] if kind == "multiple" else ["A"],
+        )
+    return make_exam(unit=tree.city, bank=bank, audience=[tree.city], title=f"考试{size}")
+
+
+def _measure(client, exam):
+    with CaptureQueriesContext(connection) as start:
+        paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    keys = {q.pk: q.answer for q in Question.objects.filter(pk__in=[q["question_id"] for q in paper["questions"]])}
+    autosaves = []
+    for seq, q in enumerate(paper["questions"], start=1):
+        with CaptureQueriesContext(connection) as save:
+            response = client.put(
+                f"/api/v1/attempts/{paper['id']}/answers/{q['question_id']}",
+                {"choices": keys[q["question_id"]], "seq": seq},
+                format="json",
+            )
+        assert response.status_code == 200
+        autosaves.append(len(save))
+    with CaptureQueriesContext(connection) as submit:
+        result = client.post(f"/api/v1/attempts/{paper['id']}/submit").json()["result"]
+    assert Decimal(result["score"]) > 0
+    with CaptureQueriesContext(connection) as board:
+        client.get(f"/api/v1/exams/{exam.pk}/leaderboard")
+    return len(start), set(autosaves), len(submit), len(board)
+
+
+@pytest.mark.parametrize("size", [6, 60])
+def test_hot_paths_query_counts_are_pinned_and_constant(tree, people, size):
+    exam = _exam_with(tree, size)
+    client = app_login(people.alice.username)
+    start, autosaves, submit, board = _measure(client, exam)
+    assert (start, autosaves, submit, board) == (START_QUERIES, {AUTOSAVE_QUERIES}, SUBMIT_QUERIES, LEADERBOARD_QUERIES)
+
+
+def test_leaderboard_queries_do_not_grow_with_participants(tree, bank, people, django_assert_num_queries):
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city])
+    for user in (people.alice, people.bob, people.carol, people.organizer_a, people.hr_b):
+        client = app_login(user.username)
+        attempt = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+        client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    client = app_login(people.alice.username)
+    with django_assert_num_queries(LEADERBOARD_QUERIES):
+        assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard").json()["count"] == 5
+    with django_assert_num_queries(LEADERBOARD_QUERIES + 2):  # units, headcounts, results instead of one
+        rows = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit").json()["results"]
+    assert sum(r["participants"] for r in rows) == 5

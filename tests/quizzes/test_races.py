@@ -1,0 +1,107 @@
+"""Races between two tabs or a double click, run in real threads on PostgreSQL (row locks)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from quizzes.models import Answer, Attempt
+from quizzes.services.attempts import answer_save, attempt_start, attempt_submit, start_race_safe
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (set DATABASE_URL)"),
+]
+
+
+def run_together(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls in threads released at the same instant; return results or raised exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def _answer_everything(attempt: Attempt) -> None:
+    for seq, aq in enumerate(attempt.paper.all(), start=1):
+        answer_save(attempt_id=attempt.pk, user=attempt.user, question_id=aq.question_id, choices=aq.answer, seq=seq)
+
+
+@pytest.mark.parametrize("round_", range(5))
+def test_two_submits_racing_score_once(exam, people, round_):
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    _answer_everything(attempt)
+    first, second = run_together(
+        lambda: attempt_submit(attempt_id=attempt.pk, user=people.alice),
+        lambda: attempt_submit(attempt_id=attempt.pk, user=people.alice),
+    )
+    assert isinstance(first, Attempt) and isinstance(second, Attempt), (first, second)
+    assert (
+        (first.score, first.submitted_at) == (second.score, second.submitted_at) == (Decimal(100), first.submitted_at)
+    )
+    assert Attempt.objects.filter(exam=exam, user=people.alice, is_counted=True).count() == 1
+    assert Answer.objects.filter(attempt=attempt, score__isnull=True).count() == 0
+
+
+def test_two_tabs_starting_get_one_attempt(exam, people):
+    results = run_together(
+        lambda: start_race_safe(exam=exam, user=people.bob), lambda: start_race_safe(exam=exam, user=people.bob)
+    )
+    assert all(isinstance(r, tuple) for r in results), results
+    assert {r[0].pk for r in results} == {Attempt.objects.get(exam=exam, user=people.bob).pk}
+    assert sorted(r[1] for r in results) == [False, True]
+
+
+def test_racing_autosaves_keep_the_newest_sequence(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.carol)
+    question = attempt.paper.filter(kind="multiple").first()
+    assert question is not None
+    for round_ in range(5):
+        low, high = 10 * round_ + 1, 10 * round_ + 2
+        run_together(
+            lambda low=low: answer_save(
+                attempt_id=attempt.pk, user=people.carol, question_id=question.question_id, choices=["A"], seq=low
+            ),
+            lambda high=high: answer_save(
+                attempt_id=attempt.pk, user=people.carol, question_id=question.question_id, choices=["B"], seq=high
+            ),
+        )
+        saved = Answer.objects.get(attempt=attempt, question_id=question.question_id)
+        assert (saved.seq, saved.choices) == (high, ["B"])
+
+
+def test_submit_racing_an_autosave_loses_nothing(exam, people):
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    question = attempt.paper.filter(kind="single").first()
+    assert question is not None
+    save, submit = run_together(
+        lambda: answer_save(
+            attempt_id=attempt.pk, user=people.alice, question_id=question.question_id, choices=question.answer, seq=1
+        ),
+        lambda: attempt_submit(attempt_id=attempt.pk, user=people.alice),
+    )
+    assert isinstance(submit, Attempt)
+    attempt.refresh_from_db()
+    if isinstance(save, Exception):  # the submit won: the save was refused, not silently dropped
+        assert type(save).__name__ == "AttemptFinalised" and attempt.score == Decimal(0)
+    else:  # the save won: it is counted in the score
+        assert attempt.score == Decimal(10)
