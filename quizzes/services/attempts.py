@@ -131,47 +131,43 @@ def answer_save(
     """Autosave: an idempotent upsert of the answer to one paper question.
 
     A save whose ``seq`` is not greater than the stored one is ignored (``applied=False``), so a
-    retried or reordered request never overwrites a newer answer.
+    retried or reordered request never overwrites a newer answer. After the deadline nothing is saved;
+    an attempt found overdue is finalised on the way (committed) before ``AttemptExpired`` is raised.
     """
     now = now or timezone.now()
     with transaction.atomic():
         attempt = _lock_own_attempt(attempt_id, user)
         if attempt.is_finalised:
             raise AttemptFinalised()
-        if now > attempt.deadline:
-            if attempt_is_overdue(attempt, attempt.exam, now):
-                attempt_finalise(
-                    attempt=attempt, exam=attempt.exam, status=Attempt.Status.TIMED_OUT, at=attempt.deadline
-                )
-                expired = True
-            else:
-                raise AttemptExpired()
-        else:
-            expired = False
-            paper_row = (
-                AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id)
-                .values("kind", "options")
-                .first()
-            )
-            if paper_row is None:
-                raise QuestionNotOnPaper(fields={"question_id": [f"第 {question_id} 号题不在本次试卷中。"]})
-            stored = validate_choices(
-                kind=paper_row["kind"], option_keys=[o["key"] for o in paper_row["options"]], choices=choices
-            )
-            current = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
-            if current is not None and current.seq >= seq:
-                return SaveResult(current, applied=False)
-            if current is None:
-                current = Answer.objects.create(
-                    attempt=attempt, question_id=question_id, choices=stored, seq=seq, saved_at=now
-                )
-            else:
-                current.choices, current.seq, current.saved_at = stored, seq, now
-                current.save(update_fields=["choices", "seq", "saved_at"])
-            return SaveResult(current, applied=True)
-    if expired:  # the finalisation above is committed; now tell the client
-        raise AttemptExpired()
-    raise AssertionError("unreachable")
+        expired = now > attempt.deadline
+        if expired and attempt_is_overdue(attempt, attempt.exam, now):
+            attempt_finalise(attempt=attempt, exam=attempt.exam, status=Attempt.Status.TIMED_OUT, at=attempt.deadline)
+        if not expired:
+            return _answer_upsert(attempt, question_id=question_id, choices=choices, seq=seq, now=now)
+    raise AttemptExpired()
+
+
+def _answer_upsert(
+    attempt: Attempt, *, question_id: int, choices: Sequence[str], seq: int, now: datetime
+) -> SaveResult:
+    """Precondition: the caller holds a row lock on the open ``attempt``."""
+    paper_row = (
+        AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id).values("kind", "options").first()
+    )
+    if paper_row is None:
+        raise QuestionNotOnPaper(fields={"question_id": [f"第 {question_id} 号题不在本次试卷中。"]})
+    stored = validate_choices(
+        kind=paper_row["kind"], option_keys=[o["key"] for o in paper_row["options"]], choices=choices
+    )
+    current = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
+    if current is not None and current.seq >= seq:
+        return SaveResult(current, applied=False)
+    if current is None:
+        current = Answer.objects.create(attempt=attempt, question_id=question_id, choices=stored, seq=seq, saved_at=now)
+    else:
+        current.choices, current.seq, current.saved_at = stored, seq, now
+        current.save(update_fields=["choices", "seq", "saved_at"])
+    return SaveResult(current, applied=True)
 
 
 def attempt_submit(*, attempt_id: int, user: User, now: datetime | None = None) -> Attempt:
