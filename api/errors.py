@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,6 +21,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from quizzes import errors as quiz_errors
 
 from .permissions import PasswordChangeRequired
+
+StrOrPromise = str | Promise
 
 DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {
     quiz_errors.ExamNotOpen: status.HTTP_409_CONFLICT,
@@ -38,22 +42,22 @@ DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {
     quiz_errors.ImportAlreadyCommitted: status.HTTP_409_CONFLICT,
 }
 
-DRF_CODES: dict[type[exceptions.APIException], tuple[str, str]] = {
-    exceptions.ParseError: ("malformed_request", "请求内容无法解析（JSON 格式错误）。"),
-    exceptions.NotAuthenticated: ("not_authenticated", "请先登录。"),
-    exceptions.AuthenticationFailed: ("authentication_failed", "登录信息无效或已过期，请重新登录。"),
-    exceptions.PermissionDenied: ("permission_denied", "您没有执行此操作的权限。"),
-    exceptions.NotFound: ("not_found", "未找到。"),
-    exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法。"),
-    exceptions.NotAcceptable: ("not_acceptable", "无法提供所请求的格式。"),
-    exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持的请求内容类型。"),
-    exceptions.Throttled: ("throttled", "请求过于频繁，请稍后再试。"),
-    exceptions.ValidationError: ("invalid_input", "提交的数据有误。"),
+DRF_CODES: dict[type[exceptions.APIException], tuple[str, StrOrPromise]] = {
+    exceptions.ParseError: ("malformed_request", _("请求内容无法解析（JSON 格式错误）。")),
+    exceptions.NotAuthenticated: ("not_authenticated", _("请先登录。")),
+    exceptions.AuthenticationFailed: ("authentication_failed", _("登录信息无效或已过期，请重新登录。")),
+    exceptions.PermissionDenied: ("permission_denied", _("您没有执行此操作的权限。")),
+    exceptions.NotFound: ("not_found", _("未找到。")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", _("不支持该请求方法。")),
+    exceptions.NotAcceptable: ("not_acceptable", _("无法提供所请求的格式。")),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", _("不支持的请求内容类型。")),
+    exceptions.Throttled: ("throttled", _("请求过于频繁，请稍后再试。")),
+    exceptions.ValidationError: ("invalid_input", _("提交的数据有误。")),
 }
 
 
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": message}
+def error_body(code: str, message: Any, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": str(message)}
     if fields:
         body["fields"] = fields
     return {"error": body}

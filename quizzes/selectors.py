@@ -21,6 +21,7 @@ from accounts.models import Unit, User
 
 from . import ranking
 from .models import Answer, Attempt, AttemptQuestion, Exam, QuestionBank
+from .scoring import CENT
 
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
@@ -291,6 +292,20 @@ def exam_paper_summary(*, exam: Exam) -> PaperSummary:
     """How many questions and how many points one paper of ``exam`` has. One query."""
     if exam.composition == Exam.Composition.FIXED:
         agg = exam.fixed_questions.aggregate(n=Count("pk"), total=Sum("points"))
-        return PaperSummary(agg["n"] or 0, agg["total"] or Decimal(0))
+        return PaperSummary(agg["n"] or 0, (agg["total"] or Decimal(0)).quantize(CENT))
     rules = list(exam.draw_rules.values("count", "points"))
-    return PaperSummary(sum(r["count"] for r in rules), sum((r["count"] * r["points"] for r in rules), Decimal(0)))
+    total = sum((r["count"] * r["points"] for r in rules), Decimal(0))
+    return PaperSummary(sum(r["count"] for r in rules), total.quantize(CENT))
+
+
+def exam_composition(*, exam: Exam) -> dict[str, Any]:
+    """Audience and paper composition of an exam, for the organizers who manage it. Three queries."""
+    return {
+        "audience_unit_ids": list(exam.audience_units.values_list("pk", flat=True)),
+        "fixed_questions": list(exam.fixed_questions.order_by("position").values("question_id", "position", "points")),
+        "draw_rules": list(
+            exam.draw_rules.order_by("position").values(
+                "position", "kind", "bank_id", "tag__name", "difficulty", "count", "points"
+            )
+        ),
+    }

@@ -53,6 +53,14 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
         return MyAttemptSerializer(attempts, many=True).data  # type: ignore[return-value]
 
 
+class ExamCompositionSerializer(serializers.Serializer[Any]):
+    """What an organizer who manages the exam sees in addition: audience and paper composition."""
+
+    audience_unit_ids = serializers.ListField(child=serializers.IntegerField())
+    fixed_questions = serializers.ListField(child=serializers.DictField())
+    draw_rules = serializers.ListField(child=serializers.DictField())
+
+
 class FixedQuestionInput(serializers.Serializer[Any]):
     question_id = serializers.IntegerField()
     points = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))

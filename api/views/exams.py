@@ -24,6 +24,7 @@ from ..pagination import PageNumberPagination
 from ..permissions import IsOrganizer, request_user
 from ..serializers.attempts import AttemptSerializer
 from ..serializers.exams import (
+    ExamCompositionSerializer,
     ExamInputSerializer,
     ExamSerializer,
     PersonRowSerializer,
@@ -124,6 +125,8 @@ class ExamDetailView(APIView):
         summary = selectors.exam_paper_summary(exam=exam)
         data = ExamSerializer(exam).data
         data.update(question_count=summary.question_count, max_score=str(summary.max_score))
+        if selectors.exams_managed_by(request_user(request)).filter(pk=exam.pk).exists():
+            data["management"] = ExamCompositionSerializer(selectors.exam_composition(exam=exam)).data
         return Response(data)
 
     @extend_schema(request=ExamInputSerializer, responses=ExamSerializer)

@@ -228,3 +228,11 @@ def test_open_quiz_needs_no_audience(tree, bank, people):
     exam = make_exam(unit=tree.city, bank=bank, is_open=True, opens_at=timezone.now() - timedelta(minutes=1))
     client = app_login(people.bob.username)
     assert client.post(f"/api/v1/exams/{exam.pk}/attempts").status_code == 201
+
+
+def test_exam_detail_shows_composition_only_to_its_managers(exam, people):
+    manager = app_login(people.organizer.username).get(f"/api/v1/exams/{exam.pk}/").json()
+    assert manager["question_count"] == 7 and manager["max_score"] == "100.00"
+    assert len(manager["management"]["fixed_questions"]) == 7
+    participant = app_login(people.alice.username).get(f"/api/v1/exams/{exam.pk}/").json()
+    assert "management" not in participant and participant["question_count"] == 7
