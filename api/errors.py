@@ -86,6 +86,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
+    message: StrOrPromise
     if isinstance(exc, PasswordChangeRequired):
         code, message = "password_change_required", str(exc.detail)
     else:
