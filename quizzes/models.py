@@ -178,7 +178,7 @@ class ExamQuestion(models.Model):
     points = models.DecimalField(max_digits=6, decimal_places=2)
 
     class Meta:
-        ordering = ["exam", "position"]
+        ordering = ["exam_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["exam", "question"], name="examquestion_unique_question"),
             models.CheckConstraint(condition=Q(points__gt=0), name="examquestion_points_positive"),
@@ -203,7 +203,7 @@ class DrawRule(models.Model):
     points = models.DecimalField(max_digits=6, decimal_places=2)
 
     class Meta:
-        ordering = ["exam", "position", "id"]
+        ordering = ["exam_id", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(points__gt=0), name="drawrule_points_positive"),
             models.CheckConstraint(condition=Q(count__gt=0), name="drawrule_count_positive"),
@@ -237,7 +237,7 @@ class Attempt(models.Model):
     )
 
     class Meta:
-        ordering = ["exam", "user", "number"]
+        ordering = ["exam_id", "user_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["exam", "user", "number"], name="attempt_unique_number"),
             models.UniqueConstraint(
@@ -279,7 +279,7 @@ class AttemptQuestion(models.Model):
     points = models.DecimalField(max_digits=6, decimal_places=2)
 
     class Meta:
-        ordering = ["attempt", "position"]
+        ordering = ["attempt_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "question"], name="attemptquestion_unique_question"),
             models.UniqueConstraint(fields=["attempt", "position"], name="attemptquestion_unique_position"),
@@ -300,7 +300,7 @@ class Answer(models.Model):
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
 
     class Meta:
-        ordering = ["attempt", "question"]
+        ordering = ["attempt_id", "question_id"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "question"], name="answer_unique_question"),
         ]

@@ -183,9 +183,10 @@ class UnitRow:
 def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate") -> list[UnitRow]:
     """Rank the child units of ``parent`` (default: the exam's own unit), each over its whole subtree.
 
-    headcount = active accounts in the subtree (the roster); participants = people with a finished,
-    counting attempt; participation rate = participants / headcount; mean score and pass rate are over
-    participants. Ordered by the chosen primary key, then the others. Three queries whatever the size.
+    headcount = active participant accounts in the subtree (the roster; organizer and HR accounts are
+    staff, not roster); participants = roster people with a finished, counting attempt; participation
+    rate = participants / headcount; mean score and pass rate are over participants. Ordered by the
+    chosen primary key, then the others. Three queries whatever the size.
     """
     parent = parent or exam.unit
     children = list(Unit.objects.filter(parent=parent).order_by("sort_order", "path"))
@@ -193,13 +194,15 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
         children = [parent]
     headcount_by_path: dict[str, int] = {
         row["unit__path"]: row["n"]
-        for row in User.objects.filter(scopes.subtree_q(parent, "unit"), is_active=True, is_superuser=False)
+        for row in User.objects.filter(scopes.subtree_q(parent, "unit"), is_active=True, role=User.Role.PARTICIPANT)
         .values("unit__path")
         .annotate(n=Count("pk"))
     }
     results_by_path: dict[str, Any] = {
         row["user__unit__path"]: row
-        for row in Attempt.objects.filter(scopes.subtree_q(parent, "user__unit"), exam=exam, is_counted=True)
+        for row in Attempt.objects.filter(
+            scopes.subtree_q(parent, "user__unit"), exam=exam, is_counted=True, user__role=User.Role.PARTICIPANT
+        )
         .values("user__unit__path")
         .annotate(n=Count("pk"), total=Sum("score"), passed=Count("pk", filter=Q(passed=True)))
     }

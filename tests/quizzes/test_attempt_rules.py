@@ -305,10 +305,12 @@ def test_leaderboard_competition_ranks_with_ties(tree, bank, people):
     assert rows[1].score == rows[2].score == rows[3].score
 
     units = {row.unit_name: row for row in leaderboard_units(exam=exam)}
-    assert (
-        units["南关镇"].headcount == 3 and units["南关镇"].participants == 2
-    )  # alice, carol of alice, carol, organizer_a
-    assert units["南关镇"].participation_rate == Decimal("66.67")
-    assert units["北岭镇"].participation_rate == Decimal("50.00")  # bob of bob, hr_b
-    assert units["南关镇"].rank == 1
-    assert units["市司法局"].participants == 0 and units["市司法局"].rank == 3
+    # the roster is participant accounts: organizer_a and hr_b are staff, the city organizer is not counted
+    assert (units["南关镇"].headcount, units["南关镇"].participants) == (2, 2)  # alice (office), carol
+    assert (units["北岭镇"].headcount, units["北岭镇"].participants) == (1, 1)  # bob
+    assert units["南关镇"].participation_rate == units["北岭镇"].participation_rate == Decimal("100.00")
+    assert units["南关镇"].mean_score == Decimal("50.00")  # (100 + 0) / 2
+    assert units["南关镇"].pass_rate == Decimal("50.00")
+    assert units["北岭镇"].mean_score == Decimal("0.00")
+    assert [units["南关镇"].rank, units["北岭镇"].rank] == [1, 2]  # same rate: mean score decides
+    assert units["市司法局"].headcount == 0 and units["市司法局"].rank == 3
