@@ -31,6 +31,7 @@ def render(summary: DemoSummary) -> str:
     for step in summary.steps:
         state = "already seeded" if step.already_seeded else f"created {step.created}"
         lines.append(f"  {step.name:<22} {state} ({step.existing} already there)")
+    lines += [f"  warning: {warning}" for warning in summary.warnings]
     lines += [
         "",
         f"Units: {summary.units}   Users: {summary.users} ({summary.participants} participants)   "
