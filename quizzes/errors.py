@@ -73,3 +73,28 @@ class InvalidStatusChange(QuizError):
 class ReviewNotAvailable(QuizError):
     code = "review_not_available"
     default_message = _("本次考试的答案与解析暂不公布。")
+
+
+class ImportFileError(QuizError):
+    """A whole uploaded file cannot be read (empty, corrupt, encrypted, wrong type, missing columns).
+
+    ``code`` is set per instance (``file_corrupt``, ``file_encrypted``, …; see docs/import-formats.md).
+    """
+
+    code = "import_file_error"
+    default_message = _("文件无法读取。")
+
+    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+
+
+class ImportHasErrors(QuizError):
+    code = "import_has_errors"
+    default_message = _("导入文件中还有错误，请修改后重新上传。")
+
+
+class ImportAlreadyCommitted(QuizError):
+    code = "import_already_committed"
+    default_message = _("这批试题已经导入，不能重复导入。")

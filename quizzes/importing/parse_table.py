@@ -1,0 +1,200 @@
+"""Rows of the template (xlsx, or the same columns as CSV) → parsed questions.
+
+The header row may be any of the first rows; columns are found by name, in any order, with a few
+common aliases (题目 → 题干, 正确答案 → 答案, …). Line numbers are the sheet's row numbers, or for CSV
+the file's line on which the record starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from openpyxl import load_workbook
+
+from ..models import OPTION_LETTERS
+from .build import RawQuestion, build_question
+from .detect import decode_text
+from .template import COLUMNS, REQUIRED_COLUMNS
+from .types import ImportFileError, Issue, ParseResult
+
+MAX_QUESTIONS = 20000
+HEADER_SEARCH_ROWS = 20
+
+_ALIASES = {
+    "类型": "题型",
+    "题目类型": "题型",
+    "试题类型": "题型",
+    "题目": "题干",
+    "试题": "题干",
+    "题目内容": "题干",
+    "试题内容": "题干",
+    "问题": "题干",
+    "正确答案": "答案",
+    "参考答案": "答案",
+    "标准答案": "答案",
+    "答案解析": "解析",
+    "试题解析": "解析",
+    "法律依据": "法条依据",
+    "依据": "法条依据",
+    "法条": "法条依据",
+    "难易程度": "难度",
+    "难易度": "难度",
+    "知识点": "标签",
+    "分类": "标签",
+}
+
+Row = Sequence[Any]
+
+
+def _header_name(value: Any) -> str:
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).strip("*:")
+    option = re.fullmatch(r"(?:选项)?([A-Ha-h])(?:选项)?", text)
+    if option:
+        return f"选项{option.group(1).upper()}"
+    return _ALIASES.get(text, text)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "正确" if value else "错误"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+class TableReader:
+    """Turns the rows of one sheet into questions; the first row naming 题干 is the header."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, int] | None = None
+        self.file_warnings: list[Issue] = []
+
+    def read_header(self, line: int, row: Row) -> bool:
+        names = [_header_name(v) for v in row]
+        if "题干" not in names:
+            return False
+        self.columns = {}
+        for index, name in enumerate(names):
+            if name in COLUMNS and name not in self.columns:
+                self.columns[name] = index
+            elif name:
+                self.file_warnings.append(
+                    Issue(line, cell_text(row[index]), "column_ignored", f"未知的列“{cell_text(row[index])}”，已忽略。")
+                )
+        missing = [c for c in REQUIRED_COLUMNS if c not in self.columns]
+        if missing:
+            raise ImportFileError(
+                f"第 {line} 行表头缺少必需的列：{'、'.join(missing)}。表头应为：{'、'.join(COLUMNS)}。",
+                code="missing_columns",
+            )
+        return True
+
+    def question(self, line: int, row: Row) -> RawQuestion | None:
+        assert self.columns is not None
+        values = {name: cell_text(row[i]) if i < len(row) else "" for name, i in self.columns.items()}
+        if not any(values.values()):
+            return None
+        return RawQuestion(
+            line=line,
+            kind_text=values.get("题型", ""),
+            stem=values.get("题干", ""),
+            options=[values.get(f"选项{letter}", "") for letter in OPTION_LETTERS],
+            answer_text=values.get("答案", ""),
+            explanation=values.get("解析", ""),
+            legal_basis=values.get("法条依据", ""),
+            difficulty_text=values.get("难度", ""),
+            tags_text=values.get("标签", ""),
+        )
+
+
+def parse_rows(rows: Iterable[tuple[int, Row]], *, file_format: str) -> ParseResult:
+    """Numbered rows (line, cells) of one sheet → questions. Raises ``ImportFileError`` for file problems."""
+    reader = TableReader()
+    questions = []
+    for line, row in rows:
+        if reader.columns is None:
+            if line > HEADER_SEARCH_ROWS:
+                break
+            reader.read_header(line, row)
+            continue
+        raw = reader.question(line, row)
+        if raw is None:
+            continue
+        questions.append(build_question(raw))
+        if len(questions) > MAX_QUESTIONS:
+            raise ImportFileError(f"一次最多导入 {MAX_QUESTIONS} 题，请拆分文件后上传。", code="too_many_questions")
+    if reader.columns is None:
+        raise ImportFileError(
+            f"没有找到表头（含“题干”“答案”的一行）。表头应为：{'、'.join(COLUMNS)}。", code="missing_columns"
+        )
+    if not questions:
+        raise ImportFileError("文件中没有找到试题（表头下面没有内容）。", code="no_questions")
+    return ParseResult(file_format=file_format, questions=questions, file_warnings=reader.file_warnings)
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Row]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, lxml errors) on bad files
+        raise ImportFileError("Excel 文件已损坏或格式不正确，无法读取。", code="file_corrupt") from exc
+    try:
+        sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+        if not sheets:
+            raise ImportFileError("Excel 文件中没有工作表。", code="no_questions")
+        chosen = sheets[0]
+        for sheet in sheets:
+            rows = sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+            if any("题干" in (_header_name(v) for v in row) for row in rows):
+                chosen = sheet
+                break
+        reset = getattr(chosen, "reset_dimensions", None)
+        if reset is not None:
+            reset()  # LibreOffice and others may write a wrong <dimension>; read every row regardless
+        yield from enumerate(chosen.iter_rows(values_only=True), start=1)
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError("Excel 文件已损坏或格式不正确，无法读取。", code="file_corrupt") from exc
+    finally:
+        workbook.close()
+
+
+def parse_xlsx(content: bytes) -> ParseResult:
+    return parse_rows(_xlsx_rows(content), file_format="xlsx")
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, Row]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
+    start = 1
+    try:
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFileError(f"CSV 文件第 {start} 行格式错误：{exc}。", code="file_corrupt") from exc
+
+
+def parse_csv(content: bytes) -> ParseResult:
+    return parse_rows(csv_rows(decode_text(content)), file_format="csv")
+
+
+def looks_like_table(text: str) -> bool:
+    """A text file whose first non-empty line is a template header (e.g. Excel's “Unicode text”)."""
+    for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
+        if line.strip():
+            cells = re.split(r"[\t,]", line)
+            return len(cells) >= 3 and "题干" in (_header_name(c) for c in cells)
+    return False
