@@ -32,7 +32,7 @@ from .services.exams import FixedItem, RuleSpec, exam_create, exam_publish
 DEMO_PASSWORD = "Xuefa@2026"
 ROOT_NAME = "清河市"
 CIVIL_CODE_BANK = "《中华人民共和国民法典》题库"
-CADRE_BANK = "学纪学法（宪法与党纪政务法规）题库"
+CADRE_BANK = "学纪学法（宪法与公职人员法律）题库"
 OPEN_QUIZ_TITLE = "2026年民法典宣传月知识竞赛"
 ROSTER_EXAM_TITLE = "2026年度全市党员干部学纪学法网上考试"
 PARTICIPANT_COUNT = 300

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def sitting(exam, people):
     client = app_login(people.alice.username)
     paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
-    by_kind = {}
+    by_kind: dict[str, dict] = {}
     for q in paper["questions"]:
         by_kind.setdefault(q["kind"], q)
     return client, paper, by_kind

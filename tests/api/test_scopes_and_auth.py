@@ -112,12 +112,12 @@ def test_organizer_sees_only_banks_and_exams_of_their_subtree(tree, people, bank
         "opens_at": now.isoformat(),
         "closes_at": (now + timedelta(days=1)).isoformat(),
         "audience_unit_ids": [tree.town_b.pk],
-        "fixed_questions": [{"question_id": town_a_bank.questions.first().pk, "points": "10"}],
+        "fixed_questions": [{"question_id": town_a_bank.questions.earliest("id").pk, "points": "10"}],
     }
     refused = client_a.post("/api/v1/exams/", body, format="json")
     assert refused.status_code == 400 and "audience_unit_ids" in refused.json()["error"]["fields"]
     body["audience_unit_ids"] = [tree.town_a.pk]
-    body["fixed_questions"] = [{"question_id": bank.questions.first().pk, "points": "10"}]  # the city's question
+    body["fixed_questions"] = [{"question_id": bank.questions.earliest("id").pk, "points": "10"}]  # the city's question
     refused = client_a.post("/api/v1/exams/", body, format="json")
     assert refused.status_code == 400 and "fixed_questions" in refused.json()["error"]["fields"]
 

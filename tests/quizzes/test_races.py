@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -77,14 +78,8 @@ def test_racing_autosaves_keep_the_newest_sequence(exam, people):
     assert question is not None
     for round_ in range(5):
         low, high = 10 * round_ + 1, 10 * round_ + 2
-        run_together(
-            lambda low=low: answer_save(
-                attempt_id=attempt.pk, user=people.carol, question_id=question.question_id, choices=["A"], seq=low
-            ),
-            lambda high=high: answer_save(
-                attempt_id=attempt.pk, user=people.carol, question_id=question.question_id, choices=["B"], seq=high
-            ),
-        )
+        save = partial(answer_save, attempt_id=attempt.pk, user=people.carol, question_id=question.question_id)
+        run_together(partial(save, choices=["A"], seq=low), partial(save, choices=["B"], seq=high))
         saved = Answer.objects.get(attempt=attempt, question_id=question.question_id)
         assert (saved.seq, saved.choices) == (high, ["B"])
 
