@@ -117,6 +117,19 @@ def step_preview(db_path: str, file_path: str) -> dict[str, Any]:
     }
 
 
+def step_baseline(db_path: str, file_path: str) -> dict[str, Any]:
+    """The floor any xlsx import pays on this machine: Django loaded, every cell read by openpyxl."""
+    _django(db_path)
+    import openpyxl
+
+    started = time.perf_counter()
+    workbook = openpyxl.load_workbook(file_path, read_only=True, data_only=True)
+    cells = sum(len(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(_peak_rss_mb(), 1), "cells": cells}
+
+
 def step_commit(db_path: str, batch_id: int) -> dict[str, Any]:
     _django(db_path)
     from quizzes.models import ImportBatch, Question
@@ -149,7 +162,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--step", choices=["prepare", "preview", "commit"], help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["prepare", "baseline", "preview", "commit"], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--batch", type=int, help=argparse.SUPPRESS)
@@ -157,6 +170,9 @@ def main() -> int:
 
     if args.step == "prepare":
         print(json.dumps(step_prepare(args.db, args.file, args.questions)))
+        return 0
+    if args.step == "baseline":
+        print(json.dumps(step_baseline(args.db, args.file)))
         return 0
     if args.step == "preview":
         print(json.dumps(step_preview(args.db, args.file)))
@@ -171,10 +187,16 @@ def main() -> int:
         prepared = _run("--step", "prepare", "--db", db, "--file", file, "--questions", str(args.questions))
         upload = f"upload of {args.questions} ({prepared['file_mb']} MB xlsx)"
         print(f"prepared: bank of {prepared['bank_questions']} questions, {upload}")
+        baseline = _run("--step", "baseline", "--db", db, "--file", file)
+        print(
+            f"baseline: {baseline['seconds']:.2f} s, peak RSS {baseline['peak_rss_mb']:.1f} MB "
+            f"(openpyxl reading all {baseline['cells']} cells, nothing parsed or stored)"
+        )
         preview = _run("--step", "preview", "--db", db, "--file", file)
         print(
             f"preview: {preview['seconds']:.2f} s, peak RSS {preview['peak_rss_mb']:.1f} MB "
-            f"({preview['questions']} questions, {preview['errors']} errors, {preview['warnings']} warnings)"
+            f"({preview['questions']} questions, {preview['errors']} errors, {preview['warnings']} warnings; "
+            f"{preview['seconds'] / max(baseline['seconds'], 0.01):.1f}× the baseline's time)"
         )
         commit = _run("--step", "commit", "--db", db, "--batch", str(preview["batch_id"]))
         print(
