@@ -16,23 +16,22 @@ class SavedAnswerSerializer(serializers.Serializer[Any]):
     saved_at = serializers.DateTimeField()
 
 
-class PaperQuestionSerializer(serializers.Serializer[Any]):
+class FrozenQuestionSerializer(serializers.Serializer[Any]):
+    """A question as frozen into an attempt's paper, without its key."""
+
     question_id = serializers.IntegerField()
     position = serializers.IntegerField()
     kind = serializers.CharField()
     stem = serializers.CharField()
     options = OptionSerializer(many=True)
     points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class PaperQuestionSerializer(FrozenQuestionSerializer):
     saved = SavedAnswerSerializer(allow_null=True)
 
 
-class ReviewQuestionSerializer(serializers.Serializer[Any]):
-    question_id = serializers.IntegerField()
-    position = serializers.IntegerField()
-    kind = serializers.CharField()
-    stem = serializers.CharField()
-    options = OptionSerializer(many=True)
-    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+class ReviewQuestionSerializer(FrozenQuestionSerializer):
     answer = serializers.ListField(child=serializers.CharField(), help_text="正确答案")
     explanation = serializers.CharField()
     legal_basis = serializers.CharField()

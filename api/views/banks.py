@@ -7,17 +7,14 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import scopes
-from accounts.models import Unit
 from quizzes.models import Question, QuestionBank
 from quizzes.selectors import banks_for
 from quizzes.services.banks import bank_create, question_create, question_update
 
-from ..permissions import IsOrganizer, request_user
+from ..permissions import IsOrganizer, owning_unit, request_user
 from ..serializers.banks import (
     QuestionBankInputSerializer,
     QuestionBankSerializer,
@@ -41,11 +38,7 @@ class BankListView(generics.ListCreateAPIView[QuestionBank]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = QuestionBankInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = request_user(request).unit
-        if "unit_id" in data.validated_data:
-            unit = get_object_or_404(scopes.staff_units(request_user(request)), pk=data.validated_data["unit_id"])
-        if not isinstance(unit, Unit):
-            raise PermissionDenied()
+        unit = owning_unit(request, data.validated_data.get("unit_id"))
         bank = bank_create(
             name=data.validated_data["name"],
             description=data.validated_data["description"],

@@ -21,7 +21,7 @@ from quizzes.services.attempts import attempts_close_overdue, exam_regrade_quest
 from quizzes.services.exams import FixedItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
 
 from ..pagination import PageNumberPagination
-from ..permissions import IsOrganizer, request_user
+from ..permissions import IsOrganizer, owning_unit, request_user
 from ..serializers.attempts import AttemptSerializer
 from ..serializers.exams import (
     ExamCompositionSerializer,
@@ -96,11 +96,7 @@ class ExamListView(generics.ListAPIView[Exam]):
             raise PermissionDenied()
         data = ExamInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = request_user(request).unit
-        if "unit_id" in data.validated_data:
-            unit = get_object_or_404(scopes.staff_units(request_user(request)), pk=data.validated_data["unit_id"])
-        if not isinstance(unit, Unit):
-            raise ValidationError({"unit_id": ["请指定主办单位。"]})
+        unit = owning_unit(request, data.validated_data.get("unit_id"))
         fixed, rules = _composition_from(data.validated_data, request)
         exam = exam_create(
             unit=unit,
