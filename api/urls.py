@@ -1,26 +1,27 @@
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 
+from .converters import IdConverter
 from .views import accounts, attempts, banks, exams
+
+register_converter(IdConverter, "id")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me", accounts.MeView.as_view(), name="me"),
     path("units/", accounts.UnitListView.as_view(), name="unit-list"),
     path("site-settings", accounts.SiteSettingsView.as_view(), name="site-settings"),
     path("banks/", banks.BankListView.as_view(), name="bank-list"),
-    path("banks/<int:pk>/", banks.BankDetailView.as_view(), name="bank-detail"),
-    path("banks/<int:bank_id>/questions/", banks.QuestionListView.as_view(), name="question-list"),
-    path(
-        "banks/<int:bank_id>/questions/<int:question_id>/", banks.QuestionDetailView.as_view(), name="question-detail"
-    ),
+    path("banks/<id:pk>/", banks.BankDetailView.as_view(), name="bank-detail"),
+    path("banks/<id:bank_id>/questions/", banks.QuestionListView.as_view(), name="question-list"),
+    path("banks/<id:bank_id>/questions/<id:question_id>/", banks.QuestionDetailView.as_view(), name="question-detail"),
     path("exams/", exams.ExamListView.as_view(), name="exam-list"),
-    path("exams/<int:exam_id>/", exams.ExamDetailView.as_view(), name="exam-detail"),
-    path("exams/<int:exam_id>/publish", exams.ExamPublishView.as_view(), name="exam-publish"),
-    path("exams/<int:exam_id>/close", exams.ExamCloseView.as_view(), name="exam-close"),
-    path("exams/<int:exam_id>/regrade", exams.ExamRegradeView.as_view(), name="exam-regrade"),
-    path("exams/<int:exam_id>/attempts", exams.ExamStartView.as_view(), name="exam-start"),
-    path("exams/<int:exam_id>/leaderboard", exams.LeaderboardView.as_view(), name="exam-leaderboard"),
-    path("attempts/<int:attempt_id>", attempts.AttemptDetailView.as_view(), name="attempt-detail"),
-    path("attempts/<int:attempt_id>/answers/<int:question_id>", attempts.AnswerView.as_view(), name="attempt-answer"),
-    path("attempts/<int:attempt_id>/submit", attempts.AttemptSubmitView.as_view(), name="attempt-submit"),
+    path("exams/<id:exam_id>/", exams.ExamDetailView.as_view(), name="exam-detail"),
+    path("exams/<id:exam_id>/publish", exams.ExamPublishView.as_view(), name="exam-publish"),
+    path("exams/<id:exam_id>/close", exams.ExamCloseView.as_view(), name="exam-close"),
+    path("exams/<id:exam_id>/regrade", exams.ExamRegradeView.as_view(), name="exam-regrade"),
+    path("exams/<id:exam_id>/attempts", exams.ExamStartView.as_view(), name="exam-start"),
+    path("exams/<id:exam_id>/leaderboard", exams.LeaderboardView.as_view(), name="exam-leaderboard"),
+    path("attempts/<id:attempt_id>", attempts.AttemptDetailView.as_view(), name="attempt-detail"),
+    path("attempts/<id:attempt_id>/answers/<id:question_id>", attempts.AnswerView.as_view(), name="attempt-answer"),
+    path("attempts/<id:attempt_id>/submit", attempts.AttemptSubmitView.as_view(), name="attempt-submit"),
     path("", include("api.urls_imports")),  # question files: template, import preview/commit, export
 ]

@@ -98,3 +98,8 @@ class ImportHasErrors(QuizError):
 class ImportAlreadyCommitted(QuizError):
     code = "import_already_committed"
     default_message = _("这批试题已经导入，不能重复导入。")
+
+
+class BankNameTaken(QuizError):
+    code = "bank_name_taken"
+    default_message = _("本单位已有同名题库。")

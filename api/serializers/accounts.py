@@ -48,3 +48,4 @@ class SiteSettingsSerializer(serializers.ModelSerializer[SiteSettings]):
     class Meta:
         model = SiteSettings
         fields = ["self_signup_enabled"]
+        extra_kwargs = {"self_signup_enabled": {"required": True}}

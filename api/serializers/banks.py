@@ -7,6 +7,8 @@ from rest_framework import serializers
 from quizzes.models import OPTION_LETTERS, Question, QuestionBank, QuestionKind
 from quizzes.services.banks import normalise_question_fields, question_validate
 
+from .fields import IdField
+
 
 class QuestionBankSerializer(serializers.ModelSerializer[QuestionBank]):
     unit_id = serializers.IntegerField(read_only=True)
@@ -20,7 +22,7 @@ class QuestionBankSerializer(serializers.ModelSerializer[QuestionBank]):
 class QuestionBankInputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    unit_id = serializers.IntegerField(required=False, help_text="默认为当前用户所在单位")
+    unit_id = IdField(required=False, help_text="默认为当前用户所在单位")
 
 
 class QuestionSerializer(serializers.ModelSerializer[Question]):

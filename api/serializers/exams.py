@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from quizzes.models import Attempt, Exam, QuestionKind
 
+from .fields import IdField
+
 
 class MyAttemptSerializer(serializers.ModelSerializer[Attempt]):
     class Meta:
@@ -62,13 +64,13 @@ class ExamCompositionSerializer(serializers.Serializer[Any]):
 
 
 class FixedQuestionInput(serializers.Serializer[Any]):
-    question_id = serializers.IntegerField()
+    question_id = IdField()
     points = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
 
 
 class DrawRuleInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
-    bank_id = serializers.IntegerField()
+    bank_id = IdField()
     tag = serializers.CharField(max_length=50, required=False, allow_null=True, default=None)
     difficulty = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
     count = serializers.IntegerField(min_value=1, max_value=500)
@@ -83,9 +85,9 @@ class GradeBandInput(serializers.Serializer[Any]):
 class ExamInputSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    unit_id = serializers.IntegerField(required=False, help_text="主办单位，默认为当前用户所在单位")
+    unit_id = IdField(required=False, help_text="主办单位，默认为当前用户所在单位")
     is_open = serializers.BooleanField(required=False)
-    audience_unit_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    audience_unit_ids = serializers.ListField(child=IdField(), required=False, max_length=1000)
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
     time_limit_seconds = serializers.IntegerField(min_value=60, max_value=24 * 3600, required=False)
@@ -117,7 +119,7 @@ class ExamInputSerializer(serializers.Serializer[Any]):
 
 
 class RegradeInputSerializer(serializers.Serializer[Any]):
-    question_id = serializers.IntegerField()
+    question_id = IdField()
 
 
 class RegradeResultSerializer(serializers.Serializer[Any]):

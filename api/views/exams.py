@@ -108,13 +108,15 @@ class ExamListView(generics.ListAPIView[Exam]):
         return Response(ExamSerializer(exam).data, status=status.HTTP_201_CREATED)
 
 
-class ExamDetailView(APIView):
+class ExamLookupMixin(APIView):
     def get_exam(self) -> Exam:
         return get_object_or_404(visible_exams(self.request), pk=self.kwargs["exam_id"])
 
     def get_managed_exam(self) -> Exam:
         return get_object_or_404(selectors.exams_managed_by(request_user(self.request)), pk=self.kwargs["exam_id"])
 
+
+class ExamDetailView(ExamLookupMixin):
     @extend_schema(responses=ExamSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
         exam = self.get_exam()
@@ -135,7 +137,7 @@ class ExamDetailView(APIView):
         return Response(ExamSerializer(exam).data)
 
 
-class ExamPublishView(ExamDetailView):
+class ExamPublishView(ExamLookupMixin):
     permission_classes = [IsOrganizer]
 
     @extend_schema(request=None, responses=ExamSerializer)
@@ -143,7 +145,7 @@ class ExamPublishView(ExamDetailView):
         return Response(ExamSerializer(exam_publish(exam=self.get_managed_exam())).data)
 
 
-class ExamCloseView(ExamDetailView):
+class ExamCloseView(ExamLookupMixin):
     permission_classes = [IsOrganizer]
 
     @extend_schema(request=None, responses=ExamSerializer)
@@ -208,7 +210,7 @@ class LeaderboardView(APIView):
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
-class ExamRegradeView(ExamDetailView):
+class ExamRegradeView(ExamLookupMixin):
     permission_classes = [IsOrganizer]
 
     @extend_schema(request=RegradeInputSerializer, responses=RegradeResultSerializer)

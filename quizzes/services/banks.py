@@ -7,10 +7,13 @@ from django.db import transaction
 
 from accounts.models import Unit, User
 
+from ..errors import BankNameTaken
 from ..models import JUDGE_OPTIONS, OPTION_LETTERS, Question, QuestionBank, QuestionKind, Tag
 
 
 def bank_create(*, name: str, unit: Unit, description: str = "", created_by: User | None = None) -> QuestionBank:
+    if QuestionBank.objects.filter(unit=unit, name=name).exists():
+        raise BankNameTaken(fields={"name": [f"本单位已有名为“{name}”的题库。"]})
     return QuestionBank.objects.create(name=name, unit=unit, description=description, created_by=created_by)
 
 

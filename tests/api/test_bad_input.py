@@ -135,3 +135,36 @@ def test_domain_errors_over_http(tree, bank, people):
     with time_machine.travel(exam.closes_at + timedelta(minutes=1), tick=False):
         closed = app_login(people.carol.username).post(f"/api/v1/exams/{exam.pk}/attempts")
     assert closed.status_code == 409 and closed.json()["error"]["code"] == "exam_not_open"
+
+
+def test_ids_beyond_64_bits_are_client_errors(exam, people):
+    organizer = app_login(people.organizer.username)
+    huge = 2**70
+    assert organizer.get(f"/api/v1/exams/{huge}/").status_code == 404
+    assert (
+        organizer.put(f"/api/v1/attempts/1/answers/{huge}", {"choices": [], "seq": 1}, format="json").status_code == 404
+    )
+    response = organizer.patch(f"/api/v1/exams/{exam.pk}/", {"audience_unit_ids": [huge]}, format="json")
+    assert response.status_code == 400 and "audience_unit_ids" in response.json()["error"]["fields"]
+    response = organizer.post(f"/api/v1/exams/{exam.pk}/regrade", {"question_id": huge}, format="json")
+    assert response.status_code == 400 and "question_id" in response.json()["error"]["fields"]
+
+
+def test_duplicate_bank_name_is_a_field_error(bank, people):
+    organizer = app_login(people.organizer.username)
+    response = organizer.post("/api/v1/banks/", {"name": bank.name}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bank_name_taken" and "name" in response.json()["error"]["fields"]
+
+
+def test_site_settings_patch_needs_the_switch(people):
+    organizer = app_login(people.organizer.username)
+    response = organizer.patch("/api/v1/site-settings", {}, format="json")
+    assert response.status_code == 400 and "self_signup_enabled" in response.json()["error"]["fields"]
+
+
+def test_exam_actions_accept_only_post(exam, people):
+    organizer = app_login(people.organizer.username)
+    for action in ("publish", "close", "regrade"):
+        assert organizer.get(f"/api/v1/exams/{exam.pk}/{action}").status_code == 405
+        assert organizer.patch(f"/api/v1/exams/{exam.pk}/{action}", {}, format="json").status_code == 405
