@@ -168,3 +168,15 @@ def test_exam_actions_accept_only_post(exam, people):
     for action in ("publish", "close", "regrade"):
         assert organizer.get(f"/api/v1/exams/{exam.pk}/{action}").status_code == 405
         assert organizer.patch(f"/api/v1/exams/{exam.pk}/{action}", {}, format="json").status_code == 405
+
+
+def test_messages_follow_the_clients_language(exam, people):
+    """Chinese first; a client that asks for English gets English messages with the same codes."""
+    client = app_login(people.alice.username)
+    paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    url = f"/api/v1/attempts/{paper['id']}/answers/987654"
+    chinese = client.put(url, {"choices": ["A"], "seq": 1}, format="json").json()["error"]
+    english = client.put(url, {"choices": ["A"], "seq": 1}, format="json", HTTP_ACCEPT_LANGUAGE="en").json()["error"]
+    assert chinese["code"] == english["code"] == "question_not_on_paper"
+    assert chinese["message"] == "该题不在本次试卷中。"
+    assert english["message"] == "This question is not part of this exam paper."
