@@ -36,8 +36,10 @@ from .attempts import render_attempt
 
 
 def visible_exams(request: Request) -> QuerySet[Exam]:
-    """Exams the requester may sit, manage or read results of, with their own attempts prefetched."""
+    """Exams the requester may sit, manage or read results of, with their own attempts prefetched
+    (any of them left overdue is finalised first, so that ``my_attempts`` is never stale)."""
     user = request_user(request)
+    attempts_close_overdue(user=user)
     sit = selectors.exams_for_participant(user).order_by().values("pk")
     read = selectors.exams_with_results_for(user).order_by().values("pk")
     return (

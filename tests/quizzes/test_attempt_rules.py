@@ -318,3 +318,15 @@ def test_leaderboard_competition_ranks_with_ties(tree, bank, people):
     assert units["北岭镇"].mean_score == Decimal("0.00")
     assert [units["南关镇"].rank, units["北岭镇"].rank] == [1, 2]  # same rate: mean score decides
     assert units["市司法局"].headcount == 0 and units["市司法局"].rank == 3
+
+
+def test_exam_list_finalises_the_callers_overdue_attempt(exam, people):
+    from tests.conftest import app_login
+
+    client = app_login(people.alice.username)
+    attempt = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    deadline = Attempt.objects.get(pk=attempt["id"]).deadline
+    with time_machine.travel(deadline + timedelta(minutes=2), tick=False):
+        mine = client.get("/api/v1/exams/").json()["results"][0]["my_attempts"]
+    assert mine[0]["status"] == "timed_out"
+    assert Attempt.objects.get(pk=attempt["id"]).submitted_at == deadline
