@@ -42,6 +42,7 @@ test: lint typecheck schema pytest
 
 bench: install
 	$(VENV_PY) bench/import_bench.py
+	$(VENV_PY) bench/exam_bench.py
 
 clean:
 	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache
