@@ -55,7 +55,13 @@ def main() -> int:
     from accounts.models import Unit, User
     from accounts.services import unit_create
     from quizzes.models import Attempt
-    from quizzes.selectors import attempt_rank, leaderboard_people, leaderboard_units
+    from quizzes.selectors import (
+        attempt_rank,
+        leaderboard_people,
+        leaderboard_people_rows,
+        leaderboard_rank_rows,
+        leaderboard_units,
+    )
     from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
     from quizzes.services.banks import bank_create, question_create
     from quizzes.services.exams import FixedItem, exam_create, exam_publish
@@ -114,11 +120,21 @@ def main() -> int:
             answer_save(attempt_id=attempt.pk, user=sitter, question_id=paper[0], choices=["A"], seq=next(seq))
 
         baseline = timed(lambda: list(Attempt.objects.filter(exam=exam, is_counted=True).values_list("score", "pk")))
+
+        def leaderboard_page(number: int) -> None:
+            """What GET …/leaderboard does for one page of 20: count, page, ranks of the page."""
+            rows = leaderboard_people_rows(exam=exam)
+            rows.count()
+            leaderboard_rank_rows(exam=exam, rows=list(rows[(number - 1) * 20 : number * 20]), offset=(number - 1) * 20)
+
+        some_attempt = Attempt.objects.filter(exam=exam).earliest("pk")
         rows = [
             ("autosave (one answer)", timed(autosave, repeat=20)),
-            ("person leaderboard (all rows, ranked)", timed(lambda: leaderboard_people(exam=exam))),
+            ("person leaderboard, first page of 20 (API)", timed(lambda: leaderboard_page(1))),
+            ("person leaderboard, page 400 of 500 (API)", timed(lambda: leaderboard_page(400))),
+            ("person leaderboard, all rows ranked (exports)", timed(lambda: leaderboard_people(exam=exam))),
             ("unit leaderboard (12 towns)", timed(lambda: leaderboard_units(exam=exam))),
-            ("rank of one attempt", timed(lambda: attempt_rank(attempt=Attempt.objects.filter(exam=exam).earliest("pk")))),
+            ("rank of one attempt", timed(lambda: attempt_rank(attempt=some_attempt))),
         ]
         for qid in paper:
             answer_save(attempt_id=attempt.pk, user=sitter, question_id=qid, choices=["A"], seq=next(seq))

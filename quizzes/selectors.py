@@ -7,6 +7,7 @@ Every non-trivial read lives here with a query-count test, and every scope decis
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -117,42 +118,107 @@ class PersonRow:
     attempt_id: int
 
 
-def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[PersonRow]:
-    """Every person's counting attempt in leaderboard order with competition ranks.
+def leaderboard_people_rows(*, exam: Exam, within: Unit | None = None) -> QuerySet[Attempt, Any]:
+    """Everyone's counting attempt in leaderboard order (score desc, time used asc, submitted_at asc),
+    as dicts without names or ranks: page it, then complete the page with ``leaderboard_rank_rows``.
 
-    Ties (same score and time used) share a rank; ``within`` only filters rows, ranks stay global.
-    One query.
+    Unfiltered, it reads the ``attempt_leaderboard_order`` index and joins nothing, so counting and
+    paging stay cheap at 10,000 people. ``within`` only filters rows; ranks stay global.
     """
-    rows = list(
-        Attempt.objects.filter(exam=exam, is_counted=True)
-        .order_by("-score", "time_used_seconds", "submitted_at", "pk")
-        .values(
-            "pk",
-            "user_id",
-            "user__real_name",
-            "user__username",
-            "user__unit__name",
-            "user__unit__path",
-            "score",
-            "time_used_seconds",
-            "submitted_at",
-        )
+    rows = Attempt.objects.filter(exam=exam, is_counted=True)
+    if within is not None:
+        rows = rows.filter(scopes.subtree_q(within, "user__unit"))
+    return rows.order_by("-score", "time_used_seconds", "submitted_at", "pk").values(
+        "pk", "user_id", "score", "time_used_seconds", "submitted_at"
     )
-    ranks = ranking.competition_ranks(rows, lambda r: (r["score"], r["time_used_seconds"]))
+
+
+RankKey = tuple[Decimal, int]
+
+
+def _rank_key(row: Mapping[str, Any]) -> RankKey:
+    return (row["score"], row["time_used_seconds"])
+
+
+def _better_than(key: RankKey) -> Q:
+    score, used = key
+    return Q(score__gt=score) | Q(score=score, time_used_seconds__lt=used)
+
+
+def _ranks_of_contiguous(exam: Exam, rows: Sequence[Mapping[str, Any]], offset: int) -> list[int]:
+    """Ranks of rows that stand at positions offset+1, offset+2, … of the unfiltered leaderboard.
+
+    A row's competition rank is its position unless it ties with the row before it; only the first
+    row, whose tie may begin on an earlier page, needs one indexed count.
+    """
+    if not rows:
+        return []
+    within_page = ranking.competition_ranks(rows, _rank_key)
+    if offset == 0:
+        return within_page
+    first = 1 + Attempt.objects.filter(_better_than(_rank_key(rows[0])), exam=exam, is_counted=True).count()
+    return [first if rank == 1 else offset + rank for rank in within_page]
+
+
+def _ranks_of_scattered(exam: Exam, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Global ranks of rows picked out of the leaderboard (a unit's people): one query.
+
+    rank = 1 + the number of counting attempts strictly better (higher score, or same score in less time).
+    """
+    keys = sorted({_rank_key(r) for r in rows})
+    if not keys:
+        return []
+    counted = Attempt.objects.filter(exam=exam, is_counted=True)
+    if len(keys) <= 100:  # a page: count the better attempts for each key in one aggregate
+        counts = counted.aggregate(**{f"k{i}": Count("pk", filter=_better_than(key)) for i, key in enumerate(keys)})
+        by_key = {key: counts[f"k{i}"] + 1 for i, key in enumerate(keys)}
+    else:  # a long list: walk the histogram of (score, time used)
+        by_key, better = {}, 0
+        for row in (
+            counted.values("score", "time_used_seconds").annotate(n=Count("pk")).order_by("-score", "time_used_seconds")
+        ):
+            by_key[_rank_key(row)] = better + 1
+            better += row["n"]
+    return [by_key[_rank_key(r)] for r in rows]
+
+
+def leaderboard_rank_rows(
+    *, exam: Exam, rows: Sequence[Mapping[str, Any]], offset: int | None = None
+) -> list[PersonRow]:
+    """Complete rows of ``leaderboard_people_rows`` with names and competition ranks (ties: same score
+    and time used). Pass ``offset``, the rows' position in the unfiltered leaderboard, when they are a
+    contiguous page of it; leave it None for rows filtered ``within`` a unit. At most two queries.
+    """
+    ranks = _ranks_of_scattered(exam, rows) if offset is None else _ranks_of_contiguous(exam, rows, offset)
+    people = (
+        {
+            p["pk"]: p
+            for p in User.objects.filter(pk__in=[r["user_id"] for r in rows]).values(
+                "pk", "real_name", "username", "unit__name"
+            )
+        }
+        if rows
+        else {}
+    )
     return [
         PersonRow(
             rank=rank,
             user_id=r["user_id"],
-            name=r["user__real_name"] or r["user__username"],
-            unit_name=r["user__unit__name"] or "",
-            score=r["score"] or Decimal(0),
-            time_used_seconds=r["time_used_seconds"] or 0,
-            submitted_at=r["submitted_at"] or exam.opens_at,
+            name=people[r["user_id"]]["real_name"] or people[r["user_id"]]["username"],
+            unit_name=people[r["user_id"]]["unit__name"] or "",
+            score=r["score"],
+            time_used_seconds=r["time_used_seconds"],
+            submitted_at=r["submitted_at"],
             attempt_id=r["pk"],
         )
         for rank, r in zip(ranks, rows, strict=True)
-        if within is None or (r["user__unit__path"] or "").startswith(within.path)
     ]
+
+
+def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[PersonRow]:
+    """The whole person leaderboard, ranked (for exports and tests; the API pages it)."""
+    rows = list(leaderboard_people_rows(exam=exam, within=within))
+    return leaderboard_rank_rows(exam=exam, rows=rows, offset=0 if within is None else None)
 
 
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:

@@ -6,6 +6,7 @@ from typing import Any
 from rest_framework import serializers
 
 from quizzes.models import Attempt, Exam, QuestionKind
+from quizzes.ranking import UNIT_ORDER_KEYS
 
 from .fields import IdField
 
@@ -124,6 +125,19 @@ class RegradeInputSerializer(serializers.Serializer[Any]):
 
 class RegradeResultSerializer(serializers.Serializer[Any]):
     regraded_attempts = serializers.IntegerField()
+
+
+class LeaderboardQuerySerializer(serializers.Serializer[Any]):
+    by = serializers.ChoiceField(choices=["person", "unit"], default="person", help_text="按人员或按单位排名")
+    order = serializers.ChoiceField(
+        choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text="by=unit：首要排序指标"
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        # "parent" cannot be a class attribute: it would shadow Field.parent
+        fields["parent"] = IdField(required=False, help_text="by=unit：在此单位的下级单位之间排名（默认为主办单位）")
+        return fields
 
 
 class PersonRowSerializer(serializers.Serializer[Any]):

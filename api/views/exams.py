@@ -16,7 +16,6 @@ from accounts import scopes
 from accounts.models import Unit
 from quizzes import selectors
 from quizzes.models import Attempt, Exam, Question
-from quizzes.ranking import UNIT_ORDER_KEYS
 from quizzes.services.attempts import attempts_close_overdue, exam_regrade_question, start_race_safe
 from quizzes.services.exams import FixedItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
 
@@ -27,6 +26,7 @@ from ..serializers.exams import (
     ExamCompositionSerializer,
     ExamInputSerializer,
     ExamSerializer,
+    LeaderboardQuerySerializer,
     PersonRowSerializer,
     RegradeInputSerializer,
     RegradeResultSerializer,
@@ -174,9 +174,7 @@ class LeaderboardView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("by", OpenApiTypes.STR, enum=["person", "unit"], default="person"),
-            OpenApiParameter("parent", OpenApiTypes.INT, description="by=unit：在此单位的下级单位之间排名"),
-            OpenApiParameter("order", OpenApiTypes.STR, enum=list(UNIT_ORDER_KEYS), default="participation_rate"),
+            LeaderboardQuerySerializer,
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
@@ -186,30 +184,25 @@ class LeaderboardView(APIView):
         exam = get_object_or_404(Exam.objects.select_related("unit"), pk=exam_id)
         if not selectors.exam_can_be_read_by(exam=exam, user=request_user(request)):
             raise NotFound()
+        query = LeaderboardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         attempts_close_overdue(exam=exam)
-        by = request.query_params.get("by", "person")
-        if by == "unit":
-            order = request.query_params.get("order", "participation_rate")
-            if order not in UNIT_ORDER_KEYS:
-                raise ValidationError({"order": [f"order 必须是 {', '.join(UNIT_ORDER_KEYS)} 之一。"]})
-            parent = None
-            if "parent" in request.query_params:
-                parent = get_object_or_404(Unit, pk=request.query_params["parent"])
-            rows: list[Any] = selectors.leaderboard_units(exam=exam, parent=parent, primary=order)
-            serializer_class: type = UnitRowSerializer
-        elif by == "person":
-            within = (
-                selectors.results_unit_scope(request_user(request))
-                if scopes.is_results_reader(request_user(request))
-                else None
-            )
-            rows = selectors.leaderboard_people(exam=exam, within=within)
-            serializer_class = PersonRowSerializer
-        else:
-            raise ValidationError({"by": ["by 必须是 person 或 unit。"]})
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+        if query.validated_data["by"] == "unit":
+            parent = None
+            if query.validated_data.get("parent"):
+                parent = get_object_or_404(Unit, pk=query.validated_data["parent"])
+            units = selectors.leaderboard_units(exam=exam, parent=parent, primary=query.validated_data["order"])
+            page = paginator.paginate_queryset(units, request, view=self)
+            return paginator.get_paginated_response(UnitRowSerializer(page, many=True).data)
+        user = request_user(request)
+        within = selectors.results_unit_scope(user) if scopes.is_results_reader(user) else None
+        rows = paginator.paginate_queryset(
+            selectors.leaderboard_people_rows(exam=exam, within=within), request, view=self
+        )
+        offset = None if within is not None or paginator.page is None else paginator.page.start_index() - 1
+        ranked = selectors.leaderboard_rank_rows(exam=exam, rows=rows or [], offset=offset)
+        return paginator.get_paginated_response(PersonRowSerializer(ranked, many=True).data)
 
 
 class ExamRegradeView(ExamLookupMixin):

@@ -330,3 +330,49 @@ def test_exam_list_finalises_the_callers_overdue_attempt(exam, people):
         mine = client.get("/api/v1/exams/").json()["results"][0]["my_attempts"]
     assert mine[0]["status"] == "timed_out"
     assert Attempt.objects.get(pk=attempt["id"]).submitted_at == deadline
+
+
+def test_ranks_of_a_page_match_the_whole_list(tree, bank, people):
+    """Pages get the ranks of the whole list: from their position (a page of the full leaderboard) or
+    by counting better attempts (a unit's rows: one aggregate, or the score/time histogram)."""
+    from accounts.models import User
+    from quizzes.ranking import competition_ranks
+    from quizzes.selectors import leaderboard_people_rows, leaderboard_rank_rows
+
+    exam = make_exam(unit=tree.city, bank=bank, is_open=True)
+    rng = random.Random(5)
+    users = User.objects.bulk_create(
+        User(username=f"p{i}", unit=tree.town_a if i % 2 else tree.town_b, password="!") for i in range(180)
+    )
+    start = exam.opens_at
+    Attempt.objects.bulk_create(
+        Attempt(
+            exam=exam,
+            user=user,
+            status=Attempt.Status.SUBMITTED,
+            started_at=start,
+            deadline=start + timedelta(hours=1),
+            submitted_at=start + timedelta(seconds=i),
+            score=Decimal(rng.choice([60, 70, 80, 90, 100])),
+            max_score=Decimal(100),
+            time_used_seconds=rng.randrange(300, 340),
+            is_counted=True,
+        )
+        for i, user in enumerate(users)
+    )
+    rows = list(leaderboard_people_rows(exam=exam))
+    expected = competition_ranks(rows, lambda r: (r["score"], r["time_used_seconds"]))
+    distinct_keys = len({(r["score"], r["time_used_seconds"]) for r in rows})
+    assert 100 < distinct_keys < 180  # more keys than one aggregate takes, and some ties
+    assert [r.rank for r in leaderboard_people(exam=exam)] == expected
+    assert [r.rank for r in leaderboard_rank_rows(exam=exam, rows=rows)] == expected  # counted: histogram path
+    for offset in range(0, 180, 20):  # page by page: from positions, and from counts (one aggregate)
+        page = rows[offset : offset + 20]
+        assert [r.rank for r in leaderboard_rank_rows(exam=exam, rows=page, offset=offset)] == expected[
+            offset : offset + 20
+        ]
+        assert [r.rank for r in leaderboard_rank_rows(exam=exam, rows=page)] == expected[offset : offset + 20]
+    global_rank = {r["pk"]: rank for r, rank in zip(rows, expected, strict=True)}
+    town_a = leaderboard_people(exam=exam, within=tree.town_a)
+    assert len(town_a) == 90
+    assert [r.rank for r in town_a] == [global_rank[r.attempt_id] for r in town_a]  # ranks stay global
