@@ -28,6 +28,7 @@ run: install frontend
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 typecheck: install
 	.venv/bin/mypy .
