@@ -191,7 +191,9 @@ class LeaderboardView(APIView):
         if query.validated_data["by"] == "unit":
             parent = None
             if query.validated_data.get("parent"):
-                parent = get_object_or_404(Unit, pk=query.validated_data["parent"])
+                parent = get_object_or_404(
+                    Unit.objects.filter(scopes.subtree_q(exam.unit)), pk=query.validated_data["parent"]
+                )
             units = selectors.leaderboard_units(exam=exam, parent=parent, primary=query.validated_data["order"])
             page = paginator.paginate_queryset(units, request, view=self)
             return paginator.get_paginated_response(UnitRowSerializer(page, many=True).data)

@@ -94,9 +94,11 @@ def exam_update(
     rules: Sequence[RuleSpec] | None = None,
     **fields: Any,
 ) -> Exam:
-    """Edit an exam. Once published, the paper's composition and scoring rules are frozen."""
+    """Edit an exam. Once published, the paper, timing and scoring rules are frozen; the window, audience,
+    texts, attempt limit and review policy may still change."""
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
-    frozen = {"composition", "multiple_scoring", "score_step", "time_limit_seconds"}
+    # what scored, timed or counted attempts already finished: changing it would make them disagree
+    frozen = {"composition", "multiple_scoring", "score_step", "time_limit_seconds", "pass_percent", "counting_policy"}
     if exam.status != Exam.Status.DRAFT and (fixed is not None or rules is not None or frozen & fields.keys()):
         raise ExamNotEditable()
     for name, value in fields.items():

@@ -236,3 +236,26 @@ def test_exam_detail_shows_composition_only_to_its_managers(exam, people):
     assert len(manager["management"]["fixed_questions"]) == 7
     participant = app_login(people.alice.username).get(f"/api/v1/exams/{exam.pk}/").json()
     assert "management" not in participant and participant["question_count"] == 7
+
+
+def test_unit_leaderboard_stays_inside_the_exams_tree(tree, bank, people):
+    exam = make_exam(unit=tree.town_a, bank=bank, audience=[tree.town_a], title="南关镇考试")
+    client = app_login(people.alice.username)
+    inside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit&parent={tree.town_a.pk}")
+    assert inside.status_code == 200
+    assert [r["unit_name"] for r in inside.json()["results"]] == ["南关镇党政办"]
+    outside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit&parent={tree.town_b.pk}")
+    assert outside.status_code == 404
+    bad = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=units&order=headcount")
+    assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"by", "order"}
+
+
+def test_published_exam_keeps_its_scoring_rules(exam, people):
+    organizer = app_login(people.organizer.username)
+    for field, value in [("pass_percent", "50"), ("counting_policy", "latest"), ("time_limit_seconds", 600)]:
+        response = organizer.patch(f"/api/v1/exams/{exam.pk}/", {field: value}, format="json")
+        assert response.status_code == 409 and response.json()["error"]["code"] == "exam_not_editable", field
+    extended = organizer.patch(
+        f"/api/v1/exams/{exam.pk}/", {"closes_at": (exam.closes_at + timedelta(days=1)).isoformat()}, format="json"
+    )
+    assert extended.status_code == 200
