@@ -15,5 +15,13 @@ for c in "${candidates[@]}"; do
   path=$(command -v "$c" 2>/dev/null) || continue
   if ok "$path"; then echo "$path"; exit 0; fi
 done
+# Last resort (e.g. a machine with only Python 3.11): let uv fetch a managed CPython 3.12.
+for c in python3 python; do
+  base=$(command -v "$c" 2>/dev/null) || continue
+  "$base" -m uv --version >/dev/null 2>&1 || "$base" -m pip install --quiet --user uv >/dev/null 2>&1 || continue
+  if "$base" -m uv python install 3.12 >/dev/null 2>&1; then
+    found=$("$base" -m uv python find 3.12 2>/dev/null) && ok "$found" && { echo "$found"; exit 0; }
+  fi
+done
 echo "error: Xuefa needs Python 3.12 or newer (Django 6.1 requires it); install python3.12 or set PYTHON=/path/to/python3.12" >&2
 exit 1
