@@ -54,14 +54,14 @@ def main() -> int:
 
     from accounts.models import Unit, User
     from accounts.services import unit_create
-    from quizzes.models import Attempt
-    from quizzes.selectors import (
+    from quizzes.leaderboards import (
         attempt_rank,
         leaderboard_people,
         leaderboard_people_rows,
         leaderboard_rank_rows,
         leaderboard_units,
     )
+    from quizzes.models import Attempt
     from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
     from quizzes.services.banks import bank_create, question_create
     from quizzes.services.exams import FixedItem, exam_create, exam_publish

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quizzes import scoring, selectors
+from quizzes import leaderboards, scoring, selectors
 from quizzes.models import Attempt, Exam
 from quizzes.services.attempts import answer_save, attempt_submit, attempts_close_overdue
 
@@ -38,7 +38,7 @@ def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
         return dict(AttemptSerializer(data).data)
     assert attempt.score is not None
     percent = scoring.percent_of(attempt.score, attempt.max_score)
-    rank, ranked = selectors.attempt_rank(attempt=attempt)
+    rank, ranked = leaderboards.attempt_rank(attempt=attempt)
     review_available = selectors.review_is_available(exam=exam, attempt=attempt, now=now)
     data["result"] = {
         "score": attempt.score,

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import scopes
 from accounts.models import Unit
-from quizzes import selectors
+from quizzes import leaderboards, selectors
 from quizzes.models import Attempt, Exam, Question
 from quizzes.services.attempts import attempts_close_overdue, exam_regrade_question, start_race_safe
 from quizzes.services.exams import FixedItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
@@ -194,16 +194,16 @@ class LeaderboardView(APIView):
                 parent = get_object_or_404(
                     Unit.objects.filter(scopes.subtree_q(exam.unit)), pk=query.validated_data["parent"]
                 )
-            units = selectors.leaderboard_units(exam=exam, parent=parent, primary=query.validated_data["order"])
+            units = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=query.validated_data["order"])
             page = paginator.paginate_queryset(units, request, view=self)
             return paginator.get_paginated_response(UnitRowSerializer(page, many=True).data)
         user = request_user(request)
         within = selectors.results_unit_scope(user) if scopes.is_results_reader(user) else None
         rows = paginator.paginate_queryset(
-            selectors.leaderboard_people_rows(exam=exam, within=within), request, view=self
+            leaderboards.leaderboard_people_rows(exam=exam, within=within), request, view=self
         )
         offset = None if within is not None or paginator.page is None else paginator.page.start_index() - 1
-        ranked = selectors.leaderboard_rank_rows(exam=exam, rows=rows or [], offset=offset)
+        ranked = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows or [], offset=offset)
         return paginator.get_paginated_response(PersonRowSerializer(ranked, many=True).data)
 
 

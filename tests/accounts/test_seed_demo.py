@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command, get_commands
 
 from accounts.models import Unit, User
 from quizzes import demo
+from quizzes.leaderboards import leaderboard_people, leaderboard_units
 from quizzes.models import Attempt, Exam, QuestionBank, QuestionKind
-from quizzes.selectors import leaderboard_people, leaderboard_units
 from quizzes.services.banks import bank_create, question_create
 
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

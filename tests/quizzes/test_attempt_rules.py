@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from quizzes import errors
+from quizzes.leaderboards import attempt_rank, leaderboard_people, leaderboard_units
 from quizzes.models import Answer, Attempt, Exam, Question
-from quizzes.selectors import attempt_rank, leaderboard_people, leaderboard_units
 from quizzes.services.attempts import (
     answer_save,
     attempt_start,
@@ -336,8 +336,8 @@ def test_ranks_of_a_page_match_the_whole_list(tree, bank, people):
     """Pages get the ranks of the whole list: from their position (a page of the full leaderboard) or
     by counting better attempts (a unit's rows: one aggregate, or the score/time histogram)."""
     from accounts.models import User
+    from quizzes.leaderboards import leaderboard_people_rows, leaderboard_rank_rows
     from quizzes.ranking import competition_ranks
-    from quizzes.selectors import leaderboard_people_rows, leaderboard_rank_rows
 
     exam = make_exam(unit=tree.city, bank=bank, is_open=True)
     rng = random.Random(5)
