@@ -18,6 +18,7 @@ from quizzes.services.banks import question_create
 from quizzes.services.imports import bank_export_xlsx, import_commit, import_preview
 
 from .conftest import template_row, xlsx_bytes
+from .helpers import bank_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -194,22 +195,7 @@ def test_export_then_import_gives_the_same_bank(bank: QuestionBank, organizer: U
     copy = QuestionBank.objects.create(name="副本", unit=town)
     import_commit(batch=import_preview(bank=copy, uploaded_by=organizer, filename="export.xlsx", content=content))
 
-    def snapshot(b: QuestionBank) -> list[tuple[object, ...]]:
-        return [
-            (
-                q.kind,
-                q.stem,
-                q.options,
-                q.answer,
-                q.explanation,
-                q.legal_basis,
-                q.difficulty,
-                sorted(t.name for t in q.tags.all()),
-            )
-            for q in Question.objects.filter(bank=b).order_by("pk").prefetch_related("tags")
-        ]
-
-    assert snapshot(copy) == snapshot(bank)
+    assert bank_snapshot(copy) == bank_snapshot(bank)
     assert Tag.objects.count() == 2
 
 

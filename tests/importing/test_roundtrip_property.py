@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 
 from accounts.models import Unit
 from accounts.services import unit_get_or_create
-from quizzes.models import OPTION_LETTERS, Question, QuestionBank
+from quizzes.models import OPTION_LETTERS
 from quizzes.services.banks import bank_create, question_create
 from quizzes.services.imports import bank_export_xlsx, import_commit, import_preview
+
+from .helpers import bank_snapshot
 
 # Text as organizers write it: CJK, Latin, digits, full- and half-width punctuation, "=" (no formulas!),
 # inner spaces and line breaks. Leading/trailing blanks are trimmed on import, so none are generated.
@@ -50,22 +52,6 @@ def questions(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def snapshot(bank: QuestionBank) -> list[tuple[Any, ...]]:
-    return [
-        (
-            q.kind,
-            q.stem,
-            q.options,
-            q.answer,
-            q.explanation,
-            q.legal_basis,
-            q.difficulty,
-            sorted(t.name for t in q.tags.all()),
-        )
-        for q in Question.objects.filter(bank=bank).order_by("pk").prefetch_related("tags")
-    ]
-
-
 _numbers = itertools.count()
 
 
@@ -83,4 +69,4 @@ def test_export_then_import_gives_the_same_questions(bank_questions: list[dict[s
     batch = import_preview(bank=target, uploaded_by=None, filename="export.xlsx", content=bank_export_xlsx(bank=source))
     assert [item["errors"] for item in batch.items] == [[] for _ in bank_questions]
     assert import_commit(batch=batch) == len(bank_questions)
-    assert snapshot(target) == snapshot(source)
+    assert bank_snapshot(target) == bank_snapshot(source)
