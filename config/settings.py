@@ -185,12 +185,8 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "quizzes.models.QuestionKind",
         "UnitKindEnum": "accounts.models.Unit.Kind",
     },
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "sessionToken": {"type": "apiKey", "in": "header", "name": "X-Session-Token"},
-        }
-    },
-    "SECURITY": [{"sessionToken": []}, {"cookieAuth": []}],
+    # ids in URLs use the "id" converter (api/converters.py): integers, at most 18 digits
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
 }
 
 # --- Exams -------------------------------------------------------------------------------------
