@@ -64,7 +64,7 @@ def main() -> int:
     from quizzes.models import Attempt
     from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
     from quizzes.services.banks import bank_create, question_create
-    from quizzes.services.exams import FixedItem, exam_create, exam_publish
+    from quizzes.services.exams import PaperItem, exam_create, exam_publish
 
     on_postgres = connection.vendor == "postgresql"
     old_config = setup_databases(verbosity=0, interactive=False) if on_postgres else None
@@ -86,7 +86,7 @@ def main() -> int:
             opens_at=now - timedelta(days=1),
             closes_at=now + timedelta(days=1),
             time_limit_seconds=3600,
-            fixed=[FixedItem(q, Decimal(2)) for q in questions],
+            fixed=[PaperItem(q, Decimal(2)) for q in questions],
             title="基准考试",
         )
         exam = exam_publish(exam=exam)

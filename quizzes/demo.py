@@ -27,7 +27,7 @@ from accounts.services import unit_get_or_create
 
 from .models import Attempt, Exam, Question, QuestionBank, QuestionKind
 from .services.attempts import answer_save, attempt_start, attempt_submit
-from .services.exams import FixedItem, RuleSpec, exam_create, exam_publish
+from .services.exams import PaperItem, RuleSpec, exam_create, exam_publish
 
 DEMO_PASSWORD = "Xuefa@2026"
 ROOT_NAME = "清河市"
@@ -410,9 +410,9 @@ def _seed_roster_exam(
     return exam_publish(exam=exam)
 
 
-def _fixed_paper(bank: QuestionBank, fallback: QuestionBank, rng: random.Random) -> list[FixedItem]:
+def _fixed_paper(bank: QuestionBank, fallback: QuestionBank, rng: random.Random) -> list[PaperItem]:
     """PAPER_PLAN drawn from ``bank``, topped up from ``fallback`` where a kind runs short."""
-    items: list[FixedItem] = []
+    items: list[PaperItem] = []
     for kind, count, points in PAPER_PLAN:
         chosen: list[Question] = []
         for source in dict.fromkeys([bank, fallback]):
@@ -420,7 +420,7 @@ def _fixed_paper(bank: QuestionBank, fallback: QuestionBank, rng: random.Random)
             chosen += rng.sample(pool, min(len(pool), count - len(chosen)))
         if len(chosen) < count:
             raise DemoSeedError(f"{bank.name} 中{QuestionKind(kind).label}不足 {count} 道。")
-        items += [FixedItem(question, points) for question in chosen]
+        items += [PaperItem(question, points) for question in chosen]
     return items
 
 

@@ -16,7 +16,7 @@ from accounts.models import Unit, User
 from accounts.services import unit_create, user_create
 from quizzes.models import Exam, Question, QuestionBank
 from quizzes.services.banks import bank_create, question_create
-from quizzes.services.exams import FixedItem, exam_create, exam_publish
+from quizzes.services.exams import PaperItem, exam_create, exam_publish
 
 PASSWORD = "Xuefa@2026-test"
 
@@ -139,7 +139,7 @@ def make_exam(
     )
     defaults.update(fields)
     points = {"single": Decimal(10), "multiple": Decimal(20), "judge": Decimal(15)}
-    fixed = [FixedItem(q, points[q.kind]) for q in Question.objects.filter(bank=bank).order_by("id")]
+    fixed = [PaperItem(q, points[q.kind]) for q in Question.objects.filter(bank=bank).order_by("id")]
     exam = exam_create(unit=unit, created_by=None, audience_units=audience or [], fixed=fixed, **defaults)
     return exam_publish(exam=exam) if publish else exam
 

@@ -16,8 +16,8 @@ from accounts import scopes
 from accounts.models import Unit
 from quizzes import leaderboards, selectors
 from quizzes.models import Attempt, Exam, Question
-from quizzes.services.attempts import attempts_close_overdue, exam_regrade_question, start_race_safe
-from quizzes.services.exams import FixedItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
+from quizzes.services.attempts import attempt_start, attempts_close_overdue, exam_regrade_question
+from quizzes.services.exams import PaperItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
 
 from ..pagination import PageNumberPagination
 from ..permissions import IsOrganizer, owning_unit, request_user
@@ -52,7 +52,7 @@ def visible_exams(request: Request) -> QuerySet[Exam]:
     )
 
 
-def _composition_from(data: dict[str, Any], request: Request) -> tuple[list[FixedItem] | None, list[RuleSpec] | None]:
+def _composition_from(data: dict[str, Any], request: Request) -> tuple[list[PaperItem] | None, list[RuleSpec] | None]:
     banks = selectors.banks_for(request_user(request))
     fixed = None
     if "fixed_questions" in data:
@@ -61,7 +61,7 @@ def _composition_from(data: dict[str, Any], request: Request) -> tuple[list[Fixe
         missing = [qid for qid in wanted if qid not in questions]
         if missing:
             raise ValidationError({"fixed_questions": [f"试题不存在或无权使用：{missing}"]})
-        fixed = [FixedItem(questions[item["question_id"]], item["points"]) for item in data["fixed_questions"]]
+        fixed = [PaperItem(questions[item["question_id"]], item["points"]) for item in data["fixed_questions"]]
     rules = None
     if "draw_rules" in data:
         bank_ids = set(banks.filter(pk__in=[r["bank_id"] for r in data["draw_rules"]]).values_list("pk", flat=True))
@@ -163,7 +163,7 @@ class ExamStartView(APIView):
         exam = Exam.objects.exclude(status=Exam.Status.DRAFT).filter(pk=exam_id).first()
         if exam is None:
             raise NotFound()
-        attempt, created = start_race_safe(exam=exam, user=request_user(request))
+        attempt, created = attempt_start(exam=exam, user=request_user(request))
         return Response(
             render_attempt(attempt, exam=exam), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )

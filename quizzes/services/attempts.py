@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,7 +29,7 @@ from ..errors import (
     NotInAudience,
     QuestionNotOnPaper,
 )
-from ..models import Answer, Attempt, AttemptQuestion, Exam, Question, QuestionKind
+from ..models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, Question, QuestionKind
 from ..selectors import user_in_audience
 from .exams import paper_compose
 
@@ -93,8 +92,7 @@ def attempt_start(
 
 
 def _frozen_options(question: Question, *, shuffle: bool, rng: random.Random) -> list[dict[str, str]]:
-    letters = "ABCDEFGH"
-    options = [{"key": letters[i], "text": text} for i, text in enumerate(question.options)]
+    options = [{"key": letter, "text": text} for letter, text in zip(OPTION_LETTERS, question.options, strict=False)]
     if shuffle and question.kind != QuestionKind.JUDGE:
         rng.shuffle(options)
     return options
@@ -192,18 +190,22 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     Precondition: the caller holds a row lock on the attempt (or just created it) inside a transaction.
     Answers saved after ``at`` never exist: autosave refuses them after the deadline.
     """
-    scores = attempt_score(attempt=attempt, exam=exam)
     attempt.status = status
     attempt.submitted_at = at
-    attempt.score = sum(scores.values(), Decimal("0.00"))
-    attempt.passed = scoring.is_pass(scoring.percent_of(attempt.score, attempt.max_score), exam.pass_percent)
     attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
-    attempt.save(update_fields=["status", "submitted_at", "score", "passed", "time_used_seconds"])
+    _set_score(attempt, exam)
+    attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed"])
     attempts_update_counted(exam=exam, user_id=attempt.user_id)
     return attempt
 
 
-def attempt_score(*, attempt: Attempt, exam: Exam) -> dict[int, Decimal]:
+def _set_score(attempt: Attempt, exam: Exam) -> None:
+    """Mark the saved answers and set (not save) the attempt's score and pass."""
+    attempt.score = sum(_mark_answers(attempt=attempt, exam=exam).values(), Decimal("0.00"))
+    attempt.passed = scoring.is_pass(scoring.percent_of(attempt.score, attempt.max_score), exam.pass_percent)
+
+
+def _mark_answers(*, attempt: Attempt, exam: Exam) -> dict[int, Decimal]:
     """Mark every saved answer of ``attempt`` against its frozen key; returns marks by question id."""
     paper = {
         row["question_id"]: row
@@ -231,15 +233,15 @@ def attempts_update_counted(*, exam: Exam, user_id: int) -> None:
     """Mark the one finished attempt of this person that counts under the exam's counting policy."""
     finished = [
         ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
-        for a in Attempt.objects.filter(exam=exam, user_id=user_id).exclude(status=Attempt.Status.IN_PROGRESS)
-        if a.submitted_at is not None
+        for a in Attempt.objects.filter(exam=exam, user_id=user_id)
+        if a.submitted_at is not None  # finished; open attempts have no submission time
     ]
     chosen = ranking.counted_attempt(finished, exam.counting_policy)
-    Attempt.objects.filter(Q(exam=exam, user_id=user_id, is_counted=True), ~Q(pk=getattr(chosen, "id", None))).update(
-        is_counted=False
-    )
-    if chosen is not None:
-        Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
+    if chosen is None:
+        return
+    # clear the old flag before setting the new one: at most one counted attempt per person (constraint)
+    Attempt.objects.filter(exam=exam, user_id=user_id, is_counted=True).exclude(pk=chosen.id).update(is_counted=False)
+    Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
 
 
 def attempts_close_overdue(*, now: datetime | None = None, exam: Exam | None = None, user: User | None = None) -> int:
@@ -278,18 +280,8 @@ def exam_regrade_question(*, exam: Exam, question: Question) -> int:
             .values_list("pk", flat=True)
         )
         for attempt in Attempt.objects.select_for_update().filter(pk__in=attempt_ids).order_by("pk"):
-            scores = attempt_score(attempt=attempt, exam=exam)
-            attempt.score = sum(scores.values(), Decimal("0.00"))
-            attempt.passed = scoring.is_pass(scoring.percent_of(attempt.score, attempt.max_score), exam.pass_percent)
+            _set_score(attempt, exam)
             attempt.save(update_fields=["score", "passed"])
             attempts_update_counted(exam=exam, user_id=attempt.user_id)
             regraded += 1
     return regraded
-
-
-def start_race_safe(*, exam: Exam, user: User, now: datetime | None = None) -> tuple[Attempt, bool]:
-    """``attempt_start``, retried once if a concurrent start won the unique constraint."""
-    try:
-        return attempt_start(exam=exam, user=user, now=now)
-    except IntegrityError:
-        return attempt_start(exam=exam, user=user, now=now)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,12 +19,6 @@ KIND_ORDER = {QuestionKind.SINGLE: 0, QuestionKind.MULTIPLE: 1, QuestionKind.JUD
 
 
 @dataclass(frozen=True)
-class FixedItem:
-    question: Question
-    points: Decimal
-
-
-@dataclass(frozen=True)
 class RuleSpec:
     kind: str
     bank_id: int
@@ -35,11 +30,13 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class PaperItem:
+    """A question with its points: an entry of a fixed paper, or of one drawn paper."""
+
     question: Question
     points: Decimal
 
 
-def _set_composition(exam: Exam, fixed: Sequence[FixedItem] | None, rules: Sequence[RuleSpec] | None) -> None:
+def _set_composition(exam: Exam, fixed: Sequence[PaperItem] | None, rules: Sequence[RuleSpec] | None) -> None:
     if fixed is not None:
         exam.fixed_questions.all().delete()
         ExamQuestion.objects.bulk_create(
@@ -67,18 +64,22 @@ def _set_composition(exam: Exam, fixed: Sequence[FixedItem] | None, rules: Seque
         )
 
 
+def _check_window(opens_at: datetime, closes_at: datetime) -> None:
+    if closes_at <= opens_at:
+        raise InvalidComposition(fields={"closes_at": ["结束时间必须晚于开始时间。"]})
+
+
 @transaction.atomic
 def exam_create(
     *,
     unit: Unit,
     created_by: User | None,
     audience_units: Iterable[Unit] = (),
-    fixed: Sequence[FixedItem] | None = None,
+    fixed: Sequence[PaperItem] | None = None,
     rules: Sequence[RuleSpec] | None = None,
     **fields: Any,
 ) -> Exam:
-    if fields.get("opens_at") and fields.get("closes_at") and fields["closes_at"] <= fields["opens_at"]:
-        raise InvalidComposition(fields={"closes_at": ["结束时间必须晚于开始时间。"]})
+    _check_window(fields["opens_at"], fields["closes_at"])
     exam = Exam.objects.create(unit=unit, created_by=created_by, **fields)
     exam.audience_units.set(list(audience_units))
     _set_composition(exam, fixed, rules)
@@ -90,7 +91,7 @@ def exam_update(
     *,
     exam: Exam,
     audience_units: Iterable[Unit] | None = None,
-    fixed: Sequence[FixedItem] | None = None,
+    fixed: Sequence[PaperItem] | None = None,
     rules: Sequence[RuleSpec] | None = None,
     **fields: Any,
 ) -> Exam:
@@ -103,8 +104,7 @@ def exam_update(
         raise ExamNotEditable()
     for name, value in fields.items():
         setattr(exam, name, value)
-    if exam.closes_at <= exam.opens_at:
-        raise InvalidComposition(fields={"closes_at": ["结束时间必须晚于开始时间。"]})
+    _check_window(exam.opens_at, exam.closes_at)
     exam.save()
     if audience_units is not None:
         exam.audience_units.set(list(audience_units))
@@ -121,15 +121,9 @@ def _rule_candidates(rule: DrawRule) -> list[int]:
     return list(qs.order_by("id").values_list("id", flat=True).distinct())
 
 
-def exam_check_composition(*, exam: Exam) -> None:
-    """Raise unless every attempt of ``exam`` can be composed (a paper with at least one question)."""
-    if exam.composition == Exam.Composition.FIXED:
-        if not exam.fixed_questions.exists():
-            raise InvalidComposition(fields={"fixed_questions": ["固定试卷至少需要一道题。"]})
-        return
-    rules = list(exam.draw_rules.all())
-    if not rules:
-        raise InvalidComposition(fields={"draw_rules": ["随机组卷至少需要一条抽题规则。"]})
+def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
+    """One random draw: each rule's count of distinct questions, none drawn twice across rules."""
+    chosen: list[tuple[int, Decimal]] = []
     taken: set[int] = set()
     for rule in rules:
         available = [qid for qid in _rule_candidates(rule) if qid not in taken]
@@ -138,7 +132,23 @@ def exam_check_composition(*, exam: Exam) -> None:
                 f"第 {rule.position} 条抽题规则需要 {rule.count} 道题，题库中只有 {len(available)} 道符合条件。",
                 fields={"draw_rules": [f"第 {rule.position} 条规则：需要 {rule.count} 道，只有 {len(available)} 道。"]},
             )
-        taken.update(available[: rule.count])
+        picked = rng.sample(available, rule.count)
+        taken.update(picked)
+        chosen.extend((qid, rule.points) for qid in picked)
+    questions = Question.objects.in_bulk([qid for qid, _ in chosen])
+    return [PaperItem(questions[qid], points) for qid, points in chosen]
+
+
+def exam_check_composition(*, exam: Exam) -> None:
+    """Raise unless a paper of ``exam`` can be composed (at least one question; every rule satisfiable)."""
+    if exam.composition == Exam.Composition.FIXED:
+        if not exam.fixed_questions.exists():
+            raise InvalidComposition(fields={"fixed_questions": ["固定试卷至少需要一道题。"]})
+        return
+    rules = list(exam.draw_rules.all())
+    if not rules:
+        raise InvalidComposition(fields={"draw_rules": ["随机组卷至少需要一条抽题规则。"]})
+    _draw(rules, random.Random(0))
 
 
 @transaction.atomic
@@ -180,17 +190,7 @@ def paper_compose(*, exam: Exam, rng: random.Random | None = None) -> list[Paper
         if not items:
             raise InvalidComposition(fields={"fixed_questions": ["固定试卷至少需要一道题。"]})
     else:
-        chosen: list[tuple[int, Decimal]] = []
-        taken: set[int] = set()
-        for rule in exam.draw_rules.all():
-            available = [qid for qid in _rule_candidates(rule) if qid not in taken]
-            if len(available) < rule.count:
-                raise InsufficientQuestions()
-            picked = rng.sample(available, rule.count)
-            taken.update(picked)
-            chosen.extend((qid, rule.points) for qid in picked)
-        questions = Question.objects.in_bulk([qid for qid, _ in chosen])
-        items = [PaperItem(questions[qid], points) for qid, points in chosen]
+        items = _draw(list(exam.draw_rules.all()), rng)
     if exam.shuffle_questions:
         rng.shuffle(items)
         items.sort(key=lambda item: KIND_ORDER[QuestionKind(item.question.kind)])
