@@ -38,6 +38,7 @@ DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {
     quiz_errors.InvalidStatusChange: status.HTTP_409_CONFLICT,
     quiz_errors.ReviewNotAvailable: status.HTTP_403_FORBIDDEN,
     quiz_errors.BankNameTaken: status.HTTP_400_BAD_REQUEST,
+    quiz_errors.InvalidQuestion: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ImportFileError: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ImportHasErrors: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ImportAlreadyCommitted: status.HTTP_409_CONFLICT,

@@ -36,11 +36,6 @@ class IsOrganizer(IsAuthenticatedWithCurrentPassword):
         return super().has_permission(request, view) and scopes.is_organizer(request.user)
 
 
-class IsResultsReader(IsAuthenticatedWithCurrentPassword):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return super().has_permission(request, view) and scopes.is_results_reader(request.user)
-
-
 def request_user(request: Request) -> User:
     """The signed-in person of a request that passed ``IsAuthenticatedWithCurrentPassword``."""
     user = request.user

@@ -103,3 +103,8 @@ class ImportAlreadyCommitted(QuizError):
 class BankNameTaken(QuizError):
     code = "bank_name_taken"
     default_message = _("本单位已有同名题库。")
+
+
+class InvalidQuestion(QuizError):
+    code = "invalid_question"
+    default_message = _("试题内容有误。")

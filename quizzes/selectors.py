@@ -49,7 +49,7 @@ def exams_managed_by(user: User | AnonymousUser) -> QuerySet[Exam]:
 
 def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
     """Exams whose results an organizer or HR person may read (only their subtree's people, see
-    ``results_user_scope``): exams their subtree owns, and exams whose audience reaches it."""
+    ``results_unit_scope``): exams their subtree owns, and exams whose audience reaches it."""
     if not scopes.is_results_reader(user):
         return Exam.objects.none()
     if user.is_superuser:

@@ -5,7 +5,6 @@ from typing import Any
 from rest_framework import serializers
 
 from quizzes.models import OPTION_LETTERS, Question, QuestionBank, QuestionKind
-from quizzes.services.banks import normalise_question_fields, question_validate
 
 from .fields import IdField
 
@@ -61,12 +60,3 @@ class QuestionInputSerializer(serializers.Serializer[Any]):
     difficulty = serializers.IntegerField(min_value=1, max_value=5, required=False, default=3)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
     is_active = serializers.BooleanField(required=False, default=True)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        options, answer = normalise_question_fields(
-            kind=attrs["kind"], options=attrs.get("options", []), answer=attrs["answer"]
-        )
-        errors = question_validate(kind=attrs["kind"], stem=attrs["stem"], options=options, answer=answer)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs

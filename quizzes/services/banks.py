@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.models import Unit, User
 
-from ..errors import BankNameTaken
+from ..errors import BankNameTaken, InvalidQuestion
 from ..models import JUDGE_OPTIONS, OPTION_LETTERS, Question, QuestionBank, QuestionKind, Tag
 
 
@@ -64,10 +64,21 @@ def question_validate(*, kind: str, stem: str, options: Sequence[str], answer: S
     return errors
 
 
+def _clean_question(
+    *, kind: str, stem: str, options: Sequence[str], answer: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """Options and answer in stored form, or ``InvalidQuestion`` naming every wrong field."""
+    clean_options, letters = normalise_question_fields(kind=kind, options=options, answer=answer)
+    errors = question_validate(kind=kind, stem=stem, options=clean_options, answer=letters)
+    if errors:
+        raise InvalidQuestion(fields=errors)
+    return clean_options, letters
+
+
 @transaction.atomic
 def question_create(*, bank: QuestionBank, tags: Iterable[str] = (), **fields: Any) -> Question:
-    options, answer = normalise_question_fields(
-        kind=fields["kind"], options=fields.get("options", []), answer=fields.get("answer", [])
+    options, answer = _clean_question(
+        kind=fields["kind"], stem=fields["stem"], options=fields.get("options", []), answer=fields.get("answer", [])
     )
     fields.update(options=options, answer=answer)
     question = Question.objects.create(bank=bank, **fields)
@@ -80,9 +91,11 @@ def question_create(*, bank: QuestionBank, tags: Iterable[str] = (), **fields: A
 @transaction.atomic
 def question_update(*, question: Question, tags: Iterable[str] | None = None, **fields: Any) -> Question:
     """Edit a bank question. Attempts already started keep their frozen copy (see ``exam_regrade_question``)."""
-    kind = fields.get("kind", question.kind)
-    options, answer = normalise_question_fields(
-        kind=kind, options=fields.get("options", question.options), answer=fields.get("answer", question.answer)
+    options, answer = _clean_question(
+        kind=fields.get("kind", question.kind),
+        stem=fields.get("stem", question.stem),
+        options=fields.get("options", question.options),
+        answer=fields.get("answer", question.answer),
     )
     fields.update(options=options, answer=answer)
     for name, value in fields.items():

@@ -180,3 +180,26 @@ def test_messages_follow_the_clients_language(exam, people):
     assert chinese["code"] == english["code"] == "question_not_on_paper"
     assert chinese["message"] == "该题不在本次试卷中。"
     assert english["message"] == "This question is not part of this exam paper."
+
+
+def test_invalid_question_is_refused_by_the_service_with_field_errors(bank, people):
+    organizer = app_login(people.organizer.username)
+    before = bank.questions.count()
+    response = organizer.post(
+        f"/api/v1/banks/{bank.pk}/questions/",
+        {"kind": "single", "stem": "题干（ ）。", "options": ["甲"], "answer": ["A", "C"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_question" and set(error["fields"]) == {"options", "answer"}
+    question = bank.questions.earliest("id")
+    edit = organizer.put(
+        f"/api/v1/banks/{bank.pk}/questions/{question.pk}/",
+        {"kind": "judge", "stem": question.stem, "answer": ["A", "B"]},
+        format="json",
+    )
+    assert edit.status_code == 400 and edit.json()["error"]["fields"]["answer"] == ["单选题和判断题只能有一个答案。"]
+    assert bank.questions.count() == before
+    question.refresh_from_db()
+    assert question.kind == "single"
