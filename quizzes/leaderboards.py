@@ -6,7 +6,6 @@ functions of ``quizzes.ranking``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import ranking
+from . import ranking, scoring
 from .models import Attempt, Exam
 
 
@@ -144,10 +143,7 @@ def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
     total = counted.count()
     if mine is None:
         return None, total
-    better = counted.filter(
-        Q(score__gt=mine["score"]) | Q(score=mine["score"], time_used_seconds__lt=mine["time_used_seconds"])
-    ).count()
-    return better + 1, total
+    return 1 + counted.filter(_better_than(_rank_key(mine))).count(), total
 
 
 @dataclass(frozen=True)
@@ -188,33 +184,22 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
         .values("user__unit__path")
         .annotate(n=Count("pk"), total=Sum("score"), passed=Count("pk", filter=Q(passed=True)))
     }
-    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for child in children:
-        acc = sums[child.pk]
-        for path, n in headcount_by_path.items():
-            if path.startswith(child.path):
-                acc["headcount"] += n
-        for path, row in results_by_path.items():
-            if path.startswith(child.path):
-                acc["participants"] += row["n"]
-                acc["total"] += row["total"] or 0
-                acc["passed"] += row["passed"]
-    cent = Decimal("0.01")
     unranked: list[dict[str, Any]] = []
     for child in children:
-        acc = sums[child.pk]
-        headcount, participants = int(acc["headcount"]), int(acc["participants"])
+        inside = [row for path, row in results_by_path.items() if path.startswith(child.path)]
+        headcount = sum(n for path, n in headcount_by_path.items() if path.startswith(child.path))
+        participants = sum(row["n"] for row in inside)
+        total = sum((row["total"] or Decimal(0) for row in inside), Decimal(0))
+        passed = sum(row["passed"] for row in inside)
         unranked.append(
             {
                 "unit_id": child.pk,
                 "unit_name": child.name,
                 "headcount": headcount,
                 "participants": participants,
-                "participation_rate": (Decimal(participants * 100) / headcount).quantize(cent)
-                if headcount
-                else Decimal(0),
-                "mean_score": (acc["total"] / participants).quantize(cent) if participants else Decimal(0),
-                "pass_rate": (acc["passed"] * 100 / participants).quantize(cent) if participants else Decimal(0),
+                "participation_rate": scoring.percent_of(Decimal(participants), Decimal(headcount)),
+                "mean_score": (total / participants).quantize(scoring.CENT) if participants else Decimal(0),
+                "pass_rate": scoring.percent_of(Decimal(passed), Decimal(participants)),
             }
         )
     order = ranking.unit_order(primary)
