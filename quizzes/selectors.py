@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts import scopes
 from accounts.models import Unit, User
 
+from . import leaderboards, scoring
 from .models import Answer, Attempt, AttemptQuestion, Exam, QuestionBank
 from .scoring import CENT
 
@@ -142,6 +143,52 @@ def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
         question["score"] = answer["score"] if answer and answer["score"] is not None else Decimal("0.00")
         question["correct"] = sorted(question["choices"]) == sorted(question["answer"])
     return review
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    score: Decimal
+    percent: Decimal
+    grade: str
+    passed: bool
+    time_used_seconds: int
+    is_counted: bool
+    rank: int | None
+    ranked_count: int
+    review_available: bool
+
+
+def attempt_result(*, attempt: Attempt, exam: Exam, now: datetime | None = None) -> AttemptResult:
+    """Score, grade band, pass, rank and whether the review may be shown, for a finalised attempt."""
+    assert attempt.score is not None, "only finalised attempts have a result"
+    percent = scoring.percent_of(attempt.score, attempt.max_score)
+    rank, ranked_count = leaderboards.attempt_rank(attempt=attempt)
+    return AttemptResult(
+        score=attempt.score,
+        percent=percent,
+        grade=scoring.grade_band(percent, exam.grade_bands),
+        passed=bool(attempt.passed),
+        time_used_seconds=attempt.time_used_seconds or 0,
+        is_counted=attempt.is_counted,
+        rank=rank,
+        ranked_count=ranked_count,
+        review_available=review_is_available(exam=exam, attempt=attempt, now=now),
+    )
+
+
+def exams_visible_to(user: User) -> QuerySet[Exam]:
+    """Exams a person may sit, manage or read results of, each with that person's own attempts
+    prefetched as ``my_attempts``."""
+    sit = exams_for_participant(user).order_by().values("pk")
+    read = exams_with_results_for(user).order_by().values("pk")
+    return (
+        Exam.objects.filter(Q(pk__in=sit) | Q(pk__in=read))
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("number"), to_attr="my_attempts")
+        )
+        .order_by("-opens_at", "id")
+    )
 
 
 @dataclass(frozen=True)

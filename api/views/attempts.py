@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.utils import timezone
@@ -9,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quizzes import leaderboards, scoring, selectors
+from quizzes import selectors
 from quizzes.models import Attempt, Exam
 from quizzes.services.attempts import answer_save, attempt_submit, attempts_close_overdue
 
@@ -36,22 +37,9 @@ def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
     if not attempt.is_finalised:
         data["questions"] = selectors.attempt_paper(attempt=attempt)
         return dict(AttemptSerializer(data).data)
-    assert attempt.score is not None
-    percent = scoring.percent_of(attempt.score, attempt.max_score)
-    rank, ranked = leaderboards.attempt_rank(attempt=attempt)
-    review_available = selectors.review_is_available(exam=exam, attempt=attempt, now=now)
-    data["result"] = {
-        "score": attempt.score,
-        "percent": percent,
-        "grade": scoring.grade_band(percent, exam.grade_bands),
-        "passed": bool(attempt.passed),
-        "time_used_seconds": attempt.time_used_seconds or 0,
-        "is_counted": attempt.is_counted,
-        "rank": rank,
-        "ranked_count": ranked,
-        "review_available": review_available,
-    }
-    data["review"] = selectors.attempt_review(attempt=attempt) if review_available else None
+    result = selectors.attempt_result(attempt=attempt, exam=exam, now=now)
+    data["result"] = dataclasses.asdict(result)
+    data["review"] = selectors.attempt_review(attempt=attempt) if result.review_available else None
     return dict(AttemptSerializer(data).data)
 
 
@@ -68,7 +56,7 @@ class AttemptDetailView(APIView):
     @extend_schema(responses=AttemptSerializer)
     def get(self, request: Request, attempt_id: int) -> Response:
         attempt = _own_attempt(request, attempt_id)
-        if not attempt.is_finalised and attempt.deadline < timezone.now() and attempts_close_overdue(exam=attempt.exam):
+        if not attempt.is_finalised and attempts_close_overdue(exam=attempt.exam, user=attempt.user):
             attempt.refresh_from_db()
         return Response(render_attempt(attempt, exam=attempt.exam))
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts import scopes
 from accounts.models import Unit
 from quizzes import leaderboards, selectors
-from quizzes.models import Attempt, Exam, Question
+from quizzes.models import Exam, Question
 from quizzes.services.attempts import attempt_start, attempts_close_overdue, exam_regrade_question
 from quizzes.services.exams import PaperItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
 
@@ -36,20 +36,11 @@ from .attempts import render_attempt
 
 
 def visible_exams(request: Request) -> QuerySet[Exam]:
-    """Exams the requester may sit, manage or read results of, with their own attempts prefetched
-    (any of them left overdue is finalised first, so that ``my_attempts`` is never stale)."""
+    """``selectors.exams_visible_to`` the requester, after finalising any attempt of theirs left overdue,
+    so that ``my_attempts`` is never stale."""
     user = request_user(request)
     attempts_close_overdue(user=user)
-    sit = selectors.exams_for_participant(user).order_by().values("pk")
-    read = selectors.exams_with_results_for(user).order_by().values("pk")
-    return (
-        Exam.objects.filter(Q(pk__in=sit) | Q(pk__in=read))
-        .select_related("unit")
-        .prefetch_related(
-            Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("number"), to_attr="my_attempts")
-        )
-        .order_by("-opens_at", "id")
-    )
+    return selectors.exams_visible_to(user)
 
 
 def _composition_from(data: dict[str, Any], request: Request) -> tuple[list[PaperItem] | None, list[RuleSpec] | None]:
@@ -77,10 +68,10 @@ def _exam_fields(data: dict[str, Any], request: Request) -> dict[str, Any]:
         k: v for k, v in data.items() if k not in {"fixed_questions", "draw_rules", "audience_unit_ids", "unit_id"}
     }
     if "audience_unit_ids" in data:
-        reachable = scopes.staff_units(request_user(request)).filter(pk__in=data["audience_unit_ids"])
-        if reachable.count() != len(set(data["audience_unit_ids"])):
+        reachable = list(scopes.staff_units(request_user(request)).filter(pk__in=data["audience_unit_ids"]))
+        if len(reachable) != len(set(data["audience_unit_ids"])):
             raise ValidationError({"audience_unit_ids": ["参考单位必须在您管理的单位范围内。"]})
-        fields["audience_units"] = list(reachable)
+        fields["audience_units"] = reachable
     return fields
 
 
