@@ -1,6 +1,6 @@
 """One error format for the whole API, with stable codes and Chinese messages:
 
-    {"error": {"code": "exam_not_open", "message": "考试不在开放时间内。", "fields": {"choices": ["…"]}}}
+    {"error": {"code": "exam_outside_window", "message": "考试不在开放时间内。", "fields": {"choices": ["…"]}}}
 
 Domain errors (``quizzes.errors.QuizError``) are mapped to HTTP statuses here, and only here.
 """
@@ -25,7 +25,7 @@ from .permissions import PasswordChangeRequired
 StrOrPromise = str | Promise
 
 DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {
-    quiz_errors.ExamNotOpen: status.HTTP_409_CONFLICT,
+    quiz_errors.ExamOutsideWindow: status.HTTP_409_CONFLICT,
     quiz_errors.NotInAudience: status.HTTP_403_FORBIDDEN,
     quiz_errors.NoAttemptsLeft: status.HTTP_409_CONFLICT,
     quiz_errors.AttemptExpired: status.HTTP_409_CONFLICT,

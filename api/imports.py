@@ -72,7 +72,7 @@ class ImportBatchSerializer(serializers.Serializer):
     file_format = serializers.CharField()
     status = serializers.CharField()
     counts = serializers.SerializerMethodField()
-    file_issues = IssueSerializer(many=True, source="file_errors", help_text="不属于任何试题的问题（警告）")
+    file_warnings = IssueSerializer(many=True, help_text="不属于任何试题的文件级警告")
     items = ImportItemSerializer(many=True)
     created_at = serializers.DateTimeField()
     committed_at = serializers.DateTimeField(allow_null=True)

@@ -18,7 +18,7 @@ class QuestionAdmin(admin.ModelAdmin):
 @admin.register(Exam)
 class ExamAdmin(admin.ModelAdmin):
     list_display = ("title", "unit", "status", "opens_at", "closes_at")
-    list_filter = ("status", "is_open")
+    list_filter = ("status", "is_public")
 
 
 @admin.register(Attempt)

@@ -361,7 +361,7 @@ def _seed_open_quiz(summary: DemoSummary, root: Unit, organizer: User, bank: Que
         created_by=organizer,
         title=OPEN_QUIZ_TITLE,
         description="民法典宣传月线上知识竞赛，欢迎全市干部群众参加。每人可答 3 次，取最高分。",
-        is_open=True,
+        is_public=True,
         composition=Exam.Composition.RANDOM,
         rules=[RuleSpec(kind=kind, bank_id=bank.pk, count=count, points=points) for kind, count, points in PAPER_PLAN],
         opens_at=now - timedelta(days=10),
@@ -464,7 +464,7 @@ def _sit(exam: Exam, user: User, plan: AttemptPlan, started: datetime) -> None:
             user=user,
             question_id=question["question_id"],
             choices=_choose(
-                rng, question["kind"], [o["key"] for o in question["options"]], question["answer"], plan.skill
+                rng, question["kind"], [o["letter"] for o in question["options"]], question["answer"], plan.skill
             ),
             seq=1,
             now=started + answering * position / (len(paper) + 1),

@@ -15,8 +15,8 @@ class QuizError(Exception):
         super().__init__(self.message)
 
 
-class ExamNotOpen(QuizError):
-    code = "exam_not_open"
+class ExamOutsideWindow(QuizError):
+    code = "exam_outside_window"
     default_message = _("考试不在开放时间内。")
 
 

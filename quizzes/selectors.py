@@ -25,7 +25,7 @@ from .scoring import CENT
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
     """Open quizzes admit every signed-in person; roster exams those in an audience unit's subtree."""
-    if exam.is_open:
+    if exam.is_public:
         return True
     if user.unit is None:
         return False
@@ -34,7 +34,7 @@ def user_in_audience(*, exam: Exam, user: User) -> bool:
 
 def exams_for_participant(user: User) -> QuerySet[Exam]:
     """Published or closed exams this person may sit or look back at."""
-    visible = Q(is_open=True)
+    visible = Q(is_public=True)
     if user.unit is not None:
         visible |= Q(audience_units__path__in=scopes.ancestor_paths(user.unit))
     ids = Exam.objects.filter(visible).values("pk")
@@ -61,7 +61,7 @@ def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
         scopes.subtree_q(unit, "unit")
         | scopes.subtree_q(unit, "audience_units")
         | Q(audience_units__path__in=scopes.ancestor_paths(unit))
-        | Q(is_open=True)
+        | Q(is_public=True)
     )
     return Exam.objects.filter(pk__in=Exam.objects.filter(reach).values("pk"))
 

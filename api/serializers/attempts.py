@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 
 class OptionSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField(help_text="原始选项字母；作答时提交此值")
+    letter = serializers.CharField(help_text="原始选项字母；作答时提交此值（显示时按顺序重新标注 A、B、C…）")
     text = serializers.CharField()
 
 

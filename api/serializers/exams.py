@@ -32,7 +32,7 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
             "description",
             "unit_id",
             "unit_name",
-            "is_open",
+            "is_public",
             "opens_at",
             "closes_at",
             "time_limit_seconds",
@@ -87,7 +87,7 @@ class ExamInputSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     unit_id = IdField(required=False, help_text="主办单位，默认为当前用户所在单位")
-    is_open = serializers.BooleanField(required=False)
+    is_public = serializers.BooleanField(required=False)
     audience_unit_ids = serializers.ListField(child=IdField(), required=False, max_length=1000)
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()

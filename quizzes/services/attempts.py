@@ -23,7 +23,7 @@ from .. import ranking, scoring
 from ..errors import (
     AttemptExpired,
     AttemptFinalised,
-    ExamNotOpen,
+    ExamOutsideWindow,
     InvalidChoices,
     NoAttemptsLeft,
     NotInAudience,
@@ -50,7 +50,7 @@ def attempt_start(
     """
     now = now or timezone.now()
     if exam.status != Exam.Status.PUBLISHED or not (exam.opens_at <= now < exam.closes_at):
-        raise ExamNotOpen()
+        raise ExamOutsideWindow()
     if not user_in_audience(exam=exam, user=user):
         raise NotInAudience()
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
@@ -92,7 +92,7 @@ def attempt_start(
 
 
 def _frozen_options(question: Question, *, shuffle: bool, rng: random.Random) -> list[dict[str, str]]:
-    options = [{"key": letter, "text": text} for letter, text in zip(OPTION_LETTERS, question.options, strict=False)]
+    options = [{"letter": letter, "text": text} for letter, text in zip(OPTION_LETTERS, question.options, strict=False)]
     if shuffle and question.kind != QuestionKind.JUDGE:
         rng.shuffle(options)
     return options
@@ -102,12 +102,12 @@ def _lock_own_attempt(attempt_id: int, user: User) -> Attempt:
     return Attempt.objects.select_for_update().select_related("exam").get(pk=attempt_id, user=user)
 
 
-def validate_choices(*, kind: str, option_keys: Sequence[str], choices: Sequence[str]) -> list[str]:
+def validate_choices(*, kind: str, option_letters: Sequence[str], choices: Sequence[str]) -> list[str]:
     """Choices as stored (sorted original letters) or ``InvalidChoices`` naming what is wrong."""
     problems = []
     if len(set(choices)) != len(choices):
         problems.append("选项重复。")
-    unknown = [c for c in choices if c not in option_keys]
+    unknown = [c for c in choices if c not in option_letters]
     if unknown:
         problems.append(f"选项 {'、'.join(unknown)} 不在本题选项中。")
     if kind in (QuestionKind.SINGLE, QuestionKind.JUDGE) and len(choices) > 1:
@@ -155,7 +155,7 @@ def _answer_upsert(
     if paper_row is None:
         raise QuestionNotOnPaper(fields={"question_id": [f"第 {question_id} 号题不在本次试卷中。"]})
     stored = validate_choices(
-        kind=paper_row["kind"], option_keys=[o["key"] for o in paper_row["options"]], choices=choices
+        kind=paper_row["kind"], option_letters=[o["letter"] for o in paper_row["options"]], choices=choices
     )
     current = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
     if current is not None and current.seq >= seq:

@@ -41,7 +41,7 @@ def import_preview(*, bank: QuestionBank, uploaded_by: User | None, filename: st
         filename=filename[:255],
         file_format=result.file_format,
         items=items,
-        file_errors=[i.to_dict() for i in result.file_warnings],
+        file_warnings=[i.to_dict() for i in result.file_warnings],
         error_count=sum(len(q.errors) for q in result.questions),
         warning_count=sum(len(q.warnings) for q in result.questions) + len(result.file_warnings),
     )

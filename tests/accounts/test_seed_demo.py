@@ -110,9 +110,9 @@ def test_seed_demo_creates_a_city_with_results_and_a_second_run_adds_nothing(
     open_quiz = Exam.objects.get(title=demo.OPEN_QUIZ_TITLE)
     roster_exam = Exam.objects.get(title=demo.ROSTER_EXAM_TITLE)
     assert open_quiz.status == roster_exam.status == Exam.Status.PUBLISHED
-    assert open_quiz.is_open and open_quiz.composition == Exam.Composition.RANDOM
+    assert open_quiz.is_public and open_quiz.composition == Exam.Composition.RANDOM
     assert open_quiz.draw_rules.count() == 3 and open_quiz.max_attempts == 3
-    assert not roster_exam.is_open and list(roster_exam.audience_units.all()) == [root]
+    assert not roster_exam.is_public and list(roster_exam.audience_units.all()) == [root]
     assert roster_exam.fixed_questions.count() == 25
     # The stand-in cadre bank has 4 multiple-choice questions, so the fifth comes from the Civil Code bank.
     assert roster_exam.fixed_questions.filter(question__bank__name=demo.CADRE_BANK).count() == 24

@@ -134,7 +134,7 @@ def test_domain_errors_over_http(tree, bank, people):
 
     with time_machine.travel(exam.closes_at + timedelta(minutes=1), tick=False):
         closed = app_login(people.carol.username).post(f"/api/v1/exams/{exam.pk}/attempts")
-    assert closed.status_code == 409 and closed.json()["error"]["code"] == "exam_not_open"
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "exam_outside_window"
 
 
 def test_ids_beyond_64_bits_are_client_errors(exam, people):

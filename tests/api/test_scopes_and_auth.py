@@ -225,7 +225,7 @@ def test_units_tree_is_public_for_the_signup_form(tree):
 
 
 def test_open_quiz_needs_no_audience(tree, bank, people):
-    exam = make_exam(unit=tree.city, bank=bank, is_open=True, opens_at=timezone.now() - timedelta(minutes=1))
+    exam = make_exam(unit=tree.city, bank=bank, is_public=True, opens_at=timezone.now() - timedelta(minutes=1))
     client = app_login(people.bob.username)
     assert client.post(f"/api/v1/exams/{exam.pk}/attempts").status_code == 201
 

@@ -64,7 +64,7 @@ def test_upload_preview_then_commit(org_client: Client, bank: QuestionBank, orga
         "previewed",
     )
     assert body["counts"] == {"questions": 2, "valid": 2, "errors": 0, "warnings": 0}
-    assert body["file_issues"] == []
+    assert body["file_warnings"] == []
     assert body["items"][0] == {
         "line": 2,
         "fields": {

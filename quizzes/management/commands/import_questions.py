@@ -36,7 +36,7 @@ class Command(BaseCommand):
         except QuizError as exc:
             raise CommandError(f"{exc.message}（{exc.code}）") from exc
 
-        for issue in batch.file_errors:
+        for issue in batch.file_warnings:
             self.stdout.write(self._issue_line("警告", issue))
         for item in batch.items:
             fields = item["fields"]
