@@ -195,7 +195,8 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
     _set_score(attempt, exam)
     attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed"])
-    attempts_update_counted(exam=exam, user_id=attempt.user_id)
+    counted_id = attempts_update_counted(exam=exam, user_id=attempt.user_id)
+    attempt.is_counted = attempt.pk == counted_id  # the rows changed by queryset; keep the instance true
     return attempt
 
 
@@ -229,8 +230,11 @@ def _mark_answers(*, attempt: Attempt, exam: Exam) -> dict[int, Decimal]:
     return marks
 
 
-def attempts_update_counted(*, exam: Exam, user_id: int) -> None:
-    """Mark the one finished attempt of this person that counts under the exam's counting policy."""
+def attempts_update_counted(*, exam: Exam, user_id: int) -> int | None:
+    """Mark the one finished attempt of this person that counts under the exam's counting policy.
+
+    Updates rows by queryset, so instances already loaded keep their old flag: returns the id of the
+    counted attempt (None if the person has no finished attempt) for the caller to set its own."""
     finished = [
         ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
         for a in Attempt.objects.filter(exam=exam, user_id=user_id)
@@ -238,10 +242,11 @@ def attempts_update_counted(*, exam: Exam, user_id: int) -> None:
     ]
     chosen = ranking.counted_attempt(finished, exam.counting_policy)
     if chosen is None:
-        return
+        return None
     # clear the old flag before setting the new one: at most one counted attempt per person (constraint)
     Attempt.objects.filter(exam=exam, user_id=user_id, is_counted=True).exclude(pk=chosen.id).update(is_counted=False)
     Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
+    return chosen.id
 
 
 def attempts_close_overdue(*, now: datetime | None = None, exam: Exam | None = None, user: User | None = None) -> int:
@@ -282,6 +287,6 @@ def exam_regrade_question(*, exam: Exam, question: Question) -> int:
         for attempt in Attempt.objects.select_for_update().filter(pk__in=attempt_ids).order_by("pk"):
             _set_score(attempt, exam)
             attempt.save(update_fields=["score", "passed"])
-            attempts_update_counted(exam=exam, user_id=attempt.user_id)
+            attempt.is_counted = attempts_update_counted(exam=exam, user_id=attempt.user_id) == attempt.pk
             regraded += 1
     return regraded
