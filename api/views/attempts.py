@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from quizzes import selectors
 from quizzes.models import Attempt, Exam
-from quizzes.services.attempts import answer_save, attempt_submit, attempts_close_overdue
+from quizzes.services.attempts import answer_save, attempt_submit
 
 from ..permissions import request_user
 from ..serializers.attempts import AnswerInputSerializer, AnswerOutputSerializer, AttemptSerializer
@@ -51,13 +51,12 @@ def _own_attempt(request: Request, attempt_id: int) -> Attempt:
 
 
 class AttemptDetailView(APIView):
-    """One of the requester's attempts; an overdue one is finalised on the way (stamped at its deadline)."""
+    """One of the requester's attempts. Reading writes nothing: an attempt past its deadline stays
+    ``in_progress`` until a POST (submit, autosave, start) or ``close_overdue_attempts`` finalises it."""
 
     @extend_schema(responses=AttemptSerializer)
     def get(self, request: Request, attempt_id: int) -> Response:
         attempt = _own_attempt(request, attempt_id)
-        if not attempt.is_finalised and attempts_close_overdue(exam=attempt.exam, user=attempt.user):
-            attempt.refresh_from_db()
         return Response(render_attempt(attempt, exam=attempt.exam))
 
 

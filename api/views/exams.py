@@ -16,7 +16,7 @@ from accounts import scopes
 from accounts.models import Unit
 from quizzes import leaderboards, selectors
 from quizzes.models import Exam, Question
-from quizzes.services.attempts import attempt_start, attempts_close_overdue, exam_regrade_question
+from quizzes.services.attempts import attempt_start, exam_regrade_question
 from quizzes.services.exams import PaperItem, RuleSpec, exam_close, exam_create, exam_publish, exam_update
 
 from ..pagination import PageNumberPagination
@@ -36,11 +36,7 @@ from .attempts import render_attempt
 
 
 def visible_exams(request: Request) -> QuerySet[Exam]:
-    """``selectors.exams_visible_to`` the requester, after finalising any attempt of theirs left overdue,
-    so that ``my_attempts`` is never stale."""
-    user = request_user(request)
-    attempts_close_overdue(user=user)
-    return selectors.exams_visible_to(user)
+    return selectors.exams_visible_to(request_user(request))
 
 
 def _composition_from(data: dict[str, Any], request: Request) -> tuple[list[PaperItem] | None, list[RuleSpec] | None]:
@@ -177,7 +173,6 @@ class LeaderboardView(APIView):
             raise NotFound()
         query = LeaderboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        attempts_close_overdue(exam=exam)
         paginator = PageNumberPagination()
         if query.validated_data["by"] == "unit":
             parent = None

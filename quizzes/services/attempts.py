@@ -2,8 +2,10 @@
 
 Time belongs to the server: ``deadline = min(started_at + time_limit, closes_at)``. Answers are refused
 after the deadline; a submit within ``grace_seconds`` after it is accepted with the answers saved by the
-deadline; an attempt still open after deadline + grace is finalised automatically, stamped with its
-deadline, lazily on any access and by ``manage.py close_overdue_attempts``.
+deadline; an attempt still open after deadline + grace is finalised, stamped with its deadline, by the
+next write on it (start, autosave, submit) and by the periodic ``manage.py close_overdue_attempts``.
+Reads never write: a GET shows an overdue attempt as ``in_progress`` with its ``deadline`` and
+``server_now``, and the client submits it.
 """
 
 from __future__ import annotations
