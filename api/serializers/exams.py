@@ -119,6 +119,12 @@ class ExamInputSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+class ExamUpdateInputSerializer(ExamInputSerializer):
+    """The fields of an exam that may change (all optional); the owning unit never changes."""
+
+    unit_id = None  # type: ignore[assignment]
+
+
 class RegradeInputSerializer(serializers.Serializer[Any]):
     question_id = IdField()
 

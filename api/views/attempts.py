@@ -5,12 +5,12 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quizzes import selectors
+from quizzes.access import access_own_attempt
 from quizzes.models import Attempt, Exam
 from quizzes.services.attempts import answer_save, attempt_submit
 
@@ -43,20 +43,13 @@ def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
     return dict(AttemptSerializer(data).data)
 
 
-def _own_attempt(request: Request, attempt_id: int) -> Attempt:
-    attempt = Attempt.objects.select_related("exam").filter(pk=attempt_id, user=request_user(request)).first()
-    if attempt is None:
-        raise NotFound()
-    return attempt
-
-
 class AttemptDetailView(APIView):
     """One of the requester's attempts. Reading writes nothing: an attempt past its deadline stays
     ``in_progress`` until a POST (submit, autosave, start) or ``close_overdue_attempts`` finalises it."""
 
     @extend_schema(responses=AttemptSerializer)
     def get(self, request: Request, attempt_id: int) -> Response:
-        attempt = _own_attempt(request, attempt_id)
+        attempt = access_own_attempt(request_user(request), attempt_id)
         return Response(render_attempt(attempt, exam=attempt.exam))
 
 

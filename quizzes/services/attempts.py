@@ -18,6 +18,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -34,6 +36,8 @@ from ..errors import (
 from ..models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, Question, QuestionKind
 from ..selectors import user_in_audience
 from .exams import paper_compose
+
+StrOrPromise = str | Promise
 
 
 def attempt_is_overdue(attempt: Attempt, exam: Exam, now: datetime) -> bool:
@@ -106,14 +110,14 @@ def _lock_own_attempt(attempt_id: int, user: User) -> Attempt:
 
 def validate_choices(*, kind: str, option_letters: Sequence[str], choices: Sequence[str]) -> list[str]:
     """Choices as stored (sorted original letters) or ``InvalidChoices`` naming what is wrong."""
-    problems = []
+    problems: list[StrOrPromise] = []
     if len(set(choices)) != len(choices):
-        problems.append("选项重复。")
+        problems.append(_("选项重复。"))
     unknown = [c for c in choices if c not in option_letters]
     if unknown:
-        problems.append(f"选项 {'、'.join(unknown)} 不在本题选项中。")
+        problems.append(_("选项 %(letters)s 不在本题选项中。") % {"letters": "、".join(unknown)})
     if kind in (QuestionKind.SINGLE, QuestionKind.JUDGE) and len(choices) > 1:
-        problems.append("单选题和判断题只能选择一个选项。")
+        problems.append(_("单选题和判断题只能选择一个选项。"))
     if problems:
         raise InvalidChoices(fields={"choices": problems})
     return sorted(choices)
@@ -155,7 +159,7 @@ def _answer_upsert(
         AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id).values("kind", "options").first()
     )
     if paper_row is None:
-        raise QuestionNotOnPaper(fields={"question_id": [f"第 {question_id} 号题不在本次试卷中。"]})
+        raise QuestionNotOnPaper(fields={"question_id": [_("第 %(id)s 号题不在本次试卷中。") % {"id": question_id}]})
     stored = validate_choices(
         kind=paper_row["kind"], option_letters=[o["letter"] for o in paper_row["options"]], choices=choices
     )
