@@ -28,7 +28,7 @@ def test_exam_access_by_role(tree, bank, people, exam):
         access.access_exam_to_sit(people.alice, draft.pk)
     with pytest.raises(errors.ExamNotFound):
         access.access_exam_to_read(people.alice, draft.pk)
-    assert access.access_exam_to_read(people.alice, exam.pk).my_attempts == []
+    assert access.access_exam_to_read(people.alice, exam.pk).my_attempts == []  # type: ignore[attr-defined]
 
 
 def test_unit_for_new_content_stays_in_the_subtree(tree, people):
