@@ -133,16 +133,15 @@ class RegradeResultSerializer(serializers.Serializer[Any]):
     regraded_attempts = serializers.IntegerField()
 
 
-class LeaderboardQuerySerializer(serializers.Serializer[Any]):
-    by = serializers.ChoiceField(choices=["person", "unit"], default="person", help_text="按人员或按单位排名")
+class UnitLeaderboardQuerySerializer(serializers.Serializer[Any]):
     order = serializers.ChoiceField(
-        choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text="by=unit：首要排序指标"
+        choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text="首要排序指标，其余指标依次排后"
     )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         # "parent" cannot be a class attribute: it would shadow Field.parent
-        fields["parent"] = IdField(required=False, help_text="by=unit：在此单位的下级单位之间排名（默认为主办单位）")
+        fields["parent"] = IdField(required=False, help_text="在此单位的下级单位之间排名（默认为主办单位）")
         return fields
 
 
@@ -165,3 +164,20 @@ class UnitRowSerializer(serializers.Serializer[Any]):
     participation_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="参考率（%）")
     mean_score = serializers.DecimalField(max_digits=8, decimal_places=2)
     pass_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="及格率（%）")
+
+
+class PersonLeaderboardSerializer(serializers.Serializer[Any]):
+    """One page of the person leaderboard, and the requester's own row wherever it stands."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PersonRowSerializer(many=True)
+    me = PersonRowSerializer(allow_null=True, help_text="请求者本人的排名行；尚无计入成绩的答卷时为 null")
+
+
+class UnitLeaderboardSerializer(serializers.Serializer[Any]):
+    parent_id = serializers.IntegerField(help_text="在其下级单位之间排名的单位")
+    parent_name = serializers.CharField()
+    order = serializers.ChoiceField(choices=list(UNIT_ORDER_KEYS))
+    results = UnitRowSerializer(many=True)

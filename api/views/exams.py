@@ -9,7 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import scopes
 from quizzes import leaderboards, selectors
 from quizzes.access import (
     access_exam_results,
@@ -31,11 +30,11 @@ from ..serializers.exams import (
     ExamInputSerializer,
     ExamSerializer,
     ExamUpdateInputSerializer,
-    LeaderboardQuerySerializer,
-    PersonRowSerializer,
+    PersonLeaderboardSerializer,
     RegradeInputSerializer,
     RegradeResultSerializer,
-    UnitRowSerializer,
+    UnitLeaderboardQuerySerializer,
+    UnitLeaderboardSerializer,
 )
 from .attempts import render_attempt
 
@@ -113,35 +112,53 @@ class ExamStartView(APIView):
         )
 
 
-class LeaderboardView(APIView):
-    """Person ranking (score desc, time used asc; ties share a rank) or unit ranking of one exam."""
+class PersonLeaderboardView(APIView):
+    """People by their counting attempt: score desc, time used asc, submitted_at asc; ties share a rank.
+    Staff scoped to a unit read their subtree's rows, with global ranks."""
 
     @extend_schema(
-        parameters=[
-            LeaderboardQuerySerializer,
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
-        ],
-        responses={200: PersonRowSerializer(many=True)},
+        parameters=[OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)],
+        responses=PersonLeaderboardSerializer,
     )
     def get(self, request: Request, exam_id: int) -> Response:
-        exam = access_exam_results(request_user(request), exam_id)
-        query = LeaderboardQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        paginator = PageNumberPagination()
-        if query.validated_data["by"] == "unit":
-            parent = access_exam_unit(exam, query.validated_data.get("parent"))
-            units = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=query.validated_data["order"])
-            page = paginator.paginate_queryset(units, request, view=self)
-            return paginator.get_paginated_response(UnitRowSerializer(page, many=True).data)
         user = request_user(request)
-        within = selectors.results_unit_scope(user) if scopes.is_results_reader(user) else None
+        exam = access_exam_results(user, exam_id)
+        within = selectors.results_unit_scope(user)
+        paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(
             leaderboards.leaderboard_people_rows(exam=exam, within=within), request, view=self
         )
-        offset = None if within is not None or paginator.page is None else paginator.page.start_index() - 1
+        assert paginator.page is not None
+        offset = None if within is not None else paginator.page.start_index() - 1
         ranked = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows or [], offset=offset)
-        return paginator.get_paginated_response(PersonRowSerializer(ranked, many=True).data)
+        me = next((row for row in ranked if row.user_id == user.pk), None)
+        board = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": ranked,
+            "me": me or leaderboards.leaderboard_person_row(exam=exam, user_id=user.pk),
+        }
+        return Response(PersonLeaderboardSerializer(board).data)
+
+
+class UnitLeaderboardView(APIView):
+    """The child units of ``parent`` (default: the exam's unit), each over its whole subtree."""
+
+    @extend_schema(parameters=[UnitLeaderboardQuerySerializer], responses=UnitLeaderboardSerializer)
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam = access_exam_results(request_user(request), exam_id)
+        query = UnitLeaderboardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        parent = access_exam_unit(exam, query.validated_data.get("parent")) or exam.unit
+        order = query.validated_data["order"]
+        board = {
+            "parent_id": parent.pk,
+            "parent_name": parent.name,
+            "order": order,
+            "results": leaderboards.leaderboard_units(exam=exam, parent=parent, primary=order),
+        }
+        return Response(UnitLeaderboardSerializer(board).data)
 
 
 class ExamRegradeView(APIView):

@@ -22,6 +22,8 @@ SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
 START_QUERIES = 13 + SESSION_QUERIES
 AUTOSAVE_QUERIES = 7 + SESSION_QUERIES
 SUBMIT_QUERIES = 16 + SESSION_QUERIES
+UNIT_LEADERBOARD_QUERIES = 7 + SESSION_QUERIES  # units, headcounts, results
+ME_OFF_PAGE_QUERIES = 3  # the requester's row, its rank, their name: only when not on the page
 LEADERBOARD_QUERIES = 7 + SESSION_QUERIES  # count, one page, the page's ranks; no overdue sweep (GETs write nothing)
 
 
@@ -57,7 +59,7 @@ def _measure(client, exam):
         result = client.post(f"/api/v1/attempts/{paper['id']}/submit").json()["result"]
     assert Decimal(result["score"]) > 0
     with CaptureQueriesContext(connection) as board:
-        client.get(f"/api/v1/exams/{exam.pk}/leaderboard")
+        client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people")
     return len(start), set(autosaves), len(submit), len(board)
 
 
@@ -77,7 +79,10 @@ def test_leaderboard_queries_do_not_grow_with_participants(tree, bank, people, d
         client.post(f"/api/v1/attempts/{attempt['id']}/submit")
     client = app_login(people.alice.username)
     with django_assert_num_queries(LEADERBOARD_QUERIES):
-        assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard").json()["count"] == 5
-    with django_assert_num_queries(LEADERBOARD_QUERIES):  # units, headcounts, results
-        rows = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit").json()["results"]
+        assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people").json()["count"] == 5
+    with django_assert_num_queries(LEADERBOARD_QUERIES + 1 + ME_OFF_PAGE_QUERIES):  # +1: a later page's first rank
+        board = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people?page=5&page_size=1").json()
+    assert board["me"]["name"] == "张三" and board["me"] not in board["results"]
+    with django_assert_num_queries(UNIT_LEADERBOARD_QUERIES):
+        rows = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json()["results"]
     assert sum(r["participants"] for r in rows) == 3  # organizer_a and hr_b are staff, not roster

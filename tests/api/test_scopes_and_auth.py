@@ -48,7 +48,7 @@ def test_key_absent_from_every_participant_response_before_finalisation(exam, pe
     responses += [
         client.get(f"/api/v1/attempts/{paper['id']}"),
         client.post(f"/api/v1/exams/{exam.pk}/attempts"),
-        client.get(f"/api/v1/exams/{exam.pk}/leaderboard"),
+        client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people"),
         client.get(f"/api/v1/banks/{exam.fixed_questions.first().question.bank_id}/questions/"),
     ]
     for response in responses:
@@ -141,8 +141,8 @@ def test_hr_reads_only_their_subtree(tree, bank, people):
     titles = {e["title"] for e in hr.get("/api/v1/exams/").json()["results"]}
     assert titles == {"全市考试"}
     assert hr.get(f"/api/v1/exams/{town_a_exam.pk}/").status_code == 404
-    assert hr.get(f"/api/v1/exams/{town_a_exam.pk}/leaderboard").status_code == 404
-    rows = hr.get(f"/api/v1/exams/{city_exam.pk}/leaderboard").json()["results"]
+    assert hr.get(f"/api/v1/exams/{town_a_exam.pk}/leaderboard/people").status_code == 404
+    rows = hr.get(f"/api/v1/exams/{city_exam.pk}/leaderboard/people").json()["results"]
     assert [r["name"] for r in rows] == ["李四"]  # only town B's people, with their global rank
     assert hr.get("/api/v1/banks/").status_code == 403
     assert hr.post(f"/api/v1/exams/{city_exam.pk}/close").status_code == 403
@@ -241,13 +241,14 @@ def test_exam_detail_shows_composition_only_to_its_managers(exam, people):
 def test_unit_leaderboard_stays_inside_the_exams_tree(tree, bank, people):
     exam = make_exam(unit=tree.town_a, bank=bank, audience=[tree.town_a], title="南关镇考试")
     client = app_login(people.alice.username)
-    inside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit&parent={tree.town_a.pk}")
+    inside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units?parent={tree.town_a.pk}")
     assert inside.status_code == 200
     assert [r["unit_name"] for r in inside.json()["results"]] == ["南关镇党政办"]
-    outside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit&parent={tree.town_b.pk}")
+    outside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units?parent={tree.town_b.pk}")
     assert outside.status_code == 404
-    bad = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=units&order=headcount")
-    assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"by", "order"}
+    bad = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units?order=headcount")
+    assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"order"}
+    assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit").status_code == 404  # one endpoint each now
 
 
 def test_published_exam_keeps_its_scoring_rules(exam, people):
