@@ -184,6 +184,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "quizzes.models.QuestionKind",
         "UnitKindEnum": "accounts.models.Unit.Kind",
+        "AttemptStatusEnum": "quizzes.models.Attempt.Status",
+        "ExamStatusEnum": "quizzes.models.Exam.Status",
     },
     # ids in URLs use the "id" converter (api/converters.py): integers, at most 18 digits
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},

@@ -3,8 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from quizzes import selectors
 from quizzes.models import Attempt, Exam, QuestionKind
 from quizzes.ranking import UNIT_ORDER_KEYS
 
@@ -23,6 +26,9 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
     unit_id = serializers.IntegerField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     my_attempts = serializers.SerializerMethodField()
+    attempts_left = serializers.SerializerMethodField(
+        help_text="请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间）"
+    )
 
     class Meta:
         model = Exam
@@ -49,19 +55,69 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
             "composition",
             "status",
             "my_attempts",
+            "attempts_left",
         ]
 
+    @extend_schema_field(MyAttemptSerializer(many=True))
     def get_my_attempts(self, exam: Exam) -> list[dict[str, Any]]:
         attempts = getattr(exam, "my_attempts", [])
         return MyAttemptSerializer(attempts, many=True).data  # type: ignore[return-value]
 
+    def get_attempts_left(self, exam: Exam) -> int | None:
+        return selectors.exam_attempts_left(exam=exam, attempts_taken=len(getattr(exam, "my_attempts", [])))
 
-class ExamCompositionSerializer(serializers.Serializer[Any]):
+
+class FixedQuestionEntrySerializer(serializers.Serializer[Any]):
+    question_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class DrawRuleEntrySerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    bank_id = serializers.IntegerField()
+    tag = serializers.CharField(allow_null=True)
+    difficulty = serializers.IntegerField(allow_null=True)
+    count = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class ExamManagementSerializer(serializers.Serializer[Any]):
     """What an organizer who manages the exam sees in addition: audience and paper composition."""
 
     audience_unit_ids = serializers.ListField(child=serializers.IntegerField())
-    fixed_questions = serializers.ListField(child=serializers.DictField())
-    draw_rules = serializers.ListField(child=serializers.DictField())
+    fixed_questions = FixedQuestionEntrySerializer(many=True)
+    draw_rules = DrawRuleEntrySerializer(many=True)
+
+
+class ExamDetailSerializer(ExamSerializer):
+    """An exam's page: the exam, the size of one paper and, for its managers only, the composition.
+
+    Pass the ``selectors.ExamDetail`` of the exam as ``context["detail"]``."""
+
+    question_count = serializers.SerializerMethodField()
+    max_score = serializers.SerializerMethodField()
+    management = serializers.SerializerMethodField(help_text="仅对管理本考试的组织者提供，其他人为 null")
+
+    class Meta(ExamSerializer.Meta):
+        fields = [*ExamSerializer.Meta.fields, "question_count", "max_score", "management"]
+
+    def _detail(self) -> selectors.ExamDetail:
+        detail: selectors.ExamDetail = self.context["detail"]
+        return detail
+
+    def get_question_count(self, exam: Exam) -> int:
+        return self._detail().question_count
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_max_score(self, exam: Exam) -> str:
+        return str(self._detail().max_score)
+
+    @extend_schema_field(ExamManagementSerializer(allow_null=True))
+    def get_management(self, exam: Exam) -> dict[str, Any] | None:
+        management = self._detail().management
+        return None if management is None else dict(ExamManagementSerializer(management).data)
 
 
 class FixedQuestionInput(serializers.Serializer[Any]):

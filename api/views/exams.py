@@ -26,7 +26,7 @@ from ..pagination import PageNumberPagination
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
 from ..serializers.attempts import AttemptSerializer
 from ..serializers.exams import (
-    ExamCompositionSerializer,
+    ExamDetailSerializer,
     ExamInputSerializer,
     ExamSerializer,
     ExamUpdateInputSerializer,
@@ -61,15 +61,12 @@ class ExamListView(generics.ListAPIView[Exam]):
 
 
 class ExamDetailView(APIView):
-    @extend_schema(responses=ExamSerializer)
+    @extend_schema(responses=ExamDetailSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
-        exam = access_exam_to_read(request_user(request), exam_id)
-        summary = selectors.exam_paper_summary(exam=exam)
-        data = ExamSerializer(exam).data
-        data.update(question_count=summary.question_count, max_score=str(summary.max_score))
-        if selectors.exams_managed_by(request_user(request)).filter(pk=exam.pk).exists():
-            data["management"] = ExamCompositionSerializer(selectors.exam_composition(exam=exam)).data
-        return Response(data)
+        user = request_user(request)
+        exam = access_exam_to_read(user, exam_id)
+        detail = selectors.exam_detail(exam=exam, user=user)
+        return Response(ExamDetailSerializer(exam, context={"detail": detail}).data)
 
     @extend_schema(request=ExamUpdateInputSerializer, responses=ExamSerializer)
     def patch(self, request: Request, exam_id: int) -> Response:

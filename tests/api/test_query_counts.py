@@ -86,3 +86,25 @@ def test_leaderboard_queries_do_not_grow_with_participants(tree, bank, people, d
     with django_assert_num_queries(UNIT_LEADERBOARD_QUERIES):
         rows = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json()["results"]
     assert sum(r["participants"] for r in rows) == 3  # organizer_a and hr_b are staff, not roster
+
+
+# GETs write nothing, so none of these runs the overdue sweep any more
+EXAM_LIST_QUERIES = 5 + SESSION_QUERIES  # count, page, the requester's attempts
+EXAM_DETAIL_QUERIES = 5 + SESSION_QUERIES  # the exam, the requester's attempts, the paper's size
+MANAGER_DETAIL_EXTRA = 4  # "manages it?", audience, fixed questions, draw rules
+ATTEMPT_DETAIL_QUERIES = 4 + SESSION_QUERIES  # the attempt, its paper and saved answers
+
+
+def test_reads_query_counts_are_pinned(tree, people, django_assert_num_queries):
+    exam = _exam_with(tree, 6)
+    client = app_login(people.alice.username)
+    attempt = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    with django_assert_num_queries(EXAM_LIST_QUERIES):
+        assert client.get("/api/v1/exams/").json()["results"][0]["my_attempts"][0]["id"] == attempt["id"]
+    with django_assert_num_queries(EXAM_DETAIL_QUERIES):
+        assert client.get(f"/api/v1/exams/{exam.pk}/").json()["management"] is None
+    with django_assert_num_queries(ATTEMPT_DETAIL_QUERIES):
+        assert len(client.get(f"/api/v1/attempts/{attempt['id']}").json()["questions"]) == 6
+    organizer = app_login(people.organizer.username)
+    with django_assert_num_queries(EXAM_DETAIL_QUERIES + MANAGER_DETAIL_EXTRA):
+        assert len(organizer.get(f"/api/v1/exams/{exam.pk}/").json()["management"]["fixed_questions"]) == 6

@@ -230,12 +230,64 @@ def test_open_quiz_needs_no_audience(tree, bank, people):
     assert client.post(f"/api/v1/exams/{exam.pk}/attempts").status_code == 201
 
 
-def test_exam_detail_shows_composition_only_to_its_managers(exam, people):
+def test_exam_detail_shows_composition_only_to_its_managers(tree, people):
+    bank = make_bank(tree.city)
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.town_b, tree.town_a], max_attempts=2)
     manager = app_login(people.organizer.username).get(f"/api/v1/exams/{exam.pk}/").json()
     assert manager["question_count"] == 7 and manager["max_score"] == "100.00"
-    assert len(manager["management"]["fixed_questions"]) == 7
+    management = manager["management"]
+    assert management["audience_unit_ids"] == sorted([tree.town_a.pk, tree.town_b.pk])
+    first = bank.questions.earliest("id")
+    assert management["fixed_questions"][0] == {"question_id": first.pk, "position": 1, "points": "10.00"}
+    assert len(management["fixed_questions"]) == 7 and management["draw_rules"] == []
     participant = app_login(people.alice.username).get(f"/api/v1/exams/{exam.pk}/").json()
-    assert "management" not in participant and participant["question_count"] == 7
+    assert participant["management"] is None and participant["question_count"] == 7  # null: not theirs to manage
+    assert participant["attempts_left"] == 2 and participant["my_attempts"] == []
+
+
+def test_exam_detail_management_lists_draw_rules(tree, people):
+    bank = make_bank(tree.city)
+    organizer = app_login(people.organizer.username)
+    now = timezone.now()
+    created = organizer.post(
+        "/api/v1/exams/",
+        {
+            "title": "随机组卷",
+            "opens_at": now.isoformat(),
+            "closes_at": (now + timedelta(days=1)).isoformat(),
+            "composition": "random",
+            "max_attempts": 0,
+            "draw_rules": [
+                {"kind": "single", "bank_id": bank.pk, "count": 2, "points": "5"},
+                {"kind": "judge", "bank_id": bank.pk, "tag": "总则编", "difficulty": 3, "count": 1, "points": "10"},
+            ],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["attempts_left"] is None  # unlimited
+    detail = organizer.get(f"/api/v1/exams/{created.json()['id']}/").json()
+    assert detail["question_count"] == 3 and detail["max_score"] == "20.00"
+    assert detail["management"]["draw_rules"] == [
+        {
+            "position": 1,
+            "kind": "single",
+            "bank_id": bank.pk,
+            "tag": None,
+            "difficulty": None,
+            "count": 2,
+            "points": "5.00",
+        },
+        {
+            "position": 2,
+            "kind": "judge",
+            "bank_id": bank.pk,
+            "tag": "总则编",
+            "difficulty": 3,
+            "count": 1,
+            "points": "10.00",
+        },
+    ]
 
 
 def test_unit_leaderboard_stays_inside_the_exams_tree(tree, bank, people):
