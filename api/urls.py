@@ -1,11 +1,12 @@
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, attempts, banks, exams
+from .views import accounts, attempts, banks, docs, exams
 
 register_converter(IdConverter, "id")
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", docs.ApiIndexView.as_view(), name="api-index"),
     path("me", accounts.MeView.as_view(), name="me"),
     path("units/", accounts.UnitListView.as_view(), name="unit-list"),
     path("site-settings", accounts.SiteSettingsView.as_view(), name="site-settings"),
