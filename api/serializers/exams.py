@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -27,7 +28,7 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     my_attempts = serializers.SerializerMethodField()
     attempts_left = serializers.SerializerMethodField(
-        help_text="请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间）"
+        help_text=_("请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间）")
     )
 
     class Meta:
@@ -98,7 +99,7 @@ class ExamDetailSerializer(ExamSerializer):
 
     question_count = serializers.SerializerMethodField()
     max_score = serializers.SerializerMethodField()
-    management = serializers.SerializerMethodField(help_text="仅对管理本考试的组织者提供，其他人为 null")
+    management = serializers.SerializerMethodField(help_text=_("仅对管理本考试的组织者提供，其他人为 null"))
 
     class Meta(ExamSerializer.Meta):
         fields = [*ExamSerializer.Meta.fields, "question_count", "max_score", "management"]
@@ -142,7 +143,7 @@ class GradeBandInput(serializers.Serializer[Any]):
 class ExamInputSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    unit_id = IdField(required=False, help_text="主办单位，默认为当前用户所在单位")
+    unit_id = IdField(required=False, help_text=_("主办单位，默认为当前用户所在单位"))
     is_public = serializers.BooleanField(required=False)
     audience_unit_ids = serializers.ListField(child=IdField(), required=False, max_length=1000)
     opens_at = serializers.DateTimeField()
@@ -169,7 +170,7 @@ class ExamInputSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         opens, closes = attrs.get("opens_at"), attrs.get("closes_at")
         if opens and closes and closes <= opens:
-            raise serializers.ValidationError({"closes_at": ["结束时间必须晚于开始时间。"]})
+            raise serializers.ValidationError({"closes_at": [_("结束时间必须晚于开始时间。")]})
         if "grade_bands" in attrs:
             attrs["grade_bands"] = [{"name": b["name"], "min": float(b["min"])} for b in attrs["grade_bands"]]
         return attrs
@@ -191,13 +192,13 @@ class RegradeResultSerializer(serializers.Serializer[Any]):
 
 class UnitLeaderboardQuerySerializer(serializers.Serializer[Any]):
     order = serializers.ChoiceField(
-        choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text="首要排序指标，其余指标依次排后"
+        choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text=_("首要排序指标，其余指标依次排后")
     )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         # "parent" cannot be a class attribute: it would shadow Field.parent
-        fields["parent"] = IdField(required=False, help_text="在此单位的下级单位之间排名（默认为主办单位）")
+        fields["parent"] = IdField(required=False, help_text=_("在此单位的下级单位之间排名（默认为主办单位）"))
         return fields
 
 
@@ -217,9 +218,9 @@ class UnitRowSerializer(serializers.Serializer[Any]):
     unit_name = serializers.CharField()
     headcount = serializers.IntegerField()
     participants = serializers.IntegerField()
-    participation_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="参考率（%）")
+    participation_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text=_("参考率（%）"))
     mean_score = serializers.DecimalField(max_digits=8, decimal_places=2)
-    pass_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="及格率（%）")
+    pass_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text=_("及格率（%）"))
 
 
 class PersonLeaderboardSerializer(serializers.Serializer[Any]):
@@ -229,11 +230,11 @@ class PersonLeaderboardSerializer(serializers.Serializer[Any]):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PersonRowSerializer(many=True)
-    me = PersonRowSerializer(allow_null=True, help_text="请求者本人的排名行；尚无计入成绩的答卷时为 null")
+    me = PersonRowSerializer(allow_null=True, help_text=_("请求者本人的排名行；尚无计入成绩的答卷时为 null"))
 
 
 class UnitLeaderboardSerializer(serializers.Serializer[Any]):
-    parent_id = serializers.IntegerField(help_text="在其下级单位之间排名的单位")
+    parent_id = serializers.IntegerField(help_text=_("在其下级单位之间排名的单位"))
     parent_name = serializers.CharField()
     order = serializers.ChoiceField(choices=list(UNIT_ORDER_KEYS))
     results = UnitRowSerializer(many=True)
