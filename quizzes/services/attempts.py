@@ -27,6 +27,7 @@ from .. import ranking, scoring
 from ..errors import (
     AttemptExpired,
     AttemptFinalised,
+    AttemptNotFound,
     ExamOutsideWindow,
     InvalidChoices,
     NoAttemptsLeft,
@@ -105,7 +106,11 @@ def _frozen_options(question: Question, *, shuffle: bool, rng: random.Random) ->
 
 
 def _lock_own_attempt(attempt_id: int, user: User) -> Attempt:
-    return Attempt.objects.select_for_update().select_related("exam").get(pk=attempt_id, user=user)
+    """The person's own attempt, row-locked until the transaction ends; someone else's is not found."""
+    attempt = Attempt.objects.select_for_update().select_related("exam").filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise AttemptNotFound()
+    return attempt
 
 
 def validate_choices(*, kind: str, option_letters: Sequence[str], choices: Sequence[str]) -> list[str]:

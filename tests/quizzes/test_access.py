@@ -59,3 +59,16 @@ def test_not_found_and_unit_not_allowed_through_http(tree, people, exam):
     assert refused.json()["error"]["code"] == "unit_not_allowed" and "unit_id" in refused.json()["error"]["fields"]
     english = app_login(people.alice.username).get(f"/api/v1/attempts/{10**12}", HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 404 and english.json()["error"]["code"] == "not_found"
+
+
+def test_autosave_and_submit_of_someone_elses_attempt_are_not_found(exam, people):
+    from quizzes.services.attempts import answer_save, attempt_submit
+
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    with pytest.raises(errors.AttemptNotFound):
+        attempt_submit(attempt_id=attempt.pk, user=people.bob)
+    with pytest.raises(errors.AttemptNotFound):
+        answer_save(attempt_id=attempt.pk, user=people.bob, question_id=1, choices=[], seq=1)
+    bob = app_login(people.bob.username)
+    refused = bob.post(f"/api/v1/attempts/{attempt.pk}/submit")
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
