@@ -6,7 +6,7 @@ Every non-trivial read lives here with a query-count test, and every scope decis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -174,6 +174,33 @@ def attempt_result(*, attempt: Attempt, exam: Exam, now: datetime | None = None)
         ranked_count=ranked_count,
         review_available=review_is_available(exam=exam, attempt=attempt, now=now),
     )
+
+
+def attempt_for_owner(*, attempt: Attempt, exam: Exam, now: datetime | None = None) -> dict[str, Any]:
+    """The attempt as its owner may see it now: the paper (no key) while open; result and, as the review
+    policy allows, the review once final. Writes nothing: an overdue open attempt is shown open, with
+    ``deadline`` and ``server_now`` for the client to submit it."""
+    now = now or timezone.now()
+    data: dict[str, Any] = {
+        "id": attempt.pk,
+        "exam_id": exam.pk,
+        "exam_title": exam.title,
+        "number": attempt.number,
+        "status": attempt.status,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "grace_seconds": exam.grace_seconds,
+        "server_now": now,
+        "submitted_at": attempt.submitted_at,
+        "max_score": attempt.max_score,
+    }
+    if not attempt.is_finalised:
+        data["questions"] = attempt_paper(attempt=attempt)
+        return data
+    result = attempt_result(attempt=attempt, exam=exam, now=now)
+    data["result"] = asdict(result)
+    data["review"] = attempt_review(attempt=attempt) if result.review_available else None
+    return data
 
 
 def exams_visible_to(user: User) -> QuerySet[Exam]:

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,28 +17,7 @@ from ..serializers.attempts import AnswerInputSerializer, AnswerOutputSerializer
 
 
 def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
-    """The attempt as its owner may see it now: the paper while open, result and review once final."""
-    now = timezone.now()
-    data: dict[str, Any] = {
-        "id": attempt.pk,
-        "exam_id": exam.pk,
-        "exam_title": exam.title,
-        "number": attempt.number,
-        "status": attempt.status,
-        "started_at": attempt.started_at,
-        "deadline": attempt.deadline,
-        "grace_seconds": exam.grace_seconds,
-        "server_now": now,
-        "submitted_at": attempt.submitted_at,
-        "max_score": attempt.max_score,
-    }
-    if not attempt.is_finalised:
-        data["questions"] = selectors.attempt_paper(attempt=attempt)
-        return dict(AttemptSerializer(data).data)
-    result = selectors.attempt_result(attempt=attempt, exam=exam, now=now)
-    data["result"] = dataclasses.asdict(result)
-    data["review"] = selectors.attempt_review(attempt=attempt) if result.review_available else None
-    return dict(AttemptSerializer(data).data)
+    return dict(AttemptSerializer(selectors.attempt_for_owner(attempt=attempt, exam=exam)).data)
 
 
 class AttemptDetailView(APIView):
