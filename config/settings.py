@@ -152,7 +152,10 @@ HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": "/account/password/reset/key/{key}",
     "account_signup": "/account/signup",
 }
-HEADLESS_SERVE_SPECIFICATION = False
+# allauth's own OpenAPI spec at /_allauth/openapi.json, offered in Swagger UI next to ours so that people
+# can log in there; its HTML page would load Redoc from a CDN, so it is not served.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 12)))
 
 # --- REST API ----------------------------------------------------------------------------------
@@ -179,11 +182,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "urls": [
+            {"url": "/api/schema/", "name": "Xuefa API /api/v1"},
+            {"url": "/_allauth/openapi.json", "name": "Login (allauth headless) /_allauth"},
+        ],
+        "persistAuthorization": True,
+        "validatorUrl": None,  # the default badge would load from validator.swagger.io
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "quizzes.models.QuestionKind",
         "UnitKindEnum": "accounts.models.Unit.Kind",
+        "AttemptStatusEnum": "quizzes.models.Attempt.Status",
+        "ExamStatusEnum": "quizzes.models.Exam.Status",
     },
     # ids in URLs use the "id" converter (api/converters.py): integers, at most 18 digits
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},

@@ -320,15 +320,30 @@ def test_leaderboard_competition_ranks_with_ties(tree, bank, people):
     assert units["市司法局"].headcount == 0 and units["市司法局"].rank == 3
 
 
-def test_exam_list_finalises_the_callers_overdue_attempt(exam, people):
+def test_gets_write_nothing_and_the_following_submit_finalises_an_overdue_attempt(exam, people):
+    """GET requests never write: an attempt past deadline + grace is shown in progress with its deadline
+    and the server's clock; the client's submit (or the periodic command) finalises it at its deadline."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from tests.conftest import app_login
 
     client = app_login(people.alice.username)
     attempt = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
     deadline = Attempt.objects.get(pk=attempt["id"]).deadline
     with time_machine.travel(deadline + timedelta(minutes=2), tick=False):
-        mine = client.get("/api/v1/exams/").json()["results"][0]["my_attempts"]
-    assert mine[0]["status"] == "timed_out"
+        with CaptureQueriesContext(connection) as reads:
+            mine = client.get("/api/v1/exams/").json()["results"][0]["my_attempts"]
+            detail = client.get(f"/api/v1/exams/{exam.pk}/").json()
+            shown = client.get(f"/api/v1/attempts/{attempt['id']}").json()
+            client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people")
+        writes = [q["sql"] for q in reads.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+        assert writes == []
+        assert mine[0]["status"] == detail["my_attempts"][0]["status"] == shown["status"] == "in_progress"
+        assert shown["deadline"] < shown["server_now"]
+        assert Attempt.objects.get(pk=attempt["id"]).status == Attempt.Status.IN_PROGRESS
+        submitted = client.post(f"/api/v1/attempts/{attempt['id']}/submit").json()
+    assert submitted["status"] == "timed_out"
     assert Attempt.objects.get(pk=attempt["id"]).submitted_at == deadline
 
 
