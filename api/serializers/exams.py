@@ -4,7 +4,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,7 +11,7 @@ from quizzes import selectors
 from quizzes.models import Attempt, Exam, QuestionKind
 from quizzes.ranking import UNIT_ORDER_KEYS
 
-from .fields import IdField
+from .fields import ExamDateTimeField, IdField
 
 
 class MyAttemptSerializer(serializers.ModelSerializer[Attempt]):
@@ -111,7 +110,7 @@ class ExamDetailSerializer(ExamSerializer):
     def get_question_count(self, exam: Exam) -> int:
         return self._detail().question_count
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2))
     def get_max_score(self, exam: Exam) -> str:
         return str(self._detail().max_score)
 
@@ -146,8 +145,8 @@ class ExamInputSerializer(serializers.Serializer[Any]):
     unit_id = IdField(required=False, help_text=_("主办单位，默认为当前用户所在单位"))
     is_public = serializers.BooleanField(required=False)
     audience_unit_ids = serializers.ListField(child=IdField(), required=False, max_length=1000)
-    opens_at = serializers.DateTimeField()
-    closes_at = serializers.DateTimeField()
+    opens_at = ExamDateTimeField()
+    closes_at = ExamDateTimeField()
     time_limit_seconds = serializers.IntegerField(min_value=60, max_value=24 * 3600, required=False)
     grace_seconds = serializers.IntegerField(min_value=0, max_value=600, required=False)
     max_attempts = serializers.IntegerField(min_value=0, max_value=100, required=False)

@@ -150,6 +150,14 @@ def test_ids_beyond_64_bits_are_client_errors(exam, people):
     assert response.status_code == 400 and "question_id" in response.json()["error"]["fields"]
 
 
+@pytest.mark.parametrize("moment", ["1250-05-26T09:12:53+08:00", "1900-12-31T23:00:00Z", "2300-01-01T00:00:00Z"])
+def test_exam_window_outside_sensible_years_is_a_field_error(exam, people, moment):
+    """Found by schemathesis: a date before 1901 was stored and echoed with Shanghai's LMT offset."""
+    organizer = app_login(people.organizer.username)
+    response = organizer.patch(f"/api/v1/exams/{exam.pk}/", {"opens_at": moment}, format="json")
+    assert response.status_code == 400 and "opens_at" in response.json()["error"]["fields"]
+
+
 def test_duplicate_bank_name_is_a_field_error(bank, people):
     organizer = app_login(people.organizer.username)
     response = organizer.post("/api/v1/banks/", {"name": bank.name}, format="json")

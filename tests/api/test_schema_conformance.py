@@ -6,16 +6,14 @@ city organizer logged in through allauth's app client (``X-Session-Token``). Pat
 from the seeded rows or at random, so both real objects and missing ones are exercised.
 
 Checked for every response: no 5xx, the content type is declared, and a body with a declared status
-matches its schema. 2xx statuses must be declared. 4xx statuses are not declared by any operation yet
-(see ``UNDOCUMENTED_ERROR_STATUSES``): until they are, a 4xx response is checked against the one error
-format of api/errors.py instead.
+matches its schema, and the status is one the operation declares (``api.schema`` declares every error
+status an operation can give, with the one error format of ``api/errors.py`` as its body).
 
 Bounded: ``MAX_EXAMPLES`` generated cases per operation, derandomised so that a run is reproducible.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,21 +38,6 @@ from quizzes.services.attempts import attempt_start
 from tests.conftest import PASSWORD, People, make_bank, make_exam
 
 MAX_EXAMPLES = 20
-
-# Operations another helper is rewriting right now (issue #6): their schema and their responses disagree
-# today. Remove an entry once its fix is merged; the test then holds the operation to the schema.
-# ST_ALL=1 runs them too, to see what still disagrees.
-BEING_REWRITTEN = {
-    "GET /api/v1/exams/{exam_id}/leaderboard": "declared as a bare array of PersonRow, returns a paginated object "
-    "(being split into /leaderboard/people and /leaderboard/units)",
-    "PATCH /api/v1/exams/{exam_id}/": "the exam serializer echoes a datetime before 1901 with Asia/Shanghai's LMT "
-    'offset ("1250-05-26T09:12:53+08:05:43"), which is not an RFC 3339 date-time (exam serializer being retyped)',
-    "POST /api/v1/exams/": "same exam serializer and the same pre-1901 date-time echo as PATCH",
-}
-
-# No operation declares its error responses (400/401/403/404/409/429) in the schema yet. While that is
-# so, status_code_conformance is applied to 2xx and 5xx only, and a 4xx body must be the one error format.
-UNDOCUMENTED_ERROR_STATUSES = True
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 # valid data only (invalid data is the business of tests/api/test_bad_input.py), from the fuzzing phase and
@@ -87,28 +70,7 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> st
     return st.one_of(seeded, st.just(path_parameters))
 
 
-def error_format(ctx: Any, response: Any, case: Any) -> bool | None:
-    """A 4xx response carries the one error format: {"error": {"code": str, "message": str, ...}}."""
-    if not 400 <= response.status_code < 500:
-        return None
-    body = response.json()
-    error = body.get("error") if isinstance(body, dict) else None
-    assert isinstance(error, dict), f"{response.status_code} without the error format: {body!r}"
-    assert isinstance(error.get("code"), str) and isinstance(error.get("message"), str), body
-    return True
-
-
-def declared_2xx_and_5xx(ctx: Any, response: Any, case: Any) -> bool | None:
-    if 400 <= response.status_code < 500:
-        return None
-    return status_code_conformance(ctx, response, case)
-
-
-CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
-if UNDOCUMENTED_ERROR_STATUSES:
-    CHECKS += [declared_2xx_and_5xx, error_format]
-else:  # pragma: no cover - switched on once the error responses are in the schema
-    CHECKS += [status_code_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @pytest.fixture
@@ -140,10 +102,6 @@ def seeded(people: People, exam: Exam) -> Iterator[dict[str, str]]:
     request_finished.connect(close_old_connections)
 
 
-def _label(case: Any) -> str:
-    return f"{case.operation.method.upper()} {case.operation.path}"
-
-
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -154,7 +112,4 @@ def _label(case: Any) -> str:
 )
 @pytest.mark.django_db
 def test_operation_conforms_to_the_schema(case: Any, seeded: dict[str, str]) -> None:
-    label = _label(case)
-    if label in BEING_REWRITTEN and not os.environ.get("ST_ALL"):
-        pytest.xfail(f"{label}: {BEING_REWRITTEN[label]} (issue #6, being rewritten)")
     case.call_and_validate(headers=seeded, checks=CHECKS)
