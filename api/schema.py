@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text=_("稳定的错误代码，如 exam_outside_window、invalid_input"))
     message = serializers.CharField(help_text=_("给用户看的说明（按 Accept-Language 翻译）"))
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # the error format's key; DRF pops declared fields
         child=serializers.JSONField(),
         required=False,
         help_text=_("字段名 → 该字段的错误说明列表（仅在能指出字段时提供）"),
