@@ -1,8 +1,9 @@
 """From the raw text of one question's fields to a ``ParsedQuestion`` with its errors and warnings.
 
 Both the table and the text parsers fill a ``RawQuestion`` and call ``build_question``; the rules of a
-valid question come from ``quizzes.services.banks.question_validate`` (one validator for the whole
-project), this module only reads the conventions of files: kind names, answer spellings, difficulty.
+valid question come from ``quizzes.questions`` (one set of rules for the whole project, each problem
+with its stable code), this module only reads the conventions of files: kind names, answer spellings,
+difficulty.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..models import JUDGE_OPTIONS, OPTION_LETTERS, QuestionKind
-from ..services.banks import normalise_question_fields, question_validate
+from ..questions import normalise_question_fields, question_problems
 from .types import FIELD_LABELS, LIMITS, Issue, ParsedQuestion
 
 DEFAULT_DIFFICULTY = 3
@@ -105,22 +106,6 @@ class RawQuestion:
 
     def line_of(self, name: str) -> int:
         return self.field_lines.get(name, self.line)
-
-
-_VALIDATE_CODES: list[tuple[str, str, str]] = [
-    ("stem", "不能为空", "empty_stem"),
-    ("options", "至少", "too_few_options"),
-    ("options", "最多", "too_many_options"),
-    ("options", "不能为空", "empty_option"),
-    ("answer", "缺少答案", "no_answer"),
-    ("answer", "不在选项", "answer_not_in_options"),
-    ("answer", "只能有一个", "too_many_answers"),
-    ("kind", "题型", "kind_invalid"),
-]
-
-
-def _validate_code(name: str, message: str) -> str:
-    return next((code for f, text, code in _VALIDATE_CODES if f == name and text in message), f"invalid_{name}")
 
 
 def _infer_kind(raw: RawQuestion, options: list[str]) -> str:
@@ -244,15 +229,13 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
     options, letters = normalise_question_fields(kind=kind, options=options, answer=letters)
     stem = raw.stem.strip()
 
-    for name, messages in question_validate(kind=kind, stem=stem, options=options, answer=letters).items():
-        if name == "answer" and answer_issues:
+    for problem in question_problems(kind=kind, stem=stem, options=options, answer=letters):
+        if problem.field == "answer" and answer_issues:
             continue
-        for message in messages:
-            code = _validate_code(name, message)
-            column = FIELD_LABELS.get(name)
-            if code == "empty_option":
-                column = f"选项{OPTION_LETTERS[next(i for i, o in enumerate(options) if not o)]}"
-            errors.append(Issue(raw.line_of(name), column, code, message))
+        column = FIELD_LABELS.get(problem.field)
+        if problem.code == "empty_option":
+            column = f"选项{OPTION_LETTERS[next(i for i, o in enumerate(options) if not o)]}"
+        errors.append(Issue(raw.line_of(problem.field), column, problem.code, problem.message))
 
     if kind == QuestionKind.MULTIPLE and len(letters) == 1 and not answer_issues:
         warnings.append(

@@ -19,7 +19,8 @@ from ..importing.dedupe import flag_duplicates
 from ..importing.files import parse_file
 from ..importing.template import questions_to_xlsx
 from ..models import ImportBatch, Question, QuestionBank
-from .banks import normalise_question_fields, tags_get_or_create
+from ..questions import normalise_question_fields
+from .banks import tags_get_or_create
 
 
 def _bank_texts(bank: QuestionBank) -> list[tuple[int, str, str, list[str]]]:
