@@ -7,11 +7,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import Unit
 from accounts.services import unit_create
 from quizzes.errors import QuizError
-from quizzes.importing.shipped import SHIPPED_BANKS, load_shipped_bank, missing_shipped_files
+from quizzes.importing.shipped import SHIPPED_BANKS, missing_shipped_files
+from quizzes.services.shipped import banks_load_shipped
 
 
 class Command(BaseCommand):
-    help = "Load the shipped question banks (quizzes/data/banks/*.csv) into a unit; running it again adds nothing."
+    help = (
+        "Load the shipped question banks (quizzes/data/banks/*.csv) into a unit; running it again adds nothing. "
+        "A file with errors loads nothing; a missing file is reported and the others are loaded."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", type=int, help="unit id (default: the first root unit; 全市 is created if none)")
@@ -21,19 +25,15 @@ class Command(BaseCommand):
         missing = missing_shipped_files()
         for shipped in missing:
             self.stderr.write(f"缺少题库文件 {shipped.display_path}：{shipped.name} 未导入。")
-        failed = len(missing)
-        for shipped in SHIPPED_BANKS:
-            if shipped in missing:
-                continue
-            try:
-                added = load_shipped_bank(shipped=shipped, unit=unit)
-            except QuizError as exc:
-                self.stderr.write(exc.message)
-                failed += 1
-                continue
-            self.stdout.write(f"{shipped.name}（{unit.name}）：新增 {added} 题。")
-        if failed:
-            raise CommandError(f"{failed} 个题库未能导入。")
+        try:
+            added = banks_load_shipped(unit=unit, skip_missing=True)
+        except QuizError as exc:
+            self.stderr.write(exc.message)
+            raise CommandError(f"{len(SHIPPED_BANKS)} 个题库未能导入。") from exc
+        for name, count in added.items():
+            self.stdout.write(f"{name}（{unit.name}）：新增 {count} 题。")
+        if missing:
+            raise CommandError(f"{len(missing)} 个题库未能导入。")
 
     def _unit(self, unit_id: int | None) -> Unit:
         if unit_id is not None:
