@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from ..models import JUDGE_OPTIONS, OPTION_LETTERS, QuestionKind
 from ..questions import normalise_question_fields, question_problems
 from .types import FIELD_LABELS, LIMITS, Issue, ParsedQuestion
@@ -139,14 +141,19 @@ def _read_answer(raw: RawQuestion, kind: str, issue: list[Issue]) -> list[str]:
                 line,
                 column,
                 "answer_unreadable",
-                f"无法识别判断题答案“{text}”，应为 正确/错误（对/错、√/×、是/否、T/F）。",
+                _("无法识别判断题答案“%(answer)s”，应为 正确/错误（对/错、√/×、是/否、T/F）。") % {"answer": text},
             )
         )
         return []
     letters = answer_letters(text)
     if letters is None:
         issue.append(
-            Issue(line, column, "answer_unreadable", f"无法识别答案“{text}”，选择题答案应为选项字母，如 A 或 ABD。")
+            Issue(
+                line,
+                column,
+                "answer_unreadable",
+                _("无法识别答案“%(answer)s”，选择题答案应为选项字母，如 A 或 ABD。") % {"answer": text},
+            )
         )
         return []
     return letters
@@ -170,7 +177,8 @@ def _read_difficulty(raw: RawQuestion, warnings: list[Issue]) -> int:
                 raw.line_of("difficulty"),
                 FIELD_LABELS["difficulty"],
                 "difficulty_invalid",
-                f"难度“{text}”无效（应为 1–5 的整数），已按 {DEFAULT_DIFFICULTY} 处理。",
+                _("难度“%(text)s”无效（应为 1–5 的整数），已按 %(default)d 处理。")
+                % {"text": text, "default": DEFAULT_DIFFICULTY},
             )
         )
         return DEFAULT_DIFFICULTY
@@ -187,7 +195,12 @@ def split_tags(text: str) -> list[str]:
 
 
 def _too_long(line: int, column: str, what: str, text: str, limit: int) -> Issue:
-    return Issue(line, column, "too_long", f"{what}超过 {limit} 字（现有 {len(text)} 字）。")
+    message = _("%(what)s超过 %(limit)d 字（现有 %(length)d 字）。") % {
+        "what": what,
+        "limit": limit,
+        "length": len(text),
+    }
+    return Issue(line, column, "too_long", message)
 
 
 def build_question(raw: RawQuestion) -> ParsedQuestion:
@@ -205,7 +218,7 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
                     raw.line_of("kind"),
                     FIELD_LABELS["kind"],
                     "kind_invalid",
-                    f"无法识别题型“{raw.kind_text.strip()}”，应为 单选、多选 或 判断。",
+                    _("无法识别题型“%(kind)s”，应为 单选、多选 或 判断。") % {"kind": raw.kind_text.strip()},
                 )
             )
     if kind is None:
@@ -222,7 +235,7 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
                     raw.line_of("options"),
                     FIELD_LABELS["options"],
                     "judge_options_ignored",
-                    "判断题的选项已忽略，固定为“正确”“错误”。",
+                    _("判断题的选项已忽略，固定为“正确”“错误”。"),
                 )
             )
         options = []
@@ -243,15 +256,15 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
                 raw.line_of("answer"),
                 FIELD_LABELS["answer"],
                 "multiple_one_answer",
-                f"多选题只有一个答案 {letters[0]}，请确认。",
+                _("多选题只有一个答案 %(letter)s，请确认。") % {"letter": letters[0]},
             )
         )
 
     explanation, legal_basis = raw.explanation.strip(), raw.legal_basis.strip()
     for name, what, text, limit in (
-        ("stem", "题干", stem, LIMITS["stem"]),
-        ("explanation", "解析", explanation, LIMITS["explanation"]),
-        ("legal_basis", "法条依据", legal_basis, LIMITS["legal_basis"]),
+        ("stem", _("题干"), stem, LIMITS["stem"]),
+        ("explanation", _("解析"), explanation, LIMITS["explanation"]),
+        ("legal_basis", _("法条依据"), legal_basis, LIMITS["legal_basis"]),
     ):
         if len(text) > limit:
             errors.append(_too_long(raw.line_of(name), FIELD_LABELS[name], what, text, limit))
@@ -260,14 +273,26 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
             if len(option) > LIMITS["option"]:
                 letter = OPTION_LETTERS[index]
                 errors.append(
-                    _too_long(raw.line_of("options"), f"选项{letter}", f"选项 {letter} ", option, LIMITS["option"])
+                    _too_long(
+                        raw.line_of("options"),
+                        f"选项{letter}",
+                        _("选项 %(letter)s ") % {"letter": letter},
+                        option,
+                        LIMITS["option"],
+                    )
                 )
 
     tags = split_tags(raw.tags_text)
     for tag in tags:
         if len(tag) > LIMITS["tag"]:
             errors.append(
-                _too_long(raw.line_of("tags"), FIELD_LABELS["tags"], f"标签“{tag[:10]}…”", tag, LIMITS["tag"])
+                _too_long(
+                    raw.line_of("tags"),
+                    FIELD_LABELS["tags"],
+                    _("标签“%(tag)s…”") % {"tag": tag[:10]},
+                    tag,
+                    LIMITS["tag"],
+                )
             )
 
     return ParsedQuestion(

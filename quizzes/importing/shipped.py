@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ..errors import ImportHasErrors
 from .parse_table import parse_csv
@@ -61,12 +62,22 @@ def read_shipped_bank(shipped: ShippedBank) -> list[ParsedQuestion]:
     ``ImportHasErrors`` listing the first problems when any row has an error.
     """
     if not shipped.path.is_file():
-        raise ImportFileError(f"缺少题库文件：{shipped.display_path}（{shipped.name}）。", code="shipped_bank_missing")
+        raise ImportFileError(
+            _("缺少题库文件：%(path)s（%(bank)s）。") % {"path": shipped.display_path, "bank": shipped.name},
+            code="shipped_bank_missing",
+        )
     questions = parse_csv(shipped.path.read_bytes()).questions
     problems = [issue for q in questions for issue in q.errors]
     if problems:
-        listed = "；".join(f"第 {i.line} 行 {i.column or ''}：{i.message}" for i in problems[:10])
-        raise ImportHasErrors(f"{shipped.display_path} 有 {len(problems)} 处错误：{listed}")
+        listed = "；".join(
+            _("第 %(line)s 行 %(column)s：%(message)s")
+            % {"line": i.line, "column": i.column or "", "message": i.message}
+            for i in problems[:10]
+        )
+        raise ImportHasErrors(
+            _("%(path)s 有 %(count)d 处错误：%(problems)s")
+            % {"path": shipped.display_path, "count": len(problems), "problems": listed}
+        )
     return questions
 
 
@@ -79,5 +90,5 @@ def read_shipped_banks(*, skip_missing: bool = False) -> list[tuple[ShippedBank,
     missing = missing_shipped_files()
     if missing and not skip_missing:
         names = "、".join(b.display_path for b in missing)
-        raise ImportFileError(f"缺少题库文件：{names}。", code="shipped_bank_missing")
+        raise ImportFileError(_("缺少题库文件：%(paths)s。") % {"paths": names}, code="shipped_bank_missing")
     return [(shipped, read_shipped_bank(shipped)) for shipped in SHIPPED_BANKS if shipped not in missing]

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
 
@@ -14,7 +15,7 @@ from ..questions import normalise_question_fields, question_validate
 
 def bank_create(*, name: str, unit: Unit, description: str = "", created_by: User | None = None) -> QuestionBank:
     if QuestionBank.objects.filter(unit=unit, name=name).exists():
-        raise BankNameTaken(fields={"name": [f"本单位已有名为“{name}”的题库。"]})
+        raise BankNameTaken(fields={"name": [_("本单位已有名为“%(name)s”的题库。") % {"name": name}]})
     return QuestionBank.objects.create(name=name, unit=unit, description=description, created_by=created_by)
 
 

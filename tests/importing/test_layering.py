@@ -36,3 +36,44 @@ def test_importing_does_not_depend_on_services_or_write() -> None:
         if bad:
             offenders[path.name] = bad
     assert offenders == {}
+
+
+MESSAGE_SOURCES = [
+    *sorted(PACKAGE.glob("*.py")),
+    PACKAGE.parent / "questions.py",
+    PACKAGE.parent / "services" / "banks.py",
+    PACKAGE.parent / "services" / "imports.py",
+]
+MESSAGE_CALLS = {"Issue": 3, "ImportFileError": 0, "ImportHasErrors": 0, "QuestionProblem": 2}
+
+
+def _has_cjk(node: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and any("\u4e00" <= ch <= "\u9fff" for ch in n.value)
+        for n in ast.walk(node)
+    )
+
+
+def _is_translated(node: ast.AST) -> bool:
+    """``_("…")`` or ``_("… %(x)s …") % {...}``, or a name (translated where it was built)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        node = node.left
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in {"_", "gettext", "gettext_lazy"}
+    return isinstance(node, ast.Name | ast.Attribute)
+
+
+def test_messages_for_people_are_marked_for_translation() -> None:
+    """Every message of an import issue or error is a gettext call, so an English catalogue can translate it."""
+    untranslated = []
+    for path in MESSAGE_SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            position = MESSAGE_CALLS.get(node.func.id)
+            if position is None or len(node.args) <= position:
+                continue
+            message = node.args[position]
+            if _has_cjk(message) and not _is_translated(message):
+                untranslated.append(f"{path.name}:{node.lineno}")
+    assert untranslated == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from accounts.models import Unit
 from accounts.services import unit_create
@@ -24,22 +25,26 @@ class Command(BaseCommand):
         unit = self._unit(options.get("unit"))
         missing = missing_shipped_files()
         for shipped in missing:
-            self.stderr.write(f"缺少题库文件 {shipped.display_path}：{shipped.name} 未导入。")
+            self.stderr.write(
+                _("缺少题库文件 %(path)s：%(bank)s 未导入。") % {"path": shipped.display_path, "bank": shipped.name}
+            )
         try:
             added = banks_load_shipped(unit=unit, skip_missing=True)
         except QuizError as exc:
             self.stderr.write(exc.message)
-            raise CommandError(f"{len(SHIPPED_BANKS)} 个题库未能导入。") from exc
+            raise CommandError(_("%(count)d 个题库未能导入。") % {"count": len(SHIPPED_BANKS)}) from exc
         for name, count in added.items():
-            self.stdout.write(f"{name}（{unit.name}）：新增 {count} 题。")
+            self.stdout.write(
+                _("%(bank)s（%(unit)s）：新增 %(count)d 题。") % {"bank": name, "unit": unit.name, "count": count}
+            )
         if missing:
-            raise CommandError(f"{len(missing)} 个题库未能导入。")
+            raise CommandError(_("%(count)d 个题库未能导入。") % {"count": len(missing)})
 
     def _unit(self, unit_id: int | None) -> Unit:
         if unit_id is not None:
             unit = Unit.objects.filter(pk=unit_id).first()
             if unit is None:
-                raise CommandError(f"单位 {unit_id} 不存在。")
+                raise CommandError(_("单位 %(id)d 不存在。") % {"id": unit_id})
             return unit
         root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
         return root or unit_create(name="全市", kind=Unit.Kind.CITY)
