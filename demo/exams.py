@@ -15,8 +15,9 @@ from quizzes.services.shipped import banks_load_shipped
 
 from .summary import DemoSeedError, DemoSummary
 
-CIVIL_CODE_BANK = SHIPPED_BANKS[0].name  # 《中华人民共和国民法典》题库
-CADRE_BANK = SHIPPED_BANKS[1].name  # 学纪学法（宪法与公职人员法律）题库
+_SHIPPED_NAMES = {shipped.filename: shipped.name for shipped in SHIPPED_BANKS}
+CIVIL_CODE_BANK = _SHIPPED_NAMES["civil_code.csv"]  # 《中华人民共和国民法典》题库
+CADRE_BANK = _SHIPPED_NAMES["cadre_law.csv"]  # 学纪学法（宪法与公职人员法律）题库
 OPEN_QUIZ_TITLE = "2026年民法典宣传月知识竞赛"
 ROSTER_EXAM_TITLE = "2026年度全市党员干部学纪学法网上考试"
 OPEN_QUIZ_ATTEMPTS = 3
