@@ -190,9 +190,6 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
 }
 
-# --- Exams -------------------------------------------------------------------------------------
-XUEFA_DEFAULT_GRACE_SECONDS = int(os.environ.get("XUEFA_DEFAULT_GRACE_SECONDS", "60"))
-
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
