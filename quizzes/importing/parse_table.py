@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from ..models import OPTION_LETTERS
@@ -89,12 +90,18 @@ class TableReader:
                 self.columns[name] = index
             elif name:
                 self.file_warnings.append(
-                    Issue(line, cell_text(row[index]), "column_ignored", f"未知的列“{cell_text(row[index])}”，已忽略。")
+                    Issue(
+                        line,
+                        cell_text(row[index]),
+                        "column_ignored",
+                        _("未知的列“%(column)s”，已忽略。") % {"column": cell_text(row[index])},
+                    )
                 )
         missing = [c for c in REQUIRED_COLUMNS if c not in self.columns]
         if missing:
             raise ImportFileError(
-                f"第 {line} 行表头缺少必需的列：{'、'.join(missing)}。表头应为：{'、'.join(COLUMNS)}。",
+                _("第 %(line)d 行表头缺少必需的列：%(missing)s。表头应为：%(columns)s。")
+                % {"line": line, "missing": "、".join(missing), "columns": "、".join(COLUMNS)},
                 code="missing_columns",
             )
         return True
@@ -132,13 +139,16 @@ def parse_rows(rows: Iterable[tuple[int, Row]], *, file_format: str) -> ParseRes
             continue
         questions.append(build_question(raw))
         if len(questions) > MAX_QUESTIONS:
-            raise ImportFileError(f"一次最多导入 {MAX_QUESTIONS} 题，请拆分文件后上传。", code="too_many_questions")
+            raise ImportFileError(
+                _("一次最多导入 %(count)d 题，请拆分文件后上传。") % {"count": MAX_QUESTIONS}, code="too_many_questions"
+            )
     if reader.columns is None:
         raise ImportFileError(
-            f"没有找到表头（含“题干”“答案”的一行）。表头应为：{'、'.join(COLUMNS)}。", code="missing_columns"
+            _("没有找到表头（含“题干”“答案”的一行）。表头应为：%(columns)s。") % {"columns": "、".join(COLUMNS)},
+            code="missing_columns",
         )
     if not questions:
-        raise ImportFileError("文件中没有找到试题（表头下面没有内容）。", code="no_questions")
+        raise ImportFileError(_("文件中没有找到试题（表头下面没有内容）。"), code="no_questions")
     return ParseResult(file_format=file_format, questions=questions, file_warnings=reader.file_warnings)
 
 
@@ -146,11 +156,11 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Row]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, lxml errors) on bad files
-        raise ImportFileError("Excel 文件已损坏或格式不正确，无法读取。", code="file_corrupt") from exc
+        raise ImportFileError(_("Excel 文件已损坏或格式不正确，无法读取。"), code="file_corrupt") from exc
     try:
         sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
         if not sheets:
-            raise ImportFileError("Excel 文件中没有工作表。", code="no_questions")
+            raise ImportFileError(_("Excel 文件中没有工作表。"), code="no_questions")
         chosen = sheets[0]
         for sheet in sheets:
             rows = sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
@@ -164,7 +174,7 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Row]]:
     except ImportFileError:
         raise
     except Exception as exc:
-        raise ImportFileError("Excel 文件已损坏或格式不正确，无法读取。", code="file_corrupt") from exc
+        raise ImportFileError(_("Excel 文件已损坏或格式不正确，无法读取。"), code="file_corrupt") from exc
     finally:
         workbook.close()
 
@@ -184,7 +194,9 @@ def csv_rows(text: str) -> Iterator[tuple[int, Row]]:
             yield start, row
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportFileError(f"CSV 文件第 {start} 行格式错误：{exc}。", code="file_corrupt") from exc
+        raise ImportFileError(
+            _("CSV 文件第 %(line)d 行格式错误：%(error)s。") % {"line": start, "error": exc}, code="file_corrupt"
+        ) from exc
 
 
 def parse_csv(content: bytes) -> ParseResult:

@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ..models import OPTION_LETTERS
 from .build import RawQuestion, build_question, kind_from_text
 from .parse_table import MAX_QUESTIONS
@@ -248,12 +250,22 @@ class TextParser:
             expected = OPTION_LETTERS[len(raw.options)] if len(raw.options) < len(OPTION_LETTERS) else None
             if letter != expected:
                 if letter in OPTION_LETTERS[: len(raw.options)]:
-                    raw.errors.append(Issue(line_no, f"选项{letter}", "option_duplicate", f"选项 {letter} 重复出现。"))
+                    raw.errors.append(
+                        Issue(
+                            line_no,
+                            f"选项{letter}",
+                            "option_duplicate",
+                            _("选项 %(letter)s 重复出现。") % {"letter": letter},
+                        )
+                    )
                     continue
                 missing = OPTION_LETTERS[len(raw.options) : OPTION_LETTERS.index(letter)]
                 raw.errors.append(
                     Issue(
-                        line_no, f"选项{letter}", "option_missing", f"选项字母不连续：缺少选项 {'、'.join(missing)}。"
+                        line_no,
+                        f"选项{letter}",
+                        "option_missing",
+                        _("选项字母不连续：缺少选项 %(letters)s。") % {"letters": "、".join(missing)},
                     )
                 )
             raw.options.append(text)
@@ -266,7 +278,8 @@ class TextParser:
 
     def _ignored(self, line_no: int, text: str) -> None:
         shown = text if len(text) <= 30 else f"{text[:30]}…"
-        self.file_warnings.append(Issue(line_no, None, "line_ignored", f"无法识别为试题的内容，已忽略：“{shown}”。"))
+        message = _("无法识别为试题的内容，已忽略：“%(text)s”。") % {"text": shown}
+        self.file_warnings.append(Issue(line_no, None, "line_ignored", message))
 
     def finish(self) -> None:
         draft, self.cur, self.state = self.cur, None, ""
@@ -277,7 +290,9 @@ class TextParser:
             return
         self.questions.append(build_question(draft.raw))
         if len(self.questions) > MAX_QUESTIONS:
-            raise ImportFileError(f"一次最多导入 {MAX_QUESTIONS} 题，请拆分文件后上传。", code="too_many_questions")
+            raise ImportFileError(
+                _("一次最多导入 %(count)d 题，请拆分文件后上传。") % {"count": MAX_QUESTIONS}, code="too_many_questions"
+            )
 
 
 def parse_lines(lines: Iterable[tuple[int, str]], *, file_format: str = "text") -> ParseResult:
@@ -288,7 +303,7 @@ def parse_lines(lines: Iterable[tuple[int, str]], *, file_format: str = "text") 
     parser.finish()
     if not parser.questions:
         raise ImportFileError(
-            "文件中没有找到试题。请参照导入格式说明（题号、选项 A. B.、答案：）。", code="no_questions"
+            _("文件中没有找到试题。请参照导入格式说明（题号、选项 A. B.、答案：）。"), code="no_questions"
         )
     return ParseResult(file_format=file_format, questions=parser.questions, file_warnings=parser.file_warnings)
 
