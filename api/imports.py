@@ -5,6 +5,7 @@ Only organizers, and only for banks in their scope (``banks_for``); others get 4
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -29,18 +30,18 @@ from .permissions import IsOrganizer
 XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}
 
 
-class ImportUploadSerializer(serializers.Serializer):
+class ImportUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="题目文件：.xlsx、.csv、.docx 或 .txt")
 
 
-class IssueSerializer(serializers.Serializer):
+class IssueSerializer(serializers.Serializer[Any]):
     line = serializers.IntegerField(allow_null=True, help_text="行号（表格的行，文本/Word 的行或段落）")
     column = serializers.CharField(allow_null=True, help_text="列名或字段名，如 答案、选项C")
     code = serializers.CharField()
     message = serializers.CharField()
 
 
-class ImportFieldsSerializer(serializers.Serializer):
+class ImportFieldsSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     stem = serializers.CharField(allow_blank=True)
     options = serializers.ListField(child=serializers.CharField(allow_blank=True))
@@ -51,21 +52,21 @@ class ImportFieldsSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField())
 
 
-class ImportItemSerializer(serializers.Serializer):
+class ImportItemSerializer(serializers.Serializer[Any]):
     line = serializers.IntegerField()
     fields = ImportFieldsSerializer()  # type: ignore[assignment]
     errors = IssueSerializer(many=True)  # type: ignore[assignment]
     warnings = IssueSerializer(many=True)
 
 
-class ImportCountsSerializer(serializers.Serializer):
+class ImportCountsSerializer(serializers.Serializer[Any]):
     questions = serializers.IntegerField()
     valid = serializers.IntegerField(help_text="没有错误的试题数")
     errors = serializers.IntegerField()  # type: ignore[assignment]
     warnings = serializers.IntegerField()
 
 
-class ImportBatchSerializer(serializers.Serializer):
+class ImportBatchSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     bank = serializers.IntegerField(source="bank_id")
     filename = serializers.CharField()

@@ -39,7 +39,7 @@ class XuefaAutoSchema(AutoSchema):
 
     def _error_codes(self) -> list[str]:
         codes = ["429"]
-        if self.method in {"POST", "PUT", "PATCH"} or self._get_filter_parameters() or self._has_query_serializer():
+        if self.method in {"POST", "PUT", "PATCH"} or self._has_query_parameter():
             codes.append("400")
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             codes += ["401", "403"]
@@ -49,11 +49,8 @@ class XuefaAutoSchema(AutoSchema):
             codes.append("409")
         return sorted(codes)
 
-    def _has_query_serializer(self) -> bool:
-        return any(p.get("in") == "query" for p in self._get_parameters())
-
-    def _has_query_parameter(self, name: str) -> bool:
-        return any(p.get("in") == "query" and p.get("name") == name for p in self._get_parameters())
+    def _has_query_parameter(self, name: str | None = None) -> bool:
+        return any(p.get("in") == "query" and name in (None, p.get("name")) for p in self._get_parameters())
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -61,6 +58,8 @@ class XuefaAutoSchema(AutoSchema):
             return responses
         for code in self._error_codes():
             if code not in responses:
-                responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                responses[code] = self._get_response_for_code(  # type: ignore[no-untyped-call]
+                    ErrorSerializer, code, direction=direction
+                )
                 responses[code]["description"] = str(ERROR_DESCRIPTIONS[code])
         return responses

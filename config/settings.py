@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+django_stubs_ext.monkeypatch()  # generic Django classes (ModelAdmin[Unit], QuerySet[Exam]) at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

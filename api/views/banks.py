@@ -59,7 +59,7 @@ class BankDetailView(generics.RetrieveAPIView[QuestionBank]):
         return banks_for(request_user(self.request)).annotate(question_count=Count("questions"))
 
 
-class QuestionFilter(django_filters.FilterSet):
+class QuestionFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no type hints
     kind = django_filters.CharFilter()
     difficulty = django_filters.NumberFilter()
     tag = django_filters.CharFilter(field_name="tags__name")

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ..models import OPTION_LETTERS
 from .build import RawQuestion, build_question, kind_from_text
 from .parse_table import MAX_QUESTIONS
-from .types import ImportFileError, Issue, ParseResult
+from .types import ImportFileError, Issue, ParsedQuestion, ParseResult
 
 _STRIP = " \t\r\n\u3000\xa0\ufeff"
 _KINDS = r"单项选择题|单选题|多项选择题|多选题|不定项选择题|判断题|是非题|判断正误题|选择题"
@@ -130,7 +130,7 @@ class _Draft:
 
 class TextParser:
     def __init__(self) -> None:
-        self.questions: list = []
+        self.questions: list[ParsedQuestion] = []
         self.file_warnings: list[Issue] = []
         self.section_kind: str | None = None
         self.cur: _Draft | None = None
