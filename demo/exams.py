@@ -6,8 +6,11 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Unit, User
 from quizzes.errors import QuizError
+from quizzes.i18n import join_clauses
 from quizzes.importing.shipped import SHIPPED_BANKS, missing_shipped_files
 from quizzes.models import Exam, Question, QuestionBank, QuestionKind
 from quizzes.services.exams import PaperItem, RuleSpec, exam_create, exam_publish
@@ -18,8 +21,11 @@ from .summary import DemoSeedError, DemoSummary
 _SHIPPED_NAMES = {shipped.filename: shipped.name for shipped in SHIPPED_BANKS}
 CIVIL_CODE_BANK = _SHIPPED_NAMES["civil_code.csv"]  # 《中华人民共和国民法典》题库
 CADRE_BANK = _SHIPPED_NAMES["cadre_law.csv"]  # 学纪学法（宪法与公职人员法律）题库
+# The demo exams' titles and descriptions: data, stored as the exams' own texts
 OPEN_QUIZ_TITLE = "2026年民法典宣传月知识竞赛"
+OPEN_QUIZ_DESCRIPTION = "民法典宣传月线上知识竞赛，欢迎全市干部群众参加。每人可答 3 次，取最高分。"
 ROSTER_EXAM_TITLE = "2026年度全市党员干部学纪学法网上考试"
+ROSTER_EXAM_DESCRIPTION = "全市党员干部年度学纪学法考试，限名册内人员参加，只有一次机会，考试结束后公布答案。"
 OPEN_QUIZ_ATTEMPTS = 3
 
 # The paper of both exams: 10 single × 4 + 5 multiple × 6 + 10 judge × 3 = 100 points.
@@ -38,7 +44,8 @@ def seed_banks(summary: DemoSummary, root: Unit) -> tuple[QuestionBank, Question
     """
     existing = Question.objects.filter(bank__unit=root, bank__name__in=[CIVIL_CODE_BANK, CADRE_BANK]).count()
     summary.warnings += [
-        f"缺少题库文件 {shipped.display_path}：{shipped.name} 未导入。" for shipped in missing_shipped_files()
+        _("缺少题库文件 %(path)s：%(bank)s 未导入。") % {"path": shipped.display_path, "bank": shipped.name}
+        for shipped in missing_shipped_files()
     ]
     try:
         added = banks_load_shipped(unit=root, skip_missing=True)
@@ -48,7 +55,7 @@ def seed_banks(summary: DemoSummary, root: Unit) -> tuple[QuestionBank, Question
     civil = QuestionBank.objects.filter(unit=root, name=CIVIL_CODE_BANK).first()
     cadre = QuestionBank.objects.filter(unit=root, name=CADRE_BANK).first()
     if civil is None:
-        raise DemoSeedError(f"{CIVIL_CODE_BANK} could not be loaded into {root.name}. {'；'.join(summary.warnings)}")
+        raise DemoSeedError(f"{CIVIL_CODE_BANK} could not be loaded into {root.name}. {join_clauses(summary.warnings)}")
     if cadre is None:
         summary.warnings.append(f"{CADRE_BANK} is missing: the roster exam uses {CIVIL_CODE_BANK}.")
     summary.add(
@@ -76,7 +83,7 @@ def seed_open_quiz(summary: DemoSummary, root: Unit, organizer: User, bank: Ques
         unit=root,
         created_by=organizer,
         title=OPEN_QUIZ_TITLE,
-        description="民法典宣传月线上知识竞赛，欢迎全市干部群众参加。每人可答 3 次，取最高分。",
+        description=OPEN_QUIZ_DESCRIPTION,
         is_public=True,
         composition=Exam.Composition.RANDOM,
         rules=[RuleSpec(kind=kind, bank_id=bank.pk, count=count, points=points) for kind, count, points in PAPER_PLAN],
@@ -112,7 +119,7 @@ def seed_roster_exam(
         unit=root,
         created_by=organizer,
         title=ROSTER_EXAM_TITLE,
-        description="全市党员干部年度学纪学法考试，限名册内人员参加，只有一次机会，考试结束后公布答案。",
+        description=ROSTER_EXAM_DESCRIPTION,
         audience_units=[root],
         composition=Exam.Composition.FIXED,
         fixed=fixed_paper(bank, fallback, rng),
@@ -136,6 +143,9 @@ def fixed_paper(bank: QuestionBank, fallback: QuestionBank, rng: random.Random) 
             pool = list(Question.objects.filter(bank=source, kind=kind, is_active=True).order_by("pk"))
             chosen += rng.sample(pool, min(len(pool), count - len(chosen)))
         if len(chosen) < count:
-            raise DemoSeedError(f"{bank.name} 中{QuestionKind(kind).label}不足 {count} 道。")
+            raise DemoSeedError(
+                _("%(bank)s 中%(kind)s不足 %(count)d 道。")
+                % {"bank": bank.name, "kind": QuestionKind(kind).label, "count": count}
+            )
         items += [PaperItem(question, points) for question in chosen]
     return items

@@ -14,8 +14,10 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from quizzes.i18n import join_list
 from quizzes.models import Attempt
 
 from .attempts import seed_attempts
@@ -53,14 +55,14 @@ def seed_demo(*, now: datetime | None = None, rng_seed: int = 2026) -> DemoSumma
             f"{fresh[0].username} … {fresh[-1].username}",
             DEMO_PASSWORD,
             User.Role.PARTICIPANT,
-            "、".join(dict.fromkeys(p.unit_name for p in fresh)),
+            join_list(dict.fromkeys(p.unit_name for p in fresh)),
             "can start both exams",
         ),
         DemoAccount(
             f"{others[0].username} … {others[-1].username}",
             DEMO_PASSWORD,
             User.Role.PARTICIPANT,
-            "各单位",
+            _("各单位"),
             "many with results",
         ),
     ]

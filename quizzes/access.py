@@ -25,6 +25,7 @@ from .errors import (
     UnitNotAllowed,
     UnitNotFound,
 )
+from .i18n import join_list
 from .models import Attempt, Exam, Question, QuestionBank
 
 
@@ -122,7 +123,7 @@ def access_questions_for_composition(user: User, question_ids: Iterable[int]) ->
     questions = Question.objects.filter(bank__in=selectors.banks_for(user)).in_bulk(wanted)
     missing = [qid for qid in wanted if qid not in questions]
     if missing:
-        message = _("试题不存在或无权使用：%(ids)s") % {"ids": "、".join(map(str, missing))}
+        message = _("试题不存在或无权使用：%(ids)s") % {"ids": join_list(missing)}
         raise InvalidComposition(message, fields={"fixed_questions": [message]})
     return questions
 
@@ -133,6 +134,6 @@ def access_banks_for_composition(user: User, bank_ids: Iterable[int]) -> set[int
     reachable = set(selectors.banks_for(user).filter(pk__in=wanted).values_list("pk", flat=True))
     unknown = sorted(wanted - reachable)
     if unknown:
-        message = _("题库不存在或无权使用：%(ids)s") % {"ids": "、".join(map(str, unknown))}
+        message = _("题库不存在或无权使用：%(ids)s") % {"ids": join_list(unknown)}
         raise InvalidComposition(message, fields={"draw_rules": [message]})
     return reachable

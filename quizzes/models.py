@@ -11,11 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit
 
 OPTION_LETTERS = "ABCDEFGH"
-JUDGE_OPTIONS = ["正确", "错误"]
+JUDGE_OPTIONS = ["正确", "错误"]  # stored as the options of every judge question: data
 
 
 def default_grade_bands() -> list[dict[str, object]]:
-    """Grade bands as percentages of the paper's full marks, highest first."""
+    """Grade bands as percentages of the paper's full marks, highest first.
+
+    The names are data: stored in each new exam, where its organizer may rename them.
+    """
     return [
         {"name": "优秀", "min": 90},
         {"name": "良好", "min": 80},

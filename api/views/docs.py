@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
@@ -20,7 +21,7 @@ class ApiIndexView(APIView):
     def get(self, request: Request) -> Response:
         return Response(
             {
-                "name": "Xuefa 学法 API",
+                "name": settings.SPECTACULAR_SETTINGS["TITLE"],
                 "version": "v1",
                 "schema": reverse("schema"),
                 "docs": reverse("swagger-ui"),

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from ..models import JUDGE_OPTIONS, OPTION_LETTERS, QuestionKind
 from ..questions import normalise_question_fields, question_problems
-from .types import FIELD_LABELS, LIMITS, Issue, ParsedQuestion
+from .types import FIELD_LABELS, LIMITS, Issue, ParsedQuestion, option_column
 
 DEFAULT_DIFFICULTY = 3
 
-_KIND_WORDS: dict[str, str] = {}
-for _kind, _words in {
+# The words for each kind that imported files use (vocabulary: matched, never shown as messages)
+_KIND_VOCABULARY = {
     QuestionKind.SINGLE: ("单选", "单选题", "单项选择", "单项选择题", "单择题", "single"),
     QuestionKind.MULTIPLE: (
         "多选",
@@ -35,15 +35,19 @@ for _kind, _words in {
         "multiple",
     ),
     QuestionKind.JUDGE: ("判断", "判断题", "是非题", "是非", "对错题", "判断正误", "判断正误题", "judge"),
-}.items():
+}
+_KIND_WORDS: dict[str, str] = {}
+for _kind, _words in _KIND_VOCABULARY.items():
     for _word in _words:
         _KIND_WORDS[_word] = str(_kind)
 
+# The kind words that the template writes (export, drop-down); data, as the files are Chinese
 KIND_LABELS = {QuestionKind.SINGLE: "单选", QuestionKind.MULTIPLE: "多选", QuestionKind.JUDGE: "判断"}
 
 _TRUE_WORDS = {"正确", "对", "√", "✓", "✔", "是", "T", "TRUE", "Y", "YES", "对的", "正确的"}
 _FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "X", "否", "F", "FALSE", "N", "NO", "错的", "不正确"}
 _ANSWER_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
+_KIND_TRIM = "【】[]()"
 _ANSWER_TRIM = "。.;；,，:：()（）[]【】 \u3000"
 _TAG_SEPARATORS = re.compile(r"[,，、;；|]+")
 _DIFFICULTY_WORDS = {
@@ -62,7 +66,7 @@ _DIFFICULTY_WORDS = {
 
 def kind_from_text(text: str) -> str | None:
     """单选/单选题/单项选择题/… → "single"; None when the text names no known kind."""
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).strip("【】[]()").lower()
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).strip(_KIND_TRIM).lower()
     return _KIND_WORDS.get(key)
 
 
@@ -247,7 +251,7 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
             continue
         column = FIELD_LABELS.get(problem.field)
         if problem.code == "empty_option":
-            column = f"选项{OPTION_LETTERS[next(i for i, o in enumerate(options) if not o)]}"
+            column = option_column(OPTION_LETTERS[next(i for i, o in enumerate(options) if not o)])
         errors.append(Issue(raw.line_of(problem.field), column, problem.code, problem.message))
 
     if kind == QuestionKind.MULTIPLE and len(letters) == 1 and not answer_issues:
@@ -275,7 +279,7 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
                 errors.append(
                     _too_long(
                         raw.line_of("options"),
-                        f"选项{letter}",
+                        option_column(letter),
                         _("选项 %(letter)s ") % {"letter": letter},
                         option,
                         LIMITS["option"],

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ..models import QuestionKind
-from .types import Issue, ParsedQuestion
+from .types import FIELD_LABELS, Issue, ParsedQuestion
 
 NEAR_THRESHOLD = 0.9
 NGRAM = 2
@@ -156,14 +156,16 @@ def flag_duplicates(questions: Sequence[ParsedQuestion], existing: Iterable[tupl
         if found.exact_in_file:
             other = questions[found.exact_in_file.ref].line
             question.warnings.append(
-                Issue(line, "题干", "duplicate_in_file", _("与第 %(line)d 行的试题重复。") % {"line": other})
+                Issue(
+                    line, FIELD_LABELS["stem"], "duplicate_in_file", _("与第 %(line)d 行的试题重复。") % {"line": other}
+                )
             )
         elif found.near_in_file:
             other = questions[found.near_in_file.ref].line
             question.warnings.append(
                 Issue(
                     line,
-                    "题干",
+                    FIELD_LABELS["stem"],
                     "near_duplicate_in_file",
                     _("与第 %(line)d 行的试题高度相似（相似度 %(score).2f）。")
                     % {"line": other, "score": found.near_in_file.score},
@@ -173,7 +175,7 @@ def flag_duplicates(questions: Sequence[ParsedQuestion], existing: Iterable[tupl
             question.warnings.append(
                 Issue(
                     line,
-                    "题干",
+                    FIELD_LABELS["stem"],
                     "duplicate_in_bank",
                     _("题库中已有相同的试题（编号 %(id)s）。") % {"id": found.exact_in_bank.ref},
                 )
@@ -184,4 +186,4 @@ def flag_duplicates(questions: Sequence[ParsedQuestion], existing: Iterable[tupl
                 "id": near.ref,
                 "score": near.score,
             }
-            question.warnings.append(Issue(line, "题干", "near_duplicate_in_bank", message))
+            question.warnings.append(Issue(line, FIELD_LABELS["stem"], "near_duplicate_in_bank", message))

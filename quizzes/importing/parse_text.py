@@ -21,11 +21,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ..i18n import join_list
 from ..models import OPTION_LETTERS
 from .build import RawQuestion, build_question, kind_from_text
 from .parse_table import MAX_QUESTIONS
-from .types import ImportFileError, Issue, ParsedQuestion, ParseResult
+from .types import ImportFileError, Issue, ParsedQuestion, ParseResult, option_column
 
+# The conventions of Chinese exam files: vocabulary and patterns, matched in files, never shown
 _STRIP = " \t\r\n\u3000\xa0\ufeff"
 _KINDS = r"单项选择题|单选题|多项选择题|多选题|不定项选择题|判断题|是非题|判断正误题|选择题"
 _HEADING = re.compile(
@@ -51,6 +53,9 @@ _FIELD = re.compile(
 _BEFORE_INLINE_OPTIONS = set(" \t\u3000)）_?？:：。")
 _AFTER_ANSWER = ("answer", "difficulty", "tags", "kind")
 _MULTILINE = ("explanation", "legal_basis")
+_FULLWIDTH_A = "Ａ"
+_FIELD_BRACKET = "【"
+_OPEN_PARENS = "（("
 
 
 def _is_cjk(ch: str) -> bool:
@@ -59,7 +64,7 @@ def _is_cjk(ch: str) -> bool:
 
 def _letter(match: re.Match[str]) -> str:
     letter = match.group("a") or match.group("b")
-    return chr(ord(letter) - 0xFEE0) if letter >= "Ａ" else letter
+    return chr(ord(letter) - 0xFEE0) if letter >= _FULLWIDTH_A else letter
 
 
 def _chain(text: str, start: int) -> list[tuple[int, int, str]]:
@@ -103,17 +108,17 @@ def split_fields(text: str) -> tuple[str, list[tuple[str, str]]]:
     markers = [
         m
         for m in _FIELD.finditer(text)
-        if m.group(0).startswith("【") or m.start() == 0 or not _is_cjk(text[m.start() - 1])
+        if m.group(0).startswith(_FIELD_BRACKET) or m.start() == 0 or not _is_cjk(text[m.start() - 1])
     ]
     if not markers:
         return text, []
-    body = text[: markers[0].start()].strip(_STRIP).rstrip("（(").strip(_STRIP)
+    body = text[: markers[0].start()].strip(_STRIP).rstrip(_OPEN_PARENS).strip(_STRIP)
     fields = []
     for match, following in zip(markers, [*markers[1:], None], strict=True):
         name = match.lastgroup or ""
         value = text[match.end() : following.start() if following else len(text)].strip(_STRIP)
         if following is not None:
-            value = value.rstrip("（(").strip(_STRIP)
+            value = value.rstrip(_OPEN_PARENS).strip(_STRIP)
         fields.append((name, value))
     return body, fields
 
@@ -253,7 +258,7 @@ class TextParser:
                     raw.errors.append(
                         Issue(
                             line_no,
-                            f"选项{letter}",
+                            option_column(letter),
                             "option_duplicate",
                             _("选项 %(letter)s 重复出现。") % {"letter": letter},
                         )
@@ -263,9 +268,9 @@ class TextParser:
                 raw.errors.append(
                     Issue(
                         line_no,
-                        f"选项{letter}",
+                        option_column(letter),
                         "option_missing",
-                        _("选项字母不连续：缺少选项 %(letters)s。") % {"letters": "、".join(missing)},
+                        _("选项字母不连续：缺少选项 %(letters)s。") % {"letters": join_list(missing)},
                     )
                 )
             raw.options.append(text)

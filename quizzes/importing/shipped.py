@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..errors import ImportHasErrors
+from ..i18n import join_clauses, join_list
 from .parse_table import parse_csv
 from .types import ImportFileError, ParsedQuestion
 
@@ -37,6 +38,7 @@ class ShippedBank:
             return str(self.path)
 
 
+# The shipped banks' names and descriptions are data: stored as the banks' own texts
 SHIPPED_BANKS = [
     ShippedBank(
         "civil_code.csv",
@@ -69,7 +71,7 @@ def read_shipped_bank(shipped: ShippedBank) -> list[ParsedQuestion]:
     questions = parse_csv(shipped.path.read_bytes()).questions
     problems = [issue for q in questions for issue in q.errors]
     if problems:
-        listed = "；".join(
+        listed = join_clauses(
             _("第 %(line)s 行 %(column)s：%(message)s")
             % {"line": i.line, "column": i.column or "", "message": i.message}
             for i in problems[:10]
@@ -89,6 +91,6 @@ def read_shipped_banks(*, skip_missing: bool = False) -> list[tuple[ShippedBank,
     """
     missing = missing_shipped_files()
     if missing and not skip_missing:
-        names = "、".join(b.display_path for b in missing)
+        names = join_list(b.display_path for b in missing)
         raise ImportFileError(_("缺少题库文件：%(paths)s。") % {"paths": names}, code="shipped_bank_missing")
     return [(shipped, read_shipped_bank(shipped)) for shipped in SHIPPED_BANKS if shipped not in missing]

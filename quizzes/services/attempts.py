@@ -34,6 +34,7 @@ from ..errors import (
     NotInAudience,
     QuestionNotOnPaper,
 )
+from ..i18n import join_list
 from ..models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, Question, QuestionKind
 from ..selectors import user_in_audience
 from .exams import paper_compose
@@ -120,7 +121,7 @@ def validate_choices(*, kind: str, option_letters: Sequence[str], choices: Seque
         problems.append(_("选项重复。"))
     unknown = [c for c in choices if c not in option_letters]
     if unknown:
-        problems.append(_("选项 %(letters)s 不在本题选项中。") % {"letters": "、".join(unknown)})
+        problems.append(_("选项 %(letters)s 不在本题选项中。") % {"letters": join_list(unknown)})
     if kind in (QuestionKind.SINGLE, QuestionKind.JUDGE) and len(choices) > 1:
         problems.append(_("单选题和判断题只能选择一个选项。"))
     if problems:

@@ -20,6 +20,7 @@ from ..access import (
     access_unit_for_new_content,
 )
 from ..errors import ExamNotEditable, InsufficientQuestions, InvalidComposition, InvalidStatusChange
+from ..i18n import join_list
 from ..models import DrawRule, Exam, ExamQuestion, Question, QuestionKind, Tag
 
 KIND_ORDER = {QuestionKind.SINGLE: 0, QuestionKind.MULTIPLE: 1, QuestionKind.JUDGE: 2}
@@ -56,7 +57,7 @@ def _set_composition(exam: Exam, fixed: Sequence[PaperItem] | None, rules: Seque
         missing = {r.tag for r in rules if r.tag and r.tag not in tag_ids}
         if missing:
             raise InvalidComposition(
-                fields={"draw_rules": [_("标签不存在：%(tags)s") % {"tags": "、".join(sorted(missing))}]}
+                fields={"draw_rules": [_("标签不存在：%(tags)s") % {"tags": join_list(sorted(missing))}]}
             )
         DrawRule.objects.bulk_create(
             DrawRule(

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from demo.people import ROOT_NAME
 from demo.seed import seed_demo
 from demo.summary import DemoSeedError, DemoSummary
 
 
 class Command(BaseCommand):
     help = (
-        "Seed a demo city (清河市): unit tree, ~300 participants, staff accounts, the shipped banks, an open "
+        f"Seed a demo city ({ROOT_NAME}): unit tree, ~300 participants, staff accounts, the shipped banks, an open "
         "quiz, a roster exam and a few hundred finished attempts. Safe to run again: adds only what is missing."
     )
 

@@ -11,6 +11,8 @@ from quizzes.errors import QuizError
 from quizzes.importing.shipped import SHIPPED_BANKS, missing_shipped_files
 from quizzes.services.shipped import banks_load_shipped
 
+DEFAULT_ROOT_NAME = "全市"  # the unit created when there is none: data, stored as its name
+
 
 class Command(BaseCommand):
     help = (
@@ -19,7 +21,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--unit", type=int, help="unit id (default: the first root unit; 全市 is created if none)")
+        parser.add_argument(
+            "--unit", type=int, help=f"unit id (default: the first root unit; {DEFAULT_ROOT_NAME} is created if none)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = self._unit(options.get("unit"))
@@ -47,4 +51,4 @@ class Command(BaseCommand):
                 raise CommandError(_("单位 %(id)d 不存在。") % {"id": unit_id})
             return unit
         root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
-        return root or unit_create(name="全市", kind=Unit.Kind.CITY)
+        return root or unit_create(name=DEFAULT_ROOT_NAME, kind=Unit.Kind.CITY)
