@@ -55,7 +55,7 @@ def test_an_open_quiz_ranks_units_by_people_instead_of_a_rate():
 
 
 def test_rank_units_shares_ranks_on_equal_keys_and_puts_missing_values_last():
-    rows = [
+    rows: list[dict[str, object]] = [
         {"id": "a", "rate": D(50), "mean": D(70)},
         {"id": "b", "rate": D(80), "mean": D(60)},
         {"id": "c", "rate": D(80), "mean": D(60)},
