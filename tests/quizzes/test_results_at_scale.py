@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 from itertools import pairwise
 
 import pytest
@@ -133,8 +134,8 @@ def _expected_units(world: World, parent: Unit, primary: str) -> list[tuple[int,
         and u["is_on_roster"]
         and any(u["unit__path"].startswith(p) for p in audience)
     }
-    finished = [
-        a
+    finished: list[Any] = [
+        dict(a)
         for a in Attempt.objects.filter(exam=world.exam).exclude(status="in_progress").values()
         if a["user_id"] in roster
     ]
@@ -168,7 +169,7 @@ def _expected_units(world: World, parent: Unit, primary: str) -> list[tuple[int,
         return [(row[k] is None, -(row[k] or 0)) for k in keys]
 
     rows.sort(key=key)
-    ranked = []
+    ranked: list[tuple[int, int, dict]] = []
     for position, row in enumerate(rows, start=1):
         rank = ranked[-1][0] if ranked and key(ranked[-1][2]) == key(row) else position
         ranked.append((rank, row["unit_id"], row))
