@@ -87,10 +87,10 @@ def _workbook(out: IO[bytes] | str) -> xlsxwriter.Workbook:
 
 def _write(sheet: Any, row: int, cells: Sequence[Any]) -> None:
     for col, value in enumerate(_safe(cells)):
+        if value is None or value == "":
+            continue  # an empty cell
         if isinstance(value, str):
             sheet.write_string(row, col, value)
-        elif value is None:
-            sheet.write_blank(row, col, None)
         else:
             sheet.write_number(row, col, float(value))
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.utils import timezone
