@@ -53,6 +53,7 @@ test: lint typecheck schema migrations pytest
 bench: install
 	$(VENV_PY) bench/import_bench.py
 	$(VENV_PY) bench/exam_bench.py
+	$(VENV_PY) bench/results_bench.py
 
 clean:
 	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage

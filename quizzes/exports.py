@@ -24,12 +24,34 @@ from .models import Exam, QuestionKind
 CSV_BOM = "\ufeff"
 
 
-def _when(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
-
-
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else (_("是") if value else _("否"))
+
+
+class _Cells:
+    """A results row as cells, with what every row shares looked up once per file (labels, time zone)."""
+
+    def __init__(self) -> None:
+        self.yes, self.no = _("是"), _("否")
+        self.tz = timezone.get_current_timezone()
+
+    def when(self, value: datetime | None) -> str:
+        return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+    def __call__(self, row: results.ResultRow) -> list[Any]:
+        return [
+            row.unit_name,
+            row.name,
+            row.username,
+            row.score,
+            row.grade,
+            self.yes if row.passed else self.no,
+            reporting.format_seconds(row.time_used_seconds),
+            self.when(row.started_at),
+            self.when(row.submitted_at),
+            row.attempt_count,
+            row.rank,
+        ]
 
 
 def result_headers() -> list[str]:
@@ -48,22 +70,6 @@ def result_headers() -> list[str]:
     ]
 
 
-def _result_cells(row: results.ResultRow) -> list[Any]:
-    return [
-        row.unit_name,
-        row.name,
-        row.username,
-        row.score,
-        row.grade,
-        _yes_no(row.passed),
-        reporting.format_seconds(row.time_used_seconds),
-        _when(row.started_at),
-        _when(row.submitted_at),
-        row.attempt_count,
-        row.rank,
-    ]
-
-
 def _safe(cells: Iterable[Any]) -> list[Any]:
     return [reporting.neutralise_cell(c) for c in cells]
 
@@ -76,9 +82,10 @@ def results_csv_lines(*, exam: Exam, unit: Unit, filters: results.ResultFilters 
             return value
 
     writer = csv.writer(Line(), lineterminator="\r\n")
+    cells = _Cells()
     yield CSV_BOM + writer.writerow(result_headers())
     for row in results.result_rows(exam=exam, unit=unit, filters=filters):
-        yield writer.writerow(_safe(_result_cells(row)))
+        yield writer.writerow(_safe(cells(row)))
 
 
 def _workbook(out: IO[bytes] | str) -> xlsxwriter.Workbook:
@@ -147,8 +154,9 @@ def write_results_xlsx(
     book = _workbook(out)
     people = book.add_worksheet(_("成绩"))
     _write(people, 0, result_headers())
+    cells = _Cells()
     for number, row in enumerate(results.result_rows(exam=exam, unit=unit, filters=filters), start=1):
-        _write(people, number, _result_cells(row))
+        _write(people, number, cells(row))
 
     board = leaderboards.leaderboard_units(exam=exam, parent=unit)
     summary = book.add_worksheet(_("单位汇总"))

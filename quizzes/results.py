@@ -8,6 +8,7 @@ Scopes are the caller's (``access.access_results_unit``): every function here is
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -133,6 +134,9 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
             "finished",
         )
     )
+    grade = functools.lru_cache(maxsize=4096)(
+        lambda score, max_score: scoring.grade_band(scoring.percent_of(score, max_score), exam.grade_bands)
+    )
     rank, position, previous = 0, 0, None
     for score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n in rows.iterator(
         chunk_size=CHUNK
@@ -147,7 +151,7 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
             name=real_name or username,
             username=username,
             score=score or Decimal(0),
-            grade=scoring.grade_band(scoring.percent_of(score or Decimal(0), max_score), exam.grade_bands),
+            grade=grade(score or Decimal(0), max_score),
             passed=bool(passed),
             time_used_seconds=used,
             started_at=started,
