@@ -187,7 +187,7 @@ def main() -> int:
         print(f"{'baseline: bare SELECT of the same attempt rows':<56} {baseline:9.1f} ms")
         print(f"{'unit ranking: towns rolled up over departments':<56} {ranking:9.1f} ms  ({ranking / baseline:.2f}×)")
         print(
-            f"{'unit ranking: one town s departments':<56} {ranking_depts:9.1f} ms  ({ranking_depts / baseline:.2f}×)"
+            f"{'unit ranking: departments of one town':<56} {ranking_depts:9.1f} ms  ({ranking_depts / baseline:.2f}×)"
         )
         print(f"{'(time of one run; peak traced memory of another)':<56}")
         print(f"{'baseline: bare SELECT, streamed':<56} {select_ms:9.1f} ms  peak {select_peak:6.1f} MiB")
