@@ -65,6 +65,7 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
+    is_on_roster = models.BooleanField(_("在名册中"), default=True)
 
     class Meta:
         verbose_name = _("用户")
