@@ -13,6 +13,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -84,7 +85,7 @@ class _PagedPeopleView(APIView):
 
 class UnitPeopleView(_PagedPeopleView):
     """Drill-down of the unit ranking: the roster people of a unit's subtree, each with their counted
-    result or 未参考 (in an open quiz also everyone off the roster who took part)."""
+    result or "not taken" (in an open quiz also everyone off the roster who took part)."""
 
     @extend_schema(parameters=PAGE_PARAMETERS, responses=UnitPeoplePageSerializer)
     def get(self, request: Request, exam_id: int, unit_id: int) -> Response:
@@ -92,7 +93,7 @@ class UnitPeopleView(_PagedPeopleView):
 
 
 class AbsenteesView(_PagedPeopleView):
-    """未参考名单: the roster people of a unit's subtree without a finished attempt."""
+    """The not-taken list: the roster people of a unit's subtree without a finished attempt."""
 
     absent_only = True
     page_serializer = AbsenteePageSerializer
@@ -115,7 +116,10 @@ class AbsenteesXlsxView(APIView):
         query.is_valid(raise_exception=True)
         unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
         rows = results.unit_people(exam=exam, unit=unit, absent_only=True).iterator(chunk_size=results.CHUNK)
-        return _xlsx_file(lambda out: exports.write_absentees_xlsx(out, rows=rows), f"{exam.title}-未参考名单.xlsx")
+        return _xlsx_file(
+            lambda out: exports.write_absentees_xlsx(out, rows=rows),
+            _("%(title)s-未参考名单.xlsx") % {"title": exam.title},
+        )
 
 
 class ResultsXlsxView(APIView):
@@ -132,7 +136,7 @@ class ResultsXlsxView(APIView):
         answers = query.validated_data["answers"]
         return _xlsx_file(
             lambda out: exports.write_results_xlsx(out, exam=exam, unit=unit, filters=filters, answers=answers),
-            f"{exam.title}-成绩.xlsx",
+            _("%(title)s-成绩.xlsx") % {"title": exam.title},
         )
 
 
@@ -152,12 +156,13 @@ class ResultsCsvView(APIView):
         unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
         lines = exports.results_csv_lines(exam=exam, unit=unit, filters=_filters(query.validated_data))
         response = StreamingHttpResponse((line.encode("utf-8") for line in lines), content_type=CSV_CONTENT_TYPE)
-        response["Content-Disposition"] = _disposition(f"{exam.title}-成绩.csv")
+        response["Content-Disposition"] = _disposition(_("%(title)s-成绩.csv") % {"title": exam.title})
         return response
 
 
 class LearningRecordsXlsxView(APIView):
-    """学法档案: every roster person of the unit's subtree with every exam of the year and a conclusion."""
+    """The year's law-learning record: every roster person of the unit's subtree with every exam of the year
+    and a conclusion."""
 
     permission_classes = [IsResultsReader]
 
@@ -173,5 +178,5 @@ class LearningRecordsXlsxView(APIView):
         exams = results.year_exams(exams=selectors.exams_with_results_for(user), year=year)
         return _xlsx_file(
             lambda out: exports.write_learning_records_xlsx(out, exams=exams, unit=unit, year=year),
-            f"{year}年学法档案.xlsx",
+            _("%(year)s年学法档案.xlsx") % {"year": year},
         )
