@@ -92,9 +92,7 @@ class RosterImport(models.Model):
         COMMITTED = "committed", _("已导入")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="roster_imports")
-    uploaded_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     filename = models.CharField(max_length=255)
     file_format = models.CharField(max_length=10)
     deactivate_missing = models.BooleanField(default=False)

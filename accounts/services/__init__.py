@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
-from .models import PATH_STEP, SiteSettings, Unit, User
+from ..models import PATH_STEP, SiteSettings, Unit, User
 
 
 class UnitTreeFull(Exception):
