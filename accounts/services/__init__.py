@@ -1,4 +1,4 @@
-"""Writes to accounts: the unit tree, users and site settings."""
+"""Writes to accounts: the unit tree, users and site settings; the roster import is in ``.roster``."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from accounts.models import RosterImport, User
-from accounts.services import user_create
+from accounts.services import unit_create, user_create
 from tests.conftest import PASSWORD, People, Tree, app_login
 from tests.roster_files import roster_csv, roster_xlsx
 
@@ -289,3 +289,32 @@ def test_import_roster_command(people: People, tree: Tree, tmp_path: Any, capsys
     empty.write_bytes(b"")
     with pytest.raises(CommandError):
         call_command("import_roster", str(empty))
+
+
+def test_superuser_imports_from_the_only_root(people: People, tree: Tree) -> None:
+    admin = user_create(username="admin", password=PASSWORD, is_superuser=True)
+    client = login(admin)
+    rows = [["王五改", "13800000003", "", "南关镇", ""], ["新人", "F6001", "", OFFICE, ""]]
+    preview = upload(client, roster_csv(rows)).json()
+    item = preview["items"][0]
+    assert (item["action"], item["changes"]) == ("update", ["real_name", "phone"])  # carol, renamed
+    assert commit(client, preview["id"]).json()["updated"] == 1
+    assert User.objects.get(pk=people.carol.pk).real_name == "王五改"
+
+    unit_create(name="第二个市")
+    two_roots = upload(client, roster_csv(rows))
+    assert two_roots.status_code == 400 and two_roots.json()["error"]["code"] == "unit_not_allowed"
+
+
+def test_command_prints_warnings_and_needs_a_unit_with_two_roots(people: People, tmp_path: Any, capsys: Any) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_bytes(roster_csv([["甲", "G7001", "", "南关镇", "", "x"]], header=[*HEADER_WITH_NOTE]))
+    call_command("import_roster", str(path))
+    assert "column_ignored" in capsys.readouterr().out
+
+    unit_create(name="第二个市")
+    with pytest.raises(CommandError):
+        call_command("import_roster", str(path))
+
+
+HEADER_WITH_NOTE = ["姓名", "账号", "手机", "单位", "初始密码", "备注"]
