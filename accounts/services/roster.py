@@ -47,7 +47,7 @@ def _existing(usernames: Sequence[str], unit: Unit, *, lock: bool = False) -> di
     for start in range(0, len(usernames), _CHUNK):
         people = User.objects.filter(username__in=usernames[start : start + _CHUNK])
         if lock:
-            people = people.select_for_update()
+            people = people.select_for_update(of=("self",))  # not the unit (an outer join)
         for row in people.values(
             "pk",
             "username",
@@ -136,7 +136,7 @@ def roster_commit(*, batch: RosterImport) -> RosterCommitResult:
     Refused while the preview has errors (``ImportHasErrors``), a second time (``ImportAlreadyCommitted``),
     and when an account the file names has since left the importer's scope or become staff.
     """
-    batch = RosterImport.objects.select_for_update().select_related("unit").get(pk=batch.pk)
+    batch = RosterImport.objects.select_for_update(of=("self",)).select_related("unit").get(pk=batch.pk)
     if batch.status == RosterImport.Status.COMMITTED:
         raise ImportAlreadyCommitted(_("这份名册已经导入，不能重复导入。"))
     if batch.error_count:
