@@ -84,7 +84,7 @@ class RosterImport(models.Model):
     ``items`` holds each row as parsed and resolved against the unit tree, with its errors and warnings
     and the planned action (create, update, unchanged), so that commit applies what the organizer saw.
     Passwords given in the file are kept only as hashes; generated ones are never stored here (see
-    ``accounts.services_roster``).
+    ``accounts.services.roster``).
     """
 
     class Status(models.TextChoices):
