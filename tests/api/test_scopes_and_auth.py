@@ -182,6 +182,7 @@ def test_self_signup_with_unit_and_the_switch(tree, people):
     assert signed.status_code == 200, signed.content
     user = User.objects.get(username="13700000001")
     assert (user.real_name, user.unit, user.role) == ("吴六", tree.town_b, "participant")
+    assert user.is_on_roster is False  # open-quiz sign-ups are not in any roster headcount
 
     bad = client.post(
         "/_allauth/app/v1/auth/signup", {**body, "username": "13700000002", "phone": "12345"}, format="json"
