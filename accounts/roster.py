@@ -18,12 +18,27 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from quizzes.i18n import join_list
 from quizzes.importing.detect import decode_text, detect_format
 from quizzes.importing.parse_table import cell_text, csv_rows, xlsx_rows
 from quizzes.importing.types import ImportFileError, Issue
 
-COLUMNS = ["姓名", "账号", "手机", "单位", "初始密码"]
-REQUIRED_COLUMNS = ["姓名", "账号", "单位"]
+# The roster's columns (data: files must match them, whatever the reader's language): field → column header.
+# Issues name their column with these headers.
+ROSTER_FIELD_LABELS: dict[str, str] = {
+    "real_name": "姓名",
+    "username": "账号",
+    "phone": "手机",
+    "unit": "单位",
+    "password": "初始密码",
+}
+NAME_COLUMN = ROSTER_FIELD_LABELS["real_name"]
+ACCOUNT_COLUMN = ROSTER_FIELD_LABELS["username"]
+PHONE_COLUMN = ROSTER_FIELD_LABELS["phone"]
+UNIT_COLUMN = ROSTER_FIELD_LABELS["unit"]
+PASSWORD_COLUMN = ROSTER_FIELD_LABELS["password"]
+ROSTER_COLUMNS = list(ROSTER_FIELD_LABELS.values())
+ROSTER_REQUIRED_COLUMNS = [NAME_COLUMN, ACCOUNT_COLUMN, UNIT_COLUMN]
 MAX_ROWS = 50000
 HEADER_SEARCH_ROWS = 20
 NAME_MAX = 50
@@ -33,20 +48,22 @@ GENERATED_PASSWORD_LENGTH = 12
 # No look-alikes (0/O, 1/l/I): generated passwords are read off a sheet and typed on a phone.
 _PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 
-_ALIASES = {
-    "名字": "姓名",
-    "用户名": "账号",
-    "登录账号": "账号",
-    "帐号": "账号",
-    "工号": "账号",
-    "手机号": "手机",
-    "手机号码": "手机",
-    "联系电话": "手机",
-    "所在单位": "单位",
-    "单位路径": "单位",
-    "密码": "初始密码",
+# Header names of other sheets recognised as the roster's columns (data: matched in imported files)
+ROSTER_ALIASES: dict[str, str] = {
+    "名字": NAME_COLUMN,
+    "用户名": ACCOUNT_COLUMN,
+    "登录账号": ACCOUNT_COLUMN,
+    "帐号": ACCOUNT_COLUMN,
+    "工号": ACCOUNT_COLUMN,
+    "手机号": PHONE_COLUMN,
+    "手机号码": PHONE_COLUMN,
+    "联系电话": PHONE_COLUMN,
+    "所在单位": UNIT_COLUMN,
+    "单位路径": UNIT_COLUMN,
+    "密码": PASSWORD_COLUMN,
 }
 _PHONE_RE = re.compile(r"1[3-9]\d{9}")
+# Separators written in phone numbers, full-width brackets included (data: matched in imported files)
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）.]+")
 _ACCOUNT_RE = re.compile(r"[a-z0-9][a-z0-9_.@-]{2,149}")
 _UNIT_SEPARATOR = re.compile(r"\s*[/\\>]\s*")
@@ -54,11 +71,11 @@ _UNIT_SEPARATOR = re.compile(r"\s*[/\\>]\s*")
 
 def _header_name(value: Any) -> str:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).strip("*:")
-    return _ALIASES.get(text, text)
+    return ROSTER_ALIASES.get(text, text)
 
 
 def _is_header(row: Sequence[Any]) -> bool:
-    return "姓名" in (_header_name(v) for v in row)
+    return NAME_COLUMN in (_header_name(v) for v in row)
 
 
 def normalise_phone(text: str) -> str | None:
@@ -266,7 +283,8 @@ def read_roster(*, filename: str, content: bytes) -> RosterFile:
             )
     if columns is None:
         raise ImportFileError(
-            _("没有找到表头（含“姓名”“账号”“单位”的一行）。表头应为：%(columns)s。") % {"columns": "、".join(COLUMNS)},
+            _("没有找到表头（含“姓名”“账号”“单位”的一行）。表头应为：%(columns)s。")
+            % {"columns": join_list(ROSTER_COLUMNS)},
             code="missing_columns",
         )
     if not records:
@@ -278,18 +296,18 @@ def _read_header(line: int, row: Sequence[Any], warnings: list[Issue]) -> dict[s
     columns: dict[str, int] = {}
     for index, value in enumerate(row):
         name = _header_name(value)
-        if name in COLUMNS and name not in columns:
+        if name in ROSTER_COLUMNS and name not in columns:
             columns[name] = index
         elif name:
             column = cell_text(value)
             warnings.append(
                 Issue(line, column, "column_ignored", _("未知的列“%(column)s”，已忽略。") % {"column": column})
             )
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = [c for c in ROSTER_REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ImportFileError(
             _("第 %(line)d 行表头缺少必需的列：%(missing)s。表头应为：%(columns)s。")
-            % {"line": line, "missing": "、".join(missing), "columns": "、".join(COLUMNS)},
+            % {"line": line, "missing": join_list(missing), "columns": join_list(ROSTER_COLUMNS)},
             code="missing_columns",
         )
     return columns
@@ -302,11 +320,11 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
     for line, values in records:
         row = RosterRow(
             line=line,
-            real_name=values.get("姓名", "").strip(),
+            real_name=values.get(NAME_COLUMN, "").strip(),
             username="",
             phone="",
-            unit_text=values.get("单位", "").strip(),
-            password=values.get("初始密码", ""),
+            unit_text=values.get(UNIT_COLUMN, "").strip(),
+            password=values.get(PASSWORD_COLUMN, ""),
         )
         rows.append(row)
 
@@ -314,17 +332,17 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
             row.errors.append(Issue(row.line, column, code, message))
 
         if not row.real_name:
-            error("姓名", "name_missing", _("姓名不能为空。"))
+            error(NAME_COLUMN, "name_missing", _("姓名不能为空。"))
         elif len(row.real_name) > NAME_MAX:
-            error("姓名", "name_too_long", _("姓名超过 %(max)d 字。") % {"max": NAME_MAX})
+            error(NAME_COLUMN, "name_too_long", _("姓名超过 %(max)d 字。") % {"max": NAME_MAX})
 
-        account_text = values.get("账号", "").strip()
+        account_text = values.get(ACCOUNT_COLUMN, "").strip()
         account = normalise_account(account_text)
         if not account_text:
-            error("账号", "account_missing", _("账号不能为空。"))
+            error(ACCOUNT_COLUMN, "account_missing", _("账号不能为空。"))
         elif account is None:
             error(
-                "账号",
+                ACCOUNT_COLUMN,
                 "account_invalid",
                 _("账号“%(account)s”无效：应为工号（字母、数字，至少 3 位）或 11 位手机号码。")
                 % {"account": account_text},
@@ -333,19 +351,19 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
             row.username = account
             if account in first_line:
                 error(
-                    "账号",
+                    ACCOUNT_COLUMN,
                     "account_duplicate",
                     _("账号 %(account)s 与第 %(line)d 行重复。") % {"account": account, "line": first_line[account]},
                 )
             else:
                 first_line[account] = line
 
-        phone_text = values.get("手机", "").strip()
+        phone_text = values.get(PHONE_COLUMN, "").strip()
         if phone_text:
             phone = normalise_phone(phone_text)
             if phone is None:
                 error(
-                    "手机",
+                    PHONE_COLUMN,
                     "phone_invalid",
                     _("手机号“%(phone)s”无效，应为 11 位手机号码（可带 +86、空格或横线）。") % {"phone": phone_text},
                 )
@@ -355,12 +373,12 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
             row.phone = account
 
         if not row.unit_text:
-            error("单位", "unit_missing", _("单位不能为空。"))
+            error(UNIT_COLUMN, "unit_missing", _("单位不能为空。"))
         else:
             row.unit_id, problem = units.resolve(row.unit_text)
             if problem == "unit_not_allowed":
                 error(
-                    "单位",
+                    UNIT_COLUMN,
                     problem,
                     _("单位“%(unit)s”不在您管理的范围（%(scope)s）内。")
                     % {"unit": row.unit_text, "scope": units.base_name},
@@ -370,15 +388,15 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
                 if nearest:
                     message = _("单位“%(unit)s”不存在。最接近的单位：%(nearest)s。") % {
                         "unit": row.unit_text,
-                        "nearest": "、".join(nearest),
+                        "nearest": join_list(nearest),
                     }
                 else:
                     message = _("单位“%(unit)s”不存在。") % {"unit": row.unit_text}
-                error("单位", problem, message)
+                error(UNIT_COLUMN, problem, message)
 
         if row.password and not PASSWORD_MIN <= len(row.password) <= PASSWORD_MAX:
             error(
-                "初始密码",
+                PASSWORD_COLUMN,
                 "password_invalid",
                 _("初始密码应为 %(min)d～%(max)d 位。") % {"min": PASSWORD_MIN, "max": PASSWORD_MAX},
             )
@@ -397,7 +415,7 @@ def plan_rows(rows: Sequence[RosterRow], *, existing: Mapping[str, ExistingPerso
             row.errors.append(
                 Issue(
                     row.line,
-                    "账号",
+                    ACCOUNT_COLUMN,
                     "account_taken",
                     _("账号 %(account)s 已被您管理范围以外的人员使用。") % {"account": row.username},
                 )
@@ -407,7 +425,7 @@ def plan_rows(rows: Sequence[RosterRow], *, existing: Mapping[str, ExistingPerso
             row.errors.append(
                 Issue(
                     row.line,
-                    "账号",
+                    ACCOUNT_COLUMN,
                     "account_is_staff",
                     _("账号 %(account)s 是组织者或人事人员，不能通过名册修改。") % {"account": row.username},
                 )
@@ -430,7 +448,7 @@ def plan_rows(rows: Sequence[RosterRow], *, existing: Mapping[str, ExistingPerso
             row.warnings.append(
                 Issue(
                     row.line,
-                    "初始密码",
+                    PASSWORD_COLUMN,
                     "password_ignored",
                     _("账号 %(account)s 已存在，其密码不变（初始密码只用于新建的人员）。") % {"account": row.username},
                 )

@@ -6,6 +6,8 @@ Organizers only (HR reads results but does not import); each import covers the i
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -27,9 +29,11 @@ from ..serializers.roster import RosterCommitSerializer, RosterImportSerializer,
 class RosterTemplateView(APIView):
     permission_classes = [IsOrganizer]
 
-    @extend_schema(operation_id="roster_template", summary="下载名册导入模板（Excel）", responses=XLSX_RESPONSE)
+    @extend_schema(
+        operation_id="roster_template", summary=gettext_lazy("下载名册导入模板（Excel）"), responses=XLSX_RESPONSE
+    )
     def get(self, request: Request) -> HttpResponse:
-        return _xlsx_response(roster_template_xlsx(), "名册导入模板.xlsx")
+        return _xlsx_response(roster_template_xlsx(), _("名册导入模板.xlsx"))
 
 
 class RosterImportCreateView(APIView):
@@ -38,7 +42,7 @@ class RosterImportCreateView(APIView):
 
     @extend_schema(
         operation_id="roster_import_preview",
-        summary="上传名册并预览",
+        summary=gettext_lazy("上传名册并预览"),
         request={"multipart/form-data": RosterUploadSerializer},
         responses={201: RosterImportSerializer},
     )
@@ -62,7 +66,9 @@ class RosterImportCreateView(APIView):
 class RosterImportDetailView(APIView):
     permission_classes = [IsOrganizer]
 
-    @extend_schema(operation_id="roster_import_detail", summary="查看名册导入预览", responses=RosterImportSerializer)
+    @extend_schema(
+        operation_id="roster_import_detail", summary=gettext_lazy("查看名册导入预览"), responses=RosterImportSerializer
+    )
     def get(self, request: Request, import_id: int) -> Response:
         return Response(RosterImportSerializer(access_roster_import(request_user(request), import_id)).data)
 
@@ -72,7 +78,7 @@ class RosterImportCommitView(APIView):
 
     @extend_schema(
         operation_id="roster_import_commit",
-        summary="确认导入名册（有错误时拒绝）",
+        summary=gettext_lazy("确认导入名册（有错误时拒绝）"),
         request=None,
         responses={200: RosterCommitSerializer},
     )
@@ -90,9 +96,9 @@ class RosterPasswordsView(APIView):
 
     @extend_schema(
         operation_id="roster_import_passwords",
-        summary="下载生成的初始密码（只能下载一次）",
+        summary=gettext_lazy("下载生成的初始密码（只能下载一次）"),
         responses={**XLSX_RESPONSE, 410: ErrorSerializer},
     )
     def get(self, request: Request, import_id: int) -> HttpResponse:
         batch = access_roster_import(request_user(request), import_id)
-        return _xlsx_response(roster_passwords_download(batch=batch), "初始密码.xlsx")
+        return _xlsx_response(roster_passwords_download(batch=batch), _("初始密码.xlsx"))

@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 deactivate_missing=options["deactivate_missing"],
             )
         except QuizError as exc:
-            raise CommandError(f"{exc.message}（{exc.code}）") from exc
+            raise CommandError(_("%(message)s（%(code)s）") % {"message": exc.message, "code": exc.code}) from exc
 
         for issue in batch.file_warnings:
             self.stdout.write(self._issue_line(_("警告"), issue))
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         try:
             result = roster_commit(batch=batch)
         except QuizError as exc:
-            raise CommandError(f"{exc.message}（{exc.code}）") from exc
+            raise CommandError(_("%(message)s（%(code)s）") % {"message": exc.message, "code": exc.code}) from exc
         self.stdout.write(
             _("已导入：新建 %(created)d，更新 %(updated)d，不变 %(unchanged)d，停用 %(deactivated)d。")
             % {
@@ -107,4 +107,10 @@ class Command(BaseCommand):
     def _issue_line(level: str, issue: dict[str, Any]) -> str:
         where = _("第 %(line)d 行") % {"line": issue["line"]} if issue.get("line") else _("文件")
         column = f" {issue['column']}" if issue.get("column") else ""
-        return f"  {where}{column} {level}：{issue['message']}（{issue['code']}）"
+        return "  " + _("%(where)s%(column)s %(level)s：%(message)s（%(code)s）") % {
+            "where": where,
+            "column": column,
+            "level": level,
+            "message": issue["message"],
+            "code": issue["code"],
+        }
