@@ -13,6 +13,7 @@ import statistics as pystats
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -134,8 +135,8 @@ def _build(people: int, seed: int = 8) -> World:
 
 def _expected(world: World, unit: Unit) -> dict:
     """The statistics recomputed in plain Python, two-pass, from the raw rows: first attempts only."""
-    attempts = {
-        a["pk"]: a
+    attempts: dict[int, dict[str, Any]] = {
+        a["pk"]: dict(a)
         for a in Attempt.objects.filter(exam=world.exam, number=1)
         .exclude(status="in_progress")
         .values("pk", "score", "max_score", "passed", "time_used_seconds", "user__role", "user__unit__path")
@@ -151,6 +152,7 @@ def _expected(world: World, unit: Unit) -> dict:
             continue
         mark, choices = marks.get((attempt_id, question_id), (Decimal(0), None))
         total = attempts[attempt_id]["score"]
+        mark = mark or Decimal(0)
         per_question.setdefault(question_id, []).append((float(mark), float(points), float(total - mark)))
         counts = picks.setdefault(question_id, {"skipped": 0})
         for letter in choices or ["skipped"]:
