@@ -158,3 +158,12 @@ def test_english_clients_get_english_flag_messages(exam, tree):
     assert [f["code"] for f in item["flags"]] == ["likely_wrong_key_or_too_hard"]
     assert item["flags"][0]["message"].isascii()
     assert Decimal(item["points"]) == Decimal(10)
+
+
+def test_an_exam_without_finished_attempts_has_empty_statistics(exam, people):
+    attempt_start(exam=exam, user=people.alice)  # open: not finished
+    body = app_login(people.organizer.username).get(f"/api/v1/exams/{exam.pk}/stats").json()
+    assert (body["attempt_count"], body["histogram"], body["items"]) == (0, [0] * 10, [])
+    assert [g["count"] for g in body["grades"]] == [0, 0, 0, 0]
+    assert (body["passed"], body["pass_rate"], body["mean_score"], body["median_score"]) == (0, None, None, None)
+    assert (body["stdev_score"], body["mean_time_used_seconds"]) == (None, None)
