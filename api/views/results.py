@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quizzes import exports, results, selectors
+from quizzes import exports, results, selectors, selectors_stats
 from quizzes.access import access_exam_results_for_staff, access_results_unit
 from quizzes.importing.template import XLSX_CONTENT_TYPE
 
@@ -34,6 +34,7 @@ from ..serializers.results import (
     UnitPeoplePageSerializer,
     UnitQuerySerializer,
 )
+from ..serializers.stats import ExamStatsQuerySerializer, ExamStatsSerializer
 
 XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -180,3 +181,20 @@ class LearningRecordsXlsxView(APIView):
             lambda out: exports.write_learning_records_xlsx(out, exams=exams, unit=unit, year=year),
             _("%(year)s年学法档案.xlsx") % {"year": year},
         )
+
+
+class ExamStatsView(APIView):
+    """The exam's score distribution and item analysis (facility, discrimination, option choices, flags)
+    over the finished attempts of the requester's subtree (or of ``unit`` inside it)."""
+
+    permission_classes = [IsResultsReader]
+
+    @extend_schema(parameters=[ExamStatsQuerySerializer], responses=ExamStatsSerializer)
+    def get(self, request: Request, exam_id: int) -> Response:
+        user = request_user(request)
+        exam = access_exam_results_for_staff(user, exam_id)
+        query = ExamStatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
+        stats = selectors_stats.exam_stats(exam=exam, unit=unit, attempt_set=query.validated_data["attempts"])
+        return Response(ExamStatsSerializer(stats, context={"exam_id": exam.pk}).data)
