@@ -28,8 +28,3 @@ def test_schema_is_public_json(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Xuefa 学法 API"
-
-
-def test_front_door_leads_to_the_api_docs(client):
-    response = client.get("/")
-    assert response.status_code == 302 and response["Location"] == "/api/docs/"
