@@ -17,6 +17,11 @@ export class ApiError extends Error {
   get isNetwork(): boolean {
     return this.code === 'network'
   }
+
+  /** Not signed in (any more): DRF answers 403 not_authenticated to session clients, allauth 401. */
+  get isSignedOut(): boolean {
+    return this.status === 401 || this.code === 'not_authenticated' || this.code === 'authentication_failed'
+  }
 }
 
 interface ApiErrorBody {

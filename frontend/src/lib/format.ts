@@ -23,6 +23,8 @@ export function formatScore(value: string | number | null | undefined): string {
 export function formatDuration(seconds: number, locale = 'zh-CN'): string {
   const m = Math.floor(seconds / 60)
   const s = Math.round(seconds % 60)
+  const zh = locale.startsWith('zh')
+  if (m === 0) return zh ? `${s} 秒` : `${s} s`
   const ss = String(s).padStart(2, '0')
-  return locale.startsWith('zh') ? `${m} 分 ${ss} 秒` : `${m} min ${ss} s`
+  return zh ? `${m} 分 ${ss} 秒` : `${m} min ${ss} s`
 }

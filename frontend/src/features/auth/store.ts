@@ -19,7 +19,7 @@ export const useAuthStore = defineStore('auth', {
         .me()
         .then((r) => r.data)
         .catch((e: unknown) => {
-          if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return null
+          if (e instanceof ApiError && e.isSignedOut) return null
           throw e
         })
         .then((me) => {

@@ -13,8 +13,9 @@ const SAVE_TIMEOUT_MS = 15_000
 
 function outcomeOf(e: unknown): SendOutcome {
   if (!(e instanceof ApiError)) return { kind: 'retry' }
-  if (e.isNetwork || e.status >= 500 || e.status === 429 || e.status === 401) return { kind: 'retry' }
-  if (e.code === 'password_change_required' || e.code === 'authentication_failed') return { kind: 'retry' }
+  // Kept on the phone and retried: no network, a server in trouble, or a session to renew by signing in.
+  if (e.isNetwork || e.status >= 500 || e.status === 429 || e.isSignedOut) return { kind: 'retry' }
+  if (e.code === 'password_change_required') return { kind: 'retry' }
   return { kind: 'rejected', code: e.code }
 }
 
@@ -73,9 +74,7 @@ export const useExamStore = defineStore('exam', {
             this.sessionLost = false
             return { kind: 'saved', applied: saved.data.applied, stored: { choices: saved.data.choices, seq: saved.data.seq } }
           } catch (e) {
-            if (e instanceof ApiError && (e.status === 401 || e.status === 403) && !['not_in_audience'].includes(e.code)) {
-              this.sessionLost = e.status === 401 || e.code === 'authentication_failed' || e.code === 'not_authenticated'
-            }
+            if (e instanceof ApiError && e.isSignedOut) this.sessionLost = true
             return outcomeOf(e)
           }
         },
