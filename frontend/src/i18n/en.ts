@@ -1,8 +1,8 @@
 import type zh from './zh-CN'
 
 const en: typeof zh = {
-  app: { name: 'Xuefa online exams', skip: 'Skip to main content', back: 'Back', retry: 'Retry', loading: 'Loading…', home: 'Home' },
-  settings: { language: '中文', largeText: 'Large text', largeTextOn: 'Large text on', largeTextOff: 'Large text off' },
+  app: { name: 'Xuefa online exams', skip: 'Skip to main content', back: 'Back', retry: 'Retry', loading: 'Loading…', home: 'Home', close: 'Close' },
+  settings: { largeTextShort: 'Large text', language: '中文', largeText: 'Large text', largeTextOn: 'Large text on', largeTextOff: 'Large text off' },
   auth: {
     login: 'Sign in',
     loginTitle: 'Sign in to Xuefa',

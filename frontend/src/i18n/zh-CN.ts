@@ -1,6 +1,6 @@
 export default {
-  app: { name: '学法在线考试', skip: '跳到主要内容', back: '返回', retry: '重试', loading: '正在加载…', home: '首页' },
-  settings: { language: 'English', largeText: '大字模式', largeTextOn: '大字模式已开启', largeTextOff: '大字模式已关闭' },
+  app: { name: '学法在线考试', skip: '跳到主要内容', back: '返回', retry: '重试', loading: '正在加载…', home: '首页', close: '关闭' },
+  settings: { largeTextShort: '大字', language: 'English', largeText: '大字模式', largeTextOn: '大字模式已开启', largeTextOff: '大字模式已关闭' },
   auth: {
     login: '登录',
     loginTitle: '登录学法在线考试',

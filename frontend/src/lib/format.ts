@@ -5,7 +5,7 @@ const ZONE = 'Asia/Shanghai'
 export function formatDateTime(iso: string, locale = 'zh-CN'): string {
   return new Intl.DateTimeFormat(locale, {
     timeZone: ZONE,
-    month: 'numeric',
+    month: locale.startsWith('zh') ? 'long' : 'numeric',
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
