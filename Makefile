@@ -40,11 +40,12 @@ test-frontend: install frontend/node_modules/.xuefa-installed
 	cd frontend && $(WITH_NODE) npm run typecheck
 	cd frontend && $(WITH_NODE) npm run test:unit
 
-# Browser tests against a real server on a throwaway SQLite database (Debian's chromium, never a download).
-# They test the app, not the database: run once, on the SQLite pass of `make test`.
+# Browser tests against a real server on a throwaway SQLite database (Debian's chromium, never a download),
+# then the exam route's budgets (JS <= 300 KB gzipped, Fast 3G first load <= 3 s). They test the app, not
+# the database: run once, on the SQLite pass of `make test`.
 e2e: frontend
 	@if [ -n "$${DATABASE_URL:-}" ]; then echo "e2e: skipped when DATABASE_URL is set (they run on the SQLite pass)"; \
-	else cd frontend && $(WITH_NODE) npx playwright test; fi
+	else cd frontend && $(WITH_NODE) npx playwright test && $(WITH_NODE) npm run measure; fi
 
 bench-frontend: frontend
 	cd frontend && $(WITH_NODE) npm run measure

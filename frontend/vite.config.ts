@@ -53,6 +53,18 @@ function preloadExamRoute(): Plugin {
   }
 }
 
+/** vendor: the runtime every page needs; app: the shared app code (API, lib, shell, stores). */
+function chunkGroup(id: string): string | null {
+  if (/node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify|@vant)[\\/]/.test(id)) return 'vendor'
+  if (/node_modules[\\/]vant[\\/]es[\\/](utils|composables|popup|overlay|button|loading|icon|badge|toast|lazyload|config-provider|locale)[\\/]/.test(id)) {
+    return 'vendor'
+  }
+  if (/node_modules[\\/]openapi-fetch[\\/]/.test(id)) return 'app'
+  if (/[\\/]src[\\/](api|lib|shell|i18n)[\\/]/.test(id) && !id.endsWith('en.ts')) return 'app'
+  if (/[\\/]src[\\/](router\.ts|features[\\/][a-z]+[\\/]store\.ts)/.test(id)) return 'app'
+  return null
+}
+
 export default defineConfig(({ command }) => ({
   // Django serves the built files under /static/app/ (STATICFILES_DIRS) and index.html at every app route.
   base: command === 'build' ? '/static/app/' : '/',
@@ -70,6 +82,18 @@ export default defineConfig(({ command }) => ({
     target: 'es2020',
     assetsInlineLimit: 0, // no data: URLs: a strict CSP allows only files from the app's own origin
     reportCompressedSize: false,
+    manifest: true,
+    // One stylesheet (about 13 KB gzipped) instead of one per page: fewer round trips on a slow network.
+    cssCodeSplit: false,
+    rolldownOptions: {
+      output: {
+        // Few, larger files for the exam route: over HTTP/1.1 a phone fetches 6 at a time, and every
+        // extra wave costs a full round trip (≈ 0.56 s on Fast 3G).
+        codeSplitting: {
+          groups: [{ name: chunkGroup }],
+        },
+      },
+    }, // dist/.vite/manifest.json: scripts/measure.mjs sums what the exam route loads
   },
   server: {
     port: 5173,
