@@ -33,7 +33,7 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: `../.venv/bin/python e2e/harness.py setup > test-results/fixtures.json && exec ../.venv/bin/python e2e/harness.py serve ${PORT}`,
+    command: `mkdir -p test-results && ../.venv/bin/python e2e/harness.py setup > test-results/fixtures.json && exec ../.venv/bin/python e2e/harness.py serve ${PORT}`,
     url: `http://127.0.0.1:${PORT}/api/v1/site-settings`,
     reuseExistingServer: false,
     timeout: 120_000,

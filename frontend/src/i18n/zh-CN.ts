@@ -43,7 +43,7 @@ export default {
     title: '我的考试',
     open: '进行中',
     upcoming: '未开始',
-    finished: '已结束',
+    finished: '已完成',
     none: '这里暂时没有考试',
     window: '时间',
     timeLimit: '限时',

@@ -11,6 +11,8 @@ export const useLeaderboardStore = defineStore('leaderboard', {
     units: null as UnitBoard | null,
     unitOrder: 'participation_rate' as UnitOrder,
     unitParents: [] as number[],
+    /** units that have sub-units (from the public unit tree): only those can be opened further */
+    withChildren: null as Set<number> | null,
     loading: false,
   }),
   getters: {
@@ -41,6 +43,10 @@ export const useLeaderboardStore = defineStore('leaderboard', {
       this.loading = true
       try {
         this.unitOrder = order ?? this.unitOrder
+        if (!this.withChildren) {
+          const tree = await api.units().catch(() => null)
+          this.withChildren = new Set((tree?.data ?? []).map((u) => u.parent_id).filter((id): id is number => id !== null))
+        }
         this.units = await api.leaderboardUnits(this.examId, this.unitOrder, parent)
       } finally {
         this.loading = false
