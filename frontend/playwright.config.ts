@@ -39,6 +39,6 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { XUEFA_E2E_DB: `/tmp/xuefa-e2e-${PORT}.sqlite3`, DJANGO_DEBUG: '0' },
+    env: { XUEFA_E2E_DB: `/tmp/xuefa-e2e-${PORT}.sqlite3`, DJANGO_DEBUG: '0', LOG_LEVEL: 'WARNING' },
   },
 })

@@ -90,7 +90,7 @@ export default defineConfig(({ command }) => ({
         // Few, larger files for the exam route: over HTTP/1.1 a phone fetches 6 at a time, and every
         // extra wave costs a full round trip (≈ 0.56 s on Fast 3G).
         codeSplitting: {
-          groups: [{ name: chunkGroup }],
+          groups: [{ name: chunkGroup, debugName: 'xuefa' }],
         },
       },
     }, // dist/.vite/manifest.json: scripts/measure.mjs sums what the exam route loads

@@ -106,6 +106,7 @@ const en: typeof zh = {
     confirmMarked: '{count} marked for review: {list}.',
     confirmEnd: 'Answers cannot be changed after submitting. Submit now?',
     keepGoing: 'Keep going',
+    cancel: 'Cancel',
     timeLeft: 'Time left',
     warn5: '5 minutes left.',
     warn1: '1 minute left; your answers will be submitted at time-up.',

@@ -104,6 +104,7 @@ export default {
     confirmMarked: '标记待查 {count} 题：第 {list} 题。',
     confirmEnd: '交卷后不能再修改，确定交卷吗？',
     keepGoing: '继续答题',
+    cancel: '取消',
     timeLeft: '剩余时间',
     warn5: '还剩 5 分钟，请抓紧时间。',
     warn1: '还剩 1 分钟，时间到将自动交卷。',
