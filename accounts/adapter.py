@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from .models import SiteSettings, User
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type hints
     """Ties allauth to Xuefa's rules: switchable self-signup, forced change of initial passwords."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:

@@ -5,7 +5,7 @@ from .models import SiteSettings, Unit, User
 
 
 @admin.register(User)
-class XuefaUserAdmin(UserAdmin):
+class XuefaUserAdmin(UserAdmin[User]):
     list_display = ("username", "real_name", "unit", "role", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "real_name", "phone")
@@ -16,7 +16,7 @@ class XuefaUserAdmin(UserAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ("name", "kind", "parent", "path")
     search_fields = ("name",)
 

@@ -20,7 +20,7 @@ class SelfSignupForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.all())
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
+        phone: str = self.cleaned_data["phone"].strip()
         if not PHONE_RE.match(phone):
             raise forms.ValidationError(_("请输入11位手机号码。"), code="invalid_phone")
         return phone

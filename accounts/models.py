@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from typing import ClassVar
-
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -49,10 +47,6 @@ class Unit(models.Model):
         return self.path.startswith(other.path)
 
 
-class XuefaUserManager(UserManager["User"]):
-    pass
-
-
 class User(AbstractUser):
     """A person: participant, organizer or HR, always attached to one unit.
 
@@ -72,18 +66,12 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
 
-    objects: ClassVar[XuefaUserManager] = XuefaUserManager()
-
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         indexes = [models.Index(fields=["unit", "role"])]
 
     def __str__(self) -> str:
-        return self.real_name or self.username
-
-    @property
-    def display_name(self) -> str:
         return self.real_name or self.username
 
 

@@ -36,41 +36,38 @@ def subtree_q(unit: Unit, field: str = "") -> Q:
     return Q(**{lookup: unit.path})
 
 
+def staff_unit(user: User | AnonymousUser) -> Unit | None:
+    """The unit whose subtree a staff member (organizer or HR, not superuser) reaches; None for everyone else.
+
+    The one place that decides "staff with a unit": superusers reach everything and are handled by the
+    callers; participants, staff without a unit and anonymous users reach nothing.
+    """
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    if user.role in {User.Role.ORGANIZER, User.Role.HR}:
+        return user.unit
+    return None
+
+
 def staff_units(user: User | AnonymousUser) -> QuerySet[Unit]:
     """Units whose data an organizer or HR person may read: their own unit's subtree."""
-    if not user.is_authenticated:
-        return Unit.objects.none()
-    if user.is_superuser:
-        return Unit.objects.all()
-    if user.role in {User.Role.ORGANIZER, User.Role.HR} and user.unit is not None:
-        return Unit.objects.filter(subtree_q(user.unit))
-    return Unit.objects.none()
+    return scope_to_staff(Unit.objects.all(), user, "")
 
 
 def scope_to_staff[M: Model](queryset: QuerySet[M], user: User | AnonymousUser, unit_field: str) -> QuerySet[M]:
-    """Restrict ``queryset`` to rows whose ``unit_field`` lies in the staff member's subtree."""
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
+    """Restrict ``queryset`` to rows whose ``unit_field`` (empty: the row itself is a unit) lies in the staff
+    member's subtree; the superuser reads everything, everyone else nothing."""
+    if user.is_authenticated and user.is_superuser:
         return queryset
-    if user.role in {User.Role.ORGANIZER, User.Role.HR} and user.unit is not None:
-        return queryset.filter(subtree_q(user.unit, unit_field))
-    return queryset.none()
-
-
-def staff_can_reach_unit(user: User | AnonymousUser, unit: Unit | None) -> bool:
-    if not user.is_authenticated or unit is None:
-        return bool(user.is_authenticated and user.is_superuser)
-    if user.is_superuser:
-        return True
-    if user.role in {User.Role.ORGANIZER, User.Role.HR} and user.unit is not None:
-        return unit.is_within(user.unit)
-    return False
+    unit = staff_unit(user)
+    if unit is None:
+        return queryset.none()
+    return queryset.filter(subtree_q(unit, unit_field))
 
 
 def can_manage_site(user: User | AnonymousUser) -> bool:
     """Site-wide switches belong to the superuser and organizers of a root unit."""
-    return bool(
-        user.is_authenticated
-        and (user.is_superuser or (is_organizer(user) and user.unit is not None and user.unit.parent_id is None))
-    )
+    if user.is_authenticated and user.is_superuser:
+        return True
+    unit = staff_unit(user)
+    return bool(is_organizer(user) and unit is not None and unit.parent_id is None)

@@ -1,6 +1,6 @@
 """One error format for the whole API, with stable codes and Chinese messages:
 
-    {"error": {"code": "exam_not_open", "message": "考试不在开放时间内。", "fields": {"choices": ["…"]}}}
+    {"error": {"code": "exam_outside_window", "message": "考试不在开放时间内。", "fields": {"choices": ["…"]}}}
 
 Domain errors (``quizzes.errors.QuizError``) are mapped to HTTP statuses here, and only here.
 """
@@ -24,8 +24,10 @@ from .permissions import PasswordChangeRequired
 
 StrOrPromise = str | Promise
 
-DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {
-    quiz_errors.ExamNotOpen: status.HTTP_409_CONFLICT,
+DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {  # the first class the error is an instance of
+    quiz_errors.NotFound: status.HTTP_404_NOT_FOUND,
+    quiz_errors.UnitNotAllowed: status.HTTP_400_BAD_REQUEST,
+    quiz_errors.ExamOutsideWindow: status.HTTP_409_CONFLICT,
     quiz_errors.NotInAudience: status.HTTP_403_FORBIDDEN,
     quiz_errors.NoAttemptsLeft: status.HTTP_409_CONFLICT,
     quiz_errors.AttemptExpired: status.HTTP_409_CONFLICT,
@@ -77,10 +79,8 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, quiz_errors.QuizError):
-        return Response(
-            error_body(exc.code, exc.message, exc.fields),
-            status=DOMAIN_STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST),
-        )
+        http_status = next((s for cls, s in DOMAIN_STATUS.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
+        return Response(error_body(exc.code, exc.message, _flatten(exc.fields) if exc.fields else None), http_status)
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -5,10 +5,13 @@ Only organizers, and only for banks in their scope (``banks_for``); others get 4
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
@@ -29,18 +32,18 @@ from .permissions import IsOrganizer
 XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}
 
 
-class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="题目文件：.xlsx、.csv、.docx 或 .txt")
+class ImportUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text=gettext_lazy("题目文件：.xlsx、.csv、.docx 或 .txt"))
 
 
-class IssueSerializer(serializers.Serializer):
-    line = serializers.IntegerField(allow_null=True, help_text="行号（表格的行，文本/Word 的行或段落）")
-    column = serializers.CharField(allow_null=True, help_text="列名或字段名，如 答案、选项C")
+class IssueSerializer(serializers.Serializer[Any]):
+    line = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("行号（表格的行，文本/Word 的行或段落）"))
+    column = serializers.CharField(allow_null=True, help_text=gettext_lazy("列名或字段名，如 答案、选项C"))
     code = serializers.CharField()
     message = serializers.CharField()
 
 
-class ImportFieldsSerializer(serializers.Serializer):
+class ImportFieldsSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     stem = serializers.CharField(allow_blank=True)
     options = serializers.ListField(child=serializers.CharField(allow_blank=True))
@@ -51,28 +54,28 @@ class ImportFieldsSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField())
 
 
-class ImportItemSerializer(serializers.Serializer):
+class ImportItemSerializer(serializers.Serializer[Any]):
     line = serializers.IntegerField()
     fields = ImportFieldsSerializer()  # type: ignore[assignment]
     errors = IssueSerializer(many=True)  # type: ignore[assignment]
     warnings = IssueSerializer(many=True)
 
 
-class ImportCountsSerializer(serializers.Serializer):
+class ImportCountsSerializer(serializers.Serializer[Any]):
     questions = serializers.IntegerField()
-    valid = serializers.IntegerField(help_text="没有错误的试题数")
+    valid = serializers.IntegerField(help_text=gettext_lazy("没有错误的试题数"))
     errors = serializers.IntegerField()  # type: ignore[assignment]
     warnings = serializers.IntegerField()
 
 
-class ImportBatchSerializer(serializers.Serializer):
+class ImportBatchSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     bank = serializers.IntegerField(source="bank_id")
     filename = serializers.CharField()
     file_format = serializers.CharField()
     status = serializers.CharField()
     counts = serializers.SerializerMethodField()
-    file_issues = IssueSerializer(many=True, source="file_errors", help_text="不属于任何试题的问题（警告）")
+    file_warnings = IssueSerializer(many=True, help_text=gettext_lazy("不属于任何试题的文件级警告"))
     items = ImportItemSerializer(many=True)
     created_at = serializers.DateTimeField()
     committed_at = serializers.DateTimeField(allow_null=True)
@@ -101,15 +104,19 @@ def _bank(request: Request, bank_id: int) -> QuestionBank:
 class ImportTemplateView(APIView):
     permission_classes = [IsOrganizer]
 
-    @extend_schema(operation_id="import_template", summary="下载题目导入模板（Excel）", responses=XLSX_RESPONSE)
+    @extend_schema(
+        operation_id="import_template", summary=gettext_lazy("下载题目导入模板（Excel）"), responses=XLSX_RESPONSE
+    )
     def get(self, request: Request) -> HttpResponse:
-        return _xlsx_response(template_xlsx(), "题目导入模板.xlsx")
+        return _xlsx_response(template_xlsx(), _("题目导入模板.xlsx"))
 
 
 class BankExportView(APIView):
     permission_classes = [IsOrganizer]
 
-    @extend_schema(operation_id="bank_export", summary="按导入模板导出题库（Excel）", responses=XLSX_RESPONSE)
+    @extend_schema(
+        operation_id="bank_export", summary=gettext_lazy("按导入模板导出题库（Excel）"), responses=XLSX_RESPONSE
+    )
     def get(self, request: Request, bank_id: int) -> HttpResponse:
         bank = _bank(request, bank_id)
         return _xlsx_response(bank_export_xlsx(bank=bank), f"{bank.name}.xlsx")
@@ -121,7 +128,7 @@ class ImportCreateView(APIView):
 
     @extend_schema(
         operation_id="bank_import_preview",
-        summary="上传题目文件并预览",
+        summary=gettext_lazy("上传题目文件并预览"),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={201: ImportBatchSerializer},
     )
@@ -139,7 +146,9 @@ class ImportCreateView(APIView):
 class ImportDetailView(APIView):
     permission_classes = [IsOrganizer]
 
-    @extend_schema(operation_id="bank_import_detail", summary="查看导入预览", responses=ImportBatchSerializer)
+    @extend_schema(
+        operation_id="bank_import_detail", summary=gettext_lazy("查看导入预览"), responses=ImportBatchSerializer
+    )
     def get(self, request: Request, bank_id: int, batch_id: int) -> Response:
         batch = get_object_or_404(ImportBatch, pk=batch_id, bank=_bank(request, bank_id))
         return Response(ImportBatchSerializer(batch).data)
@@ -150,12 +159,12 @@ class ImportCommitView(APIView):
 
     @extend_schema(
         operation_id="bank_import_commit",
-        summary="确认导入（有错误时拒绝）",
+        summary=gettext_lazy("确认导入（有错误时拒绝）"),
         request=None,
         responses={
             200: inline_serializer("ImportCommitResult", {"created": serializers.IntegerField()}),
-            400: OpenApiResponse(description="import_has_errors：预览中还有错误"),
-            409: OpenApiResponse(description="import_already_committed：已经导入过"),
+            400: OpenApiResponse(description=gettext_lazy("import_has_errors：预览中还有错误")),
+            409: OpenApiResponse(description=gettext_lazy("import_already_committed：已经导入过")),
         },
     )
     def post(self, request: Request, bank_id: int, batch_id: int) -> Response:

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts import scopes
-from accounts.models import Unit, User
+from accounts.models import User
 
 
 class PasswordChangeRequired(exceptions.PermissionDenied):
     default_code = "password_change_required"
-    default_detail = "请先修改初始密码。"
+    default_detail = _("请先修改初始密码。")
 
 
 class IsAuthenticatedWithCurrentPassword(BasePermission):
@@ -42,17 +43,3 @@ def request_user(request: Request) -> User:
     if not isinstance(user, User):
         raise exceptions.NotAuthenticated()
     return user
-
-
-def owning_unit(request: Request, unit_id: int | None) -> Unit:
-    """The unit a new bank or exam belongs to: the one asked for, if within the requester's subtree,
-    else the requester's own unit."""
-    user = request_user(request)
-    if unit_id is not None:
-        unit = scopes.staff_units(user).filter(pk=unit_id).first()
-        if unit is None:
-            raise exceptions.ValidationError({"unit_id": ["单位不存在或不在您管理的范围内。"]})
-        return unit
-    if user.unit is None:
-        raise exceptions.ValidationError({"unit_id": ["请指定所属单位。"]})
-    return user.unit

@@ -1,11 +1,12 @@
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, attempts, banks, exams
+from .views import accounts, attempts, banks, docs, exams
 
 register_converter(IdConverter, "id")
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", docs.ApiIndexView.as_view(), name="api-index"),
     path("me", accounts.MeView.as_view(), name="me"),
     path("units/", accounts.UnitListView.as_view(), name="unit-list"),
     path("site-settings", accounts.SiteSettingsView.as_view(), name="site-settings"),
@@ -19,7 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("exams/<id:exam_id>/close", exams.ExamCloseView.as_view(), name="exam-close"),
     path("exams/<id:exam_id>/regrade", exams.ExamRegradeView.as_view(), name="exam-regrade"),
     path("exams/<id:exam_id>/attempts", exams.ExamStartView.as_view(), name="exam-start"),
-    path("exams/<id:exam_id>/leaderboard", exams.LeaderboardView.as_view(), name="exam-leaderboard"),
+    path("exams/<id:exam_id>/leaderboard/people", exams.PersonLeaderboardView.as_view(), name="leaderboard-people"),
+    path("exams/<id:exam_id>/leaderboard/units", exams.UnitLeaderboardView.as_view(), name="leaderboard-units"),
     path("attempts/<id:attempt_id>", attempts.AttemptDetailView.as_view(), name="attempt-detail"),
     path("attempts/<id:attempt_id>/answers/<id:question_id>", attempts.AnswerView.as_view(), name="attempt-answer"),
     path("attempts/<id:attempt_id>/submit", attempts.AttemptSubmitView.as_view(), name="attempt-submit"),

@@ -122,7 +122,7 @@ def main() -> int:
         baseline = timed(lambda: list(Attempt.objects.filter(exam=exam, is_counted=True).values_list("score", "pk")))
 
         def leaderboard_page(number: int) -> None:
-            """What GET …/leaderboard does for one page of 20: count, page, ranks of the page."""
+            """What GET …/leaderboard/people does for one page of 20: count, page, ranks of the page."""
             rows = leaderboard_people_rows(exam=exam)
             rows.count()
             leaderboard_rank_rows(exam=exam, rows=list(rows[(number - 1) * 20 : number * 20]), offset=(number - 1) * 20)

@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+django_stubs_ext.monkeypatch()  # generic Django classes (ModelAdmin[Unit], QuerySet[Exam]) at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "quizzes",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -152,7 +156,10 @@ HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": "/account/password/reset/key/{key}",
     "account_signup": "/account/signup",
 }
-HEADLESS_SERVE_SPECIFICATION = False
+# allauth's own OpenAPI spec at /_allauth/openapi.json, offered in Swagger UI next to ours so that people
+# can log in there; its HTML page would load Redoc from a CDN, so it is not served.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 12)))
 
 # --- REST API ----------------------------------------------------------------------------------
@@ -165,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.XuefaAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_USER_RATE", "600/min")},
@@ -179,18 +186,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {
+        "urls": [
+            {"url": "/api/schema/", "name": "Xuefa API /api/v1"},
+            {"url": "/_allauth/openapi.json", "name": "Login (allauth headless) /_allauth"},
+        ],
+        "persistAuthorization": True,
+        "validatorUrl": None,  # the default badge would load from validator.swagger.io
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "quizzes.models.QuestionKind",
         "UnitKindEnum": "accounts.models.Unit.Kind",
+        "AttemptStatusEnum": "quizzes.models.Attempt.Status",
+        "ExamStatusEnum": "quizzes.models.Exam.Status",
     },
     # ids in URLs use the "id" converter (api/converters.py): integers, at most 18 digits
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
 }
-
-# --- Exams -------------------------------------------------------------------------------------
-XUEFA_DEFAULT_GRACE_SECONDS = int(os.environ.get("XUEFA_DEFAULT_GRACE_SECONDS", "60"))
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

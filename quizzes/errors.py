@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,14 +12,16 @@ class QuizError(Exception):
     code = "quiz_error"
     default_message = _("操作无法完成。")
 
-    def __init__(self, message: str | None = None, *, fields: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, message: str | Promise | None = None, *, fields: dict[str, list[Any]] | None = None) -> None:
+        """``message`` and the ``fields`` messages may be lazy translations: they are rendered in the
+        language of the request that sees them."""
         self.message = str(message or self.default_message)
         self.fields = fields or {}
         super().__init__(self.message)
 
 
-class ExamNotOpen(QuizError):
-    code = "exam_not_open"
+class ExamOutsideWindow(QuizError):
+    code = "exam_outside_window"
     default_message = _("考试不在开放时间内。")
 
 
@@ -84,7 +89,7 @@ class ImportFileError(QuizError):
     code = "import_file_error"
     default_message = _("文件无法读取。")
 
-    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+    def __init__(self, message: str | Promise | None = None, *, code: str | None = None) -> None:
         super().__init__(message)
         if code:
             self.code = code
@@ -108,3 +113,37 @@ class BankNameTaken(QuizError):
 class InvalidQuestion(QuizError):
     code = "invalid_question"
     default_message = _("试题内容有误。")
+
+
+class NotFound(QuizError):
+    """What was asked for does not exist, or lies outside the requester's scope (the two look the same)."""
+
+    code = "not_found"
+    default_message = _("未找到。")
+
+
+class ExamNotFound(NotFound):
+    default_message = _("考试不存在或您无权访问。")
+
+
+class AttemptNotFound(NotFound):
+    default_message = _("答卷不存在或不属于您。")
+
+
+class BankNotFound(NotFound):
+    default_message = _("题库不存在或您无权访问。")
+
+
+class QuestionNotFound(NotFound):
+    default_message = _("试题不存在或您无权访问。")
+
+
+class UnitNotFound(NotFound):
+    default_message = _("单位不存在或不在本次考试的范围内。")
+
+
+class UnitNotAllowed(QuizError):
+    """A unit given for new content (a bank, an exam) that the acting person does not manage."""
+
+    code = "unit_not_allowed"
+    default_message = _("单位不存在或不在您管理的范围内。")

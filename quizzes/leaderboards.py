@@ -136,6 +136,13 @@ def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[Person
     return leaderboard_rank_rows(exam=exam, rows=rows, offset=0 if within is None else None)
 
 
+def leaderboard_person_row(*, exam: Exam, user_id: int) -> PersonRow | None:
+    """One person's ranked row (their counting attempt, global rank), or None if they have none.
+    At most three queries."""
+    rows = list(leaderboard_people_rows(exam=exam).filter(user_id=user_id))
+    return leaderboard_rank_rows(exam=exam, rows=rows)[0] if rows else None
+
+
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
     """(competition rank of this person's counting attempt, number of ranked people). Two queries."""
     counted = Attempt.objects.filter(exam_id=attempt.exam_id, is_counted=True)

@@ -11,11 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit
 
 OPTION_LETTERS = "ABCDEFGH"
-JUDGE_OPTIONS = ["正确", "错误"]
+JUDGE_OPTIONS = ["正确", "错误"]  # stored as the options of every judge question: data
 
 
 def default_grade_bands() -> list[dict[str, object]]:
-    """Grade bands as percentages of the paper's full marks, highest first."""
+    """Grade bands as percentages of the paper's full marks, highest first.
+
+    The names are data: stored in each new exam, where its organizer may rename them.
+    """
     return [
         {"name": "优秀", "min": 90},
         {"name": "良好", "min": 80},
@@ -129,7 +132,7 @@ class Exam(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    is_open = models.BooleanField(_("公开竞赛（任何登录用户可参加）"), default=False)
+    is_public = models.BooleanField(_("公开竞赛（任何登录用户可参加）"), default=False)
     audience_units = models.ManyToManyField(
         Unit, verbose_name=_("参考单位（含下级）"), blank=True, related_name="audience_exams"
     )
@@ -267,7 +270,7 @@ class Attempt(models.Model):
 class AttemptQuestion(models.Model):
     """A question as frozen into one attempt's paper: text, option order, key and points at start time.
 
-    ``options`` is the list shown to the participant, each ``{"key": original letter, "text": …}``;
+    ``options`` is the list shown to the participant, each ``{"letter": original letter, "text": …}``;
     choices are always expressed in the original letters, so shuffling never changes what is stored.
     """
 
@@ -332,7 +335,7 @@ class ImportBatch(models.Model):
     file_format = models.CharField(max_length=10)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     items = models.JSONField(default=list)
-    file_errors = models.JSONField(default=list)
+    file_warnings = models.JSONField(default=list)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -31,11 +31,6 @@ def counted_attempt(attempts: Sequence[FinishedAttempt], policy: str) -> Finishe
     raise ValueError(f"unknown counting policy {policy!r}")
 
 
-def person_sort_key(score: Decimal, time_used_seconds: int, submitted_at: datetime) -> tuple[Decimal, int, datetime]:
-    """Leaderboard order: score desc, then time used asc, then submitted_at asc."""
-    return (-score, time_used_seconds, submitted_at)
-
-
 def competition_ranks[T](rows: Sequence[T], tie_key: Callable[[T], Hashable]) -> list[int]:
     """Standard competition ranks ("1224") for rows already in leaderboard order.
 

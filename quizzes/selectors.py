@@ -6,7 +6,7 @@ Every non-trivial read lives here with a query-count test, and every scope decis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,7 @@ from .scoring import CENT
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
     """Open quizzes admit every signed-in person; roster exams those in an audience unit's subtree."""
-    if exam.is_open:
+    if exam.is_public:
         return True
     if user.unit is None:
         return False
@@ -34,7 +34,7 @@ def user_in_audience(*, exam: Exam, user: User) -> bool:
 
 def exams_for_participant(user: User) -> QuerySet[Exam]:
     """Published or closed exams this person may sit or look back at."""
-    visible = Q(is_open=True)
+    visible = Q(is_public=True)
     if user.unit is not None:
         visible |= Q(audience_units__path__in=scopes.ancestor_paths(user.unit))
     ids = Exam.objects.filter(visible).values("pk")
@@ -61,7 +61,7 @@ def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
         scopes.subtree_q(unit, "unit")
         | scopes.subtree_q(unit, "audience_units")
         | Q(audience_units__path__in=scopes.ancestor_paths(unit))
-        | Q(is_open=True)
+        | Q(is_public=True)
     )
     return Exam.objects.filter(pk__in=Exam.objects.filter(reach).values("pk"))
 
@@ -176,6 +176,33 @@ def attempt_result(*, attempt: Attempt, exam: Exam, now: datetime | None = None)
     )
 
 
+def attempt_for_owner(*, attempt: Attempt, exam: Exam, now: datetime | None = None) -> dict[str, Any]:
+    """The attempt as its owner may see it now: the paper (no key) while open; result and, as the review
+    policy allows, the review once final. Writes nothing: an overdue open attempt is shown open, with
+    ``deadline`` and ``server_now`` for the client to submit it."""
+    now = now or timezone.now()
+    data: dict[str, Any] = {
+        "id": attempt.pk,
+        "exam_id": exam.pk,
+        "exam_title": exam.title,
+        "number": attempt.number,
+        "status": attempt.status,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "grace_seconds": exam.grace_seconds,
+        "server_now": now,
+        "submitted_at": attempt.submitted_at,
+        "max_score": attempt.max_score,
+    }
+    if not attempt.is_finalised:
+        data["questions"] = attempt_paper(attempt=attempt)
+        return data
+    result = attempt_result(attempt=attempt, exam=exam, now=now)
+    data["result"] = asdict(result)
+    data["review"] = attempt_review(attempt=attempt) if result.review_available else None
+    return data
+
+
 def exams_visible_to(user: User) -> QuerySet[Exam]:
     """Exams a person may sit, manage or read results of, each with that person's own attempts
     prefetched as ``my_attempts``."""
@@ -207,14 +234,74 @@ def exam_paper_summary(*, exam: Exam) -> PaperSummary:
     return PaperSummary(sum(r["count"] for r in rules), total.quantize(CENT))
 
 
-def exam_composition(*, exam: Exam) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FixedQuestionEntry:
+    question_id: int
+    position: int
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class DrawRuleEntry:
+    position: int
+    kind: str
+    bank_id: int
+    tag: str | None
+    difficulty: int | None
+    count: int
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class ExamComposition:
+    audience_unit_ids: list[int]
+    fixed_questions: list[FixedQuestionEntry]
+    draw_rules: list[DrawRuleEntry]
+
+
+def exam_composition(*, exam: Exam) -> ExamComposition:
     """Audience and paper composition of an exam, for the organizers who manage it. Three queries."""
-    return {
-        "audience_unit_ids": list(exam.audience_units.values_list("pk", flat=True)),
-        "fixed_questions": list(exam.fixed_questions.order_by("position").values("question_id", "position", "points")),
-        "draw_rules": list(
-            exam.draw_rules.order_by("position").values(
-                "position", "kind", "bank_id", "tag__name", "difficulty", "count", "points"
+    rules = exam.draw_rules.order_by("position").values(
+        "position", "kind", "bank_id", "tag__name", "difficulty", "count", "points"
+    )
+    return ExamComposition(
+        audience_unit_ids=list(exam.audience_units.order_by("pk").values_list("pk", flat=True)),
+        fixed_questions=[
+            FixedQuestionEntry(**row)
+            for row in exam.fixed_questions.order_by("position").values("question_id", "position", "points")
+        ],
+        draw_rules=[
+            DrawRuleEntry(
+                position=row["position"],
+                kind=row["kind"],
+                bank_id=row["bank_id"],
+                tag=row["tag__name"],
+                difficulty=row["difficulty"],
+                count=row["count"],
+                points=row["points"],
             )
-        ),
-    }
+            for row in rules
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ExamDetail:
+    question_count: int
+    max_score: Decimal
+    management: ExamComposition | None  # only for the organizers who manage the exam
+
+
+def exam_detail(*, exam: Exam, user: User) -> ExamDetail:
+    """What the exam page shows beyond the exam's own fields: the size of one paper and, for its
+    managers, audience and composition."""
+    summary = exam_paper_summary(exam=exam)
+    managed = exams_managed_by(user).filter(pk=exam.pk).exists()
+    return ExamDetail(summary.question_count, summary.max_score, exam_composition(exam=exam) if managed else None)
+
+
+def exam_attempts_left(*, exam: Exam, attempts_taken: int) -> int | None:
+    """How many more attempts the person may start (None: unlimited). Says nothing of the window."""
+    if not exam.max_attempts:
+        return None
+    return max(0, exam.max_attempts - attempts_taken)

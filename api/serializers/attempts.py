@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
 class OptionSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField(help_text="原始选项字母；作答时提交此值")
+    letter = serializers.CharField(help_text=_("原始选项字母；作答时提交此值（显示时按顺序重新标注 A、B、C…）"))
     text = serializers.CharField()
 
 
@@ -32,7 +33,7 @@ class PaperQuestionSerializer(FrozenQuestionSerializer):
 
 
 class ReviewQuestionSerializer(FrozenQuestionSerializer):
-    answer = serializers.ListField(child=serializers.CharField(), help_text="正确答案")
+    answer = serializers.ListField(child=serializers.CharField(), help_text=_("正确答案"))
     explanation = serializers.CharField()
     legal_basis = serializers.CharField()
     choices = serializers.ListField(child=serializers.CharField())
@@ -82,4 +83,4 @@ class AnswerOutputSerializer(serializers.Serializer[Any]):
     choices = serializers.ListField(child=serializers.CharField())
     seq = serializers.IntegerField()
     saved_at = serializers.DateTimeField()
-    applied = serializers.BooleanField(help_text="false: 序号不大于已保存的序号，本次保存被忽略")
+    applied = serializers.BooleanField(help_text=_("false: 序号不大于已保存的序号，本次保存被忽略"))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from quizzes.models import OPTION_LETTERS, Question, QuestionBank, QuestionKind
@@ -21,7 +22,7 @@ class QuestionBankSerializer(serializers.ModelSerializer[QuestionBank]):
 class QuestionBankInputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    unit_id = IdField(required=False, help_text="默认为当前用户所在单位")
+    unit_id = IdField(required=False, help_text=_("默认为当前用户所在单位"))
 
 
 class QuestionSerializer(serializers.ModelSerializer[Question]):

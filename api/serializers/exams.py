@@ -3,12 +3,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from quizzes import selectors
 from quizzes.models import Attempt, Exam, QuestionKind
 from quizzes.ranking import UNIT_ORDER_KEYS
 
-from .fields import IdField
+from .fields import ExamDateTimeField, IdField
 
 
 class MyAttemptSerializer(serializers.ModelSerializer[Attempt]):
@@ -23,6 +26,9 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
     unit_id = serializers.IntegerField(read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     my_attempts = serializers.SerializerMethodField()
+    attempts_left = serializers.SerializerMethodField(
+        help_text=_("请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间）")
+    )
 
     class Meta:
         model = Exam
@@ -32,7 +38,7 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
             "description",
             "unit_id",
             "unit_name",
-            "is_open",
+            "is_public",
             "opens_at",
             "closes_at",
             "time_limit_seconds",
@@ -49,19 +55,69 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
             "composition",
             "status",
             "my_attempts",
+            "attempts_left",
         ]
 
+    @extend_schema_field(MyAttemptSerializer(many=True))
     def get_my_attempts(self, exam: Exam) -> list[dict[str, Any]]:
         attempts = getattr(exam, "my_attempts", [])
         return MyAttemptSerializer(attempts, many=True).data  # type: ignore[return-value]
 
+    def get_attempts_left(self, exam: Exam) -> int | None:
+        return selectors.exam_attempts_left(exam=exam, attempts_taken=len(getattr(exam, "my_attempts", [])))
 
-class ExamCompositionSerializer(serializers.Serializer[Any]):
+
+class FixedQuestionEntrySerializer(serializers.Serializer[Any]):
+    question_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class DrawRuleEntrySerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    bank_id = serializers.IntegerField()
+    tag = serializers.CharField(allow_null=True)
+    difficulty = serializers.IntegerField(allow_null=True)
+    count = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class ExamManagementSerializer(serializers.Serializer[Any]):
     """What an organizer who manages the exam sees in addition: audience and paper composition."""
 
     audience_unit_ids = serializers.ListField(child=serializers.IntegerField())
-    fixed_questions = serializers.ListField(child=serializers.DictField())
-    draw_rules = serializers.ListField(child=serializers.DictField())
+    fixed_questions = FixedQuestionEntrySerializer(many=True)
+    draw_rules = DrawRuleEntrySerializer(many=True)
+
+
+class ExamDetailSerializer(ExamSerializer):
+    """An exam's page: the exam, the size of one paper and, for its managers only, the composition.
+
+    Pass the ``selectors.ExamDetail`` of the exam as ``context["detail"]``."""
+
+    question_count = serializers.SerializerMethodField()
+    max_score = serializers.SerializerMethodField()
+    management = serializers.SerializerMethodField(help_text=_("仅对管理本考试的组织者提供，其他人为 null"))
+
+    class Meta(ExamSerializer.Meta):
+        fields = [*ExamSerializer.Meta.fields, "question_count", "max_score", "management"]
+
+    def _detail(self) -> selectors.ExamDetail:
+        detail: selectors.ExamDetail = self.context["detail"]
+        return detail
+
+    def get_question_count(self, exam: Exam) -> int:
+        return self._detail().question_count
+
+    @extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=2))
+    def get_max_score(self, exam: Exam) -> str:
+        return str(self._detail().max_score)
+
+    @extend_schema_field(ExamManagementSerializer(allow_null=True))
+    def get_management(self, exam: Exam) -> dict[str, Any] | None:
+        management = self._detail().management
+        return None if management is None else dict(ExamManagementSerializer(management).data)
 
 
 class FixedQuestionInput(serializers.Serializer[Any]):
@@ -86,11 +142,11 @@ class GradeBandInput(serializers.Serializer[Any]):
 class ExamInputSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    unit_id = IdField(required=False, help_text="主办单位，默认为当前用户所在单位")
-    is_open = serializers.BooleanField(required=False)
+    unit_id = IdField(required=False, help_text=_("主办单位，默认为当前用户所在单位"))
+    is_public = serializers.BooleanField(required=False)
     audience_unit_ids = serializers.ListField(child=IdField(), required=False, max_length=1000)
-    opens_at = serializers.DateTimeField()
-    closes_at = serializers.DateTimeField()
+    opens_at = ExamDateTimeField()
+    closes_at = ExamDateTimeField()
     time_limit_seconds = serializers.IntegerField(min_value=60, max_value=24 * 3600, required=False)
     grace_seconds = serializers.IntegerField(min_value=0, max_value=600, required=False)
     max_attempts = serializers.IntegerField(min_value=0, max_value=100, required=False)
@@ -113,10 +169,16 @@ class ExamInputSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         opens, closes = attrs.get("opens_at"), attrs.get("closes_at")
         if opens and closes and closes <= opens:
-            raise serializers.ValidationError({"closes_at": ["结束时间必须晚于开始时间。"]})
+            raise serializers.ValidationError({"closes_at": [_("结束时间必须晚于开始时间。")]})
         if "grade_bands" in attrs:
             attrs["grade_bands"] = [{"name": b["name"], "min": float(b["min"])} for b in attrs["grade_bands"]]
         return attrs
+
+
+class ExamUpdateInputSerializer(ExamInputSerializer):
+    """The fields of an exam that may change (all optional); the owning unit never changes."""
+
+    unit_id = None  # type: ignore[assignment]
 
 
 class RegradeInputSerializer(serializers.Serializer[Any]):
@@ -127,16 +189,15 @@ class RegradeResultSerializer(serializers.Serializer[Any]):
     regraded_attempts = serializers.IntegerField()
 
 
-class LeaderboardQuerySerializer(serializers.Serializer[Any]):
-    by = serializers.ChoiceField(choices=["person", "unit"], default="person", help_text="按人员或按单位排名")
+class UnitLeaderboardQuerySerializer(serializers.Serializer[Any]):
     order = serializers.ChoiceField(
-        choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text="by=unit：首要排序指标"
+        choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text=_("首要排序指标，其余指标依次排后")
     )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         # "parent" cannot be a class attribute: it would shadow Field.parent
-        fields["parent"] = IdField(required=False, help_text="by=unit：在此单位的下级单位之间排名（默认为主办单位）")
+        fields["parent"] = IdField(required=False, help_text=_("在此单位的下级单位之间排名（默认为主办单位）"))
         return fields
 
 
@@ -156,6 +217,23 @@ class UnitRowSerializer(serializers.Serializer[Any]):
     unit_name = serializers.CharField()
     headcount = serializers.IntegerField()
     participants = serializers.IntegerField()
-    participation_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="参考率（%）")
+    participation_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text=_("参考率（%）"))
     mean_score = serializers.DecimalField(max_digits=8, decimal_places=2)
-    pass_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="及格率（%）")
+    pass_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text=_("及格率（%）"))
+
+
+class PersonLeaderboardSerializer(serializers.Serializer[Any]):
+    """One page of the person leaderboard, and the requester's own row wherever it stands."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PersonRowSerializer(many=True)
+    me = PersonRowSerializer(allow_null=True, help_text=_("请求者本人的排名行；尚无计入成绩的答卷时为 null"))
+
+
+class UnitLeaderboardSerializer(serializers.Serializer[Any]):
+    parent_id = serializers.IntegerField(help_text=_("在其下级单位之间排名的单位"))
+    parent_name = serializers.CharField()
+    order = serializers.ChoiceField(choices=list(UNIT_ORDER_KEYS))
+    results = UnitRowSerializer(many=True)

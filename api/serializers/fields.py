@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 MAX_ID = 2**63 - 1  # PostgreSQL bigint and SQLite INTEGER
@@ -14,3 +15,20 @@ class IdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
+
+
+class ExamDateTimeField(serializers.DateTimeField):
+    """A moment of an exam's window: a date-time within years 2000–2199.
+
+    Earlier dates are no exam's, and before 1901 Asia/Shanghai has a local-mean-time offset (+08:05:43)
+    that no RFC 3339 client can read back."""
+
+    FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+    def to_internal_value(self, value: Any) -> Any:
+        moment = super().to_internal_value(value)
+        if not self.FIRST_YEAR <= moment.year <= self.LAST_YEAR:
+            raise serializers.ValidationError(
+                _("日期须在 %(first)s 年至 %(last)s 年之间。") % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR}
+            )
+        return moment

@@ -1,63 +1,32 @@
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quizzes import selectors
+from quizzes.access import access_own_attempt
 from quizzes.models import Attempt, Exam
-from quizzes.services.attempts import answer_save, attempt_submit, attempts_close_overdue
+from quizzes.services.attempts import answer_save, attempt_submit
 
 from ..permissions import request_user
 from ..serializers.attempts import AnswerInputSerializer, AnswerOutputSerializer, AttemptSerializer
 
 
 def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
-    """The attempt as its owner may see it now: the paper while open, result and review once final."""
-    now = timezone.now()
-    data: dict[str, Any] = {
-        "id": attempt.pk,
-        "exam_id": exam.pk,
-        "exam_title": exam.title,
-        "number": attempt.number,
-        "status": attempt.status,
-        "started_at": attempt.started_at,
-        "deadline": attempt.deadline,
-        "grace_seconds": exam.grace_seconds,
-        "server_now": now,
-        "submitted_at": attempt.submitted_at,
-        "max_score": attempt.max_score,
-    }
-    if not attempt.is_finalised:
-        data["questions"] = selectors.attempt_paper(attempt=attempt)
-        return dict(AttemptSerializer(data).data)
-    result = selectors.attempt_result(attempt=attempt, exam=exam, now=now)
-    data["result"] = dataclasses.asdict(result)
-    data["review"] = selectors.attempt_review(attempt=attempt) if result.review_available else None
-    return dict(AttemptSerializer(data).data)
-
-
-def _own_attempt(request: Request, attempt_id: int) -> Attempt:
-    attempt = Attempt.objects.select_related("exam").filter(pk=attempt_id, user=request_user(request)).first()
-    if attempt is None:
-        raise NotFound()
-    return attempt
+    return dict(AttemptSerializer(selectors.attempt_for_owner(attempt=attempt, exam=exam)).data)
 
 
 class AttemptDetailView(APIView):
-    """One of the requester's attempts; an overdue one is finalised on the way (stamped at its deadline)."""
+    """One of the requester's attempts. Reading writes nothing: an attempt past its deadline stays
+    ``in_progress`` until a POST (submit, autosave, start) or ``close_overdue_attempts`` finalises it."""
 
     @extend_schema(responses=AttemptSerializer)
     def get(self, request: Request, attempt_id: int) -> Response:
-        attempt = _own_attempt(request, attempt_id)
-        if not attempt.is_finalised and attempts_close_overdue(exam=attempt.exam, user=attempt.user):
-            attempt.refresh_from_db()
+        attempt = access_own_attempt(request_user(request), attempt_id)
         return Response(render_attempt(attempt, exam=attempt.exam))
 
 

@@ -4,17 +4,17 @@ from typing import Any
 
 import django_filters
 from django.db.models import Count, QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from quizzes.access import access_bank_to_manage, access_unit_for_new_content
 from quizzes.models import Question, QuestionBank
 from quizzes.selectors import banks_for
 from quizzes.services.banks import bank_create, question_create, question_update
 
-from ..permissions import IsOrganizer, owning_unit, request_user
+from ..permissions import IsOrganizer, request_user
 from ..serializers.banks import (
     QuestionBankInputSerializer,
     QuestionBankSerializer,
@@ -38,12 +38,12 @@ class BankListView(generics.ListCreateAPIView[QuestionBank]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = QuestionBankInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        unit = owning_unit(request, data.validated_data.get("unit_id"))
+        user = request_user(request)
         bank = bank_create(
             name=data.validated_data["name"],
             description=data.validated_data["description"],
-            unit=unit,
-            created_by=request_user(request),
+            unit=access_unit_for_new_content(user, data.validated_data.get("unit_id")),
+            created_by=user,
         )
         bank.question_count = 0  # type: ignore[attr-defined]
         return Response(QuestionBankSerializer(bank).data, status=status.HTTP_201_CREATED)
@@ -59,7 +59,7 @@ class BankDetailView(generics.RetrieveAPIView[QuestionBank]):
         return banks_for(request_user(self.request)).annotate(question_count=Count("questions"))
 
 
-class QuestionFilter(django_filters.FilterSet):
+class QuestionFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no type hints
     kind = django_filters.CharFilter()
     difficulty = django_filters.NumberFilter()
     tag = django_filters.CharFilter(field_name="tags__name")
@@ -72,7 +72,7 @@ class QuestionFilter(django_filters.FilterSet):
 
 class BankQuestionsMixin(generics.GenericAPIView[Question]):
     def get_bank(self) -> QuestionBank:
-        return get_object_or_404(banks_for(request_user(self.request)), pk=self.kwargs["bank_id"])
+        return access_bank_to_manage(request_user(self.request), self.kwargs["bank_id"])
 
     def get_queryset(self) -> QuerySet[Question]:
         if getattr(self, "swagger_fake_view", False):

@@ -40,12 +40,6 @@ def django_setup() -> None:
     django.setup()
 
 
-def public_flag() -> str:
-    from quizzes.models import Exam
-
-    return "is_public" if any(f.name == "is_public" for f in Exam._meta.get_fields()) else "is_open"
-
-
 def setup() -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DB}{suffix}").unlink(missing_ok=True)
@@ -100,7 +94,7 @@ def setup() -> None:
         closes_at=now + timedelta(days=30),
         max_attempts=0,
         review_policy=Exam.ReviewPolicy.IMMEDIATELY,
-        **{public_flag(): True},
+        is_public=True,
         **common,
     )
     quiz = exam_publish(exam=quiz)
@@ -133,7 +127,7 @@ def setup() -> None:
         attempt, _ = attempt_start(exam=quiz, user=user, rng=rng)
         for seq, item in enumerate(attempt.paper.all(), start=1):
             right = rng.random() < 0.7
-            choices = list(item.answer) if right else [item.options[-1]["key"]]
+            choices = list(item.answer) if right else [item.options[-1]["letter"]]
             answer_save(attempt_id=attempt.id, user=user, question_id=item.question_id, choices=choices, seq=seq)
         attempt_submit(attempt_id=attempt.id, user=user)
     print(json.dumps({"quiz": quiz.id, "roster": roster.id, "upcoming": upcoming.id}))

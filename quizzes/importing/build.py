@@ -1,8 +1,9 @@
 """From the raw text of one question's fields to a ``ParsedQuestion`` with its errors and warnings.
 
 Both the table and the text parsers fill a ``RawQuestion`` and call ``build_question``; the rules of a
-valid question come from ``quizzes.services.banks.question_validate`` (one validator for the whole
-project), this module only reads the conventions of files: kind names, answer spellings, difficulty.
+valid question come from ``quizzes.questions`` (one set of rules for the whole project, each problem
+with its stable code), this module only reads the conventions of files: kind names, answer spellings,
+difficulty.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from ..models import JUDGE_OPTIONS, OPTION_LETTERS, QuestionKind
-from ..services.banks import normalise_question_fields, question_validate
-from .types import FIELD_LABELS, LIMITS, Issue, ParsedQuestion
+from ..questions import normalise_question_fields, question_problems
+from .types import FIELD_LABELS, LIMITS, Issue, ParsedQuestion, option_column
 
 DEFAULT_DIFFICULTY = 3
 
-_KIND_WORDS: dict[str, str] = {}
-for _kind, _words in {
+# The words for each kind that imported files use (vocabulary: matched, never shown as messages)
+_KIND_VOCABULARY = {
     QuestionKind.SINGLE: ("单选", "单选题", "单项选择", "单项选择题", "单择题", "single"),
     QuestionKind.MULTIPLE: (
         "多选",
@@ -32,15 +35,19 @@ for _kind, _words in {
         "multiple",
     ),
     QuestionKind.JUDGE: ("判断", "判断题", "是非题", "是非", "对错题", "判断正误", "判断正误题", "judge"),
-}.items():
+}
+_KIND_WORDS: dict[str, str] = {}
+for _kind, _words in _KIND_VOCABULARY.items():
     for _word in _words:
         _KIND_WORDS[_word] = str(_kind)
 
+# The kind words that the template writes (export, drop-down); data, as the files are Chinese
 KIND_LABELS = {QuestionKind.SINGLE: "单选", QuestionKind.MULTIPLE: "多选", QuestionKind.JUDGE: "判断"}
 
 _TRUE_WORDS = {"正确", "对", "√", "✓", "✔", "是", "T", "TRUE", "Y", "YES", "对的", "正确的"}
 _FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "X", "否", "F", "FALSE", "N", "NO", "错的", "不正确"}
 _ANSWER_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
+_KIND_TRIM = "【】[]()"
 _ANSWER_TRIM = "。.;；,，:：()（）[]【】 \u3000"
 _TAG_SEPARATORS = re.compile(r"[,，、;；|]+")
 _DIFFICULTY_WORDS = {
@@ -59,7 +66,7 @@ _DIFFICULTY_WORDS = {
 
 def kind_from_text(text: str) -> str | None:
     """单选/单选题/单项选择题/… → "single"; None when the text names no known kind."""
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).strip("【】[]()").lower()
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).strip(_KIND_TRIM).lower()
     return _KIND_WORDS.get(key)
 
 
@@ -107,22 +114,6 @@ class RawQuestion:
         return self.field_lines.get(name, self.line)
 
 
-_VALIDATE_CODES: list[tuple[str, str, str]] = [
-    ("stem", "不能为空", "empty_stem"),
-    ("options", "至少", "too_few_options"),
-    ("options", "最多", "too_many_options"),
-    ("options", "不能为空", "empty_option"),
-    ("answer", "缺少答案", "no_answer"),
-    ("answer", "不在选项", "answer_not_in_options"),
-    ("answer", "只能有一个", "too_many_answers"),
-    ("kind", "题型", "kind_invalid"),
-]
-
-
-def _validate_code(name: str, message: str) -> str:
-    return next((code for f, text, code in _VALIDATE_CODES if f == name and text in message), f"invalid_{name}")
-
-
 def _infer_kind(raw: RawQuestion, options: list[str]) -> str:
     answer = raw.answer_text or ""
     letters = answer_letters(answer) if answer else None
@@ -154,14 +145,19 @@ def _read_answer(raw: RawQuestion, kind: str, issue: list[Issue]) -> list[str]:
                 line,
                 column,
                 "answer_unreadable",
-                f"无法识别判断题答案“{text}”，应为 正确/错误（对/错、√/×、是/否、T/F）。",
+                _("无法识别判断题答案“%(answer)s”，应为 正确/错误（对/错、√/×、是/否、T/F）。") % {"answer": text},
             )
         )
         return []
     letters = answer_letters(text)
     if letters is None:
         issue.append(
-            Issue(line, column, "answer_unreadable", f"无法识别答案“{text}”，选择题答案应为选项字母，如 A 或 ABD。")
+            Issue(
+                line,
+                column,
+                "answer_unreadable",
+                _("无法识别答案“%(answer)s”，选择题答案应为选项字母，如 A 或 ABD。") % {"answer": text},
+            )
         )
         return []
     return letters
@@ -185,7 +181,8 @@ def _read_difficulty(raw: RawQuestion, warnings: list[Issue]) -> int:
                 raw.line_of("difficulty"),
                 FIELD_LABELS["difficulty"],
                 "difficulty_invalid",
-                f"难度“{text}”无效（应为 1–5 的整数），已按 {DEFAULT_DIFFICULTY} 处理。",
+                _("难度“%(text)s”无效（应为 1–5 的整数），已按 %(default)d 处理。")
+                % {"text": text, "default": DEFAULT_DIFFICULTY},
             )
         )
         return DEFAULT_DIFFICULTY
@@ -202,7 +199,12 @@ def split_tags(text: str) -> list[str]:
 
 
 def _too_long(line: int, column: str, what: str, text: str, limit: int) -> Issue:
-    return Issue(line, column, "too_long", f"{what}超过 {limit} 字（现有 {len(text)} 字）。")
+    message = _("%(what)s超过 %(limit)d 字（现有 %(length)d 字）。") % {
+        "what": what,
+        "limit": limit,
+        "length": len(text),
+    }
+    return Issue(line, column, "too_long", message)
 
 
 def build_question(raw: RawQuestion) -> ParsedQuestion:
@@ -220,7 +222,7 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
                     raw.line_of("kind"),
                     FIELD_LABELS["kind"],
                     "kind_invalid",
-                    f"无法识别题型“{raw.kind_text.strip()}”，应为 单选、多选 或 判断。",
+                    _("无法识别题型“%(kind)s”，应为 单选、多选 或 判断。") % {"kind": raw.kind_text.strip()},
                 )
             )
     if kind is None:
@@ -237,22 +239,20 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
                     raw.line_of("options"),
                     FIELD_LABELS["options"],
                     "judge_options_ignored",
-                    "判断题的选项已忽略，固定为“正确”“错误”。",
+                    _("判断题的选项已忽略，固定为“正确”“错误”。"),
                 )
             )
         options = []
     options, letters = normalise_question_fields(kind=kind, options=options, answer=letters)
     stem = raw.stem.strip()
 
-    for name, messages in question_validate(kind=kind, stem=stem, options=options, answer=letters).items():
-        if name == "answer" and answer_issues:
+    for problem in question_problems(kind=kind, stem=stem, options=options, answer=letters):
+        if problem.field == "answer" and answer_issues:
             continue
-        for message in messages:
-            code = _validate_code(name, message)
-            column = FIELD_LABELS.get(name)
-            if code == "empty_option":
-                column = f"选项{OPTION_LETTERS[next(i for i, o in enumerate(options) if not o)]}"
-            errors.append(Issue(raw.line_of(name), column, code, message))
+        column = FIELD_LABELS.get(problem.field)
+        if problem.code == "empty_option":
+            column = option_column(OPTION_LETTERS[next(i for i, o in enumerate(options) if not o)])
+        errors.append(Issue(raw.line_of(problem.field), column, problem.code, problem.message))
 
     if kind == QuestionKind.MULTIPLE and len(letters) == 1 and not answer_issues:
         warnings.append(
@@ -260,15 +260,15 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
                 raw.line_of("answer"),
                 FIELD_LABELS["answer"],
                 "multiple_one_answer",
-                f"多选题只有一个答案 {letters[0]}，请确认。",
+                _("多选题只有一个答案 %(letter)s，请确认。") % {"letter": letters[0]},
             )
         )
 
     explanation, legal_basis = raw.explanation.strip(), raw.legal_basis.strip()
     for name, what, text, limit in (
-        ("stem", "题干", stem, LIMITS["stem"]),
-        ("explanation", "解析", explanation, LIMITS["explanation"]),
-        ("legal_basis", "法条依据", legal_basis, LIMITS["legal_basis"]),
+        ("stem", _("题干"), stem, LIMITS["stem"]),
+        ("explanation", _("解析"), explanation, LIMITS["explanation"]),
+        ("legal_basis", _("法条依据"), legal_basis, LIMITS["legal_basis"]),
     ):
         if len(text) > limit:
             errors.append(_too_long(raw.line_of(name), FIELD_LABELS[name], what, text, limit))
@@ -277,14 +277,26 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
             if len(option) > LIMITS["option"]:
                 letter = OPTION_LETTERS[index]
                 errors.append(
-                    _too_long(raw.line_of("options"), f"选项{letter}", f"选项 {letter} ", option, LIMITS["option"])
+                    _too_long(
+                        raw.line_of("options"),
+                        option_column(letter),
+                        _("选项 %(letter)s ") % {"letter": letter},
+                        option,
+                        LIMITS["option"],
+                    )
                 )
 
     tags = split_tags(raw.tags_text)
     for tag in tags:
         if len(tag) > LIMITS["tag"]:
             errors.append(
-                _too_long(raw.line_of("tags"), FIELD_LABELS["tags"], f"标签“{tag[:10]}…”", tag, LIMITS["tag"])
+                _too_long(
+                    raw.line_of("tags"),
+                    FIELD_LABELS["tags"],
+                    _("标签“%(tag)s…”") % {"tag": tag[:10]},
+                    tag,
+                    LIMITS["tag"],
+                )
             )
 
     return ParsedQuestion(

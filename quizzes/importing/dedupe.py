@@ -20,8 +20,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ..models import QuestionKind
-from .types import Issue, ParsedQuestion
+from .types import FIELD_LABELS, Issue, ParsedQuestion
 
 NEAR_THRESHOLD = 0.9
 NGRAM = 2
@@ -83,7 +85,7 @@ def find_duplicates(
     """
     bank = list(existing)
     documents = [t for _pk, t in bank] + list(texts)
-    findings = [Findings() for _ in texts]
+    findings = [Findings() for _text in texts]
     first_in_file: dict[str, int] = {}
     first_in_bank: dict[str, int] = {}
     for pk, text in bank:
@@ -153,22 +155,35 @@ def flag_duplicates(questions: Sequence[ParsedQuestion], existing: Iterable[tupl
         line = question.line
         if found.exact_in_file:
             other = questions[found.exact_in_file.ref].line
-            question.warnings.append(Issue(line, "题干", "duplicate_in_file", f"与第 {other} 行的试题重复。"))
+            question.warnings.append(
+                Issue(
+                    line, FIELD_LABELS["stem"], "duplicate_in_file", _("与第 %(line)d 行的试题重复。") % {"line": other}
+                )
+            )
         elif found.near_in_file:
             other = questions[found.near_in_file.ref].line
             question.warnings.append(
                 Issue(
                     line,
-                    "题干",
+                    FIELD_LABELS["stem"],
                     "near_duplicate_in_file",
-                    f"与第 {other} 行的试题高度相似（相似度 {found.near_in_file.score:.2f}）。",
+                    _("与第 %(line)d 行的试题高度相似（相似度 %(score).2f）。")
+                    % {"line": other, "score": found.near_in_file.score},
                 )
             )
         if found.exact_in_bank:
             question.warnings.append(
-                Issue(line, "题干", "duplicate_in_bank", f"题库中已有相同的试题（编号 {found.exact_in_bank.ref}）。")
+                Issue(
+                    line,
+                    FIELD_LABELS["stem"],
+                    "duplicate_in_bank",
+                    _("题库中已有相同的试题（编号 %(id)s）。") % {"id": found.exact_in_bank.ref},
+                )
             )
         elif found.near_in_bank:
             near = found.near_in_bank
-            message = f"与题库中的试题（编号 {near.ref}）高度相似（相似度 {near.score:.2f}）。"
-            question.warnings.append(Issue(line, "题干", "near_duplicate_in_bank", message))
+            message = _("与题库中的试题（编号 %(id)s）高度相似（相似度 %(score).2f）。") % {
+                "id": near.ref,
+                "score": near.score,
+            }
+            question.warnings.append(Issue(line, FIELD_LABELS["stem"], "near_duplicate_in_bank", message))

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -43,7 +44,7 @@ def docx_lines(content: bytes) -> list[tuple[int, str]]:
         document = Document(io.BytesIO(content))
         paragraphs = list(_blocks(document, document.element.body))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors… on damaged files
-        raise ImportFileError("Word 文件已损坏或格式不正确，无法读取。", code="file_corrupt") from exc
+        raise ImportFileError(_("Word 文件已损坏或格式不正确，无法读取。"), code="file_corrupt") from exc
     lines: list[tuple[int, str]] = []
     for number, text in enumerate(paragraphs, start=1):
         for part in text.replace("\r", "\n").replace("\v", "\n").split("\n"):

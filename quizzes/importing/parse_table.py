@@ -15,17 +15,20 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from ..models import OPTION_LETTERS
+from ..i18n import join_list
+from ..models import JUDGE_OPTIONS, OPTION_LETTERS
 from .build import RawQuestion, build_question
 from .detect import decode_text
 from .template import COLUMNS, REQUIRED_COLUMNS
-from .types import ImportFileError, Issue, ParseResult
+from .types import FIELD_LABELS, ImportFileError, Issue, ParseResult, option_column
 
 MAX_QUESTIONS = 20000
 HEADER_SEARCH_ROWS = 20
 
+# Header names that other platforms use → the template's column (vocabulary, matched in files)
 _ALIASES = {
     "类型": "题型",
     "题目类型": "题型",
@@ -50,13 +53,14 @@ _ALIASES = {
 }
 
 Row = Sequence[Any]
+_OPTION_HEADER = re.compile(r"(?:选项)?([A-Ha-h])(?:选项)?")
 
 
 def _header_name(value: Any) -> str:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).strip("*:")
-    option = re.fullmatch(r"(?:选项)?([A-Ha-h])(?:选项)?", text)
+    option = _OPTION_HEADER.fullmatch(text)
     if option:
-        return f"选项{option.group(1).upper()}"
+        return option_column(option.group(1).upper())
     return _ALIASES.get(text, text)
 
 
@@ -64,7 +68,7 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "正确" if value else "错误"
+        return JUDGE_OPTIONS[0] if value else JUDGE_OPTIONS[1]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -81,7 +85,7 @@ class TableReader:
 
     def read_header(self, line: int, row: Row) -> bool:
         names = [_header_name(v) for v in row]
-        if "题干" not in names:
+        if FIELD_LABELS["stem"] not in names:
             return False
         self.columns = {}
         for index, name in enumerate(names):
@@ -89,12 +93,18 @@ class TableReader:
                 self.columns[name] = index
             elif name:
                 self.file_warnings.append(
-                    Issue(line, cell_text(row[index]), "column_ignored", f"未知的列“{cell_text(row[index])}”，已忽略。")
+                    Issue(
+                        line,
+                        cell_text(row[index]),
+                        "column_ignored",
+                        _("未知的列“%(column)s”，已忽略。") % {"column": cell_text(row[index])},
+                    )
                 )
         missing = [c for c in REQUIRED_COLUMNS if c not in self.columns]
         if missing:
             raise ImportFileError(
-                f"第 {line} 行表头缺少必需的列：{'、'.join(missing)}。表头应为：{'、'.join(COLUMNS)}。",
+                _("第 %(line)d 行表头缺少必需的列：%(missing)s。表头应为：%(columns)s。")
+                % {"line": line, "missing": join_list(missing), "columns": join_list(COLUMNS)},
                 code="missing_columns",
             )
         return True
@@ -106,14 +116,14 @@ class TableReader:
             return None
         return RawQuestion(
             line=line,
-            kind_text=values.get("题型", ""),
-            stem=values.get("题干", ""),
-            options=[values.get(f"选项{letter}", "") for letter in OPTION_LETTERS],
-            answer_text=values.get("答案", ""),
-            explanation=values.get("解析", ""),
-            legal_basis=values.get("法条依据", ""),
-            difficulty_text=values.get("难度", ""),
-            tags_text=values.get("标签", ""),
+            kind_text=values.get(FIELD_LABELS["kind"], ""),
+            stem=values.get(FIELD_LABELS["stem"], ""),
+            options=[values.get(option_column(letter), "") for letter in OPTION_LETTERS],
+            answer_text=values.get(FIELD_LABELS["answer"], ""),
+            explanation=values.get(FIELD_LABELS["explanation"], ""),
+            legal_basis=values.get(FIELD_LABELS["legal_basis"], ""),
+            difficulty_text=values.get(FIELD_LABELS["difficulty"], ""),
+            tags_text=values.get(FIELD_LABELS["tags"], ""),
         )
 
 
@@ -132,13 +142,16 @@ def parse_rows(rows: Iterable[tuple[int, Row]], *, file_format: str) -> ParseRes
             continue
         questions.append(build_question(raw))
         if len(questions) > MAX_QUESTIONS:
-            raise ImportFileError(f"一次最多导入 {MAX_QUESTIONS} 题，请拆分文件后上传。", code="too_many_questions")
+            raise ImportFileError(
+                _("一次最多导入 %(count)d 题，请拆分文件后上传。") % {"count": MAX_QUESTIONS}, code="too_many_questions"
+            )
     if reader.columns is None:
         raise ImportFileError(
-            f"没有找到表头（含“题干”“答案”的一行）。表头应为：{'、'.join(COLUMNS)}。", code="missing_columns"
+            _("没有找到表头（含“题干”“答案”的一行）。表头应为：%(columns)s。") % {"columns": join_list(COLUMNS)},
+            code="missing_columns",
         )
     if not questions:
-        raise ImportFileError("文件中没有找到试题（表头下面没有内容）。", code="no_questions")
+        raise ImportFileError(_("文件中没有找到试题（表头下面没有内容）。"), code="no_questions")
     return ParseResult(file_format=file_format, questions=questions, file_warnings=reader.file_warnings)
 
 
@@ -146,15 +159,15 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Row]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, lxml errors) on bad files
-        raise ImportFileError("Excel 文件已损坏或格式不正确，无法读取。", code="file_corrupt") from exc
+        raise ImportFileError(_("Excel 文件已损坏或格式不正确，无法读取。"), code="file_corrupt") from exc
     try:
         sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
         if not sheets:
-            raise ImportFileError("Excel 文件中没有工作表。", code="no_questions")
+            raise ImportFileError(_("Excel 文件中没有工作表。"), code="no_questions")
         chosen = sheets[0]
         for sheet in sheets:
             rows = sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
-            if any("题干" in (_header_name(v) for v in row) for row in rows):
+            if any(FIELD_LABELS["stem"] in (_header_name(v) for v in row) for row in rows):
                 chosen = sheet
                 break
         reset = getattr(chosen, "reset_dimensions", None)
@@ -164,7 +177,7 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Row]]:
     except ImportFileError:
         raise
     except Exception as exc:
-        raise ImportFileError("Excel 文件已损坏或格式不正确，无法读取。", code="file_corrupt") from exc
+        raise ImportFileError(_("Excel 文件已损坏或格式不正确，无法读取。"), code="file_corrupt") from exc
     finally:
         workbook.close()
 
@@ -184,7 +197,9 @@ def csv_rows(text: str) -> Iterator[tuple[int, Row]]:
             yield start, row
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportFileError(f"CSV 文件第 {start} 行格式错误：{exc}。", code="file_corrupt") from exc
+        raise ImportFileError(
+            _("CSV 文件第 %(line)d 行格式错误：%(error)s。") % {"line": start, "error": exc}, code="file_corrupt"
+        ) from exc
 
 
 def parse_csv(content: bytes) -> ParseResult:
@@ -196,5 +211,5 @@ def looks_like_table(text: str) -> bool:
     for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
         if line.strip():
             cells = re.split(r"[\t,]", line)
-            return len(cells) >= 3 and "题干" in (_header_name(c) for c in cells)
+            return len(cells) >= 3 and FIELD_LABELS["stem"] in (_header_name(c) for c in cells)
     return False

@@ -19,11 +19,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from ..i18n import join_list
 from ..models import OPTION_LETTERS
 from .build import RawQuestion, build_question, kind_from_text
 from .parse_table import MAX_QUESTIONS
-from .types import ImportFileError, Issue, ParseResult
+from .types import ImportFileError, Issue, ParsedQuestion, ParseResult, option_column
 
+# The conventions of Chinese exam files: vocabulary and patterns, matched in files, never shown
 _STRIP = " \t\r\n\u3000\xa0\ufeff"
 _KINDS = r"单项选择题|单选题|多项选择题|多选题|不定项选择题|判断题|是非题|判断正误题|选择题"
 _HEADING = re.compile(
@@ -49,6 +53,9 @@ _FIELD = re.compile(
 _BEFORE_INLINE_OPTIONS = set(" \t\u3000)）_?？:：。")
 _AFTER_ANSWER = ("answer", "difficulty", "tags", "kind")
 _MULTILINE = ("explanation", "legal_basis")
+_FULLWIDTH_A = "Ａ"
+_FIELD_BRACKET = "【"
+_OPEN_PARENS = "（("
 
 
 def _is_cjk(ch: str) -> bool:
@@ -57,7 +64,7 @@ def _is_cjk(ch: str) -> bool:
 
 def _letter(match: re.Match[str]) -> str:
     letter = match.group("a") or match.group("b")
-    return chr(ord(letter) - 0xFEE0) if letter >= "Ａ" else letter
+    return chr(ord(letter) - 0xFEE0) if letter >= _FULLWIDTH_A else letter
 
 
 def _chain(text: str, start: int) -> list[tuple[int, int, str]]:
@@ -101,17 +108,17 @@ def split_fields(text: str) -> tuple[str, list[tuple[str, str]]]:
     markers = [
         m
         for m in _FIELD.finditer(text)
-        if m.group(0).startswith("【") or m.start() == 0 or not _is_cjk(text[m.start() - 1])
+        if m.group(0).startswith(_FIELD_BRACKET) or m.start() == 0 or not _is_cjk(text[m.start() - 1])
     ]
     if not markers:
         return text, []
-    body = text[: markers[0].start()].strip(_STRIP).rstrip("（(").strip(_STRIP)
+    body = text[: markers[0].start()].strip(_STRIP).rstrip(_OPEN_PARENS).strip(_STRIP)
     fields = []
     for match, following in zip(markers, [*markers[1:], None], strict=True):
         name = match.lastgroup or ""
         value = text[match.end() : following.start() if following else len(text)].strip(_STRIP)
         if following is not None:
-            value = value.rstrip("（(").strip(_STRIP)
+            value = value.rstrip(_OPEN_PARENS).strip(_STRIP)
         fields.append((name, value))
     return body, fields
 
@@ -128,7 +135,7 @@ class _Draft:
 
 class TextParser:
     def __init__(self) -> None:
-        self.questions: list = []
+        self.questions: list[ParsedQuestion] = []
         self.file_warnings: list[Issue] = []
         self.section_kind: str | None = None
         self.cur: _Draft | None = None
@@ -248,12 +255,22 @@ class TextParser:
             expected = OPTION_LETTERS[len(raw.options)] if len(raw.options) < len(OPTION_LETTERS) else None
             if letter != expected:
                 if letter in OPTION_LETTERS[: len(raw.options)]:
-                    raw.errors.append(Issue(line_no, f"选项{letter}", "option_duplicate", f"选项 {letter} 重复出现。"))
+                    raw.errors.append(
+                        Issue(
+                            line_no,
+                            option_column(letter),
+                            "option_duplicate",
+                            _("选项 %(letter)s 重复出现。") % {"letter": letter},
+                        )
+                    )
                     continue
                 missing = OPTION_LETTERS[len(raw.options) : OPTION_LETTERS.index(letter)]
                 raw.errors.append(
                     Issue(
-                        line_no, f"选项{letter}", "option_missing", f"选项字母不连续：缺少选项 {'、'.join(missing)}。"
+                        line_no,
+                        option_column(letter),
+                        "option_missing",
+                        _("选项字母不连续：缺少选项 %(letters)s。") % {"letters": join_list(missing)},
                     )
                 )
             raw.options.append(text)
@@ -266,7 +283,8 @@ class TextParser:
 
     def _ignored(self, line_no: int, text: str) -> None:
         shown = text if len(text) <= 30 else f"{text[:30]}…"
-        self.file_warnings.append(Issue(line_no, None, "line_ignored", f"无法识别为试题的内容，已忽略：“{shown}”。"))
+        message = _("无法识别为试题的内容，已忽略：“%(text)s”。") % {"text": shown}
+        self.file_warnings.append(Issue(line_no, None, "line_ignored", message))
 
     def finish(self) -> None:
         draft, self.cur, self.state = self.cur, None, ""
@@ -277,7 +295,9 @@ class TextParser:
             return
         self.questions.append(build_question(draft.raw))
         if len(self.questions) > MAX_QUESTIONS:
-            raise ImportFileError(f"一次最多导入 {MAX_QUESTIONS} 题，请拆分文件后上传。", code="too_many_questions")
+            raise ImportFileError(
+                _("一次最多导入 %(count)d 题，请拆分文件后上传。") % {"count": MAX_QUESTIONS}, code="too_many_questions"
+            )
 
 
 def parse_lines(lines: Iterable[tuple[int, str]], *, file_format: str = "text") -> ParseResult:
@@ -288,7 +308,7 @@ def parse_lines(lines: Iterable[tuple[int, str]], *, file_format: str = "text") 
     parser.finish()
     if not parser.questions:
         raise ImportFileError(
-            "文件中没有找到试题。请参照导入格式说明（题号、选项 A. B.、答案：）。", code="no_questions"
+            _("文件中没有找到试题。请参照导入格式说明（题号、选项 A. B.、答案：）。"), code="no_questions"
         )
     return ParseResult(file_format=file_format, questions=parser.questions, file_warnings=parser.file_warnings)
 

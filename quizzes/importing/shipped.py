@@ -1,7 +1,7 @@
 """The question banks shipped with Xuefa (quizzes/data/banks/*.csv, in the import template's columns).
 
-``load_shipped_banks`` is idempotent: a question already in the bank (same normalised stem and
-options, see ``dedupe.question_text``) is skipped, so running it twice adds nothing.
+Which files there are, and their parsed questions; nothing is written here. The service
+``quizzes.services.shipped.banks_load_shipped`` loads them into a unit.
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-
-from accounts.models import Unit
+from django.utils.translation import gettext as _
 
 from ..errors import ImportHasErrors
-from ..models import Question, QuestionBank
-from .dedupe import question_text
+from ..i18n import join_clauses, join_list
 from .parse_table import parse_csv
-from .types import ImportFileError
+from .types import ImportFileError, ParsedQuestion
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "banks"
 
@@ -41,6 +38,7 @@ class ShippedBank:
             return str(self.path)
 
 
+# The shipped banks' names and descriptions are data: stored as the banks' own texts
 SHIPPED_BANKS = [
     ShippedBank(
         "civil_code.csv",
@@ -59,51 +57,40 @@ def missing_shipped_files(banks: list[ShippedBank] | None = None) -> list[Shippe
     return [b for b in (banks or SHIPPED_BANKS) if not b.path.is_file()]
 
 
-def load_shipped_bank(*, shipped: ShippedBank, unit: Unit) -> int:
-    """Add the file's questions that the bank does not hold yet; returns how many were added.
+def read_shipped_bank(shipped: ShippedBank) -> list[ParsedQuestion]:
+    """The file's questions, all valid.
 
     Raises ``ImportFileError`` (code ``shipped_bank_missing``) when the file is absent and
     ``ImportHasErrors`` listing the first problems when any row has an error.
     """
-    from ..services.banks import bank_create
-    from ..services.imports import questions_bulk_create
-
     if not shipped.path.is_file():
-        raise ImportFileError(f"缺少题库文件：{shipped.display_path}（{shipped.name}）。", code="shipped_bank_missing")
-    result = parse_csv(shipped.path.read_bytes())
-    problems = [issue for q in result.questions for issue in q.errors]
+        raise ImportFileError(
+            _("缺少题库文件：%(path)s（%(bank)s）。") % {"path": shipped.display_path, "bank": shipped.name},
+            code="shipped_bank_missing",
+        )
+    questions = parse_csv(shipped.path.read_bytes()).questions
+    problems = [issue for q in questions for issue in q.errors]
     if problems:
-        listed = "；".join(f"第 {i.line} 行 {i.column or ''}：{i.message}" for i in problems[:10])
-        raise ImportHasErrors(f"{shipped.display_path} 有 {len(problems)} 处错误：{listed}")
-    with transaction.atomic():
-        bank = QuestionBank.objects.select_for_update().filter(unit=unit, name=shipped.name).first()
-        if bank is None:
-            bank = bank_create(name=shipped.name, unit=unit, description=shipped.description)
-        seen = {
-            question_text(kind=kind, stem=stem, options=options)
-            for kind, stem, options in Question.objects.filter(bank=bank).values_list("kind", "stem", "options")
-        }
-        new = []
-        for question in result.questions:
-            text = question_text(kind=question.kind, stem=question.stem, options=question.options)
-            if text not in seen:
-                seen.add(text)
-                new.append(question.fields())
-        return questions_bulk_create(bank=bank, items=new)
+        listed = join_clauses(
+            _("第 %(line)s 行 %(column)s：%(message)s")
+            % {"line": i.line, "column": i.column or "", "message": i.message}
+            for i in problems[:10]
+        )
+        raise ImportHasErrors(
+            _("%(path)s 有 %(count)d 处错误：%(problems)s")
+            % {"path": shipped.display_path, "count": len(problems), "problems": listed}
+        )
+    return questions
 
 
-def load_shipped_banks(*, unit: Unit, skip_missing: bool = False) -> dict[str, int]:
-    """Load every shipped bank into ``unit``: {bank name: questions added}.
+def read_shipped_banks(*, skip_missing: bool = False) -> list[tuple[ShippedBank, list[ParsedQuestion]]]:
+    """Every shipped bank with its questions, read and checked before anything is loaded.
 
-    A missing file raises ``ImportFileError`` naming it, before anything is loaded, unless
-    ``skip_missing`` (then the missing banks are left out of the result).
+    A missing file raises ``ImportFileError`` naming every missing file, unless ``skip_missing`` (then
+    the missing banks are left out).
     """
     missing = missing_shipped_files()
     if missing and not skip_missing:
-        names = "、".join(b.display_path for b in missing)
-        raise ImportFileError(f"缺少题库文件：{names}。", code="shipped_bank_missing")
-    return {
-        shipped.name: load_shipped_bank(shipped=shipped, unit=unit)
-        for shipped in SHIPPED_BANKS
-        if shipped not in missing
-    }
+        names = join_list(b.display_path for b in missing)
+        raise ImportFileError(_("缺少题库文件：%(paths)s。") % {"paths": names}, code="shipped_bank_missing")
+    return [(shipped, read_shipped_bank(shipped)) for shipped in SHIPPED_BANKS if shipped not in missing]

@@ -9,6 +9,8 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -16,10 +18,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..models import OPTION_LETTERS, QuestionKind
+from ..models import JUDGE_OPTIONS, OPTION_LETTERS, QuestionKind
 from .build import KIND_LABELS
+from .types import FIELD_LABELS, option_column
 
-OPTION_COLUMNS = [f"选项{letter}" for letter in OPTION_LETTERS]
+# The template's columns (data: files must match them, whatever the reader's language)
+OPTION_COLUMNS = [option_column(letter) for letter in OPTION_LETTERS]
 COLUMNS = ["题型", "题干", *OPTION_COLUMNS, "答案", "解析", "法条依据", "难度", "标签"]
 REQUIRED_COLUMNS = ["题干", "答案"]
 TAG_SEPARATOR = "、"
@@ -28,6 +32,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 _WIDTHS = {"题型": 8, "题干": 50, "答案": 8, "解析": 40, "法条依据": 30, "难度": 6, "标签": 16}
 
+# Example questions of the instructions sheet: Chinese questions, like the banks they show
 EXAMPLES: list[list[Any]] = [
     [
         "单选",
@@ -83,14 +88,16 @@ EXAMPLES: list[list[Any]] = [
 ]
 
 INSTRUCTIONS = [
-    "填写说明（本页不会被导入）",
-    "1. 第一行是表头，请不要修改列名；每行一道题。",
-    "2. 题型：单选、多选、判断（也可写“单选题”“单项选择题”等）；留空时按答案推断。",
-    "3. 选项A～选项H：选择题至少填两个选项，判断题不填选项。",
-    "4. 答案：选择题填选项字母，如 B 或 ABD（也可写 A,B,D、A、B、D）；判断题填 正确 或 错误（对/错、√/× 也可）。",
-    "5. 难度：1～5 的整数，留空为 3。标签：多个标签用顿号或逗号分隔。",
-    "6. 解析、法条依据可留空；法条依据示例：《中华人民共和国民法典》第一千零七十七条。",
-    "示例：",
+    gettext_lazy("填写说明（本页不会被导入）"),
+    gettext_lazy("1. 第一行是表头，请不要修改列名；每行一道题。"),
+    gettext_lazy("2. 题型：单选、多选、判断（也可写“单选题”“单项选择题”等）；留空时按答案推断。"),
+    gettext_lazy("3. 选项A～选项H：选择题至少填两个选项，判断题不填选项。"),
+    gettext_lazy(
+        "4. 答案：选择题填选项字母，如 B 或 ABD（也可写 A,B,D、A、B、D）；判断题填 正确 或 错误（对/错、√/× 也可）。"
+    ),
+    gettext_lazy("5. 难度：1～5 的整数，留空为 3。标签：多个标签用顿号或逗号分隔。"),
+    gettext_lazy("6. 解析、法条依据可留空；法条依据示例：《中华人民共和国民法典》第一千零七十七条。"),
+    gettext_lazy("示例："),
 ]
 
 
@@ -104,7 +111,7 @@ def question_row(question: Mapping[str, Any]) -> list[Any]:
     options = [] if kind == QuestionKind.JUDGE else list(question["options"])
     answer = question["answer"]
     if kind == QuestionKind.JUDGE:
-        answer_text = "正确" if answer == ["A"] else "错误" if answer == ["B"] else "".join(answer)
+        answer_text = JUDGE_OPTIONS[0] if answer == ["A"] else JUDGE_OPTIONS[1] if answer == ["B"] else "".join(answer)
     else:
         answer_text = "".join(answer)
     padded = options + [""] * (len(OPTION_LETTERS) - len(options))
@@ -170,17 +177,18 @@ def template_xlsx() -> bytes:
         cell.fill = fill
         sheet.column_dimensions[_column_letter(index)].width = _WIDTHS.get(name, 14)
     sheet.freeze_panes = "C2"
-    kinds = DataValidation(type="list", formula1='"单选,多选,判断"', allow_blank=True)
+    kinds = DataValidation(type="list", formula1=f'"{",".join(KIND_LABELS.values())}"', allow_blank=True)
     kinds.add("A2:A5000")
     levels = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True)
-    levels.error = "难度为 1～5 的整数"
-    levels.add(f"{_column_letter(COLUMNS.index('难度'))}2:{_column_letter(COLUMNS.index('难度'))}5000")
+    levels.error = _("难度为 1～5 的整数")
+    difficulty = _column_letter(COLUMNS.index(FIELD_LABELS["difficulty"]))
+    levels.add(f"{difficulty}2:{difficulty}5000")
     sheet.add_data_validation(kinds)
     sheet.add_data_validation(levels)
 
-    help_sheet = workbook.create_sheet("填写说明")
+    help_sheet = workbook.create_sheet(_("填写说明"))
     for text in INSTRUCTIONS:
-        help_sheet.append([text])
+        help_sheet.append([str(text)])
     help_sheet.append(COLUMNS)
     for row in EXAMPLES:
         help_sheet.append(row)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import ImportFileError
 
-__all__ = ["FIELD_LABELS", "LIMITS", "ImportFileError", "Issue", "ParseResult", "ParsedQuestion"]
+__all__ = ["FIELD_LABELS", "LIMITS", "ImportFileError", "Issue", "ParseResult", "ParsedQuestion", "option_column"]
 
 # Field → the column header of the template; issues name their column with these labels.
 FIELD_LABELS: dict[str, str] = {
@@ -20,6 +20,12 @@ FIELD_LABELS: dict[str, str] = {
     "difficulty": "难度",
     "tags": "标签",
 }
+
+
+def option_column(letter: str) -> str:
+    """The template column of one option: "A" → "选项A"."""
+    return f"选项{letter}"
+
 
 # Longest accepted text per field (characters); the model's max_length where it has one.
 LIMITS: dict[str, int] = {

@@ -2,8 +2,10 @@
 
 Time belongs to the server: ``deadline = min(started_at + time_limit, closes_at)``. Answers are refused
 after the deadline; a submit within ``grace_seconds`` after it is accepted with the answers saved by the
-deadline; an attempt still open after deadline + grace is finalised automatically, stamped with its
-deadline, lazily on any access and by ``manage.py close_overdue_attempts``.
+deadline; an attempt still open after deadline + grace is finalised, stamped with its deadline, by the
+next write on it (start, autosave, submit) and by the periodic ``manage.py close_overdue_attempts``.
+Reads never write: a GET shows an overdue attempt as ``in_progress`` with its ``deadline`` and
+``server_now``, and the client submits it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -23,15 +27,19 @@ from .. import ranking, scoring
 from ..errors import (
     AttemptExpired,
     AttemptFinalised,
-    ExamNotOpen,
+    AttemptNotFound,
+    ExamOutsideWindow,
     InvalidChoices,
     NoAttemptsLeft,
     NotInAudience,
     QuestionNotOnPaper,
 )
+from ..i18n import join_list
 from ..models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, Question, QuestionKind
 from ..selectors import user_in_audience
 from .exams import paper_compose
+
+StrOrPromise = str | Promise
 
 
 def attempt_is_overdue(attempt: Attempt, exam: Exam, now: datetime) -> bool:
@@ -50,7 +58,7 @@ def attempt_start(
     """
     now = now or timezone.now()
     if exam.status != Exam.Status.PUBLISHED or not (exam.opens_at <= now < exam.closes_at):
-        raise ExamNotOpen()
+        raise ExamOutsideWindow()
     if not user_in_audience(exam=exam, user=user):
         raise NotInAudience()
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
@@ -92,26 +100,30 @@ def attempt_start(
 
 
 def _frozen_options(question: Question, *, shuffle: bool, rng: random.Random) -> list[dict[str, str]]:
-    options = [{"key": letter, "text": text} for letter, text in zip(OPTION_LETTERS, question.options, strict=False)]
+    options = [{"letter": letter, "text": text} for letter, text in zip(OPTION_LETTERS, question.options, strict=False)]
     if shuffle and question.kind != QuestionKind.JUDGE:
         rng.shuffle(options)
     return options
 
 
 def _lock_own_attempt(attempt_id: int, user: User) -> Attempt:
-    return Attempt.objects.select_for_update().select_related("exam").get(pk=attempt_id, user=user)
+    """The person's own attempt, row-locked until the transaction ends; someone else's is not found."""
+    attempt = Attempt.objects.select_for_update().select_related("exam").filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise AttemptNotFound()
+    return attempt
 
 
-def validate_choices(*, kind: str, option_keys: Sequence[str], choices: Sequence[str]) -> list[str]:
+def validate_choices(*, kind: str, option_letters: Sequence[str], choices: Sequence[str]) -> list[str]:
     """Choices as stored (sorted original letters) or ``InvalidChoices`` naming what is wrong."""
-    problems = []
+    problems: list[StrOrPromise] = []
     if len(set(choices)) != len(choices):
-        problems.append("选项重复。")
-    unknown = [c for c in choices if c not in option_keys]
+        problems.append(_("选项重复。"))
+    unknown = [c for c in choices if c not in option_letters]
     if unknown:
-        problems.append(f"选项 {'、'.join(unknown)} 不在本题选项中。")
+        problems.append(_("选项 %(letters)s 不在本题选项中。") % {"letters": join_list(unknown)})
     if kind in (QuestionKind.SINGLE, QuestionKind.JUDGE) and len(choices) > 1:
-        problems.append("单选题和判断题只能选择一个选项。")
+        problems.append(_("单选题和判断题只能选择一个选项。"))
     if problems:
         raise InvalidChoices(fields={"choices": problems})
     return sorted(choices)
@@ -153,9 +165,9 @@ def _answer_upsert(
         AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id).values("kind", "options").first()
     )
     if paper_row is None:
-        raise QuestionNotOnPaper(fields={"question_id": [f"第 {question_id} 号题不在本次试卷中。"]})
+        raise QuestionNotOnPaper(fields={"question_id": [_("第 %(id)s 号题不在本次试卷中。") % {"id": question_id}]})
     stored = validate_choices(
-        kind=paper_row["kind"], option_keys=[o["key"] for o in paper_row["options"]], choices=choices
+        kind=paper_row["kind"], option_letters=[o["letter"] for o in paper_row["options"]], choices=choices
     )
     current = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
     if current is not None and current.seq >= seq:
@@ -195,7 +207,8 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
     _set_score(attempt, exam)
     attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed"])
-    attempts_update_counted(exam=exam, user_id=attempt.user_id)
+    counted_id = attempts_update_counted(exam=exam, user_id=attempt.user_id)
+    attempt.is_counted = attempt.pk == counted_id  # the rows changed by queryset; keep the instance true
     return attempt
 
 
@@ -229,8 +242,11 @@ def _mark_answers(*, attempt: Attempt, exam: Exam) -> dict[int, Decimal]:
     return marks
 
 
-def attempts_update_counted(*, exam: Exam, user_id: int) -> None:
-    """Mark the one finished attempt of this person that counts under the exam's counting policy."""
+def attempts_update_counted(*, exam: Exam, user_id: int) -> int | None:
+    """Mark the one finished attempt of this person that counts under the exam's counting policy.
+
+    Updates rows by queryset, so instances already loaded keep their old flag: returns the id of the
+    counted attempt (None if the person has no finished attempt) for the caller to set its own."""
     finished = [
         ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
         for a in Attempt.objects.filter(exam=exam, user_id=user_id)
@@ -238,10 +254,11 @@ def attempts_update_counted(*, exam: Exam, user_id: int) -> None:
     ]
     chosen = ranking.counted_attempt(finished, exam.counting_policy)
     if chosen is None:
-        return
+        return None
     # clear the old flag before setting the new one: at most one counted attempt per person (constraint)
     Attempt.objects.filter(exam=exam, user_id=user_id, is_counted=True).exclude(pk=chosen.id).update(is_counted=False)
     Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
+    return chosen.id
 
 
 def attempts_close_overdue(*, now: datetime | None = None, exam: Exam | None = None, user: User | None = None) -> int:
@@ -282,6 +299,6 @@ def exam_regrade_question(*, exam: Exam, question: Question) -> int:
         for attempt in Attempt.objects.select_for_update().filter(pk__in=attempt_ids).order_by("pk"):
             _set_score(attempt, exam)
             attempt.save(update_fields=["score", "passed"])
-            attempts_update_counted(exam=exam, user_id=attempt.user_id)
+            attempt.is_counted = attempts_update_counted(exam=exam, user_id=attempt.user_id) == attempt.pk
             regraded += 1
     return regraded

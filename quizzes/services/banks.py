@@ -4,16 +4,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
 
 from ..errors import BankNameTaken, InvalidQuestion
-from ..models import JUDGE_OPTIONS, OPTION_LETTERS, Question, QuestionBank, QuestionKind, Tag
+from ..models import Question, QuestionBank, Tag
+from ..questions import normalise_question_fields, question_validate
 
 
 def bank_create(*, name: str, unit: Unit, description: str = "", created_by: User | None = None) -> QuestionBank:
     if QuestionBank.objects.filter(unit=unit, name=name).exists():
-        raise BankNameTaken(fields={"name": [f"本单位已有名为“{name}”的题库。"]})
+        raise BankNameTaken(fields={"name": [_("本单位已有名为“%(name)s”的题库。") % {"name": name}]})
     return QuestionBank.objects.create(name=name, unit=unit, description=description, created_by=created_by)
 
 
@@ -27,41 +29,6 @@ def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
     return [existing[n] for n in wanted]
-
-
-def normalise_question_fields(
-    *, kind: str, options: Sequence[str], answer: Sequence[str]
-) -> tuple[list[str], list[str]]:
-    """Options and answer letters in the stored form; judge questions always get 正确/错误."""
-    if kind == QuestionKind.JUDGE:
-        options = JUDGE_OPTIONS
-    clean_options = [str(o).strip() for o in options]
-    letters = sorted({str(a).strip().upper() for a in answer})
-    return clean_options, letters
-
-
-def question_validate(*, kind: str, stem: str, options: Sequence[str], answer: Sequence[str]) -> dict[str, list[str]]:
-    """Field errors of a question (empty when valid); shared by the API and the importers."""
-    errors: dict[str, list[str]] = {}
-    if kind not in QuestionKind.values:
-        errors.setdefault("kind", []).append(f"题型必须是 {', '.join(QuestionKind.values)} 之一。")
-    if not stem.strip():
-        errors.setdefault("stem", []).append("题干不能为空。")
-    if kind != QuestionKind.JUDGE:
-        if len(options) < 2:
-            errors.setdefault("options", []).append("选择题至少需要两个选项。")
-        if len(options) > len(OPTION_LETTERS):
-            errors.setdefault("options", []).append(f"选项最多 {len(OPTION_LETTERS)} 个。")
-        if any(not o.strip() for o in options):
-            errors.setdefault("options", []).append("选项内容不能为空。")
-    valid_letters = OPTION_LETTERS[: len(JUDGE_OPTIONS if kind == QuestionKind.JUDGE else options)]
-    if not answer:
-        errors.setdefault("answer", []).append("缺少答案。")
-    elif any(a not in valid_letters for a in answer):
-        errors.setdefault("answer", []).append(f"答案 {''.join(answer)} 不在选项 {valid_letters} 之中。")
-    elif kind in (QuestionKind.SINGLE, QuestionKind.JUDGE) and len(answer) != 1:
-        errors.setdefault("answer", []).append("单选题和判断题只能有一个答案。")
-    return errors
 
 
 def _clean_question(

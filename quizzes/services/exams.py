@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -9,10 +9,18 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
 
+from ..access import (
+    access_audience_units,
+    access_banks_for_composition,
+    access_questions_for_composition,
+    access_unit_for_new_content,
+)
 from ..errors import ExamNotEditable, InsufficientQuestions, InvalidComposition, InvalidStatusChange
+from ..i18n import join_list
 from ..models import DrawRule, Exam, ExamQuestion, Question, QuestionKind, Tag
 
 KIND_ORDER = {QuestionKind.SINGLE: 0, QuestionKind.MULTIPLE: 1, QuestionKind.JUDGE: 2}
@@ -48,7 +56,9 @@ def _set_composition(exam: Exam, fixed: Sequence[PaperItem] | None, rules: Seque
         tag_ids = {t.name: t.pk for t in Tag.objects.filter(name__in={r.tag for r in rules if r.tag})}
         missing = {r.tag for r in rules if r.tag and r.tag not in tag_ids}
         if missing:
-            raise InvalidComposition(fields={"draw_rules": [f"标签不存在：{'、'.join(sorted(missing))}"]})
+            raise InvalidComposition(
+                fields={"draw_rules": [_("标签不存在：%(tags)s") % {"tags": join_list(sorted(missing))}]}
+            )
         DrawRule.objects.bulk_create(
             DrawRule(
                 exam=exam,
@@ -66,7 +76,7 @@ def _set_composition(exam: Exam, fixed: Sequence[PaperItem] | None, rules: Seque
 
 def _check_window(opens_at: datetime, closes_at: datetime) -> None:
     if closes_at <= opens_at:
-        raise InvalidComposition(fields={"closes_at": ["结束时间必须晚于开始时间。"]})
+        raise InvalidComposition(fields={"closes_at": [_("结束时间必须晚于开始时间。")]})
 
 
 @transaction.atomic
@@ -112,6 +122,54 @@ def exam_update(
     return exam
 
 
+def _composition_for(
+    user: User, fixed_questions: Sequence[Mapping[str, Any]] | None, draw_rules: Sequence[Mapping[str, Any]] | None
+) -> tuple[list[PaperItem] | None, list[RuleSpec] | None]:
+    fixed = None
+    if fixed_questions is not None:
+        questions = access_questions_for_composition(user, [item["question_id"] for item in fixed_questions])
+        fixed = [PaperItem(questions[item["question_id"]], item["points"]) for item in fixed_questions]
+    rules = None
+    if draw_rules is not None:
+        access_banks_for_composition(user, [rule["bank_id"] for rule in draw_rules])
+        rules = [RuleSpec(**rule) for rule in draw_rules]
+    return fixed, rules
+
+
+def exam_create_by(
+    *,
+    user: User,
+    unit_id: int | None = None,
+    audience_unit_ids: Sequence[int] = (),
+    fixed_questions: Sequence[Mapping[str, Any]] | None = None,
+    draw_rules: Sequence[Mapping[str, Any]] | None = None,
+    **fields: Any,
+) -> Exam:
+    """``exam_create`` from ids, as an organizer submits them: the owning unit, audience units, banks and
+    questions are each resolved within ``user``'s scope, or ``UnitNotAllowed``/``InvalidComposition``
+    names the field. ``fixed_questions``: ``{question_id, points}``; ``draw_rules``: ``RuleSpec`` fields."""
+    unit = access_unit_for_new_content(user, unit_id)
+    audience = access_audience_units(user, audience_unit_ids)
+    fixed, rules = _composition_for(user, fixed_questions, draw_rules)
+    return exam_create(unit=unit, created_by=user, audience_units=audience, fixed=fixed, rules=rules, **fields)
+
+
+def exam_update_by(
+    *,
+    user: User,
+    exam: Exam,
+    audience_unit_ids: Sequence[int] | None = None,
+    fixed_questions: Sequence[Mapping[str, Any]] | None = None,
+    draw_rules: Sequence[Mapping[str, Any]] | None = None,
+    **fields: Any,
+) -> Exam:
+    """``exam_update`` from ids, resolved within ``user``'s scope like ``exam_create_by``; None leaves a
+    part unchanged. The owning unit never changes."""
+    audience = access_audience_units(user, audience_unit_ids) if audience_unit_ids is not None else None
+    fixed, rules = _composition_for(user, fixed_questions, draw_rules)
+    return exam_update(exam=exam, audience_units=audience, fixed=fixed, rules=rules, **fields)
+
+
 def _rule_candidates(rule: DrawRule) -> list[int]:
     qs = Question.objects.filter(bank_id=rule.bank_id, kind=rule.kind, is_active=True)
     if rule.tag_id:
@@ -128,14 +186,15 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
     for rule in rules:
         available = [qid for qid in _rule_candidates(rule) if qid not in taken]
         if len(available) < rule.count:
+            numbers = {"n": rule.position, "count": rule.count, "available": len(available)}
             raise InsufficientQuestions(
-                f"第 {rule.position} 条抽题规则需要 {rule.count} 道题，题库中只有 {len(available)} 道符合条件。",
-                fields={"draw_rules": [f"第 {rule.position} 条规则：需要 {rule.count} 道，只有 {len(available)} 道。"]},
+                _("第 %(n)s 条抽题规则需要 %(count)s 道题，题库中只有 %(available)s 道符合条件。") % numbers,
+                fields={"draw_rules": [_("第 %(n)s 条规则：需要 %(count)s 道，只有 %(available)s 道。") % numbers]},
             )
         picked = rng.sample(available, rule.count)
         taken.update(picked)
         chosen.extend((qid, rule.points) for qid in picked)
-    questions = Question.objects.in_bulk([qid for qid, _ in chosen])
+    questions = Question.objects.in_bulk([qid for qid, _points in chosen])
     return [PaperItem(questions[qid], points) for qid, points in chosen]
 
 
@@ -143,11 +202,11 @@ def exam_check_composition(*, exam: Exam) -> None:
     """Raise unless a paper of ``exam`` can be composed (at least one question; every rule satisfiable)."""
     if exam.composition == Exam.Composition.FIXED:
         if not exam.fixed_questions.exists():
-            raise InvalidComposition(fields={"fixed_questions": ["固定试卷至少需要一道题。"]})
+            raise InvalidComposition(fields={"fixed_questions": [_("固定试卷至少需要一道题。")]})
         return
     rules = list(exam.draw_rules.all())
     if not rules:
-        raise InvalidComposition(fields={"draw_rules": ["随机组卷至少需要一条抽题规则。"]})
+        raise InvalidComposition(fields={"draw_rules": [_("随机组卷至少需要一条抽题规则。")]})
     _draw(rules, random.Random(0))
 
 
@@ -155,7 +214,7 @@ def exam_check_composition(*, exam: Exam) -> None:
 def exam_publish(*, exam: Exam) -> Exam:
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
     if exam.status != Exam.Status.DRAFT:
-        raise InvalidStatusChange("只有草稿状态的考试可以发布。")
+        raise InvalidStatusChange(_("只有草稿状态的考试可以发布。"))
     exam_check_composition(exam=exam)
     exam.status = Exam.Status.PUBLISHED
     exam.published_at = timezone.now()
@@ -168,7 +227,7 @@ def exam_close(*, exam: Exam) -> Exam:
     """Stop new attempts. Attempts already running keep their deadlines and finish normally."""
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
     if exam.status != Exam.Status.PUBLISHED:
-        raise InvalidStatusChange("只有已发布的考试可以结束。")
+        raise InvalidStatusChange(_("只有已发布的考试可以结束。"))
     exam.status = Exam.Status.CLOSED
     exam.save(update_fields=["status"])
     return exam
@@ -188,7 +247,7 @@ def paper_compose(*, exam: Exam, rng: random.Random | None = None) -> list[Paper
             for eq in exam.fixed_questions.select_related("question").order_by("position")
         ]
         if not items:
-            raise InvalidComposition(fields={"fixed_questions": ["固定试卷至少需要一道题。"]})
+            raise InvalidComposition(fields={"fixed_questions": [_("固定试卷至少需要一道题。")]})
     else:
         items = _draw(list(exam.draw_rules.all()), rng)
     if exam.shuffle_questions:

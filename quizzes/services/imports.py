@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -19,7 +20,8 @@ from ..importing.dedupe import flag_duplicates
 from ..importing.files import parse_file
 from ..importing.template import questions_to_xlsx
 from ..models import ImportBatch, Question, QuestionBank
-from .banks import normalise_question_fields, tags_get_or_create
+from ..questions import normalise_question_fields
+from .banks import tags_get_or_create
 
 
 def _bank_texts(bank: QuestionBank) -> list[tuple[int, str, str, list[str]]]:
@@ -41,7 +43,7 @@ def import_preview(*, bank: QuestionBank, uploaded_by: User | None, filename: st
         filename=filename[:255],
         file_format=result.file_format,
         items=items,
-        file_errors=[i.to_dict() for i in result.file_warnings],
+        file_warnings=[i.to_dict() for i in result.file_warnings],
         error_count=sum(len(q.errors) for q in result.questions),
         warning_count=sum(len(q.warnings) for q in result.questions) + len(result.file_warnings),
     )
@@ -92,7 +94,7 @@ def import_commit(*, batch: ImportBatch) -> int:
     if batch.status == ImportBatch.Status.COMMITTED:
         raise ImportAlreadyCommitted()
     if batch.error_count:
-        raise ImportHasErrors(f"文件中还有 {batch.error_count} 处错误，请修改后重新上传。")
+        raise ImportHasErrors(_("文件中还有 %(count)d 处错误，请修改后重新上传。") % {"count": batch.error_count})
     created = questions_bulk_create(bank=batch.bank, items=[item["fields"] for item in batch.items])
     batch.status = ImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()

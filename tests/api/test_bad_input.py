@@ -134,7 +134,7 @@ def test_domain_errors_over_http(tree, bank, people):
 
     with time_machine.travel(exam.closes_at + timedelta(minutes=1), tick=False):
         closed = app_login(people.carol.username).post(f"/api/v1/exams/{exam.pk}/attempts")
-    assert closed.status_code == 409 and closed.json()["error"]["code"] == "exam_not_open"
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "exam_outside_window"
 
 
 def test_ids_beyond_64_bits_are_client_errors(exam, people):
@@ -148,6 +148,14 @@ def test_ids_beyond_64_bits_are_client_errors(exam, people):
     assert response.status_code == 400 and "audience_unit_ids" in response.json()["error"]["fields"]
     response = organizer.post(f"/api/v1/exams/{exam.pk}/regrade", {"question_id": huge}, format="json")
     assert response.status_code == 400 and "question_id" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("moment", ["1250-05-26T09:12:53+08:00", "1900-12-31T23:00:00Z", "2300-01-01T00:00:00Z"])
+def test_exam_window_outside_sensible_years_is_a_field_error(exam, people, moment):
+    """Found by schemathesis: a date before 1901 was stored and echoed with Shanghai's LMT offset."""
+    organizer = app_login(people.organizer.username)
+    response = organizer.patch(f"/api/v1/exams/{exam.pk}/", {"opens_at": moment}, format="json")
+    assert response.status_code == 400 and "opens_at" in response.json()["error"]["fields"]
 
 
 def test_duplicate_bank_name_is_a_field_error(bank, people):

@@ -60,10 +60,10 @@ def test_app_client_journey(exam, people, bank):
     review = submitted.json()["review"]
     assert review[0]["answer"] and review[0]["explanation"] == "解析。"
 
-    board = client.get(f"/api/v1/exams/{exam.pk}/leaderboard").json()
+    board = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people").json()
     assert board["count"] == 1
     assert board["results"][0]["name"] == "张三" and board["results"][0]["rank"] == 1
-    units = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit").json()["results"]
+    units = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json()["results"]
     town_a = next(row for row in units if row["unit_name"] == "南关镇")
     assert town_a["participants"] == 1 and town_a["rank"] == 1
 
@@ -115,6 +115,6 @@ def test_browser_client_journey_with_csrf(exam, people, bank):
     assert result["score"] == "60.00"  # multiples half-answered score 0 in all-or-nothing mode
     assert result["grade"] == "合格" and result["rank"] == 1
 
-    board = client.get(f"/api/v1/exams/{exam.pk}/leaderboard").json()
+    board = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people").json()
     assert board["results"][0]["name"] == "李四"
     assert re.match(r"\d+", str(board["results"][0]["time_used_seconds"]))

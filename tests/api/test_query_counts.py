@@ -22,7 +22,9 @@ SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
 START_QUERIES = 13 + SESSION_QUERIES
 AUTOSAVE_QUERIES = 7 + SESSION_QUERIES
 SUBMIT_QUERIES = 16 + SESSION_QUERIES
-LEADERBOARD_QUERIES = 8 + SESSION_QUERIES  # count, one page, the page's ranks
+UNIT_LEADERBOARD_QUERIES = 7 + SESSION_QUERIES  # units, headcounts, results
+ME_OFF_PAGE_QUERIES = 3  # the requester's row, its rank, their name: only when not on the page
+LEADERBOARD_QUERIES = 7 + SESSION_QUERIES  # count, one page, the page's ranks; no overdue sweep (GETs write nothing)
 
 
 def _exam_with(tree, size: int):
@@ -57,7 +59,7 @@ def _measure(client, exam):
         result = client.post(f"/api/v1/attempts/{paper['id']}/submit").json()["result"]
     assert Decimal(result["score"]) > 0
     with CaptureQueriesContext(connection) as board:
-        client.get(f"/api/v1/exams/{exam.pk}/leaderboard")
+        client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people")
     return len(start), set(autosaves), len(submit), len(board)
 
 
@@ -77,7 +79,32 @@ def test_leaderboard_queries_do_not_grow_with_participants(tree, bank, people, d
         client.post(f"/api/v1/attempts/{attempt['id']}/submit")
     client = app_login(people.alice.username)
     with django_assert_num_queries(LEADERBOARD_QUERIES):
-        assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard").json()["count"] == 5
-    with django_assert_num_queries(LEADERBOARD_QUERIES):  # units, headcounts, results
-        rows = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit").json()["results"]
+        assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people").json()["count"] == 5
+    with django_assert_num_queries(LEADERBOARD_QUERIES + 1 + ME_OFF_PAGE_QUERIES):  # +1: a later page's first rank
+        board = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people?page=5&page_size=1").json()
+    assert board["me"]["name"] == "张三" and board["me"] not in board["results"]
+    with django_assert_num_queries(UNIT_LEADERBOARD_QUERIES):
+        rows = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json()["results"]
     assert sum(r["participants"] for r in rows) == 3  # organizer_a and hr_b are staff, not roster
+
+
+# GETs write nothing, so none of these runs the overdue sweep any more
+EXAM_LIST_QUERIES = 5 + SESSION_QUERIES  # count, page, the requester's attempts
+EXAM_DETAIL_QUERIES = 5 + SESSION_QUERIES  # the exam, the requester's attempts, the paper's size
+MANAGER_DETAIL_EXTRA = 4  # "manages it?", audience, fixed questions, draw rules
+ATTEMPT_DETAIL_QUERIES = 4 + SESSION_QUERIES  # the attempt, its paper and saved answers
+
+
+def test_reads_query_counts_are_pinned(tree, people, django_assert_num_queries):
+    exam = _exam_with(tree, 6)
+    client = app_login(people.alice.username)
+    attempt = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    with django_assert_num_queries(EXAM_LIST_QUERIES):
+        assert client.get("/api/v1/exams/").json()["results"][0]["my_attempts"][0]["id"] == attempt["id"]
+    with django_assert_num_queries(EXAM_DETAIL_QUERIES):
+        assert client.get(f"/api/v1/exams/{exam.pk}/").json()["management"] is None
+    with django_assert_num_queries(ATTEMPT_DETAIL_QUERIES):
+        assert len(client.get(f"/api/v1/attempts/{attempt['id']}").json()["questions"]) == 6
+    organizer = app_login(people.organizer.username)
+    with django_assert_num_queries(EXAM_DETAIL_QUERIES + MANAGER_DETAIL_EXTRA):
+        assert len(organizer.get(f"/api/v1/exams/{exam.pk}/").json()["management"]["fixed_questions"]) == 6

@@ -28,3 +28,29 @@ def test_schema_is_public_json(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Xuefa 学法 API"
+
+
+def test_swagger_offers_both_specifications_served_here(client):
+    html = client.get("/api/docs/").content.decode()
+    assert '"url": "/api/schema/"' in html and '"url": "/_allauth/openapi.json"' in html
+    assert '"validatorUrl": null' in html  # the default validator badge would load from swagger.io
+    assert "StandaloneLayout" in html  # the layout that shows the picker
+    for url in ("/api/schema/", "/_allauth/openapi.json"):
+        response = client.get(url, HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        assert response.status_code == 200 and "json" in response["Content-Type"]
+        spec = response.json()
+        assert spec["openapi"].startswith("3.")
+        assert all(not server["url"].startswith("http") for server in spec.get("servers", []))
+    login = client.get("/_allauth/openapi.json").json()
+    assert "/_allauth/{client}/v1/auth/login" in login["paths"]
+    assert login["components"]["securitySchemes"]["SessionToken"]["name"] == "X-Session-Token"
+    assert client.get("/_allauth/openapi.html").status_code == 404  # allauth's page loads Redoc from a CDN
+
+
+def test_api_root_is_a_json_index(client):
+    index = client.get("/api/v1/")
+    assert index.status_code == 200
+    body = index.json()
+    assert body["schema"] == "/api/schema/" and body["docs"] == "/api/docs/"
+    assert body["login_schema"] == "/_allauth/openapi.json"
+    assert body["collections"]["exams"] == "/api/v1/exams/"

@@ -48,7 +48,7 @@ def test_key_absent_from_every_participant_response_before_finalisation(exam, pe
     responses += [
         client.get(f"/api/v1/attempts/{paper['id']}"),
         client.post(f"/api/v1/exams/{exam.pk}/attempts"),
-        client.get(f"/api/v1/exams/{exam.pk}/leaderboard"),
+        client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people"),
         client.get(f"/api/v1/banks/{exam.fixed_questions.first().question.bank_id}/questions/"),
     ]
     for response in responses:
@@ -141,8 +141,8 @@ def test_hr_reads_only_their_subtree(tree, bank, people):
     titles = {e["title"] for e in hr.get("/api/v1/exams/").json()["results"]}
     assert titles == {"全市考试"}
     assert hr.get(f"/api/v1/exams/{town_a_exam.pk}/").status_code == 404
-    assert hr.get(f"/api/v1/exams/{town_a_exam.pk}/leaderboard").status_code == 404
-    rows = hr.get(f"/api/v1/exams/{city_exam.pk}/leaderboard").json()["results"]
+    assert hr.get(f"/api/v1/exams/{town_a_exam.pk}/leaderboard/people").status_code == 404
+    rows = hr.get(f"/api/v1/exams/{city_exam.pk}/leaderboard/people").json()["results"]
     assert [r["name"] for r in rows] == ["李四"]  # only town B's people, with their global rank
     assert hr.get("/api/v1/banks/").status_code == 403
     assert hr.post(f"/api/v1/exams/{city_exam.pk}/close").status_code == 403
@@ -225,29 +225,82 @@ def test_units_tree_is_public_for_the_signup_form(tree):
 
 
 def test_open_quiz_needs_no_audience(tree, bank, people):
-    exam = make_exam(unit=tree.city, bank=bank, is_open=True, opens_at=timezone.now() - timedelta(minutes=1))
+    exam = make_exam(unit=tree.city, bank=bank, is_public=True, opens_at=timezone.now() - timedelta(minutes=1))
     client = app_login(people.bob.username)
     assert client.post(f"/api/v1/exams/{exam.pk}/attempts").status_code == 201
 
 
-def test_exam_detail_shows_composition_only_to_its_managers(exam, people):
+def test_exam_detail_shows_composition_only_to_its_managers(tree, people):
+    bank = make_bank(tree.city)
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.town_b, tree.town_a], max_attempts=2)
     manager = app_login(people.organizer.username).get(f"/api/v1/exams/{exam.pk}/").json()
     assert manager["question_count"] == 7 and manager["max_score"] == "100.00"
-    assert len(manager["management"]["fixed_questions"]) == 7
+    management = manager["management"]
+    assert management["audience_unit_ids"] == sorted([tree.town_a.pk, tree.town_b.pk])
+    first = bank.questions.earliest("id")
+    assert management["fixed_questions"][0] == {"question_id": first.pk, "position": 1, "points": "10.00"}
+    assert len(management["fixed_questions"]) == 7 and management["draw_rules"] == []
     participant = app_login(people.alice.username).get(f"/api/v1/exams/{exam.pk}/").json()
-    assert "management" not in participant and participant["question_count"] == 7
+    assert participant["management"] is None and participant["question_count"] == 7  # null: not theirs to manage
+    assert participant["attempts_left"] == 2 and participant["my_attempts"] == []
+
+
+def test_exam_detail_management_lists_draw_rules(tree, people):
+    bank = make_bank(tree.city)
+    organizer = app_login(people.organizer.username)
+    now = timezone.now()
+    created = organizer.post(
+        "/api/v1/exams/",
+        {
+            "title": "随机组卷",
+            "opens_at": now.isoformat(),
+            "closes_at": (now + timedelta(days=1)).isoformat(),
+            "composition": "random",
+            "max_attempts": 0,
+            "draw_rules": [
+                {"kind": "single", "bank_id": bank.pk, "count": 2, "points": "5"},
+                {"kind": "judge", "bank_id": bank.pk, "tag": "总则编", "difficulty": 3, "count": 1, "points": "10"},
+            ],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["attempts_left"] is None  # unlimited
+    detail = organizer.get(f"/api/v1/exams/{created.json()['id']}/").json()
+    assert detail["question_count"] == 3 and detail["max_score"] == "20.00"
+    assert detail["management"]["draw_rules"] == [
+        {
+            "position": 1,
+            "kind": "single",
+            "bank_id": bank.pk,
+            "tag": None,
+            "difficulty": None,
+            "count": 2,
+            "points": "5.00",
+        },
+        {
+            "position": 2,
+            "kind": "judge",
+            "bank_id": bank.pk,
+            "tag": "总则编",
+            "difficulty": 3,
+            "count": 1,
+            "points": "10.00",
+        },
+    ]
 
 
 def test_unit_leaderboard_stays_inside_the_exams_tree(tree, bank, people):
     exam = make_exam(unit=tree.town_a, bank=bank, audience=[tree.town_a], title="南关镇考试")
     client = app_login(people.alice.username)
-    inside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit&parent={tree.town_a.pk}")
+    inside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units?parent={tree.town_a.pk}")
     assert inside.status_code == 200
     assert [r["unit_name"] for r in inside.json()["results"]] == ["南关镇党政办"]
-    outside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit&parent={tree.town_b.pk}")
+    outside = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units?parent={tree.town_b.pk}")
     assert outside.status_code == 404
-    bad = client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=units&order=headcount")
-    assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"by", "order"}
+    bad = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units?order=headcount")
+    assert bad.status_code == 400 and set(bad.json()["error"]["fields"]) == {"order"}
+    assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard?by=unit").status_code == 404  # one endpoint each now
 
 
 def test_published_exam_keeps_its_scoring_rules(exam, people):

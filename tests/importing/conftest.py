@@ -1,3 +1,5 @@
+"""Fixtures of the import tests, on the shared unit tree and people of tests/conftest.py, and file builders."""
+
 from __future__ import annotations
 
 import io
@@ -7,48 +9,23 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from accounts.models import Unit, User
-from accounts.services import unit_create, user_create
+from accounts.models import User
 from quizzes.importing.template import COLUMNS
 from quizzes.models import QuestionBank
 from quizzes.services.banks import bank_create
-
-PASSWORD = "Xuefa-test-2024!"
-
-
-@pytest.fixture
-def city(db: None) -> Unit:
-    return unit_create(name="全市", kind=Unit.Kind.CITY)
+from tests.conftest import People, Tree
 
 
 @pytest.fixture
-def town(city: Unit) -> Unit:
-    return unit_create(name="东城镇", parent=city, kind=Unit.Kind.TOWN)
+def town_organizer(people: People) -> User:
+    """The organizer of 南关镇 (town A in the shared tree), who uploads into ``town_bank``."""
+    return people.organizer_a
 
 
 @pytest.fixture
-def other_town(city: Unit) -> Unit:
-    return unit_create(name="西城街道", parent=city, kind=Unit.Kind.STREET)
-
-
-@pytest.fixture
-def organizer(town: Unit) -> User:
-    return user_create(username="org-east", password=PASSWORD, unit=town, role=User.Role.ORGANIZER)
-
-
-@pytest.fixture
-def other_organizer(other_town: Unit) -> User:
-    return user_create(username="org-west", password=PASSWORD, unit=other_town, role=User.Role.ORGANIZER)
-
-
-@pytest.fixture
-def participant(town: Unit) -> User:
-    return user_create(username="13800000000", password=PASSWORD, unit=town)
-
-
-@pytest.fixture
-def bank(town: Unit, organizer: User) -> QuestionBank:
-    return bank_create(name="东城镇民法典题库", unit=town, created_by=organizer)
+def town_bank(tree: Tree, town_organizer: User) -> QuestionBank:
+    """An empty bank of 南关镇 that the import tests fill (the shared ``bank`` is a full city bank)."""
+    return bank_create(name="南关镇民法典题库", unit=tree.town_a, created_by=town_organizer)
 
 
 def template_row(**fields: Any) -> list[Any]:

@@ -12,9 +12,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
+from accounts.services import user_create
 from quizzes.importing.template import COLUMNS, XLSX_CONTENT_TYPE
 from quizzes.models import ImportBatch, Question, QuestionBank
 from quizzes.services.banks import question_create
+from tests.conftest import PASSWORD, People, Tree
 
 from .conftest import template_row, xlsx_bytes
 
@@ -27,8 +29,8 @@ ROWS = [
 
 
 @pytest.fixture
-def org_client(client: Client, organizer: User) -> Client:
-    client.force_login(organizer)
+def org_client(client: Client, town_organizer: User) -> Client:
+    client.force_login(town_organizer)
     return client
 
 
@@ -51,20 +53,20 @@ def test_template_download(org_client: Client) -> None:
     assert [c.value for c in workbook.worksheets[0][1]] == COLUMNS
 
 
-def test_upload_preview_then_commit(org_client: Client, bank: QuestionBank, organizer: User) -> None:
-    response = upload(org_client, bank, xlsx_bytes(ROWS))
+def test_upload_preview_then_commit(org_client: Client, town_bank: QuestionBank, town_organizer: User) -> None:
+    response = upload(org_client, town_bank, xlsx_bytes(ROWS))
     assert response.status_code == 201, response.json()
     body = response.json()
     batch = ImportBatch.objects.get()
     assert body["id"] == batch.pk
     assert (body["bank"], body["filename"], body["file_format"], body["status"]) == (
-        bank.pk,
+        town_bank.pk,
         "试题.xlsx",
         "xlsx",
         "previewed",
     )
     assert body["counts"] == {"questions": 2, "valid": 2, "errors": 0, "warnings": 0}
-    assert body["file_issues"] == []
+    assert body["file_warnings"] == []
     assert body["items"][0] == {
         "line": 2,
         "fields": {
@@ -80,16 +82,16 @@ def test_upload_preview_then_commit(org_client: Client, bank: QuestionBank, orga
         "errors": [],
         "warnings": [],
     }
-    assert batch.uploaded_by == organizer
+    assert batch.uploaded_by == town_organizer
 
-    detail = org_client.get(reverse("bank-import-detail", kwargs={"bank_id": bank.pk, "batch_id": batch.pk}))
+    detail = org_client.get(reverse("bank-import-detail", kwargs={"bank_id": town_bank.pk, "batch_id": batch.pk}))
     assert detail.status_code == 200
     assert detail.json()["items"] == body["items"]
 
-    commit_url = reverse("bank-import-commit", kwargs={"bank_id": bank.pk, "batch_id": batch.pk})
+    commit_url = reverse("bank-import-commit", kwargs={"bank_id": town_bank.pk, "batch_id": batch.pk})
     committed = org_client.post(commit_url)
     assert (committed.status_code, committed.json()) == (200, {"created": 2})
-    assert Question.objects.filter(bank=bank).count() == 2
+    assert Question.objects.filter(bank=town_bank).count() == 2
 
     again = org_client.post(commit_url)
     assert again.status_code == 409
@@ -98,10 +100,10 @@ def test_upload_preview_then_commit(org_client: Client, bank: QuestionBank, orga
     }
 
 
-def test_preview_with_errors_and_warnings_and_refused_commit(org_client: Client, bank: QuestionBank) -> None:
-    existing = question_create(bank=bank, kind="judge", stem="遗嘱可以由本人亲笔书写。", answer=["A"])
+def test_preview_with_errors_and_warnings_and_refused_commit(org_client: Client, town_bank: QuestionBank) -> None:
+    existing = question_create(bank=town_bank, kind="judge", stem="遗嘱可以由本人亲笔书写。", answer=["A"])
     rows = [*ROWS, template_row(题型="单选", 题干="答案不在选项中", A="甲", B="乙", 答案="E")]
-    body = upload(org_client, bank, xlsx_bytes(rows)).json()
+    body = upload(org_client, town_bank, xlsx_bytes(rows)).json()
     assert body["counts"] == {"questions": 3, "valid": 2, "errors": 1, "warnings": 1}
     assert body["items"][1]["warnings"] == [
         {
@@ -114,12 +116,12 @@ def test_preview_with_errors_and_warnings_and_refused_commit(org_client: Client,
     assert body["items"][2]["errors"] == [
         {"line": 4, "column": "答案", "code": "answer_not_in_options", "message": "答案 E 不在选项 AB 之中。"}
     ]
-    response = org_client.post(reverse("bank-import-commit", kwargs={"bank_id": bank.pk, "batch_id": body["id"]}))
+    response = org_client.post(reverse("bank-import-commit", kwargs={"bank_id": town_bank.pk, "batch_id": body["id"]}))
     assert response.status_code == 400
     assert response.json() == {
         "error": {"code": "import_has_errors", "message": "文件中还有 1 处错误，请修改后重新上传。"}
     }
-    assert Question.objects.filter(bank=bank).count() == 1
+    assert Question.objects.filter(bank=town_bank).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -136,25 +138,25 @@ def test_preview_with_errors_and_warnings_and_refused_commit(org_client: Client,
     ],
 )
 def test_unusable_file_is_a_clear_400(
-    org_client: Client, bank: QuestionBank, name: str, content: bytes, code: str, message: str
+    org_client: Client, town_bank: QuestionBank, name: str, content: bytes, code: str, message: str
 ) -> None:
-    response = upload(org_client, bank, content, name)
+    response = upload(org_client, town_bank, content, name)
     assert response.status_code == 400
     assert response.json() == {"error": {"code": code, "message": message}}
     assert not ImportBatch.objects.exists()
 
 
-def test_empty_upload_and_missing_field(org_client: Client, bank: QuestionBank) -> None:
-    url = reverse("bank-import-create", kwargs={"bank_id": bank.pk})
+def test_empty_upload_and_missing_field(org_client: Client, town_bank: QuestionBank) -> None:
+    url = reverse("bank-import-create", kwargs={"bank_id": town_bank.pk})
     response = org_client.post(url, {})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_input"
     assert "file" in response.json()["error"]["fields"]
 
 
-def test_export_download(org_client: Client, bank: QuestionBank) -> None:
-    question_create(bank=bank, kind="single", stem="题一", options=["甲", "乙"], answer=["A"], tags=["总则编"])
-    response = org_client.get(reverse("bank-export", kwargs={"bank_id": bank.pk}))
+def test_export_download(org_client: Client, town_bank: QuestionBank) -> None:
+    question_create(bank=town_bank, kind="single", stem="题一", options=["甲", "乙"], answer=["A"], tags=["总则编"])
+    response = org_client.get(reverse("bank-export", kwargs={"bank_id": town_bank.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
@@ -162,41 +164,41 @@ def test_export_download(org_client: Client, bank: QuestionBank) -> None:
     assert rows[1] == ("单选", "题一", "甲", "乙", None, None, None, None, None, None, "A", None, None, 3, "总则编")
 
 
-def test_city_organizer_reaches_town_bank(client: Client, city: Any, bank: QuestionBank) -> None:
-    from accounts.services import user_create
-
-    boss = user_create(username="org-city", password="Xuefa-test-2024!", unit=city, role="organizer")
-    client.force_login(boss)
-    assert upload(client, bank, xlsx_bytes(ROWS)).status_code == 201
+def test_city_organizer_reaches_town_bank(client: Client, people: People, town_bank: QuestionBank) -> None:
+    client.force_login(people.organizer)
+    assert upload(client, town_bank, xlsx_bytes(ROWS)).status_code == 201
 
 
 def test_other_units_organizer_gets_404(
-    client: Client, other_organizer: User, bank: QuestionBank, organizer: User
+    client: Client, tree: Tree, town_bank: QuestionBank, town_organizer: User
 ) -> None:
-    batch = ImportBatch.objects.create(bank=bank, uploaded_by=organizer, filename="a.xlsx", file_format="xlsx")
+    other_organizer = user_create(username="organizer_b", password=PASSWORD, unit=tree.town_b, role=User.Role.ORGANIZER)
+    batch = ImportBatch.objects.create(
+        bank=town_bank, uploaded_by=town_organizer, filename="a.xlsx", file_format="xlsx"
+    )
     client.force_login(other_organizer)
-    assert upload(client, bank, xlsx_bytes(ROWS)).status_code == 404
-    detail = client.get(reverse("bank-import-detail", kwargs={"bank_id": bank.pk, "batch_id": batch.pk}))
+    assert upload(client, town_bank, xlsx_bytes(ROWS)).status_code == 404
+    detail = client.get(reverse("bank-import-detail", kwargs={"bank_id": town_bank.pk, "batch_id": batch.pk}))
     assert detail.status_code == 404
     assert detail.json()["error"]["code"] == "not_found"
-    commit = client.post(reverse("bank-import-commit", kwargs={"bank_id": bank.pk, "batch_id": batch.pk}))
+    commit = client.post(reverse("bank-import-commit", kwargs={"bank_id": town_bank.pk, "batch_id": batch.pk}))
     assert commit.status_code == 404
-    assert client.get(reverse("bank-export", kwargs={"bank_id": bank.pk})).status_code == 404
+    assert client.get(reverse("bank-export", kwargs={"bank_id": town_bank.pk})).status_code == 404
 
 
-def test_batch_of_another_bank_is_404(org_client: Client, bank: QuestionBank, organizer: User) -> None:
-    sibling = QuestionBank.objects.create(name="另一个题库", unit=bank.unit)
-    batch = ImportBatch.objects.create(bank=sibling, uploaded_by=organizer, filename="a.xlsx", file_format="xlsx")
-    response = org_client.get(reverse("bank-import-detail", kwargs={"bank_id": bank.pk, "batch_id": batch.pk}))
+def test_batch_of_another_bank_is_404(org_client: Client, town_bank: QuestionBank, town_organizer: User) -> None:
+    sibling = QuestionBank.objects.create(name="另一个题库", unit=town_bank.unit)
+    batch = ImportBatch.objects.create(bank=sibling, uploaded_by=town_organizer, filename="a.xlsx", file_format="xlsx")
+    response = org_client.get(reverse("bank-import-detail", kwargs={"bank_id": town_bank.pk, "batch_id": batch.pk}))
     assert response.status_code == 404
 
 
-def test_participant_and_anonymous_are_refused(client: Client, participant: User, bank: QuestionBank) -> None:
+def test_participant_and_anonymous_are_refused(client: Client, people: People, town_bank: QuestionBank) -> None:
     anonymous = client.get(reverse("import-template"))
     assert anonymous.status_code in (401, 403)
-    client.force_login(participant)
+    client.force_login(people.alice)
     assert client.get(reverse("import-template")).status_code == 403
-    response = upload(client, bank, xlsx_bytes(ROWS))
+    response = upload(client, town_bank, xlsx_bytes(ROWS))
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
     assert not ImportBatch.objects.exists()

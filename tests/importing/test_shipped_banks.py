@@ -1,4 +1,4 @@
-"""The shipped banks (quizzes/data/banks/*.csv) and their loader."""
+"""The shipped banks (quizzes/data/banks/*.csv): read by importing.shipped, loaded by services.shipped."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Unit
-from accounts.services import unit_create
+from quizzes.errors import ImportHasErrors
 from quizzes.importing import shipped
 from quizzes.importing.dedupe import question_text
 from quizzes.importing.parse_table import parse_csv
 from quizzes.importing.types import ImportFileError, ParsedQuestion
 from quizzes.models import Question, QuestionBank
 from quizzes.services.banks import bank_create, question_create
+from quizzes.services.shipped import banks_load_shipped
+from tests.conftest import Tree
 
 from .conftest import csv_text, template_row
 
@@ -104,16 +106,17 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.django_db
-def test_load_shipped_banks_is_idempotent(data_dir: Path, city: Unit) -> None:
+def test_banks_load_shipped_is_idempotent(data_dir: Path, tree: Tree) -> None:
+    city = tree.city
     civil = bank_create(name="《中华人民共和国民法典》题库", unit=city)
     question_create(
         bank=civil, kind="single", stem="十八周岁以上的自然人为（　）。", options=["未成年人", "成年人"], answer=["B"]
     )
-    assert shipped.load_shipped_banks(unit=city) == {
+    assert banks_load_shipped(unit=tree.city) == {
         "《中华人民共和国民法典》题库": 2,
         "学纪学法（宪法与公职人员法律）题库": 1,
     }
-    assert shipped.load_shipped_banks(unit=city) == {
+    assert banks_load_shipped(unit=tree.city) == {
         "《中华人民共和国民法典》题库": 0,
         "学纪学法（宪法与公职人员法律）题库": 0,
     }
@@ -124,14 +127,14 @@ def test_load_shipped_banks_is_idempotent(data_dir: Path, city: Unit) -> None:
 
 
 @pytest.mark.django_db
-def test_load_shipped_banks_names_the_missing_file(data_dir: Path, city: Unit) -> None:
+def test_banks_load_shipped_names_the_missing_file(data_dir: Path, tree: Tree) -> None:
     (data_dir / "cadre_law.csv").unlink()
     with pytest.raises(ImportFileError) as caught:
-        shipped.load_shipped_banks(unit=city)
+        banks_load_shipped(unit=tree.city)
     assert caught.value.code == "shipped_bank_missing"
     assert "cadre_law.csv" in caught.value.message
     assert not QuestionBank.objects.exists()
-    assert shipped.load_shipped_banks(unit=city, skip_missing=True) == {"《中华人民共和国民法典》题库": 3}
+    assert banks_load_shipped(unit=tree.city, skip_missing=True) == {"《中华人民共和国民法典》题库": 3}
 
 
 @pytest.mark.django_db
@@ -149,22 +152,41 @@ def test_load_banks_command_creates_the_city_when_there_is_no_unit(data_dir: Pat
 
 
 @pytest.mark.django_db
-def test_load_banks_command_unit_option_and_missing_file(data_dir: Path, city: Unit) -> None:
-    town = unit_create(name="东城镇", parent=city)
+def test_load_banks_command_unit_option_and_missing_file(data_dir: Path, tree: Tree) -> None:
+    town = tree.town_a
     (data_dir / "civil_code.csv").unlink()
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="1 个题库未能导入。"):
         call_command("load_banks", "--unit", str(town.pk), stdout=out, stderr=err)
     assert "缺少题库文件" in err.getvalue() and "civil_code.csv" in err.getvalue()
     assert "《中华人民共和国民法典》题库 未导入。" in err.getvalue()
-    assert out.getvalue() == "学纪学法（宪法与公职人员法律）题库（东城镇）：新增 1 题。\n"
+    assert out.getvalue() == "学纪学法（宪法与公职人员法律）题库（南关镇）：新增 1 题。\n"
     assert QuestionBank.objects.get().unit == town
 
 
 @pytest.mark.django_db
-def test_load_banks_command_refuses_a_file_with_errors(data_dir: Path, city: Unit) -> None:
+def test_load_banks_command_refuses_a_file_with_errors(data_dir: Path, tree: Tree) -> None:
     (data_dir / "cadre_law.csv").write_text(csv_text([template_row(题型="单选", 题干="坏题", A="甲", 答案="A")]))
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("load_banks", stdout=io.StringIO(), stderr=err)
     assert "cadre_law.csv 有 1 处错误：第 2 行 选项：选择题至少需要两个选项。" in err.getvalue()
+    assert not QuestionBank.objects.exists()  # the good civil_code.csv is not loaded either: all or nothing
+
+
+def test_reading_the_shipped_banks_writes_nothing(data_dir: Path) -> None:
+    """No database here (no db fixture): reading and checking is pure."""
+    read = shipped.read_shipped_banks()
+    assert [(town_bank.filename, len(questions)) for town_bank, questions in read] == [
+        ("civil_code.csv", 3),
+        ("cadre_law.csv", 1),
+    ]
+    assert read[1][1][0].stem == "中华人民共和国的一切权力属于人民。"
+
+
+@pytest.mark.django_db
+def test_a_file_with_errors_loads_nothing_at_all(data_dir: Path, tree: Tree) -> None:
+    (data_dir / "cadre_law.csv").write_text(csv_text([template_row(题型="单选", 题干="坏题", A="甲", 答案="A")]))
+    with pytest.raises(ImportHasErrors, match=r"cadre_law\.csv 有 1 处错误"):
+        banks_load_shipped(unit=tree.city)
+    assert not QuestionBank.objects.exists()

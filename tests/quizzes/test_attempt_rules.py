@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 def answer_all(attempt: Attempt, *, correct: bool = True, now=None) -> None:
     for seq, aq in enumerate(attempt.paper.order_by("position"), start=1):
-        choices = aq.answer if correct else [o["key"] for o in aq.options if o["key"] not in aq.answer][:1]
+        choices = aq.answer if correct else [o["letter"] for o in aq.options if o["letter"] not in aq.answer][:1]
         answer_save(
             attempt_id=attempt.pk, user=attempt.user, question_id=aq.question_id, choices=choices, seq=seq, now=now
         )
@@ -111,14 +111,14 @@ def test_overdue_attempt_is_finalised_lazily_when_touched(exam, people):
     assert attempt.status == Attempt.Status.TIMED_OUT and attempt.submitted_at == attempt.deadline
 
 
-def test_exam_not_open_before_or_after_window_or_as_draft(tree, bank, people):
+def test_exam_outside_window_before_or_after_window_or_as_draft(tree, bank, people):
     exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city])
-    with pytest.raises(errors.ExamNotOpen):
+    with pytest.raises(errors.ExamOutsideWindow):
         attempt_start(exam=exam, user=people.alice, now=exam.opens_at - timedelta(seconds=1))
-    with pytest.raises(errors.ExamNotOpen):
+    with pytest.raises(errors.ExamOutsideWindow):
         attempt_start(exam=exam, user=people.alice, now=exam.closes_at)
     draft = make_exam(unit=tree.city, bank=bank, audience=[tree.city], publish=False, title="草稿")
-    with pytest.raises(errors.ExamNotOpen):
+    with pytest.raises(errors.ExamOutsideWindow):
         attempt_start(exam=draft, user=people.alice, now=draft.opens_at + timedelta(minutes=1))
 
 
@@ -210,8 +210,8 @@ def test_option_shuffle_keeps_original_letters(tree, bank, people):
     assert kinds == sorted(kinds, key=["single", "multiple", "judge"].index)  # grouped by kind
     for aq in attempt.paper.all():
         question = Question.objects.get(pk=aq.question_id)
-        assert sorted(o["key"] for o in aq.options) == list("ABCDEFGH"[: len(question.options)])
-        assert {o["key"]: o["text"] for o in aq.options} == dict(zip("ABCDEFGH", question.options, strict=False))
+        assert sorted(o["letter"] for o in aq.options) == list("ABCDEFGH"[: len(question.options)])
+        assert {o["letter"]: o["text"] for o in aq.options} == dict(zip("ABCDEFGH", question.options, strict=False))
     answer_all(attempt)
     assert attempt_submit(attempt_id=attempt.pk, user=people.alice).score == Decimal(100)
 
@@ -221,7 +221,7 @@ def test_random_draw_follows_rules_and_refuses_when_bank_too_small(tree, bank, p
     exam = exam_create(
         unit=tree.city,
         created_by=people.organizer,
-        is_open=True,
+        is_public=True,
         composition=Exam.Composition.RANDOM,
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(hours=5),
@@ -274,7 +274,7 @@ def test_user_outside_the_audience_is_refused(tree, bank, people):
 
 
 def test_open_quiz_admits_everyone_and_best_score_counts(tree, bank, people):
-    exam = make_exam(unit=tree.city, bank=bank, is_open=True, max_attempts=3, counting_policy="highest")
+    exam = make_exam(unit=tree.city, bank=bank, is_public=True, max_attempts=3, counting_policy="highest")
     first, _ = attempt_start(exam=exam, user=people.bob)
     answer_all(first)
     attempt_submit(attempt_id=first.pk, user=people.bob)
@@ -291,7 +291,7 @@ def test_open_quiz_admits_everyone_and_best_score_counts(tree, bank, people):
 
 
 def test_leaderboard_competition_ranks_with_ties(tree, bank, people):
-    exam = make_exam(unit=tree.city, bank=bank, is_open=True)
+    exam = make_exam(unit=tree.city, bank=bank, is_public=True)
     start = exam.opens_at + timedelta(minutes=1)
     plans = [  # (user, correct answers, minutes used)
         (people.alice, True, 10),
@@ -320,15 +320,30 @@ def test_leaderboard_competition_ranks_with_ties(tree, bank, people):
     assert units["市司法局"].headcount == 0 and units["市司法局"].rank == 3
 
 
-def test_exam_list_finalises_the_callers_overdue_attempt(exam, people):
+def test_gets_write_nothing_and_the_following_submit_finalises_an_overdue_attempt(exam, people):
+    """GET requests never write: an attempt past deadline + grace is shown in progress with its deadline
+    and the server's clock; the client's submit (or the periodic command) finalises it at its deadline."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from tests.conftest import app_login
 
     client = app_login(people.alice.username)
     attempt = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
     deadline = Attempt.objects.get(pk=attempt["id"]).deadline
     with time_machine.travel(deadline + timedelta(minutes=2), tick=False):
-        mine = client.get("/api/v1/exams/").json()["results"][0]["my_attempts"]
-    assert mine[0]["status"] == "timed_out"
+        with CaptureQueriesContext(connection) as reads:
+            mine = client.get("/api/v1/exams/").json()["results"][0]["my_attempts"]
+            detail = client.get(f"/api/v1/exams/{exam.pk}/").json()
+            shown = client.get(f"/api/v1/attempts/{attempt['id']}").json()
+            client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people")
+        writes = [q["sql"] for q in reads.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+        assert writes == []
+        assert mine[0]["status"] == detail["my_attempts"][0]["status"] == shown["status"] == "in_progress"
+        assert shown["deadline"] < shown["server_now"]
+        assert Attempt.objects.get(pk=attempt["id"]).status == Attempt.Status.IN_PROGRESS
+        submitted = client.post(f"/api/v1/attempts/{attempt['id']}/submit").json()
+    assert submitted["status"] == "timed_out"
     assert Attempt.objects.get(pk=attempt["id"]).submitted_at == deadline
 
 
@@ -339,7 +354,7 @@ def test_ranks_of_a_page_match_the_whole_list(tree, bank, people):
     from quizzes.leaderboards import leaderboard_people_rows, leaderboard_rank_rows
     from quizzes.ranking import competition_ranks
 
-    exam = make_exam(unit=tree.city, bank=bank, is_open=True)
+    exam = make_exam(unit=tree.city, bank=bank, is_public=True)
     rng = random.Random(5)
     users = User.objects.bulk_create(
         User(username=f"p{i}", unit=tree.town_a if i % 2 else tree.town_b, password="!") for i in range(180)

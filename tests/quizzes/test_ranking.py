@@ -46,3 +46,26 @@ def test_unit_order_puts_the_chosen_key_first():
     assert unit_order("mean_score") == ("mean_score", "participation_rate", "pass_rate")
     with pytest.raises(ValueError):
         unit_order("headcount")
+
+
+def test_highest_breaks_score_ties_by_time_then_submission_then_number():
+    same_score = [
+        FinishedAttempt(1, 1, D(90), 400, T0 + timedelta(days=1)),
+        FinishedAttempt(2, 2, D(90), 400, T0),
+        FinishedAttempt(3, 3, D(90), 400, T0),
+    ]
+    chosen = counted_attempt(same_score, "highest")
+    assert chosen is not None and chosen.id == 2
+
+
+def test_unknown_counting_policy_is_an_error():
+    with pytest.raises(ValueError, match="average"):
+        counted_attempt(_attempts(), "average")
+    # no attempts: nothing counts, whatever the policy
+    assert counted_attempt([], "average") is None
+
+
+def test_ranks_follow_any_tie_key():
+    rows = [{"score": 9, "name": "a"}, {"score": 9, "name": "b"}, {"score": 8, "name": "c"}]
+    assert competition_ranks(rows, lambda r: r["score"]) == [1, 1, 3]
+    assert competition_ranks(rows, lambda r: r["name"]) == [1, 2, 3]

@@ -95,3 +95,28 @@ def test_custom_bands_in_any_order():
     bands = [{"name": "不及格", "min": 0}, {"name": "及格", "min": 70}]
     assert grade_band(D(70), bands) == "及格"
     assert grade_band(D(69), bands) == "不及格"
+
+
+def test_a_step_of_zero_or_less_only_rounds_to_cents():
+    assert round_up_to_step(D("1.234"), D(0)) == D("1.23")
+    assert round_up_to_step(D("1.235"), D("-1")) == D("1.24")
+    # the half mode with no step: exactly half, to the cent
+    assert score_answer(kind="multiple", key="AB", choices="A", points=D(5), multiple_mode="half", step=D(0)) == D(
+        "2.50"
+    )
+
+
+def test_half_never_exceeds_the_points():
+    # 1 point, half is 0.5, a step of 2 would round it up to 2: capped at the question's points
+    assert score_answer(kind="multiple", key="AB", choices="A", points=D(1), multiple_mode="half", step=D(2)) == D(1)
+
+
+def test_percent_of_an_exam_worth_nothing_is_zero():
+    assert percent_of(D(0), D(0)) == D(0)
+    assert percent_of(D(5), D("-1")) == D(0)
+    assert percent_of(D(1), D(3)) == D("33.33")
+
+
+def test_a_percent_below_every_band_has_no_band():
+    assert grade_band(D(10), [{"name": "及格", "min": 60}]) == ""
+    assert grade_band(D(10), []) == ""

@@ -17,9 +17,9 @@ export type Me = S['Me']
 export type Unit = S['Unit']
 export type Result = S['Result']
 
-export interface Exam extends Omit<S['Exam'], 'my_attempts' | 'is_open'> {
+export interface Exam extends Omit<S['Exam'], 'my_attempts'> {
   /** open quiz: any signed-in person may sit it */
-  is_public: boolean
+  is_public?: boolean
   my_attempts: AttemptSummary[]
   question_count?: number
   max_score?: string
@@ -62,55 +62,39 @@ export interface Attempt {
 }
 
 export type PersonRow = S['PersonRow']
-export interface UnitRow {
-  rank: number
-  unit_id: number
-  unit_name: string
-  headcount: number
-  participants: number
-  participation_rate: string
-  mean_score: string
-  pass_rate: string
-}
-export interface PeoplePage {
-  count: number
-  results: PersonRow[]
-  me: PersonRow | null
-}
+export type UnitRow = S['UnitRow']
+export type PeoplePage = S['PersonLeaderboard']
 export type UnitOrder = 'participation_rate' | 'mean_score' | 'pass_rate'
-export interface UnitBoard {
-  parent_id: number | null
-  parent_name: string
-  order: UnitOrder
-  results: UnitRow[]
-}
+export type UnitBoard = S['UnitLeaderboard']
 
 // --- adapters: the one place that knows the wire format ------------------------------------------
 
-type WireOption = { letter?: string; key?: string; text: string }
-
-function option(o: WireOption): PaperOption {
-  return { letter: o.letter ?? o.key ?? '', text: o.text }
+function option(o: S['Option']): PaperOption {
+  return { letter: o.letter, text: o.text }
 }
 
-function exam(wire: S['Exam'] & { is_public?: boolean }): Exam {
-  const { is_open, ...rest } = wire as S['Exam'] & { is_public?: boolean; is_open?: boolean }
-  return {
-    ...rest,
-    is_public: Boolean(wire.is_public ?? is_open),
-    my_attempts: wire.my_attempts as unknown as AttemptSummary[],
-  } as Exam
+function exam(wire: S['Exam'] | S['ExamDetail']): Exam {
+  const my_attempts: AttemptSummary[] = wire.my_attempts.map((a) => ({
+    id: a.id,
+    number: a.number ?? 1,
+    status: a.status ?? 'in_progress',
+    deadline: a.deadline,
+    submitted_at: a.submitted_at ?? null,
+    score: a.score ?? null,
+    is_counted: Boolean(a.is_counted),
+  }))
+  return { ...wire, my_attempts }
 }
 
 function attempt(wire: S['Attempt']): Attempt {
   const questions = (wire.questions ?? []).map((q) => ({
     ...q,
     kind: q.kind as QuestionKind,
-    options: (q.options as WireOption[]).map(option),
+    options: q.options.map(option),
     saved: q.saved ? { choices: q.saved.choices, seq: q.saved.seq } : null,
   }))
   const review = wire.review
-    ? wire.review.map((q) => ({ ...q, kind: q.kind as QuestionKind, options: (q.options as WireOption[]).map(option) }))
+    ? wire.review.map((q) => ({ ...q, kind: q.kind as QuestionKind, options: q.options.map(option) }))
     : null
   return { ...wire, questions, review, result: wire.result ?? null }
 }
@@ -127,7 +111,7 @@ export const api = {
   siteSettings: () => call(() => client.GET('/api/v1/site-settings')),
 
   async exams(): Promise<Timed<Exam[]>> {
-    const page = await call(() => client.GET('/api/v1/exams/', { params: { query: { page_size: 100 } as never } }))
+    const page = await call(() => client.GET('/api/v1/exams/', { params: { query: { page_size: 100 } } }))
     return mapTimed(page, (p) => p.results.map(exam))
   },
   async exam(id: number): Promise<Timed<Exam>> {
@@ -156,22 +140,19 @@ export const api = {
     ),
 
   async leaderboardPeople(examId: number, page = 1, pageSize = 20): Promise<PeoplePage> {
-    // Today one endpoint with ?by=person; "me" (the person's own row) comes with the split endpoint.
     const t = await call(() =>
-      client.GET('/api/v1/exams/{exam_id}/leaderboard', {
-        params: { path: { exam_id: examId }, query: { by: 'person', page, page_size: pageSize } as never },
+      client.GET('/api/v1/exams/{exam_id}/leaderboard/people', {
+        params: { path: { exam_id: examId }, query: { page, page_size: pageSize } },
       }),
     )
-    const body = t.data as unknown as { count: number; results: PersonRow[]; me?: PersonRow | null }
-    return { count: body.count, results: body.results, me: body.me ?? null }
+    return t.data
   },
   async leaderboardUnits(examId: number, order: UnitOrder = 'participation_rate', parent?: number): Promise<UnitBoard> {
     const t = await call(() =>
-      client.GET('/api/v1/exams/{exam_id}/leaderboard', {
-        params: { path: { exam_id: examId }, query: { by: 'unit', order, page_size: 500, ...(parent ? { parent } : {}) } as never },
+      client.GET('/api/v1/exams/{exam_id}/leaderboard/units', {
+        params: { path: { exam_id: examId }, query: { order, ...(parent ? { parent } : {}) } },
       }),
     )
-    const body = t.data as unknown as { results: UnitRow[]; parent_id?: number; parent_name?: string }
-    return { parent_id: body.parent_id ?? null, parent_name: body.parent_name ?? '', order, results: body.results }
+    return t.data
   },
 }

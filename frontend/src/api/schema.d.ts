@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One of the requester's attempts; an overdue one is finalised on the way (stamped at its deadline). */
+        /**
+         * @description One of the requester's attempts. Reading writes nothing: an attempt past its deadline stays
+         *     ``in_progress`` until a POST (submit, autosave, start) or ``close_overdue_attempts`` finalises it.
+         */
         get: operations["attempts_retrieve"];
         put?: never;
         post?: never;
@@ -211,8 +214,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Exams the requester may sit, manage or read results of, each with their own attempts. */
         get: operations["exams_list"];
         put?: never;
+        /** @description Exams the requester may sit, manage or read results of, each with their own attempts. */
         post: operations["exams_create"];
         delete?: never;
         options?: never;
@@ -269,15 +274,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/exams/{exam_id}/leaderboard": {
+    "/api/v1/exams/{exam_id}/leaderboard/people": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** @description Person ranking (score desc, time used asc; ties share a rank) or unit ranking of one exam. */
-        get: operations["exams_leaderboard_list"];
+        /**
+         * @description People by their counting attempt: score desc, time used asc, submitted_at asc; ties share a rank.
+         *     Staff scoped to a unit read their subtree's rows, with global ranks.
+         */
+        get: operations["exams_leaderboard_people_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/leaderboard/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The child units of ``parent`` (default: the exam's unit), each over its whole subtree. */
+        get: operations["exams_leaderboard_units_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -411,6 +436,13 @@ export interface components {
             review?: components["schemas"]["ReviewQuestion"][] | null;
         };
         /**
+         * @description * `in_progress` - 作答中
+         *     * `submitted` - 已交卷
+         *     * `timed_out` - 超时自动交卷
+         * @enum {string}
+         */
+        AttemptStatusEnum: "in_progress" | "submitted" | "timed_out";
+        /**
          * @description * `fixed` - 固定试卷
          *     * `random` - 随机抽题
          * @enum {string}
@@ -423,6 +455,16 @@ export interface components {
          * @enum {string}
          */
         CountingPolicyEnum: "highest" | "latest" | "first";
+        DrawRuleEntry: {
+            position: number;
+            kind: components["schemas"]["QuestionKindEnum"];
+            bank_id: number;
+            tag: string | null;
+            difficulty: number | null;
+            count: number;
+            /** Format: decimal */
+            points: string;
+        };
         DrawRuleInputRequest: {
             kind: components["schemas"]["QuestionKindEnum"];
             /** Format: int64 */
@@ -432,6 +474,19 @@ export interface components {
             count: number;
             /** Format: decimal */
             points: string;
+        };
+        Error: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        ErrorDetail: {
+            /** @description 稳定的错误代码，如 exam_outside_window、invalid_input */
+            code: string;
+            /** @description 给用户看的说明（按 Accept-Language 翻译） */
+            message: string;
+            /** @description 字段名 → 该字段的错误说明列表（仅在能指出字段时提供） */
+            fields?: {
+                [key: string]: unknown;
+            };
         };
         /** @description An exam as anyone allowed to see it sees it: rules and window, never the paper's content. */
         Exam: {
@@ -443,7 +498,7 @@ export interface components {
             readonly unit_id: number;
             readonly unit_name: string;
             /** 公开竞赛（任何登录用户可参加） */
-            is_open?: boolean;
+            is_public?: boolean;
             /**
              * 开始时间
              * Format: date-time
@@ -494,10 +549,85 @@ export interface components {
             /** 组卷方式 */
             composition?: components["schemas"]["CompositionEnum"];
             /** 状态 */
-            status?: components["schemas"]["StatusEnum"];
-            readonly my_attempts: {
-                [key: string]: unknown;
-            }[];
+            status?: components["schemas"]["ExamStatusEnum"];
+            readonly my_attempts: components["schemas"]["MyAttempt"][];
+            /** @description 请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间） */
+            readonly attempts_left: number | null;
+        };
+        /**
+         * @description An exam's page: the exam, the size of one paper and, for its managers only, the composition.
+         *
+         *     Pass the ``selectors.ExamDetail`` of the exam as ``context["detail"]``.
+         */
+        ExamDetail: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            /** 说明 */
+            description?: string;
+            readonly unit_id: number;
+            readonly unit_name: string;
+            /** 公开竞赛（任何登录用户可参加） */
+            is_public?: boolean;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * 结束时间
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * 限时（秒）
+             * Format: int64
+             */
+            time_limit_seconds?: number;
+            /**
+             * 交卷宽限（秒）
+             * Format: int64
+             */
+            grace_seconds?: number;
+            /**
+             * 可考次数（0 为不限）
+             * Format: int64
+             */
+            max_attempts?: number;
+            /** 计分方式 */
+            counting_policy?: components["schemas"]["CountingPolicyEnum"];
+            /**
+             * 及格线（百分比）
+             * Format: decimal
+             */
+            pass_percent?: string;
+            /** 等级 */
+            grade_bands?: unknown;
+            /** 多选题计分 */
+            multiple_scoring?: components["schemas"]["MultipleScoringEnum"];
+            /**
+             * 分值步长
+             * Format: decimal
+             */
+            score_step?: string;
+            /** 答案解析公布 */
+            review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /** 题目乱序 */
+            shuffle_questions?: boolean;
+            /** 选项乱序 */
+            shuffle_options?: boolean;
+            /** 组卷方式 */
+            composition?: components["schemas"]["CompositionEnum"];
+            /** 状态 */
+            status?: components["schemas"]["ExamStatusEnum"];
+            readonly my_attempts: components["schemas"]["MyAttempt"][];
+            /** @description 请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间） */
+            readonly attempts_left: number | null;
+            readonly question_count: number;
+            /** Format: decimal */
+            readonly max_score: string;
+            /** @description 仅对管理本考试的组织者提供，其他人为 null */
+            readonly management: components["schemas"]["ExamManagement"] | null;
         };
         ExamInputRequest: {
             title: string;
@@ -507,7 +637,7 @@ export interface components {
              * @description 主办单位，默认为当前用户所在单位
              */
             unit_id?: number;
-            is_open?: boolean;
+            is_public?: boolean;
             audience_unit_ids?: number[];
             /** Format: date-time */
             opens_at: string;
@@ -530,6 +660,25 @@ export interface components {
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
         };
+        /** @description What an organizer who manages the exam sees in addition: audience and paper composition. */
+        ExamManagement: {
+            audience_unit_ids: number[];
+            fixed_questions: components["schemas"]["FixedQuestionEntry"][];
+            draw_rules: components["schemas"]["DrawRuleEntry"][];
+        };
+        /**
+         * @description * `draft` - 草稿
+         *     * `published` - 已发布
+         *     * `closed` - 已结束
+         * @enum {string}
+         */
+        ExamStatusEnum: "draft" | "published" | "closed";
+        FixedQuestionEntry: {
+            question_id: number;
+            position: number;
+            /** Format: decimal */
+            points: string;
+        };
         FixedQuestionInputRequest: {
             /** Format: int64 */
             question_id: number;
@@ -548,8 +697,8 @@ export interface components {
             file_format: string;
             status: string;
             readonly counts: components["schemas"]["ImportCounts"];
-            /** @description 不属于任何试题的问题（警告） */
-            file_issues: components["schemas"]["Issue"][];
+            /** @description 不属于任何试题的文件级警告 */
+            file_warnings: components["schemas"]["Issue"][];
             items: components["schemas"]["ImportItem"][];
             /** Format: date-time */
             created_at: string;
@@ -629,11 +778,34 @@ export interface components {
          * @enum {string}
          */
         MultipleScoringEnum: "all_or_nothing" | "partial" | "half";
+        MyAttempt: {
+            readonly id: number;
+            /** Format: int64 */
+            number?: number;
+            status?: components["schemas"]["AttemptStatusEnum"];
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            deadline: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: decimal */
+            score?: string | null;
+            /** @description The attempt that counts for this person under the exam's counting policy. */
+            is_counted?: boolean;
+        };
         Option: {
-            /** @description 原始选项字母；作答时提交此值 */
-            key: string;
+            /** @description 原始选项字母；作答时提交此值（显示时按顺序重新标注 A、B、C…） */
+            letter: string;
             text: string;
         };
+        /**
+         * @description * `participation_rate` - participation_rate
+         *     * `mean_score` - mean_score
+         *     * `pass_rate` - pass_rate
+         * @enum {string}
+         */
+        OrderEnum: "participation_rate" | "mean_score" | "pass_rate";
         PaginatedExamList: {
             /** @example 123 */
             count: number;
@@ -690,15 +862,11 @@ export interface components {
             points: string;
             saved: components["schemas"]["SavedAnswer"] | null;
         };
-        PatchedExamInputRequest: {
+        /** @description The fields of an exam that may change (all optional); the owning unit never changes. */
+        PatchedExamUpdateInputRequest: {
             title?: string;
             description?: string;
-            /**
-             * Format: int64
-             * @description 主办单位，默认为当前用户所在单位
-             */
-            unit_id?: number;
-            is_open?: boolean;
+            is_public?: boolean;
             audience_unit_ids?: number[];
             /** Format: date-time */
             opens_at?: string;
@@ -724,6 +892,17 @@ export interface components {
         PatchedSiteSettingsRequest: {
             /** 允许自助注册 */
             self_signup_enabled?: boolean;
+        };
+        /** @description One page of the person leaderboard, and the requester's own row wherever it stands. */
+        PersonLeaderboard: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["PersonRow"][];
+            /** @description 请求者本人的排名行；尚无计入成绩的答卷时为 null */
+            me: components["schemas"]["PersonRow"] | null;
         };
         PersonRow: {
             rank: number;
@@ -864,13 +1043,6 @@ export interface components {
             /** 允许自助注册 */
             self_signup_enabled: boolean;
         };
-        /**
-         * @description * `draft` - 草稿
-         *     * `published` - 已发布
-         *     * `closed` - 已结束
-         * @enum {string}
-         */
-        StatusEnum: "draft" | "published" | "closed";
         Unit: {
             readonly id: number;
             /** 名称 */
@@ -891,6 +1063,32 @@ export interface components {
          * @enum {string}
          */
         UnitKindEnum: "city" | "town" | "street" | "department" | "village" | "other";
+        UnitLeaderboard: {
+            /** @description 在其下级单位之间排名的单位 */
+            parent_id: number;
+            parent_name: string;
+            order: components["schemas"]["OrderEnum"];
+            results: components["schemas"]["UnitRow"][];
+        };
+        UnitRow: {
+            rank: number;
+            unit_id: number;
+            unit_name: string;
+            headcount: number;
+            participants: number;
+            /**
+             * Format: decimal
+             * @description 参考率（%）
+             */
+            participation_rate: string;
+            /** Format: decimal */
+            mean_score: string;
+            /**
+             * Format: decimal
+             * @description 及格率（%）
+             */
+            pass_rate: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -917,6 +1115,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Attempt"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -947,6 +1181,60 @@ export interface operations {
                     "application/json": components["schemas"]["AnswerOutput"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     attempts_submit_create: {
@@ -966,6 +1254,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Attempt"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -990,6 +1332,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedQuestionBankList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1017,6 +1404,51 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionBank"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     bank_export: {
@@ -1036,6 +1468,42 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1063,6 +1531,60 @@ export interface operations {
                     "application/json": components["schemas"]["ImportBatch"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     bank_import_detail: {
@@ -1083,6 +1605,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportBatch"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1114,12 +1672,48 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description import_already_committed：已经导入过 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1152,6 +1746,51 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedQuestionList"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     banks_questions_create: {
@@ -1179,6 +1818,60 @@ export interface operations {
                     "application/json": components["schemas"]["Question"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     banks_questions_retrieve: {
@@ -1199,6 +1892,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Question"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1229,6 +1958,60 @@ export interface operations {
                     "application/json": components["schemas"]["Question"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     banks_retrieve: {
@@ -1250,6 +2033,42 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionBank"];
                 };
             };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     import_template: {
@@ -1267,6 +2086,33 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1291,6 +2137,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedExamList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1318,6 +2209,51 @@ export interface operations {
                     "application/json": components["schemas"]["Exam"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     exams_retrieve: {
@@ -1336,7 +2272,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Exam"];
+                    "application/json": components["schemas"]["ExamDetail"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1352,9 +2324,9 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PatchedExamInputRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedExamInputRequest"];
-                "multipart/form-data": components["schemas"]["PatchedExamInputRequest"];
+                "application/json": components["schemas"]["PatchedExamUpdateInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedExamUpdateInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedExamUpdateInputRequest"];
             };
         };
         responses: {
@@ -1364,6 +2336,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Exam"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1395,6 +2421,60 @@ export interface operations {
                     "application/json": components["schemas"]["Attempt"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     exams_close_create: {
@@ -1416,29 +2496,143 @@ export interface operations {
                     "application/json": components["schemas"]["Exam"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    exams_leaderboard_list: {
+    exams_leaderboard_people_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonLeaderboard"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_leaderboard_units_retrieve: {
         parameters: {
             query?: {
                 /**
-                 * @description 按人员或按单位排名
-                 *
-                 *     * `person` - person
-                 *     * `unit` - unit
-                 */
-                by?: "person" | "unit";
-                /**
-                 * @description by=unit：首要排序指标
+                 * @description 首要排序指标，其余指标依次排后
                  *
                  *     * `participation_rate` - participation_rate
                  *     * `mean_score` - mean_score
                  *     * `pass_rate` - pass_rate
                  */
                 order?: "participation_rate" | "mean_score" | "pass_rate";
-                page?: number;
-                page_size?: number;
-                /** @description by=unit：在此单位的下级单位之间排名（默认为主办单位） */
+                /** @description 在此单位的下级单位之间排名（默认为主办单位） */
                 parent?: number;
             };
             header?: never;
@@ -1454,7 +2648,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonRow"][];
+                    "application/json": components["schemas"]["UnitLeaderboard"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1476,6 +2715,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Exam"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1505,6 +2798,60 @@ export interface operations {
                     "application/json": components["schemas"]["RegradeResult"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     me_retrieve: {
@@ -1524,6 +2871,33 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     site_settings_retrieve: {
@@ -1541,6 +2915,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SiteSettings"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1568,6 +2951,51 @@ export interface operations {
                     "application/json": components["schemas"]["SiteSettings"];
                 };
             };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     units_list: {
@@ -1585,6 +3013,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Unit"][];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

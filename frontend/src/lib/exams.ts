@@ -15,12 +15,16 @@ export interface ExamWindow {
   closes_at: string
   status?: string
   max_attempts?: number
+  /** from the server when it says so: null is unlimited */
+  attempts_left?: number | null
   my_attempts: AttemptSummary[]
 }
 
 export type ExamPhase = 'open' | 'upcoming' | 'finished'
 
-export function attemptsLeft(exam: Pick<ExamWindow, 'max_attempts' | 'my_attempts'>): number {
+export function attemptsLeft(exam: Pick<ExamWindow, 'max_attempts' | 'my_attempts' | 'attempts_left'>): number {
+  if (exam.attempts_left === null) return Number.POSITIVE_INFINITY
+  if (exam.attempts_left !== undefined) return exam.attempts_left
   const max = exam.max_attempts ?? 1
   if (max === 0) return Number.POSITIVE_INFINITY
   return Math.max(0, max - exam.my_attempts.length)

@@ -60,6 +60,9 @@ describe('exam phases', () => {
     expect(examPhase(used, at('2026-05-12T08:00:00+08:00'))).toBe('finished')
     expect(attemptsLeft({ ...used, max_attempts: 0 })).toBe(Number.POSITIVE_INFINITY)
     expect(countedAttempt(used)?.id).toBe(2)
+    // the server's own count wins when it sends one
+    expect(attemptsLeft({ ...used, attempts_left: 1 })).toBe(1)
+    expect(attemptsLeft({ ...used, attempts_left: null })).toBe(Number.POSITIVE_INFINITY)
   })
 
   it('treats an in-progress attempt past its deadline as overdue', () => {

@@ -1,0 +1,139 @@
+"""What a person may act on: each ``access_*`` helper fetches it or raises a domain error.
+
+Views call one of these instead of deciding scopes themselves (Zulip's ``access_*`` pattern). Something
+that exists but lies outside the requester's scope raises the same ``*NotFound`` as something that
+does not exist, so that ids cannot be probed. The scopes themselves come from ``accounts.scopes`` and
+``selectors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scopes
+from accounts.models import Unit, User
+
+from . import selectors
+from .errors import (
+    AttemptNotFound,
+    BankNotFound,
+    ExamNotFound,
+    InvalidComposition,
+    QuestionNotFound,
+    UnitNotAllowed,
+    UnitNotFound,
+)
+from .i18n import join_list
+from .models import Attempt, Exam, Question, QuestionBank
+
+
+def access_exam_to_read(user: User, exam_id: int) -> Exam:
+    """An exam the person may sit, manage or read results of, with their own attempts as ``my_attempts``."""
+    exam = selectors.exams_visible_to(user).filter(pk=exam_id).first()
+    if exam is None:
+        raise ExamNotFound()
+    return exam
+
+
+def access_exam_to_manage(user: User, exam_id: int) -> Exam:
+    """An exam owned by a unit in the organizer's subtree."""
+    exam = selectors.exams_managed_by(user).filter(pk=exam_id).first()
+    if exam is None:
+        raise ExamNotFound()
+    return exam
+
+
+def access_exam_to_sit(user: User, exam_id: int) -> Exam:
+    """A published or closed exam; whether this person may start it now is ``attempt_start``'s to say
+    (window, audience, attempts left), with its own errors."""
+    exam = Exam.objects.exclude(status=Exam.Status.DRAFT).filter(pk=exam_id).first()
+    if exam is None:
+        raise ExamNotFound()
+    return exam
+
+
+def access_exam_results(user: User, exam_id: int) -> Exam:
+    """An exam whose leaderboards the person may read: staff of its reach, or its audience once published."""
+    exam = Exam.objects.select_related("unit").filter(pk=exam_id).first()
+    if exam is None or not selectors.exam_can_be_read_by(exam=exam, user=user):
+        raise ExamNotFound()
+    return exam
+
+
+def access_exam_unit(exam: Exam, unit_id: int | None) -> Unit | None:
+    """A unit inside the exam's owning unit's subtree (None when not asked for)."""
+    if unit_id is None:
+        return None
+    unit = Unit.objects.filter(scopes.subtree_q(exam.unit)).filter(pk=unit_id).first()
+    if unit is None:
+        raise UnitNotFound()
+    return unit
+
+
+def access_own_attempt(user: User, attempt_id: int) -> Attempt:
+    attempt = Attempt.objects.select_related("exam").filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise AttemptNotFound()
+    return attempt
+
+
+def access_bank_to_manage(user: User, bank_id: int) -> QuestionBank:
+    bank = selectors.banks_for(user).filter(pk=bank_id).first()
+    if bank is None:
+        raise BankNotFound()
+    return bank
+
+
+def access_question_to_manage(user: User, question_id: int) -> Question:
+    """A question of a bank the organizer manages (e.g. to regrade it)."""
+    question = Question.objects.filter(bank__in=selectors.banks_for(user), pk=question_id).first()
+    if question is None:
+        raise QuestionNotFound()
+    return question
+
+
+def access_unit_for_new_content(user: User, unit_id: int | None) -> Unit:
+    """The unit a new bank or exam belongs to: the one asked for, if within the person's subtree, else
+    their own unit."""
+    if unit_id is not None:
+        unit = scopes.staff_units(user).filter(pk=unit_id).first()
+        if unit is None:
+            raise UnitNotAllowed(fields={"unit_id": [UnitNotAllowed.default_message]})
+        return unit
+    if user.unit is None:
+        raise UnitNotAllowed(_("请指定所属单位。"), fields={"unit_id": [_("请指定所属单位。")]})
+    return user.unit
+
+
+def access_audience_units(user: User, unit_ids: Iterable[int]) -> list[Unit]:
+    """The audience units of an exam the person composes: all of them within their subtree."""
+    wanted = set(unit_ids)
+    reachable = list(scopes.staff_units(user).filter(pk__in=wanted))
+    if len(reachable) != len(wanted):
+        message = _("参考单位必须在您管理的单位范围内。")
+        raise InvalidComposition(message, fields={"audience_unit_ids": [message]})
+    return reachable
+
+
+def access_questions_for_composition(user: User, question_ids: Iterable[int]) -> dict[int, Question]:
+    """Questions for a fixed paper, by id: all of them from banks the organizer manages."""
+    wanted = list(question_ids)
+    questions = Question.objects.filter(bank__in=selectors.banks_for(user)).in_bulk(wanted)
+    missing = [qid for qid in wanted if qid not in questions]
+    if missing:
+        message = _("试题不存在或无权使用：%(ids)s") % {"ids": join_list(missing)}
+        raise InvalidComposition(message, fields={"fixed_questions": [message]})
+    return questions
+
+
+def access_banks_for_composition(user: User, bank_ids: Iterable[int]) -> set[int]:
+    """Ids of the banks that draw rules name: all of them banks the organizer manages."""
+    wanted = set(bank_ids)
+    reachable = set(selectors.banks_for(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    unknown = sorted(wanted - reachable)
+    if unknown:
+        message = _("题库不存在或无权使用：%(ids)s") % {"ids": join_list(unknown)}
+        raise InvalidComposition(message, fields={"draw_rules": [message]})
+    return reachable
