@@ -1,16 +1,17 @@
 import { test, expect, fixtureIds, login, shot, chooseOption, checkedLetters, questionId, next, saved, savedAnswers, createShortExam } from './fixtures'
 
-test('a short exam submits itself when the time is up', async ({ page }) => {
-  const examId = createShortExam(25) // the window closes 25 s from now: deadline = closes_at
+test('a short exam warns at one minute left and submits itself when the time is up', async ({ page }) => {
+  const examId = createShortExam(68) // the window closes 68 s from now: deadline = closes_at
   await page.goto(`/exams/${examId}/take`)
   await login(page, 'e2e_p1')
   await expect(page.locator('fieldset.question')).toBeVisible()
   await chooseOption(page, 0)
   await saved(page)
-  await expect(page.getByRole('timer')).toContainText(/00:(1|2)\d/)
-  await shot(page, '11-short-exam-countdown')
+  await expect(page.locator('p.warning')).toHaveText('还剩 1 分钟，时间到将自动交卷。', { timeout: 20_000 })
+  await expect(page.getByRole('timer')).toContainText(/00:[0-5]\d/)
+  await shot(page, '11-short-exam-one-minute-warning')
   // Nobody presses submit: the countdown reaches zero and the app submits.
-  await expect(page).toHaveURL(/\/attempts\/\d+\/result$/, { timeout: 45_000 })
+  await expect(page).toHaveURL(/\/attempts\/\d+\/result$/, { timeout: 75_000 })
   await expect(page.getByTestId('score')).toContainText('/ 30')
   await shot(page, '12-short-exam-result')
   const db = savedAnswers('e2e_p1', examId)
@@ -65,8 +66,22 @@ test('a reload in the middle of an exam comes back with every answer', async ({ 
     expect(await checkedLetters(page)).toEqual(given[i])
     await next(page)
   }
+  await page.getByRole('button', { name: '标记', exact: false }).first().click()
   await page.getByRole('button', { name: /答题卡/ }).click()
+  await expect(page.getByRole('dialog', { name: /答题卡/ })).toBeVisible()
+  await page.waitForFunction(() => !document.querySelector('[class*="-enter-active"]'))
   await shot(page, '15-reloaded-answer-sheet')
+
+  // Submitting lists what is unanswered and marked; this exam shows its key only after it closes.
+  await page.getByRole('dialog', { name: /答题卡/ }).getByRole('button', { name: '交卷' }).click()
+  const confirm = page.getByRole('alertdialog', { name: '确认交卷' })
+  await expect(confirm).toContainText('还有 5 题未答：第 4–8 题。')
+  await expect(confirm).toContainText('标记待查 1 题：第 4 题。')
+  await shot(page, '15b-confirm-unanswered-marked')
+  await confirm.getByRole('button', { name: '交卷' }).click()
+  await expect(page).toHaveURL(/\/result$/)
+  await expect(page.getByText(/考试结束（.+）后公布答案与解析/)).toBeVisible()
+  await shot(page, '15c-result-review-after-close')
 })
 
 test('another device resumes the same attempt and its later changes win', async ({ page, browser, baseURL }) => {

@@ -35,6 +35,8 @@ export function createShortExam(seconds: number): number {
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
+  // what a person sees once popups have finished sliding and fading
+  await page.waitForFunction(() => !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]'))
   await page.screenshot({ path: join(SCREENS, `${name}.png`) })
 }
 
