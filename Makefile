@@ -69,7 +69,7 @@ schema: install
 	$(VENV_PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 # coverage floor: 95 % overall (pyproject.toml), 100 % for the pure rules and the scopes
-FULL_COVERAGE := accounts/scopes.py,quizzes/scoring.py,quizzes/ranking.py
+FULL_COVERAGE := accounts/scopes.py,quizzes/scoring.py,quizzes/ranking.py,quizzes/reporting.py
 
 pytest: install
 	.venv/bin/pytest --create-db -q --cov --cov-report=term
@@ -84,6 +84,7 @@ test: lint typecheck schema migrations pytest test-frontend e2e
 bench: install
 	$(VENV_PY) bench/import_bench.py
 	$(VENV_PY) bench/exam_bench.py
+	$(VENV_PY) bench/results_bench.py
 
 clean:
 	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage frontend/node_modules frontend/dist frontend/test-results

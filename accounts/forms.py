@@ -30,4 +30,5 @@ class SelfSignupForm(forms.Form):
         user.phone = self.cleaned_data["phone"]
         user.unit = self.cleaned_data["unit"]
         user.role = User.Role.PARTICIPANT
+        user.is_on_roster = False  # signed up for an open quiz: not in the roster headcount
         user.save()

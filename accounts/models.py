@@ -65,6 +65,9 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
+    # On the roster (应考人员: imported by an organizer) rather than signed up for an open quiz; the
+    # roster is the headcount of participation rates. Existing and imported people are on it.
+    is_on_roster = models.BooleanField(_("在名册中"), default=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -73,6 +76,43 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.real_name or self.username
+
+
+class RosterImport(models.Model):
+    """An uploaded roster (名册) between preview and commit; formats in docs/import-formats.md.
+
+    ``items`` holds each row as parsed and resolved against the unit tree, with its errors and warnings
+    and the planned action (create, update, unchanged), so that commit applies what the organizer saw.
+    Passwords given in the file are kept only as hashes; generated ones are never stored here (see
+    ``accounts.services.roster``).
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("待确认")
+        COMMITTED = "committed", _("已导入")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="roster_imports")
+    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    deactivate_missing = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    items = models.JSONField(default=list)
+    file_warnings = models.JSONField(default=list)
+    to_deactivate = models.JSONField(default=list)  # [{"user_id", "username", "real_name"}] as previewed
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict)  # counts of the commit: created, updated, unchanged, deactivated
+    passwords_expire_at = models.DateTimeField(null=True, blank=True)
+    passwords_downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} → {self.unit_id}"
 
 
 class SiteSettings(models.Model):

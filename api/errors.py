@@ -18,6 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts import errors as account_errors
 from quizzes import errors as quiz_errors
 
 from .permissions import PasswordChangeRequired
@@ -44,6 +45,7 @@ DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {  # the first class the
     quiz_errors.ImportFileError: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ImportHasErrors: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ImportAlreadyCommitted: status.HTTP_409_CONFLICT,
+    account_errors.PasswordsGone: status.HTTP_410_GONE,
 }
 
 DRF_CODES: dict[type[exceptions.APIException], tuple[str, StrOrPromise]] = {

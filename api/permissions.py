@@ -43,3 +43,10 @@ def request_user(request: Request) -> User:
     if not isinstance(user, User):
         raise exceptions.NotAuthenticated()
     return user
+
+
+class IsResultsReader(IsAuthenticatedWithCurrentPassword):
+    """Organizers and HR (and the superuser): result lists and exports of their subtree."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return super().has_permission(request, view) and scopes.is_results_reader(request.user)

@@ -43,7 +43,8 @@ class XuefaAutoSchema(AutoSchema):
             codes.append("400")
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             codes += ["401", "403"]
-        if "{" in self.path or self._has_query_parameter("page"):  # an id, or a page, that is not there
+        # an id, a page or a unit (out of scope) that is not there
+        if "{" in self.path or any(self._has_query_parameter(name) for name in ("page", "unit")):
             codes.append("404")
         if self.method in {"POST", "PUT", "PATCH", "DELETE"}:
             codes.append("409")

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, attempts, banks, docs, exams
+from .views import accounts, attempts, banks, docs, exams, results
 
 register_converter(IdConverter, "id")
 
@@ -22,8 +22,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("exams/<id:exam_id>/attempts", exams.ExamStartView.as_view(), name="exam-start"),
     path("exams/<id:exam_id>/leaderboard/people", exams.PersonLeaderboardView.as_view(), name="leaderboard-people"),
     path("exams/<id:exam_id>/leaderboard/units", exams.UnitLeaderboardView.as_view(), name="leaderboard-units"),
+    path(
+        "exams/<id:exam_id>/leaderboard/units/<id:unit_id>/people",
+        results.UnitPeopleView.as_view(),
+        name="leaderboard-unit-people",
+    ),
+    path("exams/<id:exam_id>/absentees", results.AbsenteesView.as_view(), name="exam-absentees"),
+    path("exams/<id:exam_id>/absentees.xlsx", results.AbsenteesXlsxView.as_view(), name="exam-absentees-xlsx"),
+    path("exams/<id:exam_id>/results.xlsx", results.ResultsXlsxView.as_view(), name="exam-results-xlsx"),
+    path("exams/<id:exam_id>/results.csv", results.ResultsCsvView.as_view(), name="exam-results-csv"),
+    path("learning-records.xlsx", results.LearningRecordsXlsxView.as_view(), name="learning-records-xlsx"),
     path("attempts/<id:attempt_id>", attempts.AttemptDetailView.as_view(), name="attempt-detail"),
     path("attempts/<id:attempt_id>/answers/<id:question_id>", attempts.AnswerView.as_view(), name="attempt-answer"),
     path("attempts/<id:attempt_id>/submit", attempts.AttemptSubmitView.as_view(), name="attempt-submit"),
     path("", include("api.urls_imports")),  # question files: template, import preview/commit, export
+    path("", include("api.urls_roster")),  # roster (名册) import
 ]

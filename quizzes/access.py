@@ -62,6 +62,27 @@ def access_exam_results(user: User, exam_id: int) -> Exam:
     return exam
 
 
+def access_exam_results_for_staff(user: User, exam_id: int) -> Exam:
+    """An exam whose results, roster lists and exports an organizer or HR person reads (for their subtree)."""
+    exam = selectors.exams_with_results_for(user).select_related("unit").filter(pk=exam_id).first()
+    if exam is None:
+        raise ExamNotFound()
+    return exam
+
+
+def access_results_unit(user: User, unit_id: int | None, *, default: Unit | None = None) -> Unit:
+    """The unit whose subtree a results reader asked for: inside their own subtree (anywhere for the
+    superuser). Not asked for: their own unit, else ``default`` (e.g. the exam's unit)."""
+    scope = selectors.results_unit_scope(user)
+    if unit_id is None:
+        unit = scope or default or Unit.objects.filter(parent=None).order_by("path").first()
+    else:
+        unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or (scope is not None and not unit.is_within(scope)):
+        raise UnitNotFound()
+    return unit
+
+
 def access_exam_unit(exam: Exam, unit_id: int | None) -> Unit | None:
     """A unit inside the exam's owning unit's subtree (None when not asked for)."""
     if unit_id is None:

@@ -1,4 +1,5 @@
-"""Leaderboards: people by score and time with competition ranks, units by participation, mean and pass rate.
+"""Leaderboards: people by score and time with competition ranks; units by participation, mean, pass and
+excellent rate.
 
 Reads only, like ``selectors``; each has a query-count test. The ranking rules themselves are the pure
 functions of ``quizzes.ranking``.
@@ -7,17 +8,18 @@ functions of ``quizzes.ranking``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models.lookups import GreaterThanOrEqual
 
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import ranking, scoring
+from . import ranking, reporting, scoring
 from .models import Attempt, Exam
 
 
@@ -25,12 +27,13 @@ from .models import Attempt, Exam
 class PersonRow:
     rank: int
     user_id: int
-    name: str
+    name: str | None
     unit_name: str
     score: Decimal
     time_used_seconds: int
     submitted_at: datetime
     attempt_id: int
+    real_name: str = ""  # the name alone (``name`` falls back to the account name): for participants' views
 
 
 def leaderboard_people_rows(*, exam: Exam, within: Unit | None = None) -> QuerySet[Attempt, Any]:
@@ -125,8 +128,23 @@ def leaderboard_rank_rows(
             time_used_seconds=r["time_used_seconds"],
             submitted_at=r["submitted_at"],
             attempt_id=r["pk"],
+            real_name=people[r["user_id"]]["real_name"],
         )
         for rank, r in zip(ranks, rows, strict=True)
+    ]
+
+
+PARTICIPANT_TOP = 20  # a participant sees this many leading rows of the person leaderboard, and their own
+
+
+def leaderboard_rows_for_participant(*, exam: Exam, rows: Sequence[PersonRow], viewer_id: int) -> list[PersonRow]:
+    """Rows as a participant may see them: other people's names as the exam's ``leaderboard_names``
+    says (full, masked like 张*明, or none), never an account name; their own row unchanged."""
+    return [
+        row
+        if row.user_id == viewer_id
+        else replace(row, name=reporting.name_for_participant(exam.leaderboard_names, row.real_name))
+        for row in rows
     ]
 
 
@@ -153,63 +171,123 @@ def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
     return 1 + counted.filter(_better_than(_rank_key(mine))).count(), total
 
 
+def people_q(exam: Exam, prefix: str = "", *, audience_paths: Sequence[str] | None = None) -> Q:
+    """Whose results a unit ranking counts. A roster exam: its 应考 people, i.e. active participant
+    accounts on the roster (``is_on_roster``) in an audience unit's subtree, as they are now. An open
+    quiz: every participant account, self-signed-up public participants included. Staff (organizer,
+    HR) accounts are never counted. ``prefix`` reaches the user from the queried model (``"user__"``)."""
+    q = Q(**{f"{prefix}role": User.Role.PARTICIPANT})
+    if exam.is_public:
+        return q
+    audience = Q(pk__in=[])
+    if audience_paths is None:
+        audience_paths = list(exam.audience_units.values_list("path", flat=True))
+    for path in audience_paths:
+        audience |= Q(**{f"{prefix}unit__path__startswith": path})
+    return q & Q(**{f"{prefix}is_active": True, f"{prefix}is_on_roster": True}) & audience
+
+
 @dataclass(frozen=True)
 class UnitRow:
     rank: int
     unit_id: int
     unit_name: str
-    headcount: int
-    participants: int
-    participation_rate: Decimal
-    mean_score: Decimal
-    pass_rate: Decimal
+    headcount: int | None  # 应考: roster people now (None for an open quiz)
+    participants: int  # 参考 (roster) or 人数 (open): people with a finished, counting attempt
+    attempts: int  # 人次: their finished attempts
+    participation_rate: Decimal | None  # participants / headcount (None: open quiz, or nobody on the roster)
+    mean_score: Decimal | None  # over participants' counting attempts (None: nobody took part)
+    pass_rate: Decimal | None
+    excellent_rate: Decimal | None
+    highest_score: Decimal | None
+    lowest_score: Decimal | None
 
 
-def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate") -> list[UnitRow]:
-    """Rank the child units of ``parent`` (default: the exam's own unit), each over its whole subtree.
+@dataclass(frozen=True)
+class UnitBoard:
+    kind: str  # "roster" (rates over the roster) or "open" (counts of people and attempts)
+    excellent_percent: Decimal
+    rows: list[UnitRow]
 
-    headcount = active participant accounts in the subtree (the roster; organizer and HR accounts are
-    staff, not roster); participants = roster people with a finished, counting attempt; participation
-    rate = participants / headcount; mean score and pass rate are over participants. Ordered by the
-    chosen primary key, then the others. Three queries whatever the size.
+
+def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate") -> UnitBoard:
+    """Rank the child units of ``parent`` (default: the exam's own unit), each rolled up over its subtree.
+
+    For a roster exam: headcount (应考) = the roster people (``people_q``) in the subtree now;
+    participants (参考) = those of them with a finished, counting attempt; participation rate =
+    participants / headcount. For an open quiz there is no roster: participants (人数) and attempts (人次)
+    count everyone who took part and the participation rate is None. Mean score, pass rate, excellent
+    rate (≥ the top grade band) and highest and lowest score are over the participants' counting
+    attempts. Ranked by ``quizzes.ranking.rank_units`` on the chosen key, then the others. Five queries
+    whatever the size.
     """
     parent = parent or exam.unit
-    children = list(Unit.objects.filter(parent=parent).order_by("sort_order", "path"))
-    if not children:
-        children = [parent]
-    headcount_by_path: dict[str, int] = {
-        row["unit__path"]: row["n"]
-        for row in User.objects.filter(scopes.subtree_q(parent, "unit"), is_active=True, role=User.Role.PARTICIPANT)
-        .values("unit__path")
-        .annotate(n=Count("pk"))
-    }
-    results_by_path: dict[str, Any] = {
-        row["user__unit__path"]: row
-        for row in Attempt.objects.filter(
-            scopes.subtree_q(parent, "user__unit"), exam=exam, is_counted=True, user__role=User.Role.PARTICIPANT
+    children = list(Unit.objects.filter(parent=parent).order_by("sort_order", "path")) or [parent]
+    key_length = len(children[0].path)
+    audience = [] if exam.is_public else list(exam.audience_units.values_list("path", flat=True))
+    who = people_q(exam, audience_paths=audience)
+    headcounts: dict[str, int] = {}
+    if not exam.is_public:
+        for row in (
+            User.objects.filter(who, scopes.subtree_q(parent, "unit")).values("unit__path").annotate(n=Count("pk"))
+        ):
+            key = row["unit__path"][:key_length]
+            headcounts[key] = headcounts.get(key, 0) + row["n"]
+    excellent = reporting.excellent_percent(exam.grade_bands)
+    counted = Q(is_counted=True)
+    totals: dict[str, dict[str, Any]] = {}
+    for agg in (
+        Attempt.objects.filter(
+            people_q(exam, "user__", audience_paths=audience), scopes.subtree_q(parent, "user__unit"), exam=exam
         )
+        .exclude(status=Attempt.Status.IN_PROGRESS)
         .values("user__unit__path")
-        .annotate(n=Count("pk"), total=Sum("score"), passed=Count("pk", filter=Q(passed=True)))
-    }
-    unranked: list[dict[str, Any]] = []
-    for child in children:
-        inside = [row for path, row in results_by_path.items() if path.startswith(child.path)]
-        headcount = sum(n for path, n in headcount_by_path.items() if path.startswith(child.path))
-        participants = sum(row["n"] for row in inside)
-        total = sum((row["total"] or Decimal(0) for row in inside), Decimal(0))
-        passed = sum(row["passed"] for row in inside)
-        unranked.append(
-            {
-                "unit_id": child.pk,
-                "unit_name": child.name,
-                "headcount": headcount,
-                "participants": participants,
-                "participation_rate": scoring.percent_of(Decimal(participants), Decimal(headcount)),
-                "mean_score": (total / participants).quantize(scoring.CENT) if participants else Decimal(0),
-                "pass_rate": scoring.percent_of(Decimal(passed), Decimal(participants)),
-            }
+        .annotate(
+            attempts=Count("pk"),
+            n=Count("pk", filter=counted),
+            total=Sum("score", filter=counted),
+            passed=Count("pk", filter=counted & Q(passed=True)),
+            excellent=Count(
+                "pk", filter=counted & Q(GreaterThanOrEqual(F("score") * 100, F("max_score") * Value(excellent)))
+            ),
+            highest=Max("score", filter=counted),
+            lowest=Min("score", filter=counted),
         )
-    order = ranking.unit_order(primary)
-    unranked.sort(key=lambda r: tuple(-r[k] for k in order))
-    ranks = ranking.competition_ranks(unranked, lambda r: tuple(r[k] for k in order))
-    return [UnitRow(rank=rank, **row) for rank, row in zip(ranks, unranked, strict=True)]
+    ):
+        key = agg["user__unit__path"][:key_length]
+        into = totals.setdefault(
+            key, {"attempts": 0, "n": 0, "total": Decimal(0), "passed": 0, "excellent": 0, "scores": []}
+        )
+        for name in ("attempts", "n", "passed", "excellent"):
+            into[name] += agg[name]
+        into["total"] += agg["total"] or Decimal(0)
+        into["scores"] += [score for score in (agg["highest"], agg["lowest"]) if score is not None]
+    unranked = [_unit_row(exam, child, headcounts.get(child.path, 0), totals.get(child.path)) for child in children]
+    order = ranking.unit_order(primary, open_quiz=exam.is_public)
+    return UnitBoard(
+        kind="open" if exam.is_public else "roster",
+        excellent_percent=excellent,
+        rows=[UnitRow(rank=rank, **row) for rank, row in ranking.rank_units(unranked, order)],
+    )
+
+
+def _unit_row(exam: Exam, unit: Unit, headcount: int, totals: dict[str, Any] | None) -> dict[str, Any]:
+    t = totals or {"attempts": 0, "n": 0, "total": Decimal(0), "passed": 0, "excellent": 0, "scores": []}
+    n = t["n"]
+
+    def rate(part: int, whole: int) -> Decimal | None:
+        return scoring.percent_of(Decimal(part), Decimal(whole)) if whole else None
+
+    return {
+        "unit_id": unit.pk,
+        "unit_name": unit.name,
+        "headcount": None if exam.is_public else headcount,
+        "participants": n,
+        "attempts": t["attempts"],
+        "participation_rate": None if exam.is_public else rate(n, headcount),
+        "mean_score": (t["total"] / n).quantize(scoring.CENT) if n else None,
+        "pass_rate": rate(t["passed"], n),
+        "excellent_rate": rate(t["excellent"], n),
+        "highest_score": max(t["scores"]) if t["scores"] else None,
+        "lowest_score": min(t["scores"]) if t["scores"] else None,
+    }

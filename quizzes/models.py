@@ -126,6 +126,11 @@ class Exam(models.Model):
         FIXED = "fixed", _("固定试卷")
         RANDOM = "random", _("随机抽题")
 
+    class LeaderboardNames(models.TextChoices):
+        FULL = "full", _("显示全名")
+        MASKED = "masked", _("姓名打码（如 张*明）")
+        UNIT_ONLY = "unit_only", _("只显示单位")
+
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="exams")
@@ -156,6 +161,13 @@ class Exam(models.Model):
         _("答案解析公布"), max_length=20, choices=ReviewPolicy.choices, default=ReviewPolicy.IMMEDIATELY
     )
     composition = models.CharField(_("组卷方式"), max_length=10, choices=Composition.choices, default=Composition.FIXED)
+    leaderboard_names = models.CharField(
+        _("排行榜中参考人员看到的他人姓名"),
+        max_length=10,
+        choices=LeaderboardNames.choices,
+        default=LeaderboardNames.MASKED,
+        help_text=_("新建时默认：名册考试打码，公开竞赛显示全名"),
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,28 @@ def competition_ranks[T](rows: Sequence[T], tie_key: Callable[[T], Hashable]) ->
     return ranks
 
 
-UNIT_ORDER_KEYS = ("participation_rate", "mean_score", "pass_rate")
+UNIT_ORDER_KEYS = ("participation_rate", "mean_score", "pass_rate", "excellent_rate")
 
 
-def unit_order(primary: str = "participation_rate") -> tuple[str, ...]:
-    """Unit ranking keys: the organizer's chosen primary key, then the others in the default order."""
+def unit_order(primary: str = "participation_rate", *, open_quiz: bool = False) -> tuple[str, ...]:
+    """Unit ranking keys: the organizer's chosen primary key, then the others in the default order.
+
+    An open quiz has no roster, hence no participation rate: it counts people instead (``participants``).
+    """
     if primary not in UNIT_ORDER_KEYS:
         raise ValueError(f"unknown unit ranking key {primary!r}")
-    return (primary, *(k for k in UNIT_ORDER_KEYS if k != primary))
+    keys = (primary, *(k for k in UNIT_ORDER_KEYS if k != primary))
+    if open_quiz:
+        keys = tuple("participants" if k == "participation_rate" else k for k in keys)
+    return keys
+
+
+def rank_units[R: Mapping[str, Any]](rows: Sequence[R], order: Sequence[str]) -> list[tuple[int, R]]:
+    """Rows ordered by ``order`` (each key descending, a missing value last) with competition ranks:
+    units equal on every key share a rank (1, 2, 2, 4); among them the given order is kept."""
+
+    def key(row: R) -> tuple[tuple[bool, Any], ...]:
+        return tuple((row[k] is None, -row[k] if row[k] is not None else 0) for k in order)
+
+    ordered = sorted(rows, key=key)
+    return list(zip(competition_ranks(ordered, key), ordered, strict=True))

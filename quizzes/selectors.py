@@ -55,8 +55,9 @@ def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
         return Exam.objects.none()
     if user.is_superuser:
         return Exam.objects.all()
-    assert isinstance(user, User) and user.unit is not None
-    unit = user.unit
+    unit = scopes.staff_unit(user)
+    if unit is None:  # an organizer or HR account not yet given a unit reads nothing
+        return Exam.objects.none()
     reach = (
         scopes.subtree_q(unit, "unit")
         | scopes.subtree_q(unit, "audience_units")
@@ -79,15 +80,9 @@ def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:
 
 
 def results_unit_scope(user: User | AnonymousUser) -> Unit | None:
-    """The unit whose subtree bounds the rows a staff member reads; None means everything."""
-    if (
-        isinstance(user, User)
-        and not user.is_superuser
-        and user.role in {User.Role.ORGANIZER, User.Role.HR}
-        and user.unit is not None
-    ):
-        return user.unit
-    return None
+    """The unit whose subtree bounds the rows a staff member reads; None means everything (the superuser;
+    others without a unit read no exam at all, see ``exams_with_results_for``)."""
+    return scopes.staff_unit(user)
 
 
 def review_is_available(*, exam: Exam, attempt: Attempt, now: datetime | None = None) -> bool:

@@ -79,6 +79,12 @@ DATA: dict[str, dict[str, str]] = {
         "_is_cjk": "the ranges of CJK characters",
     },
     "quizzes/importing/shipped.py": {"SHIPPED_BANKS": "the shipped banks' names and descriptions, stored as theirs"},
+    "accounts/roster.py": {
+        "ROSTER_FIELD_LABELS": "the roster's column headers, which files must match and issues name as their column",
+        "ROSTER_ALIASES": "header names of other sheets recognised in imported rosters",
+        "_PHONE_SEPARATORS": "separators of phone numbers (full-width brackets too) recognised in imported rosters",
+    },
+    "accounts/roster_xlsx.py": {"ROSTER_EXAMPLES": "example rows of the roster template (Chinese names and units)"},
     "quizzes/management/commands/load_banks.py": {"DEFAULT_ROOT_NAME": "the name of the unit it may create"},
     "config/settings.py": {"SPECTACULAR_SETTINGS": "TITLE is the product's name, Xuefa 学法, in every language"},
     "demo/exams.py": {

@@ -50,6 +50,7 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
             "multiple_scoring",
             "score_step",
             "review_policy",
+            "leaderboard_names",
             "shuffle_questions",
             "shuffle_options",
             "composition",
@@ -162,6 +163,11 @@ class ExamInputSerializer(serializers.Serializer[Any]):
     shuffle_questions = serializers.BooleanField(required=False)
     shuffle_options = serializers.BooleanField(required=False)
     review_policy = serializers.ChoiceField(choices=Exam.ReviewPolicy.choices, required=False)
+    leaderboard_names = serializers.ChoiceField(
+        choices=Exam.LeaderboardNames.choices,
+        required=False,
+        help_text=_("参考人员在排行榜上看到的他人姓名；默认名册考试打码，公开竞赛显示全名"),
+    )
     composition = serializers.ChoiceField(choices=Exam.Composition.choices, required=False)
     fixed_questions = FixedQuestionInput(many=True, required=False)
     draw_rules = DrawRuleInput(many=True, required=False)
@@ -204,7 +210,13 @@ class UnitLeaderboardQuerySerializer(serializers.Serializer[Any]):
 class PersonRowSerializer(serializers.Serializer[Any]):
     rank = serializers.IntegerField()
     user_id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = serializers.CharField(
+        allow_null=True,
+        help_text=_(
+            "组织者、人事看到全名；参考人员看到的他人姓名按考试的 leaderboard_names 设置（全名、打码，"
+            "或 null：只显示单位），本人一行总是全名"
+        ),
+    )
     unit_name = serializers.CharField()
     score = serializers.DecimalField(max_digits=8, decimal_places=2)
     time_used_seconds = serializers.IntegerField()
@@ -215,11 +227,23 @@ class UnitRowSerializer(serializers.Serializer[Any]):
     rank = serializers.IntegerField()
     unit_id = serializers.IntegerField()
     unit_name = serializers.CharField()
-    headcount = serializers.IntegerField()
-    participants = serializers.IntegerField()
-    participation_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text=_("参考率（%）"))
-    mean_score = serializers.DecimalField(max_digits=8, decimal_places=2)
-    pass_rate = serializers.DecimalField(max_digits=6, decimal_places=2, help_text=_("及格率（%）"))
+    headcount = serializers.IntegerField(
+        allow_null=True, help_text=_("应考人数：子树中在名册上的在用参考人员（按当前名册）；公开竞赛为 null")
+    )
+    participants = serializers.IntegerField(help_text=_("参考人数：有计入成绩的已交答卷的人数"))
+    attempts = serializers.IntegerField(help_text=_("参考人次：这些人已交的答卷数"))
+    participation_rate = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text=_("参考率（%）；公开竞赛或应考为 0 时为 null")
+    )
+    mean_score = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True, help_text=_("平均分；无人参考时为 null")
+    )
+    pass_rate = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, help_text=_("合格率（%）"))
+    excellent_rate = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text=_("优秀率（%）：达到最高等级的参考人员比例")
+    )
+    highest_score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    lowest_score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
 
 
 class PersonLeaderboardSerializer(serializers.Serializer[Any]):
@@ -235,5 +259,14 @@ class PersonLeaderboardSerializer(serializers.Serializer[Any]):
 class UnitLeaderboardSerializer(serializers.Serializer[Any]):
     parent_id = serializers.IntegerField(help_text=_("在其下级单位之间排名的单位"))
     parent_name = serializers.CharField()
-    order = serializers.ChoiceField(choices=list(UNIT_ORDER_KEYS))
+    kind = serializers.ChoiceField(
+        choices=["roster", "open"],
+        help_text=_("roster：名册考试，按应考名册计算参考率；open：公开竞赛，统计参考人数和人次，无参考率"),
+    )
+    order = serializers.ChoiceField(
+        choices=list(UNIT_ORDER_KEYS), help_text=_("公开竞赛按 participation_rate 排序时按参考人数排")
+    )
+    excellent_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, help_text=_("优秀线：最高等级的最低百分比")
+    )
     results = UnitRowSerializer(many=True)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import scopes
 from quizzes import leaderboards, selectors
 from quizzes.access import (
     access_exam_results,
@@ -109,9 +110,15 @@ class ExamStartView(APIView):
         )
 
 
+class ParticipantLeaderboardPagination(PageNumberPagination):
+    max_page_size = leaderboards.PARTICIPANT_TOP
+
+
 class PersonLeaderboardView(APIView):
     """People by their counting attempt: score desc, time used asc, submitted_at asc; ties share a rank.
-    Staff scoped to a unit read their subtree's rows, with global ranks."""
+    Staff scoped to a unit read their subtree's rows with full names and global ranks; a participant
+    reads the top ``PARTICIPANT_TOP`` rows, with others' names as the exam's privacy setting says, and
+    their own row."""
 
     @extend_schema(
         parameters=[OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)],
@@ -120,21 +127,24 @@ class PersonLeaderboardView(APIView):
     def get(self, request: Request, exam_id: int) -> Response:
         user = request_user(request)
         exam = access_exam_results(user, exam_id)
+        staff = scopes.is_results_reader(user)
         within = selectors.results_unit_scope(user)
-        paginator = PageNumberPagination()
-        rows = paginator.paginate_queryset(
-            leaderboards.leaderboard_people_rows(exam=exam, within=within), request, view=self
-        )
+        rows = leaderboards.leaderboard_people_rows(exam=exam, within=within)
+        paginator = PageNumberPagination() if staff else ParticipantLeaderboardPagination()
+        page = paginator.paginate_queryset(rows if staff else rows[: leaderboards.PARTICIPANT_TOP], request, self)
         assert paginator.page is not None
         offset = None if within is not None else paginator.page.start_index() - 1
-        ranked = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows or [], offset=offset)
+        ranked = leaderboards.leaderboard_rank_rows(exam=exam, rows=page or [], offset=offset)
         me = next((row for row in ranked if row.user_id == user.pk), None)
+        me = me or leaderboards.leaderboard_person_row(exam=exam, user_id=user.pk)
+        if not staff:
+            ranked = leaderboards.leaderboard_rows_for_participant(exam=exam, rows=ranked, viewer_id=user.pk)
         board = {
             "count": paginator.page.paginator.count,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
             "results": ranked,
-            "me": me or leaderboards.leaderboard_person_row(exam=exam, user_id=user.pk),
+            "me": me,
         }
         return Response(PersonLeaderboardSerializer(board).data)
 
@@ -149,11 +159,14 @@ class UnitLeaderboardView(APIView):
         query.is_valid(raise_exception=True)
         parent = access_exam_unit(exam, query.validated_data.get("parent")) or exam.unit
         order = query.validated_data["order"]
+        ranked = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=order)
         board = {
             "parent_id": parent.pk,
             "parent_name": parent.name,
+            "kind": ranked.kind,
             "order": order,
-            "results": leaderboards.leaderboard_units(exam=exam, parent=parent, primary=order),
+            "excellent_percent": ranked.excellent_percent,
+            "results": ranked.rows,
         }
         return Response(UnitLeaderboardSerializer(board).data)
 

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -155,7 +155,11 @@ def parse_rows(rows: Iterable[tuple[int, Row]], *, file_format: str) -> ParseRes
     return ParseResult(file_format=file_format, questions=questions, file_warnings=reader.file_warnings)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Row]]:
+def xlsx_rows(content: bytes, *, is_header: Callable[[Row], bool] | None = None) -> Iterator[tuple[int, Row]]:
+    """Numbered rows of the first sheet whose first rows hold a header (``is_header``; default: a question
+    header naming 题干), else of the first sheet. Also read by the roster import (``accounts.roster``)."""
+    if is_header is None:
+        is_header = _is_question_header
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, lxml errors) on bad files
@@ -167,7 +171,7 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Row]]:
         chosen = sheets[0]
         for sheet in sheets:
             rows = sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
-            if any(FIELD_LABELS["stem"] in (_header_name(v) for v in row) for row in rows):
+            if any(is_header(row) for row in rows):
                 chosen = sheet
                 break
         reset = getattr(chosen, "reset_dimensions", None)
@@ -182,8 +186,12 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Row]]:
         workbook.close()
 
 
+def _is_question_header(row: Row) -> bool:
+    return FIELD_LABELS["stem"] in (_header_name(v) for v in row)
+
+
 def parse_xlsx(content: bytes) -> ParseResult:
-    return parse_rows(_xlsx_rows(content), file_format="xlsx")
+    return parse_rows(xlsx_rows(content), file_format="xlsx")
 
 
 def csv_rows(text: str) -> Iterator[tuple[int, Row]]:

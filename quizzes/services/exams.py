@@ -90,6 +90,9 @@ def exam_create(
     **fields: Any,
 ) -> Exam:
     _check_window(fields["opens_at"], fields["closes_at"])
+    if not fields.get("leaderboard_names"):  # open quizzes show names in full, roster exams masked
+        public = fields.get("is_public", False)
+        fields["leaderboard_names"] = Exam.LeaderboardNames.FULL if public else Exam.LeaderboardNames.MASKED
     exam = Exam.objects.create(unit=unit, created_by=created_by, **fields)
     exam.audience_units.set(list(audience_units))
     _set_composition(exam, fixed, rules)

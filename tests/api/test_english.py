@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from quizzes.importing.template import COLUMNS
 from quizzes.services.banks import bank_create
 from tests.conftest import app_login
+from tests.roster_files import roster_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,26 @@ def test_import_template_in_english_keeps_the_chinese_headers(people):
     assert workbook.sheetnames == ["试题", "Instructions"]
     assert [c.value for c in workbook.worksheets[0][1]] == COLUMNS
     assert workbook["Instructions"]["A1"].value == "Instructions (this sheet is not imported)"
+
+
+def test_roster_preview_row_error_messages(tree, people):
+    client = app_login(people.organizer.username)
+    content = roster_csv([["陈一", "A1001", "1390013", "南关镇/党政", ""]])
+
+    def upload(**extra):
+        file = SimpleUploadedFile("名册.csv", content)
+        return client.post("/api/v1/roster-imports", {"file": file}, format="multipart", **extra).json()
+
+    chinese, english = upload(), upload(**EN)
+    chinese_errors, english_errors = chinese["items"][0]["errors"], english["items"][0]["errors"]
+    # same codes and columns (the roster's columns are data); the unit paths are the file's and the tree's
+    assert [(e["code"], e["column"]) for e in chinese_errors] == [(e["code"], e["column"]) for e in english_errors]
+    assert [(e["code"], e["column"]) for e in english_errors] == [("phone_invalid", "手机"), ("unit_unknown", "单位")]
+    assert [e["message"] for e in chinese_errors] == [
+        "手机号“1390013”无效，应为 11 位手机号码（可带 +86、空格或横线）。",
+        "单位“南关镇/党政”不存在。最接近的单位：南关镇/南关镇党政办、南关镇。",
+    ]
+    assert [e["message"] for e in english_errors] == [
+        "The mobile number “1390013” is invalid: it must have 11 digits (+86, spaces and hyphens are allowed).",
+        "The unit “南关镇/党政” does not exist. Nearest units: 南关镇/南关镇党政办, 南关镇.",
+    ]

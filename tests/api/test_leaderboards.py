@@ -37,7 +37,8 @@ def test_people_page_and_me(sat, people):
     board = bob.get(f"/api/v1/exams/{sat.pk}/leaderboard/people?page_size=2").json()
     assert set(board) == {"count", "next", "previous", "results", "me"}
     assert board["count"] == 3 and board["previous"] is None and "page=2" in board["next"]
-    assert [(r["rank"], r["name"]) for r in board["results"]] == [(1, "张三"), (2, "王五")]
+    # a participant sees others' names masked (a roster exam's default), their own in full
+    assert [(r["rank"], r["name"]) for r in board["results"]] == [(1, "张*"), (2, "王*")]
     assert board["me"]["name"] == "李四" and board["me"]["rank"] == 3  # not on this page, still there
     second = bob.get(board["next"]).json()
     assert second["results"] == [second["me"]] and second["next"] is None
@@ -47,6 +48,7 @@ def test_people_page_and_me(sat, people):
 
     organizer = app_login(people.organizer.username).get(f"/api/v1/exams/{sat.pk}/leaderboard/people").json()
     assert organizer["me"] is None and organizer["count"] == 3  # never sat: no row of their own
+    assert [r["name"] for r in organizer["results"]] == ["张三", "王五", "李四"]  # staff see full names
 
 
 def test_people_of_a_scoped_reader_are_their_subtree_with_global_ranks(sat, people):
@@ -76,4 +78,11 @@ def test_schema_describes_what_the_leaderboards_return(client):
     units_ref = units["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     components = schema["components"]["schemas"]
     assert set(components[people_ref]["properties"]) == {"count", "next", "previous", "results", "me"}
-    assert set(components[units_ref]["properties"]) == {"parent_id", "parent_name", "order", "results"}
+    assert set(components[units_ref]["properties"]) == {
+        "parent_id",
+        "parent_name",
+        "kind",
+        "order",
+        "excellent_percent",
+        "results",
+    }

@@ -32,12 +32,14 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from accounts.services.roster import roster_preview
 from config.wsgi import application
 from quizzes.models import Attempt, Exam, Question
 from quizzes.services.attempts import attempt_start
 from tests.conftest import PASSWORD, People, make_bank, make_exam
 
 MAX_EXAMPLES = 20
+ROSTER = "姓名,账号,单位\n新人,H8001,南关镇\n".encode()
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 # valid data only (invalid data is the business of tests/api/test_bad_input.py), from the fuzzing phase and
@@ -54,6 +56,7 @@ PARAMETER_ROWS = {
     "question_id": "question",
     "attempt_id": "attempt",
     "batch_id": "batch",
+    "import_id": "roster_import",
 }
 
 
@@ -88,6 +91,7 @@ def seeded(people: People, exam: Exam) -> Iterator[dict[str, str]]:
         bank=[own_bank.pk],
         question=list(Question.objects.filter(bank=own_bank).values_list("pk", flat=True)[:3]),
         attempt=list(Attempt.objects.order_by("pk").values_list("pk", flat=True)),
+        roster_import=[roster_preview(unit=city, uploaded_by=None, filename="名册.csv", content=ROSTER).pk],
     )
     login = APIClient().post(
         "/_allauth/app/v1/auth/login", {"username": people.organizer.username, "password": PASSWORD}, format="json"

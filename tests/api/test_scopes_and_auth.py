@@ -148,6 +148,16 @@ def test_hr_reads_only_their_subtree(tree, bank, people):
     assert hr.post(f"/api/v1/exams/{city_exam.pk}/close").status_code == 403
 
 
+@pytest.mark.parametrize("role", [User.Role.ORGANIZER, User.Role.HR])
+def test_staff_without_a_unit_read_nothing_rather_than_fail(exam, role):
+    """An organizer or HR account not yet given a unit (e.g. made in the admin) sees no exam and no results."""
+    user_create(username=f"unitless_{role}", password=PASSWORD, role=role)
+    client = app_login(f"unitless_{role}")
+    assert client.get("/api/v1/exams/").json()["results"] == []
+    assert client.get(f"/api/v1/exams/{exam.pk}/").status_code == 404
+    assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people").status_code == 404
+
+
 def test_initial_password_must_be_changed_before_anything_else(tree, exam):
     user_create(
         username="13900000009", password="Initial#2026", real_name="周新", unit=tree.town_a, must_change_password=True
@@ -182,6 +192,7 @@ def test_self_signup_with_unit_and_the_switch(tree, people):
     assert signed.status_code == 200, signed.content
     user = User.objects.get(username="13700000001")
     assert (user.real_name, user.unit, user.role) == ("吴六", tree.town_b, "participant")
+    assert user.is_on_roster is False  # open-quiz sign-ups are not in any roster headcount
 
     bad = client.post(
         "/_allauth/app/v1/auth/signup", {**body, "username": "13700000002", "phone": "12345"}, format="json"

@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from quizzes.ranking import FinishedAttempt, competition_ranks, counted_attempt, unit_order
+from quizzes.ranking import FinishedAttempt, competition_ranks, counted_attempt, rank_units, unit_order
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
@@ -42,10 +42,36 @@ def test_no_attempts_counts_nothing():
 
 
 def test_unit_order_puts_the_chosen_key_first():
-    assert unit_order() == ("participation_rate", "mean_score", "pass_rate")
-    assert unit_order("mean_score") == ("mean_score", "participation_rate", "pass_rate")
+    assert unit_order() == ("participation_rate", "mean_score", "pass_rate", "excellent_rate")
+    assert unit_order("mean_score") == ("mean_score", "participation_rate", "pass_rate", "excellent_rate")
+    assert unit_order("excellent_rate")[0] == "excellent_rate"
     with pytest.raises(ValueError):
         unit_order("headcount")
+
+
+def test_an_open_quiz_ranks_units_by_people_instead_of_a_rate():
+    assert unit_order(open_quiz=True) == ("participants", "mean_score", "pass_rate", "excellent_rate")
+    assert unit_order("pass_rate", open_quiz=True) == ("pass_rate", "participants", "mean_score", "excellent_rate")
+
+
+def test_rank_units_shares_ranks_on_equal_keys_and_puts_missing_values_last():
+    rows: list[dict[str, object]] = [
+        {"id": "a", "rate": D(50), "mean": D(70)},
+        {"id": "b", "rate": D(80), "mean": D(60)},
+        {"id": "c", "rate": D(80), "mean": D(60)},
+        {"id": "d", "rate": None, "mean": None},
+        {"id": "e", "rate": D(80), "mean": D(90)},
+        {"id": "f", "rate": D(50), "mean": None},
+    ]
+    ranked = rank_units(rows, ("rate", "mean"))
+    assert [(rank, row["id"]) for rank, row in ranked] == [
+        (1, "e"),
+        (2, "b"),
+        (2, "c"),
+        (4, "a"),
+        (5, "f"),
+        (6, "d"),
+    ]
 
 
 def test_highest_breaks_score_ties_by_time_then_submission_then_number():

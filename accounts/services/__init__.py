@@ -1,11 +1,11 @@
-"""Writes to accounts: the unit tree, users and site settings."""
+"""Writes to accounts: the unit tree, users and site settings; the roster import is in ``.roster``."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
 
-from .models import PATH_STEP, SiteSettings, Unit, User
+from ..models import PATH_STEP, SiteSettings, Unit, User
 
 
 class UnitTreeFull(Exception):

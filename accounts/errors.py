@@ -1,0 +1,23 @@
+"""Domain errors of accounts; ``api.errors`` maps them to HTTP with the quizzes' errors (same base class)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.errors import NotFound, QuizError
+
+
+class RosterImportNotFound(NotFound):
+    default_message = _("名册导入记录不存在或您无权访问。")
+
+
+class PasswordsGone(QuizError):
+    """The generated initial passwords of an import were downloaded already, or have expired."""
+
+    code = "passwords_gone"
+    default_message = _("初始密码已下载过或已过期，不能再次下载。")
+
+
+class NoRosterUnit(QuizError):
+    code = "unit_not_allowed"
+    default_message = _("您没有所属单位，不能导入名册。")

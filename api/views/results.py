@@ -1,0 +1,182 @@
+"""Results for organizers and HR, within their subtree: a unit's people, who has not sat (未参考名单), the
+results exports (xlsx, csv) and the year's law-learning record (学法档案).
+
+Files are streamed: xlsx is written row by row to a temporary file (xlsxwriter's constant_memory mode)
+and sent with FileResponse; csv is a generator behind StreamingHttpResponse.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from typing import IO, Any
+from urllib.parse import quote
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from quizzes import exports, results, selectors
+from quizzes.access import access_exam_results_for_staff, access_results_unit
+from quizzes.importing.template import XLSX_CONTENT_TYPE
+
+from ..pagination import PageNumberPagination
+from ..permissions import IsResultsReader, request_user
+from ..serializers.results import (
+    AbsenteePageSerializer,
+    LearningRecordsQuerySerializer,
+    ResultsExportQuerySerializer,
+    ResultsXlsxQuerySerializer,
+    UnitPeoplePageSerializer,
+    UnitQuerySerializer,
+)
+
+XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+PAGE_PARAMETERS = [OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)]
+
+
+def _disposition(filename: str) -> str:
+    return f"attachment; filename=\"export.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _xlsx_file(write: Callable[[IO[bytes]], None], filename: str) -> FileResponse:
+    """Write the workbook to an anonymous temporary file (gone when the response closes it) and send it."""
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  # FileResponse closes it
+    write(out)
+    out.seek(0)
+    response = FileResponse(out, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _disposition(filename)
+    return response
+
+
+def _filters(data: dict[str, Any]) -> results.ResultFilters:
+    return results.ResultFilters(
+        passed=data.get("passed"), submitted_from=data.get("submitted_from"), submitted_to=data.get("submitted_to")
+    )
+
+
+class _PagedPeopleView(APIView):
+    permission_classes = [IsResultsReader]
+    absent_only = False
+    page_serializer: type[Any] = UnitPeoplePageSerializer
+
+    def people(self, request: Request, exam_id: int, unit_id: int | None) -> Response:
+        user = request_user(request)
+        exam = access_exam_results_for_staff(user, exam_id)
+        unit = access_results_unit(user, unit_id, default=exam.unit)
+        paginator = PageNumberPagination()
+        rows = paginator.paginate_queryset(
+            results.unit_people(exam=exam, unit=unit, absent_only=self.absent_only), request, self
+        )
+        assert paginator.page is not None
+        page = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": rows or [],
+        }
+        return Response(self.page_serializer(page).data)
+
+
+class UnitPeopleView(_PagedPeopleView):
+    """Drill-down of the unit ranking: the roster people of a unit's subtree, each with their counted
+    result or "not taken" (in an open quiz also everyone off the roster who took part)."""
+
+    @extend_schema(parameters=PAGE_PARAMETERS, responses=UnitPeoplePageSerializer)
+    def get(self, request: Request, exam_id: int, unit_id: int) -> Response:
+        return self.people(request, exam_id, unit_id)
+
+
+class AbsenteesView(_PagedPeopleView):
+    """The not-taken list: the roster people of a unit's subtree without a finished attempt."""
+
+    absent_only = True
+    page_serializer = AbsenteePageSerializer
+
+    @extend_schema(parameters=[UnitQuerySerializer, *PAGE_PARAMETERS], responses=AbsenteePageSerializer)
+    def get(self, request: Request, exam_id: int) -> Response:
+        query = UnitQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return self.people(request, exam_id, query.validated_data.get("unit"))
+
+
+class AbsenteesXlsxView(APIView):
+    permission_classes = [IsResultsReader]
+
+    @extend_schema(operation_id="exam_absentees_xlsx", parameters=[UnitQuerySerializer], responses=XLSX_RESPONSE)
+    def get(self, request: Request, exam_id: int) -> FileResponse:
+        user = request_user(request)
+        exam = access_exam_results_for_staff(user, exam_id)
+        query = UnitQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
+        rows = results.unit_people(exam=exam, unit=unit, absent_only=True).iterator(chunk_size=results.CHUNK)
+        return _xlsx_file(
+            lambda out: exports.write_absentees_xlsx(out, rows=rows),
+            _("%(title)s-未参考名单.xlsx") % {"title": exam.title},
+        )
+
+
+class ResultsXlsxView(APIView):
+    permission_classes = [IsResultsReader]
+
+    @extend_schema(operation_id="exam_results_xlsx", parameters=[ResultsXlsxQuerySerializer], responses=XLSX_RESPONSE)
+    def get(self, request: Request, exam_id: int) -> FileResponse:
+        user = request_user(request)
+        exam = access_exam_results_for_staff(user, exam_id)
+        query = ResultsXlsxQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
+        filters = _filters(query.validated_data)
+        answers = query.validated_data["answers"]
+        return _xlsx_file(
+            lambda out: exports.write_results_xlsx(out, exam=exam, unit=unit, filters=filters, answers=answers),
+            _("%(title)s-成绩.xlsx") % {"title": exam.title},
+        )
+
+
+class ResultsCsvView(APIView):
+    permission_classes = [IsResultsReader]
+
+    @extend_schema(
+        operation_id="exam_results_csv",
+        parameters=[ResultsExportQuerySerializer],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request, exam_id: int) -> StreamingHttpResponse:
+        user = request_user(request)
+        exam = access_exam_results_for_staff(user, exam_id)
+        query = ResultsExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
+        lines = exports.results_csv_lines(exam=exam, unit=unit, filters=_filters(query.validated_data))
+        response = StreamingHttpResponse((line.encode("utf-8") for line in lines), content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = _disposition(_("%(title)s-成绩.csv") % {"title": exam.title})
+        return response
+
+
+class LearningRecordsXlsxView(APIView):
+    """The year's law-learning record: every roster person of the unit's subtree with every exam of the year
+    and a conclusion."""
+
+    permission_classes = [IsResultsReader]
+
+    @extend_schema(
+        operation_id="learning_records_xlsx", parameters=[LearningRecordsQuerySerializer], responses=XLSX_RESPONSE
+    )
+    def get(self, request: Request) -> FileResponse:
+        user = request_user(request)
+        query = LearningRecordsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit = access_results_unit(user, query.validated_data.get("unit"))
+        year = query.validated_data["year"]
+        exams = results.year_exams(exams=selectors.exams_with_results_for(user), year=year)
+        return _xlsx_file(
+            lambda out: exports.write_learning_records_xlsx(out, exams=exams, unit=unit, year=year),
+            _("%(year)s年学法档案.xlsx") % {"year": year},
+        )
