@@ -241,6 +241,39 @@ export interface paths {
         patch: operations["exams_partial_update"];
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/absentees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The not-taken list: the roster people of a unit's subtree without a finished attempt. */
+        get: operations["exams_absentees_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/absentees.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exam_absentees_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/attempts": {
         parameters: {
             query?: never;
@@ -283,7 +316,9 @@ export interface paths {
         };
         /**
          * @description People by their counting attempt: score desc, time used asc, submitted_at asc; ties share a rank.
-         *     Staff scoped to a unit read their subtree's rows, with global ranks.
+         *     Staff scoped to a unit read their subtree's rows with full names and global ranks; a participant
+         *     reads the top ``PARTICIPANT_TOP`` rows, with others' names as the exam's privacy setting says, and
+         *     their own row.
          */
         get: operations["exams_leaderboard_people_retrieve"];
         put?: never;
@@ -303,6 +338,26 @@ export interface paths {
         };
         /** @description The child units of ``parent`` (default: the exam's unit), each over its whole subtree. */
         get: operations["exams_leaderboard_units_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/leaderboard/units/{unit_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Drill-down of the unit ranking: the roster people of a unit's subtree, each with their counted
+         *     result or "not taken" (in an open quiz also everyone off the roster who took part).
+         */
+        get: operations["exams_leaderboard_units_people_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -343,6 +398,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exam_results_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/results.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exam_results_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning-records.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The year's law-learning record: every roster person of the unit's subtree with every exam of the year
+         *     and a conclusion.
+         */
+        get: operations["learning_records_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -352,6 +459,91 @@ export interface paths {
         };
         /** @description The signed-in person. Readable even while an initial password still has to be changed. */
         get: operations["me_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roster-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传名册并预览 */
+        post: operations["roster_import_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roster-imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看名册导入预览 */
+        get: operations["roster_import_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roster-imports/{import_id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认导入名册（有错误时拒绝） */
+        post: operations["roster_import_commit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roster-imports/{import_id}/passwords.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载生成的初始密码（只能下载一次） */
+        get: operations["roster_import_passwords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roster-imports/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载名册导入模板（Excel） */
+        get: operations["roster_template"];
         put?: never;
         post?: never;
         delete?: never;
@@ -397,6 +589,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Absentee: {
+            user_id: number;
+            readonly name: string;
+            /** @description 账号 */
+            username: string;
+            phone: string;
+            unit_name: string | null;
+        };
+        AbsenteePage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Absentee"][];
+        };
+        /**
+         * @description * `create` - create
+         *     * `update` - update
+         *     * `unchanged` - unchanged
+         * @enum {string}
+         */
+        ActionEnum: "create" | "update" | "unchanged";
         AnswerInputRequest: {
             choices: string[];
             seq: number;
@@ -542,6 +757,15 @@ export interface components {
             score_step?: string;
             /** 答案解析公布 */
             review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /**
+             * 排行榜中参考人员看到的他人姓名
+             * @description 新建时默认：名册考试打码，公开竞赛显示全名
+             *
+             *     * `full` - 显示全名
+             *     * `masked` - 姓名打码（如 张*明）
+             *     * `unit_only` - 只显示单位
+             */
+            leaderboard_names?: components["schemas"]["LeaderboardNamesEnum"];
             /** 题目乱序 */
             shuffle_questions?: boolean;
             /** 选项乱序 */
@@ -612,6 +836,15 @@ export interface components {
             score_step?: string;
             /** 答案解析公布 */
             review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /**
+             * 排行榜中参考人员看到的他人姓名
+             * @description 新建时默认：名册考试打码，公开竞赛显示全名
+             *
+             *     * `full` - 显示全名
+             *     * `masked` - 姓名打码（如 张*明）
+             *     * `unit_only` - 只显示单位
+             */
+            leaderboard_names?: components["schemas"]["LeaderboardNamesEnum"];
             /** 题目乱序 */
             shuffle_questions?: boolean;
             /** 选项乱序 */
@@ -656,6 +889,14 @@ export interface components {
             shuffle_questions?: boolean;
             shuffle_options?: boolean;
             review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /**
+             * @description 参考人员在排行榜上看到的他人姓名；默认名册考试打码，公开竞赛显示全名
+             *
+             *     * `full` - 显示全名
+             *     * `masked` - 姓名打码（如 张*明）
+             *     * `unit_only` - 只显示单位
+             */
+            leaderboard_names?: components["schemas"]["LeaderboardNamesEnum"];
             composition?: components["schemas"]["CompositionEnum"];
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
@@ -684,6 +925,12 @@ export interface components {
             question_id: number;
             /** Format: decimal */
             points: string;
+        };
+        GeneratedPassword: {
+            real_name: string;
+            username: string;
+            unit: string;
+            password: string;
         };
         GradeBandInputRequest: {
             name: string;
@@ -747,6 +994,13 @@ export interface components {
             code: string;
             message: string;
         };
+        /**
+         * @description * `full` - 显示全名
+         *     * `masked` - 姓名打码（如 张*明）
+         *     * `unit_only` - 只显示单位
+         * @enum {string}
+         */
+        LeaderboardNamesEnum: "full" | "masked" | "unit_only";
         Me: {
             readonly id: number;
             /**
@@ -803,9 +1057,10 @@ export interface components {
          * @description * `participation_rate` - participation_rate
          *     * `mean_score` - mean_score
          *     * `pass_rate` - pass_rate
+         *     * `excellent_rate` - excellent_rate
          * @enum {string}
          */
-        OrderEnum: "participation_rate" | "mean_score" | "pass_rate";
+        OrderEnum: "participation_rate" | "mean_score" | "pass_rate" | "excellent_rate";
         PaginatedExamList: {
             /** @example 123 */
             count: number;
@@ -862,6 +1117,13 @@ export interface components {
             points: string;
             saved: components["schemas"]["SavedAnswer"] | null;
         };
+        /**
+         * @description * `given` - given
+         *     * `generated` - generated
+         *     * `kept` - kept
+         * @enum {string}
+         */
+        PasswordEnum: "given" | "generated" | "kept";
         /** @description The fields of an exam that may change (all optional); the owning unit never changes. */
         PatchedExamUpdateInputRequest: {
             title?: string;
@@ -885,6 +1147,14 @@ export interface components {
             shuffle_questions?: boolean;
             shuffle_options?: boolean;
             review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /**
+             * @description 参考人员在排行榜上看到的他人姓名；默认名册考试打码，公开竞赛显示全名
+             *
+             *     * `full` - 显示全名
+             *     * `masked` - 姓名打码（如 张*明）
+             *     * `unit_only` - 只显示单位
+             */
+            leaderboard_names?: components["schemas"]["LeaderboardNamesEnum"];
             composition?: components["schemas"]["CompositionEnum"];
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
@@ -907,7 +1177,8 @@ export interface components {
         PersonRow: {
             rank: number;
             user_id: number;
-            name: string;
+            /** @description 组织者、人事看到全名；参考人员看到的他人姓名按考试的 leaderboard_names 设置（全名、打码，或 null：只显示单位），本人一行总是全名 */
+            name: string | null;
             unit_name: string;
             /** Format: decimal */
             score: string;
@@ -1033,6 +1304,102 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "participant" | "organizer" | "hr";
+        RosterCommit: {
+            created: number;
+            updated: number;
+            unchanged: number;
+            deactivated: number;
+            generated_passwords: number;
+            /** @description 生成的初始密码，只在此处显示一次（也可下载一次 passwords.xlsx） */
+            passwords: components["schemas"]["GeneratedPassword"][];
+        };
+        RosterCounts: {
+            rows: number;
+            /** @description 没有错误的行数 */
+            valid: number;
+            errors: number;
+            warnings: number;
+            /** @description 将新建的人数 */
+            to_create: number;
+            /** @description 将更新的人数 */
+            to_update: number;
+            unchanged: number;
+            /** @description 将停用的人数 */
+            to_deactivate: number;
+        };
+        RosterFields: {
+            real_name: string;
+            /** @description 规范化后的账号 */
+            username: string;
+            /** @description 规范化后的 11 位手机号 */
+            phone: string;
+            /** @description 文件中的单位路径 */
+            unit: string;
+            /** @description 匹配到的单位 */
+            unit_id: number | null;
+        };
+        RosterImport: {
+            id: number;
+            unit_id: number;
+            filename: string;
+            file_format: string;
+            deactivate_missing: boolean;
+            status: string;
+            readonly counts: components["schemas"]["RosterCounts"];
+            file_warnings: components["schemas"]["Issue"][];
+            items: components["schemas"]["RosterItem"][];
+            /** @description 将停用的人员（仅 deactivate_missing） */
+            to_deactivate: components["schemas"]["RosterPerson"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            committed_at: string | null;
+            readonly result: components["schemas"]["RosterResult"] | null;
+            /** @description 生成的初始密码还能下载（一次） */
+            readonly passwords_available: boolean;
+        };
+        RosterItem: {
+            line: number;
+            fields: components["schemas"]["RosterFields"];
+            action: components["schemas"]["ActionEnum"];
+            user_id: number | null;
+            /** @description 将修改的字段：real_name、phone、unit、is_active、is_on_roster */
+            changes: string[];
+            /**
+             * @description given：文件中的初始密码；generated：导入时生成；kept：已有人员，密码不变
+             *
+             *     * `given` - given
+             *     * `generated` - generated
+             *     * `kept` - kept
+             */
+            password: components["schemas"]["PasswordEnum"];
+            errors: components["schemas"]["Issue"][];
+            warnings: components["schemas"]["Issue"][];
+        };
+        RosterPerson: {
+            user_id: number;
+            username: string;
+            real_name: string;
+        };
+        RosterResult: {
+            created: number;
+            updated: number;
+            unchanged: number;
+            deactivated: number;
+            generated_passwords: number;
+        };
+        RosterUploadRequest: {
+            /**
+             * Format: binary
+             * @description 名册文件：.xlsx 或 .csv
+             */
+            file: string;
+            /**
+             * @description 完整名册：停用本单位（含下级）名册中有、但文件中没有的参考人员
+             * @default false
+             */
+            deactivate_missing: boolean;
+        };
         SavedAnswer: {
             choices: string[];
             seq: number;
@@ -1067,27 +1434,94 @@ export interface components {
             /** @description 在其下级单位之间排名的单位 */
             parent_id: number;
             parent_name: string;
+            /**
+             * @description roster：名册考试，按应考名册计算参考率；open：公开竞赛，统计参考人数和人次，无参考率
+             *
+             *     * `roster` - roster
+             *     * `open` - open
+             */
+            kind: components["schemas"]["UnitLeaderboardKindEnum"];
+            /**
+             * @description 公开竞赛按 participation_rate 排序时按参考人数排
+             *
+             *     * `participation_rate` - participation_rate
+             *     * `mean_score` - mean_score
+             *     * `pass_rate` - pass_rate
+             *     * `excellent_rate` - excellent_rate
+             */
             order: components["schemas"]["OrderEnum"];
+            /**
+             * Format: decimal
+             * @description 优秀线：最高等级的最低百分比
+             */
+            excellent_percent: string;
             results: components["schemas"]["UnitRow"][];
+        };
+        /**
+         * @description * `roster` - roster
+         *     * `open` - open
+         * @enum {string}
+         */
+        UnitLeaderboardKindEnum: "roster" | "open";
+        UnitPeoplePage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["UnitPerson"][];
+        };
+        UnitPerson: {
+            user_id: number;
+            readonly name: string;
+            /** @description 账号 */
+            username: string;
+            unit_name: string | null;
+            /** @description sat：已参考；absent：未参考 */
+            readonly status: string;
+            /** @description 已参考 / 未参考 */
+            readonly status_label: string;
+            /** Format: decimal */
+            score: string | null;
+            passed: boolean | null;
+            time_used_seconds: number | null;
+            /** Format: date-time */
+            submitted_at: string | null;
         };
         UnitRow: {
             rank: number;
             unit_id: number;
             unit_name: string;
-            headcount: number;
+            /** @description 应考人数：子树中在名册上的在用参考人员（按当前名册）；公开竞赛为 null */
+            headcount: number | null;
+            /** @description 参考人数：有计入成绩的已交答卷的人数 */
             participants: number;
+            /** @description 参考人次：这些人已交的答卷数 */
+            attempts: number;
             /**
              * Format: decimal
-             * @description 参考率（%）
+             * @description 参考率（%）；公开竞赛或应考为 0 时为 null
              */
-            participation_rate: string;
+            participation_rate: string | null;
+            /**
+             * Format: decimal
+             * @description 平均分；无人参考时为 null
+             */
+            mean_score: string | null;
+            /**
+             * Format: decimal
+             * @description 合格率（%）
+             */
+            pass_rate: string | null;
+            /**
+             * Format: decimal
+             * @description 优秀率（%）：达到最高等级的参考人员比例
+             */
+            excellent_rate: string | null;
             /** Format: decimal */
-            mean_score: string;
-            /**
-             * Format: decimal
-             * @description 及格率（%）
-             */
-            pass_rate: string;
+            highest_score: string | null;
+            /** Format: decimal */
+            lowest_score: string | null;
         };
     };
     responses: never;
@@ -2394,6 +2828,146 @@ export interface operations {
             };
         };
     };
+    exams_absentees_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbsenteePage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exam_absentees_xlsx: {
+        parameters: {
+            query?: {
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exams_attempts_create: {
         parameters: {
             query?: never;
@@ -2630,8 +3204,9 @@ export interface operations {
                  *     * `participation_rate` - participation_rate
                  *     * `mean_score` - mean_score
                  *     * `pass_rate` - pass_rate
+                 *     * `excellent_rate` - excellent_rate
                  */
-                order?: "participation_rate" | "mean_score" | "pass_rate";
+                order?: "participation_rate" | "mean_score" | "pass_rate" | "excellent_rate";
                 /** @description 在此单位的下级单位之间排名（默认为主办单位） */
                 parent?: number;
             };
@@ -2649,6 +3224,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitLeaderboard"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_leaderboard_units_people_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitPeoplePage"];
                 };
             };
             /** @description 请求数据有误（fields 指出字段） */
@@ -2854,6 +3499,227 @@ export interface operations {
             };
         };
     };
+    exam_results_csv: {
+        parameters: {
+            query?: {
+                /** @description 只要合格或不合格的 */
+                passed?: boolean | null;
+                /** @description 交卷日期不早于（含） */
+                submitted_from?: string;
+                /** @description 交卷日期不晚于（含） */
+                submitted_to?: string;
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exam_results_xlsx: {
+        parameters: {
+            query?: {
+                /** @description 加第三页：每人每题的作答 */
+                answers?: boolean;
+                /** @description 只要合格或不合格的 */
+                passed?: boolean | null;
+                /** @description 交卷日期不早于（含） */
+                submitted_from?: string;
+                /** @description 交卷日期不晚于（含） */
+                submitted_to?: string;
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    learning_records_xlsx: {
+        parameters: {
+            query: {
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+                /** @description 年度（按考试开始时间） */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     me_retrieve: {
         parameters: {
             query?: never;
@@ -2869,6 +3735,317 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    roster_import_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["RosterUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterImport"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    roster_import_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterImport"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    roster_import_commit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterCommit"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    roster_import_passwords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    roster_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description 未登录或登录已失效 */
