@@ -1,7 +1,8 @@
 # Xuefa — two commands on a fresh machine:
 #   make run    set up everything, load demo data, serve http://127.0.0.1:8000
 #   make test   set up everything, run ruff, mypy, the schema and migrations checks, pytest with a coverage
-#               floor (PostgreSQL when DATABASE_URL is set)
+#               floor (PostgreSQL when DATABASE_URL is set) and the front end's checks and tests (Vitest;
+#               Playwright browser tests unless DATABASE_URL is set)
 SHELL := /bin/bash
 PYTHON := $(shell scripts/find-python.sh)
 UV := $(PYTHON) -m uv
@@ -11,14 +12,44 @@ VENV_PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck migrations pytest bench schema frontend clean
+.PHONY: install run test lint typecheck migrations pytest bench schema frontend clean schema-ts test-frontend e2e bench-frontend
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	@$(UV) sync --frozen --quiet
 
-frontend:
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
+# --- Web front end (frontend/): Node >= 20.19 from the machine, else from PyPI into .venv ----------------
+WITH_NODE = PATH="$$($(CURDIR)/scripts/find-node.sh):$$PATH"
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/package-lock.json
+
+frontend/node_modules/.xuefa-installed: frontend/package-lock.json | install
+	cd frontend && $(WITH_NODE) npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.xuefa-installed $(FRONTEND_SOURCES)
+	cd frontend && $(WITH_NODE) npm run build
+
+frontend: frontend/dist/index.html
+
+schema-ts: install frontend/node_modules/.xuefa-installed
+	cd frontend && $(WITH_NODE) npm run schema-ts
+
+# The checked-in API types must match the schema; then type-check and unit-test the app.
+test-frontend: install frontend/node_modules/.xuefa-installed
+	cd frontend && $(WITH_NODE) npm run schema-ts:check
+	cd frontend && $(WITH_NODE) npm run typecheck
+	cd frontend && $(WITH_NODE) npm run test:unit
+
+# Browser tests against a real server on a throwaway SQLite database (Debian's chromium, never a download),
+# then the exam route's budgets (JS <= 300 KB gzipped, Fast 3G first load <= 3 s). They test the app, not
+# the database: run once, on the SQLite pass of `make test`.
+e2e: frontend
+	@if [ -n "$${DATABASE_URL:-}" ]; then echo "e2e: skipped when DATABASE_URL is set (they run on the SQLite pass)"; \
+	else cd frontend && $(WITH_NODE) npx playwright test && $(WITH_NODE) npm run measure; fi
+
+bench-frontend: frontend
+	cd frontend && $(WITH_NODE) npm run measure
 
 run: install frontend
 	DJANGO_DEBUG=1 $(VENV_PY) manage.py migrate --no-input
@@ -48,7 +79,7 @@ migrations: install
 	@# models against migrations only: no database needed, so an in-memory one whatever DATABASE_URL says
 	DATABASE_URL=sqlite://:memory: $(VENV_PY) manage.py makemigrations --check --dry-run
 
-test: lint typecheck schema migrations pytest
+test: lint typecheck schema migrations pytest test-frontend e2e
 
 bench: install
 	$(VENV_PY) bench/import_bench.py
@@ -56,4 +87,4 @@ bench: install
 	$(VENV_PY) bench/results_bench.py
 
 clean:
-	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage
+	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage frontend/node_modules frontend/dist frontend/test-results

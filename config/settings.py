@@ -219,8 +219,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # gzip copies made at collectstatic, served by WhiteNoise to clients that accept them
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# The web app (frontend/, `make frontend`): its build is collected under /static/app/; config/frontend.py
+# answers index.html for the app's routes.
+FRONTEND_DIST = Path(os.environ.get("XUEFA_FRONTEND_DIST", BASE_DIR / "frontend" / "dist"))
+STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.is_dir() else []
+
+
+def _immutable_static(path: str, url: str) -> bool:
+    """Vite puts a content hash in every file name under assets/: such a file never changes."""
+    return url.startswith(f"/{STATIC_URL}app/assets/")
+
+
+WHITENOISE_IMMUTABLE_FILE_TEST = _immutable_static
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

@@ -54,8 +54,3 @@ def test_api_root_is_a_json_index(client):
     assert body["schema"] == "/api/schema/" and body["docs"] == "/api/docs/"
     assert body["login_schema"] == "/_allauth/openapi.json"
     assert body["collections"]["exams"] == "/api/v1/exams/"
-
-
-def test_front_door_leads_to_the_api_docs(client):
-    response = client.get("/")
-    assert response.status_code == 302 and response["Location"] == "/api/docs/"

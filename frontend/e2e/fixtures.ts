@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const PASSWORD = 'Xuefa@2026'
+const SCREENS = join(here, '..', 'test-results', 'screens')
+mkdirSync(SCREENS, { recursive: true })
+
+export function fixtureIds(): { quiz: number; roster: number; upcoming: number } {
+  return JSON.parse(readFileSync(join(here, '..', 'test-results', 'fixtures.json'), 'utf8'))
+}
+
+function harness(...args: string[]): string {
+  const port = process.env.XUEFA_E2E_PORT ?? '8011'
+  return execFileSync(join(here, '..', '..', '.venv', 'bin', 'python'), [join(here, 'harness.py'), ...args], {
+    env: { ...process.env, XUEFA_E2E_DB: `/tmp/xuefa-e2e-${port}.sqlite3`, DJANGO_DEBUG: '0' },
+    encoding: 'utf8',
+  })
+}
+
+/** What the database holds for a person's latest attempt (checked on the server, not in the page). */
+export function savedAnswers(username: string, examId: number): {
+  attempt: number
+  status: string
+  answers: Record<string, { choices: string[]; seq: number }>
+} {
+  return JSON.parse(harness('answers', username, String(examId)))
+}
+
+export function createShortExam(seconds: number): number {
+  return JSON.parse(harness('short-exam', String(seconds))).id
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  // what a person sees once popups have finished sliding and fading
+  await page.waitForFunction(() => !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]'))
+  await page.screenshot({ path: join(SCREENS, `${name}.png`) })
+}
+
+/**
+ * Watches every request of a browser context: the app must load nothing from outside its own origin,
+ * and the strict Content-Security-Policy must never have to block anything.
+ */
+export function guardOrigin(context: BrowserContext, origin: string) {
+  const foreign: string[] = []
+  const cspViolations: string[] = []
+  context.on('request', (request) => {
+    const url = request.url()
+    if (!url.startsWith(origin + '/')) foreign.push(url)
+  })
+  context.on('page', (page) => watchConsole(page, cspViolations))
+  for (const page of context.pages()) watchConsole(page, cspViolations)
+  return {
+    check() {
+      expect(foreign, 'requests outside the app origin').toEqual([])
+      expect(cspViolations, 'Content-Security-Policy violations').toEqual([])
+    },
+  }
+}
+
+function watchConsole(page: Page, sink: string[]) {
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content.Security.Policy/i.test(msg.text())) sink.push(msg.text())
+  })
+}
+
+export async function login(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.getByLabel('账号').fill(username)
+  await page.getByLabel('密码', { exact: true }).fill(password)
+  await page.getByRole('button', { name: '登录', exact: true }).click()
+}
+
+/** Answer the question on screen by its n-th shown option (0-based); returns that option's own letter. */
+export async function chooseOption(page: Page, n: number): Promise<string> {
+  const option = page.locator('fieldset.question label.option').nth(n)
+  await option.click()
+  return (await option.locator('input').getAttribute('value'))!
+}
+
+/** The letters checked on the question on screen. */
+export async function checkedLetters(page: Page): Promise<string[]> {
+  return page.locator('fieldset.question input:checked').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
+}
+
+export async function questionId(page: Page): Promise<string> {
+  const name = await page.locator('fieldset.question input').first().getAttribute('name')
+  return name!.replace('q-', '')
+}
+
+export async function next(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '下一题' }).click()
+}
+
+export async function saved(page: Page): Promise<void> {
+  await expect(page.getByTestId('save-status')).toHaveText('已保存')
+}
+
+type Fixtures = { originGuard: ReturnType<typeof guardOrigin> }
+
+export const test = base.extend<Fixtures>({
+  originGuard: [
+    async ({ context, baseURL }, use) => {
+      const guard = guardOrigin(context, baseURL!)
+      await use(guard)
+      guard.check()
+    },
+    { auto: true },
+  ],
+})
+export { expect }

@@ -1,0 +1,192 @@
+"""Browser-test harness: a throwaway SQLite database with fixtures made through the project's services.
+
+    python frontend/e2e/harness.py setup              # fresh database, migrations, fixtures, collectstatic
+    python frontend/e2e/harness.py serve PORT         # runserver on that database (DEBUG off, WhiteNoise)
+    python frontend/e2e/harness.py short-exam SECONDS # an exam whose window closes SECONDS from now
+    python frontend/e2e/harness.py answers USER EXAM  # the saved answers of USER's latest attempt (JSON)
+
+The database lives at $XUEFA_E2E_DB (default /tmp/xuefa-e2e.sqlite3).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import sys
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DB = Path(os.environ.get("XUEFA_E2E_DB", "/tmp/xuefa-e2e.sqlite3"))
+os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+os.environ.pop("REDIS_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+sys.path.insert(0, str(REPO))
+
+PASSWORD = "Xuefa@2026"
+CIVIL_QUIZ = "民法典宣传月知识竞赛（测试）"
+ROSTER_EXAM = "学纪学法网上考试（测试）"
+PARTICIPANTS = ["e2e_p1", "e2e_p2", "e2e_p3", "e2e_p4", "e2e_p5", "e2e_p6"]
+OTHERS = [("e2e_o1", "王建国"), ("e2e_o2", "李秀英"), ("e2e_o3", "张伟"), ("e2e_o4", "刘洋"), ("e2e_o5", "陈静")]
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+
+
+def setup() -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    django_setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import Unit, User
+    from accounts.services import site_settings_update, unit_create, user_create
+    from quizzes.models import Exam, Question, QuestionBank, QuestionKind
+    from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
+    from quizzes.services.exams import PaperItem, exam_create, exam_publish
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+    city = unit_create(name="清河市", kind=Unit.Kind.CITY)
+    nanguan = unit_create(name="南关镇", parent=city, kind=Unit.Kind.TOWN)
+    office = unit_create(name="南关镇司法所", parent=nanguan, kind=Unit.Kind.DEPARTMENT)
+    village = unit_create(name="李家庄村", parent=nanguan, kind=Unit.Kind.VILLAGE)
+    beiling = unit_create(name="北岭镇", parent=city, kind=Unit.Kind.TOWN)
+    unit_create(name="北岭镇司法所", parent=beiling, kind=Unit.Kind.DEPARTMENT)
+    site_settings_update(self_signup_enabled=True)
+
+    organizer = user_create(
+        username="e2e_org", password=PASSWORD, real_name="组织者", unit=city, role=User.Role.ORGANIZER
+    )
+    user_create(username="e2e_new", password=PASSWORD, real_name="张新", unit=office, must_change_password=True)
+    for i, name in enumerate(PARTICIPANTS, start=1):
+        user_create(username=name, password=PASSWORD, real_name=f"测试{i}号", unit=office)
+    user_create(username="e2e_out", password=PASSWORD, real_name="赵外", unit=beiling)
+    others = [
+        user_create(username=u, password=PASSWORD, real_name=n, unit=village if i % 2 else office)
+        for i, (u, n) in enumerate(OTHERS)
+    ]
+
+    call_command("load_banks", unit=city.id, verbosity=0, stdout=io.StringIO())
+    civil = QuestionBank.objects.get(name__contains="民法典")
+    questions = Question.objects.filter(bank=civil, is_active=True).order_by("id")
+    by_kind = {k: list(questions.filter(kind=k)[:6]) for k in QuestionKind.values}
+    civil_paper = [*by_kind["single"][:3], *by_kind["multiple"][:1], *by_kind["judge"][:1]]
+    roster_paper = [*by_kind["single"][3:6], *by_kind["multiple"][1:3], *by_kind["judge"][1:4]]
+    now = timezone.now()
+    common = {"opens_at": now - timedelta(days=1), "time_limit_seconds": 30 * 60, "shuffle_options": True}
+
+    quiz = exam_create(
+        unit=city,
+        created_by=organizer,
+        fixed=[PaperItem(question=q, points=Decimal(20)) for q in civil_paper],
+        title=CIVIL_QUIZ,
+        description="民法典宣传月：全市干部群众均可参加，可多次作答，取最高分。",
+        closes_at=now + timedelta(days=30),
+        max_attempts=0,
+        review_policy=Exam.ReviewPolicy.IMMEDIATELY,
+        is_public=True,
+        **common,
+    )
+    quiz = exam_publish(exam=quiz)
+    roster = exam_create(
+        unit=city,
+        created_by=organizer,
+        audience_units=[nanguan],
+        fixed=[PaperItem(question=q, points=Decimal("12.5")) for q in roster_paper],
+        title=ROSTER_EXAM,
+        closes_at=now + timedelta(days=30),
+        max_attempts=3,
+        review_policy=Exam.ReviewPolicy.AFTER_CLOSE,
+        **common,
+    )
+    exam_publish(exam=roster)
+    upcoming = exam_create(
+        unit=city,
+        created_by=organizer,
+        audience_units=[nanguan],
+        fixed=[PaperItem(question=q, points=Decimal(10)) for q in roster_paper],
+        title="下半年学法考试（未开始）",
+        **{**common, "opens_at": now + timedelta(days=40)},
+        closes_at=now + timedelta(days=45),
+    )
+    exam_publish(exam=upcoming)
+
+    # Some people have finished the quiz, so that the leaderboards have rows.
+    rng = random.Random(7)
+    for user in others:
+        attempt, _ = attempt_start(exam=quiz, user=user, rng=rng)
+        for seq, item in enumerate(attempt.paper.all(), start=1):
+            right = rng.random() < 0.7
+            choices = list(item.answer) if right else [item.options[-1]["letter"]]
+            answer_save(attempt_id=attempt.id, user=user, question_id=item.question_id, choices=choices, seq=seq)
+        attempt_submit(attempt_id=attempt.id, user=user)
+    print(json.dumps({"quiz": quiz.id, "roster": roster.id, "upcoming": upcoming.id}))
+
+
+def short_exam(seconds: int) -> None:
+    django_setup()
+    from django.utils import timezone
+
+    from accounts.models import Unit, User
+    from quizzes.models import Exam, Question
+    from quizzes.services.exams import PaperItem, exam_create, exam_publish
+
+    now = timezone.now()
+    questions = list(Question.objects.filter(kind="single").order_by("id")[:3])
+    exam = exam_create(
+        unit=Unit.objects.get(name="清河市"),
+        created_by=User.objects.get(username="e2e_org"),
+        audience_units=[Unit.objects.get(name="南关镇")],
+        fixed=[PaperItem(question=q, points=Decimal(10)) for q in questions],
+        title=f"限时小测（{seconds} 秒）",
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(seconds=seconds),
+        time_limit_seconds=600,
+        max_attempts=1,
+        review_policy=Exam.ReviewPolicy.IMMEDIATELY,
+    )
+    exam_publish(exam=exam)
+    print(json.dumps({"id": exam.id}))
+
+
+def answers(username: str, exam_id: int) -> None:
+    django_setup()
+    from quizzes.models import Answer, Attempt
+
+    attempt = Attempt.objects.filter(user__username=username, exam_id=exam_id).order_by("-number").first()
+    if attempt is None:
+        print(json.dumps(None))
+        return
+    rows = Answer.objects.filter(attempt=attempt).order_by("question_id")
+    saved = {str(a.question_id): {"choices": a.choices, "seq": a.seq} for a in rows}
+    print(json.dumps({"attempt": attempt.id, "status": attempt.status, "answers": saved}))
+
+
+def serve(port: str) -> None:
+    python = str(REPO / ".venv" / "bin" / "python")
+    os.execv(python, [python, str(REPO / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"])
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:] or ["help"]
+    if command == "setup":
+        setup()
+    elif command == "serve":
+        serve(args[0])
+    elif command == "short-exam":
+        short_exam(int(args[0]))
+    elif command == "answers":
+        answers(args[0], int(args[1]))
+    else:
+        print(__doc__)
+        sys.exit(2)

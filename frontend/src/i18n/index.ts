@@ -1,0 +1,28 @@
+import { createI18n } from 'vue-i18n'
+import zh from './zh-CN'
+
+export type Locale = 'zh-CN' | 'en'
+
+// Chinese is bundled; English is loaded only when someone switches to it.
+export const i18n = createI18n({
+  legacy: false,
+  locale: 'zh-CN' as Locale,
+  fallbackLocale: 'zh-CN' as Locale,
+  messages: { 'zh-CN': zh } as Record<Locale, typeof zh>,
+})
+
+export async function setLocale(locale: Locale): Promise<void> {
+  if (locale === 'en' && !i18n.global.availableLocales.includes('en')) {
+    const en = await import('./en')
+    i18n.global.setLocaleMessage('en', en.default)
+  }
+  i18n.global.locale.value = locale
+  document.documentElement.lang = locale
+}
+
+/** A plain message for an API error code, next to the field or on the page. */
+export function errorText(code: string, fallback?: string): string {
+  const key = `errors.${code}`
+  if (i18n.global.te(key)) return i18n.global.t(key)
+  return fallback && fallback !== code ? fallback : i18n.global.t('errors.unknown')
+}

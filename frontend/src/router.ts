@@ -1,0 +1,74 @@
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
+import { useAuthStore } from '@/features/auth/store'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** reachable without signing in */
+    public?: boolean
+    /** the page itself handles 401 / password_change_required, so it need not wait for /me */
+    selfGuarded?: boolean
+  }
+}
+
+// Every page is its own chunk: the exam route loads only what it uses, and a later console
+// (Element Plus, ECharts) joins as further lazy routes without touching it.
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes: [
+    { path: '/', name: 'home', component: () => import('@/features/home/HomePage.vue') },
+    { path: '/login', name: 'login', component: () => import('@/features/auth/LoginPage.vue'), meta: { public: true } },
+    { path: '/signup', name: 'signup', component: () => import('@/features/auth/SignupPage.vue'), meta: { public: true } },
+    { path: '/password', name: 'password', component: () => import('@/features/auth/PasswordPage.vue') },
+    { path: '/me', name: 'account', component: () => import('@/features/auth/AccountPage.vue') },
+    { path: '/exams/:id(\\d+)', name: 'exam', component: () => import('@/features/exam/ExamIntroPage.vue'), props: true },
+    {
+      path: '/exams/:id(\\d+)/take',
+      name: 'take',
+      component: () => import('@/features/exam/ExamTakePage.vue'),
+      props: true,
+      meta: { selfGuarded: true },
+    },
+    {
+      path: '/attempts/:id(\\d+)/result',
+      name: 'result',
+      component: () => import('@/features/result/ResultPage.vue'),
+      props: true,
+    },
+    {
+      path: '/exams/:id(\\d+)/leaderboard',
+      name: 'leaderboard',
+      component: () => import('@/features/leaderboard/LeaderboardPage.vue'),
+      props: true,
+    },
+    { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/shell/NotFoundPage.vue'), meta: { public: true } },
+  ],
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+export function loginRoute(to: Pick<RouteLocationNormalized, 'fullPath'>) {
+  return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+}
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  const auth = useAuthStore()
+  if (to.meta.selfGuarded && !auth.loaded) {
+    void auth.load().catch(() => undefined)
+    return true
+  }
+  try {
+    await auth.load()
+  } catch {
+    return true // offline: let the page show its own error and retry
+  }
+  if (!auth.me) return loginRoute(to)
+  if (auth.mustChangePassword && to.name !== 'password') {
+    return { name: 'password', query: { next: to.fullPath } }
+  }
+  return true
+})
+
+/** Only same-app paths are followed after login (never an open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/'
+}
