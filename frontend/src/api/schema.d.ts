@@ -430,6 +430,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The exam's score distribution and item analysis (facility, discrimination, option choices, flags)
+         *     over the finished attempts of the requester's subtree (or of ``unit`` inside it).
+         */
+        get: operations["exams_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/learning-records.xlsx": {
         parameters: {
             query?: never;
@@ -657,6 +677,12 @@ export interface components {
          * @enum {string}
          */
         AttemptStatusEnum: "in_progress" | "submitted" | "timed_out";
+        /**
+         * @description * `likely_wrong_key_or_too_hard` - likely_wrong_key_or_too_hard
+         *     * `ambiguous_or_miskeyed` - ambiguous_or_miskeyed
+         * @enum {string}
+         */
+        CodeEnum: "likely_wrong_key_or_too_hard" | "ambiguous_or_miskeyed";
         /**
          * @description * `fixed` - 固定试卷
          *     * `random` - 随机抽题
@@ -907,6 +933,37 @@ export interface components {
             fixed_questions: components["schemas"]["FixedQuestionEntry"][];
             draw_rules: components["schemas"]["DrawRuleEntry"][];
         };
+        ExamStats: {
+            readonly exam_id: number;
+            unit_id: number;
+            unit_name: string;
+            /** @description first、counted 或 all */
+            attempts: string;
+            /** @description 统计的答卷数 */
+            attempt_count: number;
+            /** @description 按百分比分 10 段的答卷数：0–10、10–20……90–100（含 100） */
+            histogram: number[];
+            grades: components["schemas"]["GradeCount"][];
+            /** @description 合格的答卷数 */
+            passed: number;
+            /**
+             * Format: double
+             * @description 合格率（%）
+             */
+            pass_rate: number | null;
+            /** Format: double */
+            mean_score: number | null;
+            /** Format: double */
+            median_score: number | null;
+            /**
+             * Format: double
+             * @description 样本标准差（n − 1）
+             */
+            stdev_score: number | null;
+            /** Format: double */
+            mean_time_used_seconds: number | null;
+            readonly items: components["schemas"]["ItemStats"][];
+        };
         /**
          * @description * `draft` - 草稿
          *     * `published` - 已发布
@@ -936,6 +993,16 @@ export interface components {
             name: string;
             /** Format: decimal */
             min: string;
+        };
+        GradeCount: {
+            /** @description 等级名称 */
+            name: string;
+            /**
+             * Format: decimal
+             * @description 该等级的最低百分比
+             */
+            min: string;
+            count: number;
         };
         ImportBatch: {
             id: number;
@@ -993,6 +1060,50 @@ export interface components {
             column: string | null;
             code: string;
             message: string;
+        };
+        ItemFlag: {
+            /**
+             * @description 提示代码
+             *
+             *     * `likely_wrong_key_or_too_hard` - likely_wrong_key_or_too_hard
+             *     * `ambiguous_or_miskeyed` - ambiguous_or_miskeyed
+             */
+            code: components["schemas"]["CodeEnum"];
+            readonly message: string;
+            readonly regrade: components["schemas"]["RegradeLink"];
+        };
+        ItemStats: {
+            question_id: number;
+            /** @description single、multiple、judge */
+            kind: string;
+            /** @description 题干摘要 */
+            stem: string;
+            /** @description 题库中当前的答案 */
+            answer: string[];
+            /**
+             * Format: decimal
+             * @description 该题满分
+             */
+            points: string;
+            /** @description 试卷中有此题的答卷数 */
+            attempts: number;
+            /**
+             * Format: double
+             * @description 得分率：平均得分 ÷ 满分（0–1）
+             */
+            facility: number | null;
+            /**
+             * Format: double
+             * @description 区分度：本题得分与其余各题总分的相关系数 × 100；得分无差异时为 null
+             */
+            discrimination: number | null;
+            /** @description 各选项被选的次数 */
+            choices: {
+                [key: string]: number;
+            };
+            /** @description 未作答的次数 */
+            skipped: number;
+            readonly flags: components["schemas"]["ItemFlag"][];
         };
         /**
          * @description * `full` - 显示全名
@@ -1255,6 +1366,15 @@ export interface components {
         RegradeInputRequest: {
             /** Format: int64 */
             question_id: number;
+        };
+        RegradeLink: {
+            method: string;
+            /** @description 重新判分操作的路径（仅主办单位的组织者可调用） */
+            path: string;
+            /** @description {"question_id": 试题编号} */
+            body: {
+                [key: string]: number;
+            };
         };
         RegradeResult: {
             regraded_attempts: number;
@@ -3602,6 +3722,83 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_stats_retrieve: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 统计哪些答卷：first 每人第一次（默认）；counted 每人计分的一次；all 全部已交答卷
+                 *
+                 *     * `first` - first
+                 *     * `counted` - counted
+                 *     * `all` - all
+                 */
+                attempts?: "first" | "counted" | "all";
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamStats"];
                 };
             };
             /** @description 请求数据有误（fields 指出字段） */
