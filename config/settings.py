@@ -131,10 +131,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# The password policy (docs/security.md): 10+ characters, not common, not all digits, not like the account's
+# names, and 3 of 4 character classes unless it is a passphrase of 14+ characters.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "real_name", "phone")},
+    },
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3, "passphrase_length": 14}},
 ]
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
