@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -38,3 +39,16 @@ class CharacterClassesValidator:
         return _(
             "密码须包含小写字母、大写字母、数字、符号中的至少 %(classes)d 类，或长度不少于 %(length)d 个字符。"
         ) % {"classes": self.min_classes, "length": self.passphrase_length}
+
+
+class NotCurrentPasswordValidator:
+    """A new password must differ from the current one: the forced change of an initial password is not done
+    by typing the initial password again. (Compares against the stored hash; never re-saves it.)"""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        stored = getattr(user, "password", None)
+        if user is not None and user.pk and stored and check_password(password, stored):
+            raise ValidationError(_("新密码不能与当前密码相同。"), code="password_unchanged")
+
+    def get_help_text(self) -> str:
+        return _("新密码不能与当前密码相同。")

@@ -132,7 +132,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # The password policy (docs/security.md): 10+ characters, not common, not all digits, not like the account's
-# names, and 3 of 4 character classes unless it is a passphrase of 14+ characters.
+# names, 3 of 4 character classes unless it is a passphrase of 14+ characters, and not the current password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -142,6 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"user_attributes": ("username", "real_name", "phone")},
     },
     {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3, "passphrase_length": 14}},
+    {"NAME": "accounts.passwords.NotCurrentPasswordValidator"},
 ]
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"

@@ -52,3 +52,22 @@ def test_password_change_refuses_a_weak_password(people) -> None:
     )
     assert response.status_code == 400
     assert "new_password" in {e["param"] for e in response.json()["errors"]}
+
+
+def test_the_forced_change_refuses_the_initial_password_itself(tree) -> None:
+    from accounts.services import user_create
+
+    user_create(
+        username="13900000009", password="Initial#2026", real_name="周新", unit=tree.town_a, must_change_password=True
+    )
+    client = app_login("13900000009", "Initial#2026")
+    same = client.post(
+        "/_allauth/app/v1/account/password/change",
+        {"current_password": "Initial#2026", "new_password": "Initial#2026"},
+        format="json",
+    )
+    assert same.status_code == 400
+    errors = same.json()["errors"]
+    assert [(e["param"], e["code"]) for e in errors] == [("new_password", "password_unchanged")]
+    assert User.objects.get(username="13900000009").must_change_password is True
+    assert client.get("/api/v1/exams/").json()["error"]["code"] == "password_change_required"
