@@ -24,19 +24,22 @@ from .scoring import CENT
 
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
-    """Open quizzes admit every signed-in person; roster exams those in an audience unit's subtree."""
-    if exam.is_public:
-        return True
+    """Open quizzes admit every signed-in person in the owning unit's subtree (a town's quiz is the town's, a
+    city's the whole city's); roster exams those in an audience unit's subtree."""
     if user.unit is None:
         return False
-    return exam.audience_units.filter(path__in=scopes.ancestor_paths(user.unit)).exists()
+    reach = scopes.ancestor_paths(user.unit)
+    if exam.is_public:
+        return Unit.objects.filter(pk=exam.unit_id, path__in=reach).exists()
+    return exam.audience_units.filter(path__in=reach).exists()
 
 
 def exams_for_participant(user: User) -> QuerySet[Exam]:
     """Published or closed exams this person may sit or look back at."""
-    visible = Q(is_public=True)
-    if user.unit is not None:
-        visible |= Q(audience_units__path__in=scopes.ancestor_paths(user.unit))
+    if user.unit is None:
+        return Exam.objects.none()
+    reach = scopes.ancestor_paths(user.unit)
+    visible = Q(is_public=True, unit__path__in=reach) | Q(audience_units__path__in=reach)
     ids = Exam.objects.filter(visible).values("pk")
     return Exam.objects.filter(pk__in=ids).exclude(status=Exam.Status.DRAFT)
 
@@ -61,7 +64,7 @@ def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
         scopes.subtree_q(unit, "unit")
         | scopes.subtree_q(unit, "audience_units")
         | Q(audience_units__path__in=scopes.ancestor_paths(unit))
-        | Q(is_public=True)
+        | Q(is_public=True, unit__path__in=scopes.ancestor_paths(unit))
     )
     return Exam.objects.filter(pk__in=Exam.objects.filter(reach).values("pk"))
 
