@@ -52,12 +52,13 @@ def exams_managed_by(user: User | AnonymousUser) -> QuerySet[Exam]:
 
 
 def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
-    """Exams whose results an organizer or HR person may read (only their subtree's people, see
-    ``results_unit_scope``): exams their subtree owns, and exams whose audience reaches it."""
+    """Published or closed exams whose results an organizer or HR person may read (only their subtree's
+    people, see ``results_unit_scope``): exams their subtree owns, and exams whose audience reaches it.
+    Drafts have no results: only the organizers who manage them see them (``exams_managed_by``)."""
     if not scopes.is_results_reader(user):
         return Exam.objects.none()
     if user.is_superuser:
-        return Exam.objects.all()
+        return Exam.objects.exclude(status=Exam.Status.DRAFT)
     assert isinstance(user, User) and user.unit is not None
     unit = user.unit
     reach = (
@@ -66,7 +67,7 @@ def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
         | Q(audience_units__path__in=scopes.ancestor_paths(unit))
         | Q(is_public=True, unit__path__in=scopes.ancestor_paths(unit))
     )
-    return Exam.objects.filter(pk__in=Exam.objects.filter(reach).values("pk"))
+    return Exam.objects.filter(pk__in=Exam.objects.filter(reach).values("pk")).exclude(status=Exam.Status.DRAFT)
 
 
 def banks_for(user: User | AnonymousUser) -> QuerySet[QuestionBank]:
@@ -76,9 +77,12 @@ def banks_for(user: User | AnonymousUser) -> QuerySet[QuestionBank]:
 
 
 def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:
+    """Drafts: the organizers who manage the exam. Otherwise also its results readers and its audience."""
+    if exam.status == Exam.Status.DRAFT:
+        return exams_managed_by(user).filter(pk=exam.pk).exists()
     if exams_with_results_for(user).filter(pk=exam.pk).exists():
         return True
-    return exam.status != Exam.Status.DRAFT and user_in_audience(exam=exam, user=user)
+    return user_in_audience(exam=exam, user=user)
 
 
 def results_unit_scope(user: User | AnonymousUser) -> Unit | None:
@@ -211,8 +215,9 @@ def exams_visible_to(user: User) -> QuerySet[Exam]:
     prefetched as ``my_attempts``."""
     sit = exams_for_participant(user).order_by().values("pk")
     read = exams_with_results_for(user).order_by().values("pk")
+    manage = exams_managed_by(user).order_by().values("pk")
     return (
-        Exam.objects.filter(Q(pk__in=sit) | Q(pk__in=read))
+        Exam.objects.filter(Q(pk__in=sit) | Q(pk__in=read) | Q(pk__in=manage))
         .select_related("unit")
         .prefetch_related(
             Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("number"), to_attr="my_attempts")
