@@ -164,14 +164,14 @@ class ExamInputSerializer(serializers.Serializer[Any]):
     shuffle_options = serializers.BooleanField(required=False)
     review_policy = serializers.ChoiceField(choices=Exam.ReviewPolicy.choices, required=False)
     composition = serializers.ChoiceField(choices=Exam.Composition.choices, required=False)
-    fixed_questions = FixedQuestionInput(
-        many=True,
+    fixed_questions: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=FixedQuestionInput(),
         required=False,
         max_length=MAX_FIXED_QUESTIONS,
         error_messages={"max_length": _("固定试卷最多 {max_length} 道题。")},
     )
-    draw_rules = DrawRuleInput(
-        many=True,
+    draw_rules: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=DrawRuleInput(),
         required=False,
         max_length=MAX_DRAW_RULES,
         error_messages={"max_length": _("最多 {max_length} 条抽题规则。")},
