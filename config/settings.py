@@ -37,6 +37,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set unless DJANGO_DEBUG=1 (development)")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
+# The Django admin (/admin/): on by default; DJANGO_ADMIN_ENABLED=0 removes it where nobody should reach it.
+ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", True)
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "api.middleware.LoginLockoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -128,7 +132,8 @@ else:
 # --- Accounts and auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend that first refuses a login locked by too many wrong passwords (accounts/lockout.py)
+    "accounts.lockout.LockoutModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # The password policy (docs/security.md): 10+ characters, not common, not all digits, not like the account's
@@ -156,10 +161,16 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated here so that nobody switches them off by accident.
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    # Not allauth's per-account "5/300s/key": anyone could lock a named person out with it. Wrong passwords
+    # are counted by accounts/lockout.py, per (account, client address) with back-off and a per-account cap.
+    "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Behind the documented reverse proxy (DJANGO_BEHIND_TLS_PROXY=1) the client's address is the last
+# X-Forwarded-For entry (the one nginx appends); otherwise REMOTE_ADDR, and X-Forwarded-For is ignored.
+TRUSTED_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUSTED_PROXY else 0
 HEADLESS_ONLY = True
 HEADLESS_CLIENTS = ("browser", "app")
 HEADLESS_FRONTEND_URLS = {

@@ -1,14 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from api.views.docs import SwaggerView
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     # Until the web front end is served here, the front door is the API documentation.
     path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
-    path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("api.urls")),
@@ -16,3 +16,5 @@ urlpatterns = [
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
+if settings.ADMIN_ENABLED:  # DJANGO_ADMIN_ENABLED=0 switches the admin off
+    urlpatterns.append(path("admin/", admin.site.urls))
