@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.lockout import REQUEST_FLAG
 
 from .errors import error_body
+from .parsers import MAX_DEPTH, text_nests_deeper_than
+from .views.errors import body_limit, json_error, wants_json
 
 
 class LoginLockoutMiddleware:
@@ -34,3 +36,32 @@ class LoginLockoutMiddleware:
             locked = HttpResponse(f"<!doctype html><title>429</title><p>{escape(message)}</p>", status=429)
         locked["Retry-After"] = str(int(seconds))
         return locked
+
+
+class JsonErrorMiddleware:
+    """Under /api/ and /_allauth/: refuse an oversized body with 413 before anything reads it, and give every
+    error response that is not JSON yet (405 from Django and allauth views, …) the API's error format."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not wants_json(request):
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > body_limit(request):
+            return json_error(413)
+        allauth_json = request.path.startswith("/_allauth/") and request.content_type == "application/json"
+        if allauth_json and length and text_nests_deeper_than(request.body):  # allauth's json.loads would recurse
+            message = _("嵌套层数超过 %(depth)d。") % {"depth": MAX_DEPTH}
+            return JsonResponse(error_body("malformed_request", message), status=400)
+        response = self.get_response(request)
+        if response.status_code >= 400 and "json" not in response.get("Content-Type", ""):
+            replacement = json_error(response.status_code)
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response

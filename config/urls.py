@@ -6,6 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from api.views.docs import SwaggerView
 
+# JSON errors under /api/ and /_allauth/, Django's HTML pages elsewhere
+handler400 = "api.views.errors.bad_request"
+handler403 = "api.views.errors.permission_denied"
+handler404 = "api.views.errors.page_not_found"
+handler500 = "api.views.errors.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     # Until the web front end is served here, the front door is the API documentation.
     path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
