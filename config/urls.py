@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView
 
-from api.views.docs import SwaggerView
+from api.views.docs import RedocView, SwaggerView
 
 # JSON errors under /api/ and /_allauth/, Django's HTML pages elsewhere
 handler400 = "api.views.errors.bad_request"
@@ -20,7 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]
 if settings.ADMIN_ENABLED:  # DJANGO_ADMIN_ENABLED=0 switches the admin off
     urlpatterns.append(path("admin/", admin.site.urls))
