@@ -76,3 +76,25 @@ def test_a_question_twice_on_a_fixed_paper_is_a_field_error_not_a_500(tree, peop
     refused = app_login(people.organizer.username).post("/api/v1/exams/", exam_body(fixed_questions=[item] * 2))
     assert refused.status_code == 400
     assert "fixed_questions" in refused.json()["error"]["fields"]
+
+
+def test_the_exam_service_holds_the_limits_for_every_caller(tree, people):
+    from decimal import Decimal
+
+    import pytest
+
+    from quizzes.errors import InvalidComposition
+    from quizzes.models import Question
+    from quizzes.services.exams import PaperItem, RuleSpec, exam_create
+
+    bank = make_bank(tree.city)
+    now = timezone.now()
+    window = {"opens_at": now, "closes_at": now + timedelta(days=1), "title": "t"}
+    question = Question.objects.filter(bank=bank).first()
+    with pytest.raises(InvalidComposition) as caught:
+        exam_create(unit=tree.city, created_by=None, fixed=[PaperItem(question, Decimal(1))] * 201, **window)
+    assert "fixed_questions" in caught.value.fields
+    rule = RuleSpec(kind="single", bank_id=bank.pk, count=1, points=Decimal(1))
+    with pytest.raises(InvalidComposition) as caught:
+        exam_create(unit=tree.city, created_by=None, composition="random", rules=[rule] * 51, **window)
+    assert "draw_rules" in caught.value.fields

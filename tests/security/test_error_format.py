@@ -118,3 +118,19 @@ def test_a_csrf_failure_of_the_browser_client_stays_a_403(people):
     client.force_login(people.organizer)
     response = client.patch("/api/v1/site-settings", {"self_signup_enabled": False}, format="json")
     assert response.status_code == 403 and error_code(response) == "permission_denied"
+
+
+def test_the_error_handlers_answer_json_under_the_api_and_html_elsewhere():
+    from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+    from django.test import RequestFactory
+
+    from api.views import errors
+
+    api, page = RequestFactory().get("/api/v1/me"), RequestFactory().get("/accounts/x")
+    assert errors.bad_request(api, RequestDataTooBig()).status_code == 413
+    assert json.loads(errors.bad_request(api, SuspiciousOperation()).content)["error"]["code"] == "bad_request"
+    assert json.loads(errors.permission_denied(api, PermissionDenied()).content)["error"]["code"] == "permission_denied"
+    assert errors.permission_denied(page, PermissionDenied())["Content-Type"].startswith("text/html")
+    assert errors.bad_request(page, SuspiciousOperation())["Content-Type"].startswith("text/html")
+    assert errors.server_error(page)["Content-Type"].startswith("text/html")
+    assert json.loads(errors.json_error(418).content)["error"]["code"] == "error"
