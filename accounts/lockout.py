@@ -66,17 +66,23 @@ def _keys(username: str, address: str) -> tuple[str, str]:
 def locked_for(*, username: str, address: str, now: float | None = None) -> int:
     """Seconds until ``username`` may try again from ``address``; 0 when it may now."""
     now = time.time() if now is None else now
-    until = max((entry["until"] for entry in cache.get_many(_keys(username, address)).values()), default=0)
+    keys = [f"{key}:until" for key in _keys(username, address)]
+    until = max(cache.get_many(keys).values(), default=0)
     return max(0, int(until - now + 0.999))
 
 
 def _fail(key: str, *, limit: int, lock_seconds: Callable[[int], int], now: float) -> None:
-    entry = cache.get(key) or {"failures": 0, "until": 0}
-    entry["failures"] += 1
-    over = entry["failures"] - limit  # 0 at the limit-th failure
+    """Count one failure atomically (Redis INCR) and, from the ``limit``-th on, lock until now + the lock."""
+    count_key, keep = f"{key}:failures", POLICY.window + POLICY.pair_max_lock + POLICY.account_lock
+    cache.add(count_key, 0, POLICY.window)
+    try:
+        failures = cache.incr(count_key)
+    except ValueError:  # expired between add and incr
+        cache.set(count_key, failures := 1, POLICY.window)
+    cache.touch(count_key, POLICY.window)  # the window runs from the last failure
+    over = failures - limit  # 0 at the limit-th failure
     if over >= 0:
-        entry["until"] = now + lock_seconds(over)
-    cache.set(key, entry, POLICY.window + POLICY.pair_max_lock + POLICY.account_lock)
+        cache.set(f"{key}:until", now + lock_seconds(over), keep)
 
 
 def record_failure(*, username: str, address: str, now: float | None = None) -> None:
@@ -93,9 +99,10 @@ def record_failure(*, username: str, address: str, now: float | None = None) -> 
 
 
 def record_success(*, username: str, address: str) -> None:
-    """A correct password clears the pair's failures (not the account's: an attacker who also knows one
-    other address's password gains nothing)."""
-    cache.delete(_keys(username, address)[1])
+    """A correct password clears the pair's failures, not the account's: the person's own logins must not
+    reset a guess spread over many addresses."""
+    pair_key = _keys(username, address)[1]
+    cache.delete_many([f"{pair_key}:failures", f"{pair_key}:until"])
 
 
 def lockout_reset(*, user: User) -> None:

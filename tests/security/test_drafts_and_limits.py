@@ -80,6 +80,7 @@ def test_a_question_twice_on_a_fixed_paper_is_a_field_error_not_a_500(tree, peop
 
 def test_the_exam_service_holds_the_limits_for_every_caller(tree, people):
     from decimal import Decimal
+    from typing import Any
 
     import pytest
 
@@ -89,8 +90,8 @@ def test_the_exam_service_holds_the_limits_for_every_caller(tree, people):
 
     bank = make_bank(tree.city)
     now = timezone.now()
-    window = {"opens_at": now, "closes_at": now + timedelta(days=1), "title": "t"}
-    question = Question.objects.filter(bank=bank).first()
+    window: dict[str, Any] = {"opens_at": now, "closes_at": now + timedelta(days=1), "title": "t"}
+    question = Question.objects.filter(bank=bank).earliest("id")
     with pytest.raises(InvalidComposition) as caught:
         exam_create(unit=tree.city, created_by=None, fixed=[PaperItem(question, Decimal(1))] * 201, **window)
     assert "fixed_questions" in caught.value.fields
