@@ -9,6 +9,9 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := .venv
 VENV_PY := .venv/bin/python
+# Settings refuse to load without DJANGO_SECRET_KEY unless DJANGO_DEBUG=1; the checks below (mypy's Django
+# plugin, the schema, migrations) load them with this throwaway key unless the environment sets one.
+export DJANGO_SECRET_KEY ?= make-checks-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("账户与单位")
+
+    def ready(self) -> None:
+        from . import lockout  # noqa: F401  (connects the login signal receivers)

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.django_allauth import XSessionTokenAuthenticationScheme
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+
+
+class SessionTokenAuthenticationScheme(XSessionTokenAuthenticationScheme):  # type: ignore[no-untyped-call]
+    """The schema's ``XSessionTokenAuth`` for our subclass of allauth's token authentication."""
+
+    target_class = "api.authentication.SessionTokenAuthentication"
 
 
 class ErrorDetailSerializer(serializers.Serializer[Any]):
@@ -30,6 +37,7 @@ ERROR_DESCRIPTIONS = {
     "403": _("无权执行此操作，或须先修改初始密码"),
     "404": _("不存在，或不在您的可见范围内（含不存在的页码）"),
     "409": _("与当前状态冲突（如考试未开放、已交卷、次数已用完）"),
+    "413": _("请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB）"),
     "429": _("请求过于频繁"),
 }
 
@@ -48,6 +56,8 @@ class XuefaAutoSchema(AutoSchema):
             codes.append("404")
         if self.method in {"POST", "PUT", "PATCH", "DELETE"}:
             codes.append("409")
+        if self.method in {"POST", "PUT", "PATCH"}:
+            codes.append("413")
         return sorted(codes)
 
     def _has_query_parameter(self, name: str | None = None) -> bool:

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("me", accounts.MeView.as_view(), name="me"),
     path("units/", accounts.UnitListView.as_view(), name="unit-list"),
     path("site-settings", accounts.SiteSettingsView.as_view(), name="site-settings"),
+    path("users/<id:user_id>/unlock", accounts.UserUnlockView.as_view(), name="user-unlock"),
     path("banks/", banks.BankListView.as_view(), name="bank-list"),
     path("banks/<id:pk>/", banks.BankDetailView.as_view(), name="bank-detail"),
     path("banks/<id:bank_id>/questions/", banks.QuestionListView.as_view(), name="question-list"),

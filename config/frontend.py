@@ -2,7 +2,8 @@
 
 Its files are static (``/static/app/…``, served by WhiteNoise with far-future caching, since Vite puts a
 hash in every name); ``index.html`` is answered here for ``/`` and every client-side route, so that a
-shared link such as ``/exams/12`` opens the app on that page (history-mode routing).
+shared link such as ``/exams/12`` opens the app on that page (history-mode routing). Its strict
+Content-Security-Policy is the site's own (django-csp, ``CONTENT_SECURITY_POLICY`` in settings).
 """
 
 from __future__ import annotations
@@ -12,22 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
-
-# Everything the app needs comes from its own origin: no CDN, no inline script or style.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
 
 NOT_BUILT = (
     "The web front end has not been built. Run `make frontend` (or `make run`), or use the API directly: /api/docs/\n"
@@ -48,7 +33,6 @@ def spa_index(request: HttpRequest, *args: object, **kwargs: object) -> HttpResp
     if path is None:
         return HttpResponse(NOT_BUILT, status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(path.read_bytes(), content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response["Cache-Control"] = "no-cache"  # always revalidate: a new build must reach phones at once
     response["Referrer-Policy"] = "same-origin"
     return response

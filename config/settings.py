@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 django_stubs_ext.monkeypatch()  # generic Django classes (ModelAdmin[Unit], QuerySet[Exam]) at run time
@@ -30,9 +31,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("XUEFA_REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
+    # Fail closed: only development (DJANGO_DEBUG=1) may run on the public development key. The tests get
+    # their own key from pyproject.toml ([tool.pytest_env]), the Makefile's checks from the Makefile.
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set unless DJANGO_DEBUG=1 (development)")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+
+# The Django admin (/admin/): on by default; DJANGO_ADMIN_ENABLED=0 removes it where nobody should reach it.
+ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", True)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -48,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.headless",
@@ -60,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "api.middleware.JsonErrorMiddleware",  # JSON errors and body limits under /api/ and /_allauth/
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "api.middleware.LoginLockoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -125,13 +135,22 @@ else:
 # --- Accounts and auth -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend that first refuses a login locked by too many wrong passwords (accounts/lockout.py)
+    "accounts.lockout.LockoutModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# The password policy (docs/security.md): 10+ characters, not common, not all digits, not like the account's
+# names, 3 of 4 character classes unless it is a passphrase of 14+ characters, and not the current password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "real_name", "phone")},
+    },
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3, "passphrase_length": 14}},
+    {"NAME": "accounts.passwords.NotCurrentPasswordValidator"},
 ]
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
@@ -145,10 +164,16 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated here so that nobody switches them off by accident.
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    # Not allauth's per-account "5/300s/key": anyone could lock a named person out with it. Wrong passwords
+    # are counted by accounts/lockout.py, per (account, client address) with back-off and a per-account cap.
+    "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Behind the documented reverse proxy (DJANGO_BEHIND_TLS_PROXY=1) the client's address is the last
+# X-Forwarded-For entry (the one nginx appends); otherwise REMOTE_ADDR, and X-Forwarded-For is ignored.
+TRUSTED_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUSTED_PROXY else 0
 HEADLESS_ONLY = True
 HEADLESS_CLIENTS = ("browser", "app")
 HEADLESS_FRONTEND_URLS = {
@@ -165,10 +190,15 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 12))
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
+        "api.authentication.SessionTokenAuthentication",  # allauth's X-Session-Token; first, so no login is a 401
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsAuthenticatedWithCurrentPassword"],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -234,12 +264,39 @@ def _immutable_static(path: str, url: str) -> bool:
 
 
 WHITENOISE_IMMUTABLE_FILE_TEST = _immutable_static
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Request bodies: JSON (and every non-file form field) up to 1 MB; an upload (multipart) up to the 20 MB
+# question-file limit plus the form around it. Larger bodies get 413 request_too_large (api/middleware.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+XUEFA_UPLOAD_MAX_BYTES = 21 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+# --- Transport and browser security (docs/security.md) ---------------------------------------------
+# Behind the documented TLS reverse proxy: trust its X-Forwarded-Proto, redirect plain HTTP to HTTPS, send
+# HSTS for a year (to subdomains too unless DJANGO_HSTS_INCLUDE_SUBDOMAINS=0) and cookies over HTTPS only.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY else None
+SECURE_SSL_REDIRECT = TRUSTED_PROXY
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if TRUSTED_PROXY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = TRUSTED_PROXY and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", TRUSTED_PROXY)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS preload is a promise to the browsers' public list: meaningless for an intranet host name.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy on every response (django-csp): nothing but this site, no inline script, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -24,19 +24,22 @@ from .scoring import CENT
 
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
-    """Open quizzes admit every signed-in person; roster exams those in an audience unit's subtree."""
-    if exam.is_public:
-        return True
+    """Open quizzes admit every signed-in person in the owning unit's subtree (a town's quiz is the town's, a
+    city's the whole city's); roster exams those in an audience unit's subtree."""
     if user.unit is None:
         return False
-    return exam.audience_units.filter(path__in=scopes.ancestor_paths(user.unit)).exists()
+    reach = scopes.ancestor_paths(user.unit)
+    if exam.is_public:
+        return Unit.objects.filter(pk=exam.unit_id, path__in=reach).exists()
+    return exam.audience_units.filter(path__in=reach).exists()
 
 
 def exams_for_participant(user: User) -> QuerySet[Exam]:
     """Published or closed exams this person may sit or look back at."""
-    visible = Q(is_public=True)
-    if user.unit is not None:
-        visible |= Q(audience_units__path__in=scopes.ancestor_paths(user.unit))
+    if user.unit is None:
+        return Exam.objects.none()
+    reach = scopes.ancestor_paths(user.unit)
+    visible = Q(is_public=True, unit__path__in=reach) | Q(audience_units__path__in=reach)
     ids = Exam.objects.filter(visible).values("pk")
     return Exam.objects.filter(pk__in=ids).exclude(status=Exam.Status.DRAFT)
 
@@ -49,12 +52,13 @@ def exams_managed_by(user: User | AnonymousUser) -> QuerySet[Exam]:
 
 
 def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
-    """Exams whose results an organizer or HR person may read (only their subtree's people, see
-    ``results_unit_scope``): exams their subtree owns, and exams whose audience reaches it."""
+    """Published or closed exams whose results an organizer or HR person may read (only their subtree's
+    people, see ``results_unit_scope``): exams their subtree owns, and exams whose audience reaches it.
+    Drafts have no results: only the organizers who manage them see them (``exams_managed_by``)."""
     if not scopes.is_results_reader(user):
         return Exam.objects.none()
     if user.is_superuser:
-        return Exam.objects.all()
+        return Exam.objects.exclude(status=Exam.Status.DRAFT)
     unit = scopes.staff_unit(user)
     if unit is None:  # an organizer or HR account not yet given a unit reads nothing
         return Exam.objects.none()
@@ -62,9 +66,9 @@ def exams_with_results_for(user: User | AnonymousUser) -> QuerySet[Exam]:
         scopes.subtree_q(unit, "unit")
         | scopes.subtree_q(unit, "audience_units")
         | Q(audience_units__path__in=scopes.ancestor_paths(unit))
-        | Q(is_public=True)
+        | Q(is_public=True, unit__path__in=scopes.ancestor_paths(unit))
     )
-    return Exam.objects.filter(pk__in=Exam.objects.filter(reach).values("pk"))
+    return Exam.objects.filter(pk__in=Exam.objects.filter(reach).values("pk")).exclude(status=Exam.Status.DRAFT)
 
 
 def banks_for(user: User | AnonymousUser) -> QuerySet[QuestionBank]:
@@ -74,9 +78,12 @@ def banks_for(user: User | AnonymousUser) -> QuerySet[QuestionBank]:
 
 
 def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:
+    """Drafts: the organizers who manage the exam. Otherwise also its results readers and its audience."""
+    if exam.status == Exam.Status.DRAFT:
+        return exams_managed_by(user).filter(pk=exam.pk).exists()
     if exams_with_results_for(user).filter(pk=exam.pk).exists():
         return True
-    return exam.status != Exam.Status.DRAFT and user_in_audience(exam=exam, user=user)
+    return user_in_audience(exam=exam, user=user)
 
 
 def results_unit_scope(user: User | AnonymousUser) -> Unit | None:
@@ -203,8 +210,9 @@ def exams_visible_to(user: User) -> QuerySet[Exam]:
     prefetched as ``my_attempts``."""
     sit = exams_for_participant(user).order_by().values("pk")
     read = exams_with_results_for(user).order_by().values("pk")
+    manage = exams_managed_by(user).order_by().values("pk")
     return (
-        Exam.objects.filter(Q(pk__in=sit) | Q(pk__in=read))
+        Exam.objects.filter(Q(pk__in=sit) | Q(pk__in=read) | Q(pk__in=manage))
         .select_related("unit")
         .prefetch_related(
             Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("number"), to_attr="my_attempts")

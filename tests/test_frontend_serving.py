@@ -5,8 +5,6 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from config.frontend import CONTENT_SECURITY_POLICY
-
 INDEX = '<!doctype html><html><head><script type="module" src="/static/app/assets/index-abc.js"></script></head></html>'
 
 
@@ -28,7 +26,6 @@ def test_app_routes_answer_index_html(client, built_app, path):
 
 def test_index_carries_a_strict_content_security_policy(client, built_app):
     csp = client.get("/exams/12")["Content-Security-Policy"]
-    assert csp == CONTENT_SECURITY_POLICY
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     assert "script-src 'self'" in csp and "style-src 'self'" in csp and "font-src 'self'" in csp
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from quizzes import selectors
 from quizzes.models import Attempt, Exam, QuestionKind
 from quizzes.ranking import UNIT_ORDER_KEYS
+from quizzes.services.exams import MAX_DRAW_RULES, MAX_FIXED_QUESTIONS, MAX_PAPER_QUESTIONS
 
 from .fields import ExamDateTimeField, IdField
 
@@ -131,7 +132,7 @@ class DrawRuleInput(serializers.Serializer[Any]):
     bank_id = IdField()
     tag = serializers.CharField(max_length=50, required=False, allow_null=True, default=None)
     difficulty = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
-    count = serializers.IntegerField(min_value=1, max_value=500)
+    count = serializers.IntegerField(min_value=1, max_value=MAX_PAPER_QUESTIONS)
     points = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
 
 
@@ -169,8 +170,18 @@ class ExamInputSerializer(serializers.Serializer[Any]):
         help_text=_("参考人员在排行榜上看到的他人姓名；默认名册考试打码，公开竞赛显示全名"),
     )
     composition = serializers.ChoiceField(choices=Exam.Composition.choices, required=False)
-    fixed_questions = FixedQuestionInput(many=True, required=False)
-    draw_rules = DrawRuleInput(many=True, required=False)
+    fixed_questions: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=FixedQuestionInput(),
+        required=False,
+        max_length=MAX_FIXED_QUESTIONS,
+        error_messages={"max_length": _("固定试卷最多 {max_length} 道题。")},
+    )
+    draw_rules: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=DrawRuleInput(),
+        required=False,
+        max_length=MAX_DRAW_RULES,
+        error_messages={"max_length": _("最多 {max_length} 条抽题规则。")},
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         opens, closes = attrs.get("opens_at"), attrs.get("closes_at")

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import scopes
-from accounts.models import SiteSettings, Unit
+from accounts.lockout import lockout_reset
+from accounts.models import SiteSettings, Unit, User
 from accounts.services import site_settings_update
 
-from ..permissions import IsAuthenticatedWithCurrentPassword, request_user
+from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
 from ..serializers.accounts import MeSerializer, SiteSettingsSerializer, UnitSerializer
 
 
@@ -53,3 +54,18 @@ class SiteSettingsView(APIView):
         serializer.is_valid(raise_exception=True)
         row = site_settings_update(self_signup_enabled=serializer.validated_data["self_signup_enabled"])
         return Response(SiteSettingsSerializer(row).data)
+
+
+class UserUnlockView(APIView):
+    """Lift a login lockout (too many wrong passwords) of a person in the organizer's subtree, from every
+    address at once. Outside the subtree, or no such person: 404."""
+
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, user_id: int) -> Response:
+        person = scopes.scope_to_staff(User.objects.filter(pk=user_id), request_user(request), "unit").first()
+        if person is None:
+            raise NotFound()
+        lockout_reset(user=person)
+        return Response(status=204)

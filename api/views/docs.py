@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,7 +40,23 @@ class ApiIndexView(APIView):
         )
 
 
-class SwaggerView(SpectacularSwaggerView):
-    """drf-spectacular's Swagger UI with the standalone layout, so that its ``urls`` picker shows."""
+# Swagger UI and Redoc (its styled-components) set styles from their scripts: on these two pages, and only
+# there, the Content-Security-Policy admits inline styles. Scripts stay 'self' only (docs/security.md).
+docs_csp = method_decorator(csp_update({"style-src": ["'unsafe-inline'"]}), name="dispatch")
 
+
+@docs_csp
+class SwaggerView(SpectacularSwaggerSplitView):
+    """drf-spectacular's Swagger UI with the standalone layout, so that its ``urls`` picker shows. The split
+    view serves its start-up script as a file of this site (``?script``), so that the Content-Security-Policy
+    allows no inline script; the page template has no inline style either."""
+
+    template_name = "api/swagger_ui.html"
     template_name_js = "api/swagger_ui.js"
+
+
+@docs_csp
+class RedocView(SpectacularRedocView):
+    """Redoc without inline script and without the web fonts drf-spectacular's template loads from Google."""
+
+    template_name = "api/redoc.html"

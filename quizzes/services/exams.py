@@ -24,6 +24,10 @@ from ..i18n import join_list
 from ..models import DrawRule, Exam, ExamQuestion, Question, QuestionKind, Tag
 
 KIND_ORDER = {QuestionKind.SINGLE: 0, QuestionKind.MULTIPLE: 1, QuestionKind.JUDGE: 2}
+# Bounds of one exam's paper, so that a draft cannot ask for a paper nobody can sit or the server draw.
+MAX_DRAW_RULES = 50
+MAX_FIXED_QUESTIONS = 200
+MAX_PAPER_QUESTIONS = 200
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,22 @@ class PaperItem:
     points: Decimal
 
 
+def _check_paper_size(fixed: Sequence[PaperItem] | None, rules: Sequence[RuleSpec] | None) -> None:
+    limit = {"limit": MAX_PAPER_QUESTIONS}
+    if fixed is not None and len(fixed) > MAX_FIXED_QUESTIONS:
+        message = _("固定试卷最多 %(limit)d 道题。") % {"limit": MAX_FIXED_QUESTIONS}
+        raise InvalidComposition(fields={"fixed_questions": [message]})
+    if fixed is not None and len({item.question.pk for item in fixed}) < len(fixed):
+        raise InvalidComposition(fields={"fixed_questions": [_("同一道题不能在试卷中出现两次。")]})
+    if rules is not None and len(rules) > MAX_DRAW_RULES:
+        message = _("最多 %(limit)d 条抽题规则。") % {"limit": MAX_DRAW_RULES}
+        raise InvalidComposition(fields={"draw_rules": [message]})
+    if rules is not None and sum(rule.count for rule in rules) > MAX_PAPER_QUESTIONS:
+        raise InvalidComposition(fields={"draw_rules": [_("一份试卷最多 %(limit)d 道题（各规则题数之和）。") % limit]})
+
+
 def _set_composition(exam: Exam, fixed: Sequence[PaperItem] | None, rules: Sequence[RuleSpec] | None) -> None:
+    _check_paper_size(fixed, rules)
     if fixed is not None:
         exam.fixed_questions.all().delete()
         ExamQuestion.objects.bulk_create(

@@ -1,0 +1,139 @@
+"""Login lockout (docs/security.md): wrong passwords lock an (account, client address) pair with back-off,
+and a generous cap locks the account from every address. Counters live in the cache (Redis in production).
+
+Keyed per pair so that nobody can lock a named participant out just before an exam by typing wrong
+passwords from their own machine; the per-account cap stops a spread-out guess, and an organizer of the
+person's unit (or the superuser) unlocks at once (``lockout_reset``). Every login goes through Django's
+``authenticate``: allauth headless (browser and app) and the admin alike; ``LockoutModelBackend`` refuses a locked
+login before any password is checked, and the ``user_login_failed``/``user_logged_in`` signals count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from .models import User
+
+
+@dataclass(frozen=True)
+class Policy:
+    pair_failures: int = 5  # wrong passwords from one address before the pair locks
+    pair_first_lock: int = 60  # seconds; doubles with every further failure ...
+    pair_max_lock: int = 30 * 60  # ... up to this
+    account_failures: int = 50  # wrong passwords from all addresses before the account locks
+    account_lock: int = 15 * 60
+    window: int = 60 * 60  # failures are forgotten this long after the last one
+
+
+POLICY = Policy()
+REQUEST_FLAG = "xuefa_login_locked_for"  # seconds, set on the request of a refused login
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: the proxy's last X-Forwarded-For entry only behind the trusted reverse proxy
+    (DJANGO_BEHIND_TLS_PROXY=1, nginx appends the address it saw), REMOTE_ADDR otherwise."""
+    if settings.TRUSTED_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = str(forwarded).split(",")[-1].strip()
+        if last:
+            return last
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _generation_key(username: str) -> str:
+    return f"lockout:gen:{username.strip().lower()}"
+
+
+def _keys(username: str, address: str) -> tuple[str, str]:
+    generation = cache.get(_generation_key(username)) or "0"
+    account = hashlib.sha256(f"{username.strip().lower()}\0{generation}".encode()).hexdigest()[:32]
+    return f"lockout:{account}", f"lockout:{account}:{address}"
+
+
+def locked_for(*, username: str, address: str, now: float | None = None) -> int:
+    """Seconds until ``username`` may try again from ``address``; 0 when it may now."""
+    now = time.time() if now is None else now
+    keys = [f"{key}:until" for key in _keys(username, address)]
+    until = max(cache.get_many(keys).values(), default=0)
+    return max(0, int(until - now + 0.999))
+
+
+def _fail(key: str, *, limit: int, lock_seconds: Callable[[int], int], now: float) -> None:
+    """Count one failure atomically (Redis INCR) and, from the ``limit``-th on, lock until now + the lock."""
+    count_key, keep = f"{key}:failures", POLICY.window + POLICY.pair_max_lock + POLICY.account_lock
+    cache.add(count_key, 0, POLICY.window)
+    try:
+        failures = cache.incr(count_key)
+    except ValueError:  # expired between add and incr
+        cache.set(count_key, failures := 1, POLICY.window)
+    cache.touch(count_key, POLICY.window)  # the window runs from the last failure
+    over = failures - limit  # 0 at the limit-th failure
+    if over >= 0:
+        cache.set(f"{key}:until", now + lock_seconds(over), keep)
+
+
+def record_failure(*, username: str, address: str, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    account_key, pair_key = _keys(username, address)
+    policy = POLICY
+    _fail(
+        pair_key,
+        limit=policy.pair_failures,
+        lock_seconds=lambda over: min(policy.pair_first_lock * 2**over, policy.pair_max_lock),
+        now=now,
+    )
+    _fail(account_key, limit=policy.account_failures, lock_seconds=lambda over: policy.account_lock, now=now)
+
+
+def record_success(*, username: str, address: str) -> None:
+    """A correct password clears the pair's failures, not the account's: the person's own logins must not
+    reset a guess spread over many addresses."""
+    pair_key = _keys(username, address)[1]
+    cache.delete_many([f"{pair_key}:failures", f"{pair_key}:until"])
+
+
+def lockout_reset(*, user: User) -> None:
+    """Unlock ``user`` from every address at once: a new generation makes all their counters unreachable."""
+    cache.set(_generation_key(user.username), uuid.uuid4().hex, None)
+
+
+class LockoutModelBackend(ModelBackend):
+    """Django's ModelBackend that first refuses a locked login, before any password is checked. First in
+    AUTHENTICATION_BACKENDS, so that the PermissionDenied stops allauth's backend too."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if request is not None and username:
+            seconds = locked_for(username=str(username), address=client_address(request))
+            if seconds:
+                setattr(request, REQUEST_FLAG, seconds)
+                raise PermissionDenied
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@receiver(user_login_failed)
+def _count_failure(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+    username = credentials.get("username")
+    if request is None or not username or getattr(request, REQUEST_FLAG, None):
+        return
+    record_failure(username=str(username), address=client_address(request))
+
+
+@receiver(user_logged_in)
+def _clear_on_success(sender: Any, user: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    if request is not None and isinstance(user, User):
+        record_success(username=user.username, address=client_address(request))
