@@ -69,6 +69,7 @@ def questions_bulk_create(*, bank: QuestionBank, items: Sequence[dict[str, Any]]
                 explanation=fields.get("explanation", ""),
                 legal_basis=fields.get("legal_basis", ""),
                 difficulty=fields.get("difficulty", 3),
+                exclusion_group=fields.get("exclusion_group", ""),
             )
         )
     created = Question.objects.bulk_create(questions, batch_size=2000)
@@ -110,7 +111,7 @@ def _export_rows(bank: QuestionBank) -> Iterable[dict[str, Any]]:
         through.objects.filter(question__bank=bank).order_by("tag__name").values_list("question_id", "tag__name")
     ):
         tags.setdefault(question_id, []).append(name)
-    fields = ("pk", "kind", "stem", "options", "answer", "explanation", "legal_basis", "difficulty")
+    fields = ("pk", "kind", "stem", "options", "answer", "explanation", "legal_basis", "difficulty", "exclusion_group")
     for row in Question.objects.filter(bank=bank).order_by("pk").values(*fields).iterator(chunk_size=2000):
         row["tags"] = tags.get(row["pk"], [])
         yield row
