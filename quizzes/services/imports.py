@@ -19,13 +19,22 @@ from ..errors import ImportAlreadyCommitted, ImportHasErrors
 from ..importing.dedupe import flag_duplicates
 from ..importing.files import parse_file
 from ..importing.template import questions_to_xlsx
+from ..importing.types import FIELD_LABELS, Issue, ParsedQuestion
 from ..models import ImportBatch, Question, QuestionBank
+from ..quality import QualityQuestion, question_warnings
 from ..questions import normalise_question_fields
 from .banks import tags_get_or_create
 
 
 def _bank_texts(bank: QuestionBank) -> list[tuple[int, str, str, list[str]]]:
     return list(Question.objects.filter(bank=bank).values_list("pk", "kind", "stem", "options"))
+
+
+def _flag_quality(questions: Sequence[ParsedQuestion]) -> None:
+    """The quality report's per-question checks (``quality.question_warnings``) as preview warnings."""
+    for question in questions:
+        for warning in question_warnings(QualityQuestion.from_fields(question.line, question.fields())):
+            question.warnings.append(Issue(question.line, FIELD_LABELS[warning.field], warning.code, warning.message))
 
 
 def import_preview(*, bank: QuestionBank, uploaded_by: User | None, filename: str, content: bytes) -> ImportBatch:
@@ -36,6 +45,7 @@ def import_preview(*, bank: QuestionBank, uploaded_by: User | None, filename: st
     """
     result = parse_file(filename=filename, content=content)
     flag_duplicates(result.questions, _bank_texts(bank))
+    _flag_quality(result.questions)
     items = [q.to_item() for q in result.questions]
     return ImportBatch.objects.create(
         bank=bank,
