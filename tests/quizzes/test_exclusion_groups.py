@@ -282,3 +282,15 @@ def test_the_question_api_reads_and_writes_the_group(client: Client, people: Peo
     too_long = client.post(url, {**body, "exclusion_group": "组" * 51}, content_type="application/json")
     assert too_long.status_code == 400
     assert "exclusion_group" in too_long.json()["error"]["fields"]
+
+
+def test_a_draw_after_questions_were_grouped_since_publishing_is_refused(
+    tree: Tree, grouped_bank: QuestionBank
+) -> None:
+    """Groups set after publishing can starve a rule: the draw at attempt start refuses, naming the groups."""
+    exam = _random_exam(tree, [RuleSpec(kind="judge", bank_id=grouped_bank.pk, count=6, points=Decimal(5))])
+    exam_publish(exam=exam)
+    Question.objects.filter(bank=grouped_bank, exclusion_group="").update(exclusion_group="后来分组")
+    with pytest.raises(errors.InsufficientQuestions) as caught:
+        paper_compose(exam=exam, rng=random.Random(3))
+    assert caught.value.fields == {"draw_rules": ["第 1 条规则：需要 6 道，因互斥组最多只能抽出 4 道。"]}
