@@ -52,6 +52,7 @@ class ImportFieldsSerializer(serializers.Serializer[Any]):
     legal_basis = serializers.CharField(allow_blank=True)
     difficulty = serializers.IntegerField()
     tags = serializers.ListField(child=serializers.CharField())
+    exclusion_group = serializers.CharField(allow_blank=True, default="")
 
 
 class ImportItemSerializer(serializers.Serializer[Any]):

@@ -82,6 +82,12 @@ class Question(models.Model):
         _("难度"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    exclusion_group = models.CharField(
+        _("互斥组"),
+        max_length=50,
+        blank=True,
+        help_text=_("同一题库中同组的试题（如同一知识点的单选题和判断题）不会出现在同一份试卷中"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,7 +96,10 @@ class Question(models.Model):
         verbose_name = _("试题")
         verbose_name_plural = _("试题")
         ordering = ["id"]
-        indexes = [models.Index(fields=["bank", "kind", "difficulty"])]
+        indexes = [
+            models.Index(fields=["bank", "kind", "difficulty"]),
+            models.Index(fields=["bank", "exclusion_group"], name="question_bank_group"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(difficulty__gte=1) & Q(difficulty__lte=5), name="question_difficulty_1_5"

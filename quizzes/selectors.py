@@ -19,7 +19,8 @@ from accounts import scopes
 from accounts.models import Unit, User
 
 from . import leaderboards, scoring
-from .models import Answer, Attempt, AttemptQuestion, Exam, QuestionBank
+from .models import Answer, Attempt, AttemptQuestion, Exam, Question, QuestionBank
+from .quality import QualityQuestion, Report, bank_report
 from .scoring import CENT
 
 
@@ -75,6 +76,14 @@ def banks_for(user: User | AnonymousUser) -> QuerySet[QuestionBank]:
     if not scopes.is_organizer(user):
         return QuestionBank.objects.none()
     return scopes.scope_to_staff(QuestionBank.objects.all(), user, "unit")
+
+
+def bank_quality_report(*, bank: QuestionBank) -> Report:
+    """The quality report (``quizzes.quality``) over the bank's active questions (those a draw can pick), in
+    one query; questions are named by id."""
+    fields = ("pk", "kind", "stem", "options", "answer", "legal_basis", "exclusion_group")
+    rows = Question.objects.filter(bank=bank, is_active=True).order_by("pk").values(*fields)
+    return bank_report([QualityQuestion.from_fields(row["pk"], row) for row in rows])
 
 
 def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:

@@ -79,6 +79,14 @@ DATA: dict[str, dict[str, str]] = {
         "_is_cjk": "the ranges of CJK characters",
     },
     "quizzes/importing/shipped.py": {"SHIPPED_BANKS": "the shipped banks' names and descriptions, stored as theirs"},
+    "quizzes/quality.py": {
+        "ABSOLUTE_WORDS": "absolute words (一律、任何…) looked for in questions' texts",
+        "_NOT_ABSOLUTE": "idem: words containing them that are not absolute (所有权, 首都)",
+        "_ARTICLE": "how legal bases cite articles (第十七条), read from questions",
+        "_LAW": "how legal bases name laws (《…》), read from questions",
+        "_OPTION_TRIM": "punctuation trimmed from option texts",
+        "articles": "the opening bracket 《 of a law's name",
+    },
     "accounts/roster.py": {
         "ROSTER_FIELD_LABELS": "the roster's column headers, which files must match and issues name as their column",
         "ROSTER_ALIASES": "header names of other sheets recognised in imported rosters",

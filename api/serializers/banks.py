@@ -44,6 +44,7 @@ class QuestionSerializer(serializers.ModelSerializer[Question]):
             "legal_basis",
             "difficulty",
             "tags",
+            "exclusion_group",
             "is_active",
             "updated_at",
         ]
@@ -60,4 +61,11 @@ class QuestionInputSerializer(serializers.Serializer[Any]):
     legal_basis = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     difficulty = serializers.IntegerField(min_value=1, max_value=5, required=False, default=3)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
+    exclusion_group = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("同一题库中互斥组相同的试题不会出现在同一份试卷中"),
+    )
     is_active = serializers.BooleanField(required=False, default=True)

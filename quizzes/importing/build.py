@@ -106,6 +106,7 @@ class RawQuestion:
     legal_basis: str = ""
     difficulty_text: str = ""
     tags_text: str = ""
+    exclusion_group: str = ""
     field_lines: dict[str, int] = field(default_factory=dict)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
@@ -286,6 +287,18 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
                     )
                 )
 
+    exclusion_group = " ".join(raw.exclusion_group.split())
+    if len(exclusion_group) > LIMITS["exclusion_group"]:
+        errors.append(
+            _too_long(
+                raw.line_of("exclusion_group"),
+                FIELD_LABELS["exclusion_group"],
+                _("互斥组"),
+                exclusion_group,
+                LIMITS["exclusion_group"],
+            )
+        )
+
     tags = split_tags(raw.tags_text)
     for tag in tags:
         if len(tag) > LIMITS["tag"]:
@@ -309,6 +322,7 @@ def build_question(raw: RawQuestion) -> ParsedQuestion:
         legal_basis=legal_basis,
         difficulty=_read_difficulty(raw, warnings),
         tags=tags,
+        exclusion_group=exclusion_group,
         errors=errors,
         warnings=warnings,
     )

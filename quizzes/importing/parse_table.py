@@ -50,6 +50,8 @@ _ALIASES = {
     "难易度": "难度",
     "知识点": "标签",
     "分类": "标签",
+    "互斥": "互斥组",
+    "互斥分组": "互斥组",
 }
 
 Row = Sequence[Any]
@@ -124,6 +126,7 @@ class TableReader:
             legal_basis=values.get(FIELD_LABELS["legal_basis"], ""),
             difficulty_text=values.get(FIELD_LABELS["difficulty"], ""),
             tags_text=values.get(FIELD_LABELS["tags"], ""),
+            exclusion_group=values.get(FIELD_LABELS["exclusion_group"], ""),
         )
 
 

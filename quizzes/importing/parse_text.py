@@ -8,7 +8,8 @@ The conventions of Chinese exam platforms, line by line:
 * options "A." "A、" "A．" "A:" "(A)" "A)" with full-width forms, each on its own line or several on a line
   (also after the stem on the stem's line);
 * "答案：" "【答案】" "正确答案：" "参考答案：", "解析：" "【解析】", "【法条】" "依据：" "法条依据：",
-  "难度：", "标签：" "知识点：", "题型：", at the start of a line or after the previous field on the same line.
+  "难度：", "标签：" "知识点：", "题型：", "互斥组：" "【互斥组】", at the start of a line or after
+  the previous field on the same line.
 
 Line numbers count the lines of the text (for Word: the paragraphs, see ``parse_docx``).
 """
@@ -49,9 +50,10 @@ _FIELD = re.compile(
     r"|(?P<difficulty>【难度】|难度\s*[:：])"
     r"|(?P<tags>【(?:标签|知识点)】|(?:标签|知识点)\s*[:：])"
     r"|(?P<kind>【题型】|题型\s*[:：])"
+    r"|(?P<exclusion_group>【互斥组】|互斥组\s*[:：])"
 )
 _BEFORE_INLINE_OPTIONS = set(" \t\u3000)）_?？:：。")
-_AFTER_ANSWER = ("answer", "difficulty", "tags", "kind")
+_AFTER_ANSWER = ("answer", "difficulty", "tags", "kind", "exclusion_group")
 _MULTILINE = ("explanation", "legal_basis")
 _FULLWIDTH_A = "Ａ"
 _FIELD_BRACKET = "【"
@@ -221,6 +223,8 @@ class TextParser:
             raw.difficulty_text = value
         elif name == "tags":
             raw.tags_text = value
+        elif name == "exclusion_group":
+            raw.exclusion_group = value
         else:
             setattr(raw, name, "")
             self._append(name, value)

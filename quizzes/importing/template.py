@@ -24,13 +24,13 @@ from .types import FIELD_LABELS, option_column
 
 # The template's columns (data: files must match them, whatever the reader's language)
 OPTION_COLUMNS = [option_column(letter) for letter in OPTION_LETTERS]
-COLUMNS = ["题型", "题干", *OPTION_COLUMNS, "答案", "解析", "法条依据", "难度", "标签"]
+COLUMNS = ["题型", "题干", *OPTION_COLUMNS, "答案", "解析", "法条依据", "难度", "标签", "互斥组"]
 REQUIRED_COLUMNS = ["题干", "答案"]
 TAG_SEPARATOR = "、"
 SHEET_TITLE = "试题"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_WIDTHS = {"题型": 8, "题干": 50, "答案": 8, "解析": 40, "法条依据": 30, "难度": 6, "标签": 16}
+_WIDTHS = {"题型": 8, "题干": 50, "答案": 8, "解析": 40, "法条依据": 30, "难度": 6, "标签": 16, "互斥组": 20}
 
 # Example questions of the instructions sheet: Chinese questions, like the banks they show
 EXAMPLES: list[list[Any]] = [
@@ -50,6 +50,7 @@ EXAMPLES: list[list[Any]] = [
         "《中华人民共和国民法典》第十七条",
         1,
         "总则编",
+        "",
     ],
     [
         "多选",
@@ -67,6 +68,7 @@ EXAMPLES: list[list[Any]] = [
         "《中华人民共和国民法典》第一百七十九条",
         2,
         "总则编、侵权责任编",
+        "",
     ],
     [
         "判断",
@@ -84,6 +86,7 @@ EXAMPLES: list[list[Any]] = [
         "《中华人民共和国民法典》第十九条",
         1,
         "总则编",
+        "",
     ],
 ]
 
@@ -97,6 +100,7 @@ INSTRUCTIONS = [
     ),
     gettext_lazy("5. 难度：1～5 的整数，留空为 3。标签：多个标签用顿号或逗号分隔。"),
     gettext_lazy("6. 解析、法条依据可留空；法条依据示例：《中华人民共和国民法典》第一千零七十七条。"),
+    gettext_lazy("7. 互斥组：可留空；同一题库中互斥组相同的试题（如同一法条的单选题和判断题）不会出现在同一份试卷中。"),
     gettext_lazy("示例："),
 ]
 
@@ -124,6 +128,7 @@ def question_row(question: Mapping[str, Any]) -> list[Any]:
         question.get("legal_basis", ""),
         question.get("difficulty", 3),
         TAG_SEPARATOR.join(question.get("tags", [])),
+        question.get("exclusion_group", ""),
     ]
 
 

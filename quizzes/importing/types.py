@@ -19,6 +19,7 @@ FIELD_LABELS: dict[str, str] = {
     "legal_basis": "法条依据",
     "difficulty": "难度",
     "tags": "标签",
+    "exclusion_group": "互斥组",
 }
 
 
@@ -34,6 +35,7 @@ LIMITS: dict[str, int] = {
     "explanation": 4000,
     "legal_basis": 500,
     "tag": 50,
+    "exclusion_group": 50,
 }
 
 
@@ -63,6 +65,7 @@ class ParsedQuestion:
     legal_basis: str = ""
     difficulty: int = 3
     tags: list[str] = field(default_factory=list)
+    exclusion_group: str = ""
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
 
@@ -76,6 +79,7 @@ class ParsedQuestion:
             "legal_basis": self.legal_basis,
             "difficulty": self.difficulty,
             "tags": list(self.tags),
+            "exclusion_group": self.exclusion_group,
         }
 
     def to_item(self) -> dict[str, Any]:

@@ -62,9 +62,33 @@ def _check_paper_size(fixed: Sequence[PaperItem] | None, rules: Sequence[RuleSpe
         raise InvalidComposition(fields={"draw_rules": [_("一份试卷最多 %(limit)d 道题（各规则题数之和）。") % limit]})
 
 
+def _group_conflicts(questions: Iterable[Question]) -> list[str]:
+    """One message per question that shares an exclusion group (within its bank) with an earlier one."""
+    first: dict[tuple[int, str], Question] = {}
+    messages = []
+    for question in questions:
+        if not question.exclusion_group:
+            continue
+        key = (question.bank_id, question.exclusion_group)
+        other = first.setdefault(key, question)
+        if other is not question and other.pk != question.pk:
+            messages.append(
+                _("试题 %(a)s 与试题 %(b)s 属于同一互斥组“%(group)s”，不能出现在同一份试卷中。")
+                % {"a": other.pk, "b": question.pk, "group": question.exclusion_group}
+            )
+    return messages
+
+
+def _check_fixed_groups(questions: Iterable[Question]) -> None:
+    conflicts = _group_conflicts(questions)
+    if conflicts:
+        raise InvalidComposition(fields={"fixed_questions": conflicts})
+
+
 def _set_composition(exam: Exam, fixed: Sequence[PaperItem] | None, rules: Sequence[RuleSpec] | None) -> None:
     _check_paper_size(fixed, rules)
     if fixed is not None:
+        _check_fixed_groups(item.question for item in fixed)
         exam.fixed_questions.all().delete()
         ExamQuestion.objects.bulk_create(
             ExamQuestion(exam=exam, question=item.question, position=i, points=item.points)
@@ -192,43 +216,105 @@ def exam_update_by(
     return exam_update(exam=exam, audience_units=audience, fixed=fixed, rules=rules, **fields)
 
 
-def _rule_candidates(rule: DrawRule) -> list[int]:
+# A draw slot: a question without a group ("q", id), or one exclusion group of a bank ("g", bank id, name)
+Slot = tuple[str, int] | tuple[str, int, str]
+
+
+def _rule_candidates(rule: DrawRule) -> list[tuple[int, Slot]]:
+    """The rule's candidate questions (id order), each with its slot: at most one question per slot is drawn."""
     qs = Question.objects.filter(bank_id=rule.bank_id, kind=rule.kind, is_active=True)
     if rule.tag_id:
         qs = qs.filter(tags__id=rule.tag_id)
     if rule.difficulty:
         qs = qs.filter(difficulty=rule.difficulty)
-    return list(qs.order_by("id").values_list("id", flat=True).distinct())
+    rows = qs.order_by("id").values_list("id", "exclusion_group").distinct()
+    return [(qid, ("g", rule.bank_id, group) if group else ("q", qid)) for qid, group in rows]
+
+
+def _insufficient(rule: DrawRule, available: int) -> InsufficientQuestions:
+    numbers = {"n": rule.position, "count": rule.count, "available": available}
+    return InsufficientQuestions(
+        _("第 %(n)s 条抽题规则需要 %(count)s 道题，题库中只有 %(available)s 道符合条件。") % numbers,
+        fields={"draw_rules": [_("第 %(n)s 条规则：需要 %(count)s 道，只有 %(available)s 道。") % numbers]},
+    )
+
+
+def _too_few_slots(rule: DrawRule, available: int, slots: int) -> InsufficientQuestions:
+    numbers = {"n": rule.position, "count": rule.count, "available": available, "slots": slots}
+    return InsufficientQuestions(
+        _(
+            "第 %(n)s 条抽题规则需要 %(count)s 道题：符合条件的 %(available)s 道题中有的属于同一互斥组"
+            "（同组的题一份试卷只抽一道），最多只能抽出 %(slots)s 道。"
+        )
+        % numbers,
+        fields={
+            "draw_rules": [
+                _("第 %(n)s 条规则：需要 %(count)s 道，因互斥组最多只能抽出 %(slots)s 道。") % numbers,
+            ]
+        },
+    )
 
 
 def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
-    """One random draw: each rule's count of distinct questions, none drawn twice across rules."""
+    """One random draw: each rule's count of distinct questions, none drawn twice across rules, and never
+    two questions of one exclusion group (a bank's group: the key is (bank, group)) in the paper.
+
+    Within a rule, the candidates are shuffled and taken in that order, skipping any whose group is
+    already in the paper: every slot (an ungrouped question, or a group) is equally likely to be drawn
+    when the rule draws all of them, and a rule never fails while it has ``count`` free slots.
+    """
     chosen: list[tuple[int, Decimal]] = []
-    taken: set[int] = set()
+    used: set[Slot] = set()
     for rule in rules:
-        available = [qid for qid in _rule_candidates(rule) if qid not in taken]
-        if len(available) < rule.count:
-            numbers = {"n": rule.position, "count": rule.count, "available": len(available)}
-            raise InsufficientQuestions(
-                _("第 %(n)s 条抽题规则需要 %(count)s 道题，题库中只有 %(available)s 道符合条件。") % numbers,
-                fields={"draw_rules": [_("第 %(n)s 条规则：需要 %(count)s 道，只有 %(available)s 道。") % numbers]},
-            )
-        picked = rng.sample(available, rule.count)
-        taken.update(picked)
-        chosen.extend((qid, rule.points) for qid in picked)
+        candidates = [(qid, slot) for qid, slot in _rule_candidates(rule) if slot not in used]
+        if len(candidates) < rule.count:
+            raise _insufficient(rule, len(candidates))
+        slots = len({slot for _qid, slot in candidates})
+        if slots < rule.count:
+            raise _too_few_slots(rule, len(candidates), slots)
+        rng.shuffle(candidates)
+        picked = 0
+        for qid, slot in candidates:
+            if picked == rule.count:
+                break
+            if slot in used:
+                continue
+            used.add(slot)
+            chosen.append((qid, rule.points))
+            picked += 1
     questions = Question.objects.in_bulk([qid for qid, _points in chosen])
     return [PaperItem(questions[qid], points) for qid, points in chosen]
 
 
+def _check_rule_groups(rules: Sequence[DrawRule]) -> None:
+    """Refuse rules that exclusion groups can starve: a rule's free slots (its ungrouped questions and its
+    groups) in the worst case, when every earlier rule drew from the groups it shares with this one."""
+    earlier: list[tuple[DrawRule, set[Slot]]] = []
+    for rule in rules:
+        candidates = _rule_candidates(rule)
+        slots = {slot for _qid, slot in candidates}
+        if len(candidates) >= rule.count and len(slots) < rule.count:
+            raise _too_few_slots(rule, len(candidates), len(slots))
+        groups = {slot for slot in slots if slot[0] == "g"}
+        lost = sum(min(prior.count, len(groups & prior_slots)) for prior, prior_slots in earlier)
+        if len(candidates) >= rule.count and len(slots) - lost < rule.count:
+            raise _too_few_slots(rule, len(candidates), len(slots) - lost)
+        earlier.append((rule, slots))
+
+
 def exam_check_composition(*, exam: Exam) -> None:
-    """Raise unless a paper of ``exam`` can be composed (at least one question; every rule satisfiable)."""
+    """Raise unless a paper of ``exam`` can be composed (at least one question, no two of one exclusion
+    group; every rule satisfiable, exclusion groups included)."""
     if exam.composition == Exam.Composition.FIXED:
-        if not exam.fixed_questions.exists():
+        items = list(exam.fixed_questions.select_related("question").order_by("position"))
+        if not items:
             raise InvalidComposition(fields={"fixed_questions": [_("固定试卷至少需要一道题。")]})
+        _check_fixed_groups(item.question for item in items)
         return
     rules = list(exam.draw_rules.all())
     if not rules:
         raise InvalidComposition(fields={"draw_rules": [_("随机组卷至少需要一条抽题规则。")]})
+    _check_rule_groups(rules)
     _draw(rules, random.Random(0))
 
 

@@ -19,13 +19,22 @@ from ..errors import ImportAlreadyCommitted, ImportHasErrors
 from ..importing.dedupe import flag_duplicates
 from ..importing.files import parse_file
 from ..importing.template import questions_to_xlsx
+from ..importing.types import FIELD_LABELS, Issue, ParsedQuestion
 from ..models import ImportBatch, Question, QuestionBank
+from ..quality import QualityQuestion, question_warnings
 from ..questions import normalise_question_fields
 from .banks import tags_get_or_create
 
 
 def _bank_texts(bank: QuestionBank) -> list[tuple[int, str, str, list[str]]]:
     return list(Question.objects.filter(bank=bank).values_list("pk", "kind", "stem", "options"))
+
+
+def _flag_quality(questions: Sequence[ParsedQuestion]) -> None:
+    """The quality report's per-question checks (``quality.question_warnings``) as preview warnings."""
+    for question in questions:
+        for warning in question_warnings(QualityQuestion.from_fields(question.line, question.fields())):
+            question.warnings.append(Issue(question.line, FIELD_LABELS[warning.field], warning.code, warning.message))
 
 
 def import_preview(*, bank: QuestionBank, uploaded_by: User | None, filename: str, content: bytes) -> ImportBatch:
@@ -36,6 +45,7 @@ def import_preview(*, bank: QuestionBank, uploaded_by: User | None, filename: st
     """
     result = parse_file(filename=filename, content=content)
     flag_duplicates(result.questions, _bank_texts(bank))
+    _flag_quality(result.questions)
     items = [q.to_item() for q in result.questions]
     return ImportBatch.objects.create(
         bank=bank,
@@ -69,6 +79,7 @@ def questions_bulk_create(*, bank: QuestionBank, items: Sequence[dict[str, Any]]
                 explanation=fields.get("explanation", ""),
                 legal_basis=fields.get("legal_basis", ""),
                 difficulty=fields.get("difficulty", 3),
+                exclusion_group=fields.get("exclusion_group", ""),
             )
         )
     created = Question.objects.bulk_create(questions, batch_size=2000)
@@ -110,7 +121,7 @@ def _export_rows(bank: QuestionBank) -> Iterable[dict[str, Any]]:
         through.objects.filter(question__bank=bank).order_by("tag__name").values_list("question_id", "tag__name")
     ):
         tags.setdefault(question_id, []).append(name)
-    fields = ("pk", "kind", "stem", "options", "answer", "explanation", "legal_basis", "difficulty")
+    fields = ("pk", "kind", "stem", "options", "answer", "explanation", "legal_basis", "difficulty", "exclusion_group")
     for row in Question.objects.filter(bank=bank).order_by("pk").values(*fields).iterator(chunk_size=2000):
         row["tags"] = tags.get(row["pk"], [])
         yield row

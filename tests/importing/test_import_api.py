@@ -65,7 +65,7 @@ def test_upload_preview_then_commit(org_client: Client, town_bank: QuestionBank,
         "xlsx",
         "previewed",
     )
-    assert body["counts"] == {"questions": 2, "valid": 2, "errors": 0, "warnings": 0}
+    assert body["counts"] == {"questions": 2, "valid": 2, "errors": 0, "warnings": 2}
     assert body["file_warnings"] == []
     assert body["items"][0] == {
         "line": 2,
@@ -78,9 +78,10 @@ def test_upload_preview_then_commit(org_client: Client, town_bank: QuestionBank,
             "legal_basis": "",
             "difficulty": 3,
             "tags": ["总则编"],
+            "exclusion_group": "",
         },
         "errors": [],
-        "warnings": [],
+        "warnings": [{"line": 2, "column": "法条依据", "code": "no_legal_basis", "message": "没有填写法条依据。"}],
     }
     assert batch.uploaded_by == town_organizer
 
@@ -104,14 +105,15 @@ def test_preview_with_errors_and_warnings_and_refused_commit(org_client: Client,
     existing = question_create(bank=town_bank, kind="judge", stem="遗嘱可以由本人亲笔书写。", answer=["A"])
     rows = [*ROWS, template_row(题型="单选", 题干="答案不在选项中", A="甲", B="乙", 答案="E")]
     body = upload(org_client, town_bank, xlsx_bytes(rows)).json()
-    assert body["counts"] == {"questions": 3, "valid": 2, "errors": 1, "warnings": 1}
+    assert body["counts"] == {"questions": 3, "valid": 2, "errors": 1, "warnings": 4}  # 3 without legal basis
     assert body["items"][1]["warnings"] == [
         {
             "line": 3,
             "column": "题干",
             "code": "duplicate_in_bank",
             "message": f"题库中已有相同的试题（编号 {existing.pk}）。",
-        }
+        },
+        {"line": 3, "column": "法条依据", "code": "no_legal_basis", "message": "没有填写法条依据。"},
     ]
     assert body["items"][2]["errors"] == [
         {"line": 4, "column": "答案", "code": "answer_not_in_options", "message": "答案 E 不在选项 AB 之中。"}
@@ -161,7 +163,24 @@ def test_export_download(org_client: Client, town_bank: QuestionBank) -> None:
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
     assert rows[0] == tuple(COLUMNS)
-    assert rows[1] == ("单选", "题一", "甲", "乙", None, None, None, None, None, None, "A", None, None, 3, "总则编")
+    assert rows[1] == (
+        "单选",
+        "题一",
+        "甲",
+        "乙",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "A",
+        None,
+        None,
+        3,
+        "总则编",
+        None,
+    )
 
 
 def test_city_organizer_reaches_town_bank(client: Client, people: People, town_bank: QuestionBank) -> None:

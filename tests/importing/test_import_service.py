@@ -36,10 +36,15 @@ B.成年人
 """
 
 
+def no_basis(line: int) -> dict[str, object]:
+    """The warning of a question without a legal basis (the quality report's per-question check)."""
+    return {"line": line, "column": "法条依据", "code": "no_legal_basis", "message": "没有填写法条依据。"}
+
+
 def test_preview_stores_items_and_counts(town_bank: QuestionBank, town_organizer: User) -> None:
     batch = import_preview(bank=town_bank, uploaded_by=town_organizer, filename="试题.txt", content=GOOD_TEXT.encode())
     batch.refresh_from_db()
-    assert (batch.file_format, batch.status, batch.error_count, batch.warning_count) == ("txt", "previewed", 0, 0)
+    assert (batch.file_format, batch.status, batch.error_count, batch.warning_count) == ("txt", "previewed", 0, 2)
     assert batch.uploaded_by == town_organizer
     assert batch.items == [
         {
@@ -53,9 +58,10 @@ def test_preview_stores_items_and_counts(town_bank: QuestionBank, town_organizer
                 "legal_basis": "",
                 "difficulty": 3,
                 "tags": ["总则编"],
+                "exclusion_group": "",
             },
             "errors": [],
-            "warnings": [],
+            "warnings": [no_basis(2)],
         },
         {
             "line": 8,
@@ -68,9 +74,10 @@ def test_preview_stores_items_and_counts(town_bank: QuestionBank, town_organizer
                 "legal_basis": "",
                 "difficulty": 3,
                 "tags": ["继承编", "遗嘱"],
+                "exclusion_group": "",
             },
             "errors": [],
-            "warnings": [],
+            "warnings": [no_basis(8)],
         },
     ]
 
@@ -135,14 +142,15 @@ def test_commit_refused_while_errors_remain(town_bank: QuestionBank, town_organi
 def test_commit_allowed_with_warnings_and_twice_refused(town_bank: QuestionBank, town_organizer: User) -> None:
     question_create(bank=town_bank, kind="judge", stem="遗嘱可以由本人亲笔书写。", answer=["A"])
     batch = import_preview(bank=town_bank, uploaded_by=town_organizer, filename="w.txt", content=GOOD_TEXT.encode())
-    assert (batch.error_count, batch.warning_count) == (0, 1)
+    assert (batch.error_count, batch.warning_count) == (0, 3)
     assert batch.items[1]["warnings"] == [
         {
             "line": 8,
             "column": "题干",
             "code": "duplicate_in_bank",
             "message": f"题库中已有相同的试题（编号 {Question.objects.get().pk}）。",
-        }
+        },
+        no_basis(8),
     ]
     assert import_commit(batch=batch) == 2
     with pytest.raises(ImportAlreadyCommitted) as caught:
@@ -209,7 +217,8 @@ def test_import_questions_command_previews_and_commits(town_bank: QuestionBank, 
     out = io.StringIO()
     call_command("import_questions", "--bank", str(town_bank.pk), str(path), stdout=out)
     assert "第 2 行 [单选] 十八周岁以上的自然人为（　）。 答案 B" in out.getvalue()
-    assert "共 2 题，错误 0 处，警告 0 处" in out.getvalue()
+    assert "第 2 行 法条依据 警告：没有填写法条依据。（no_legal_basis）" in out.getvalue()
+    assert "共 2 题，错误 0 处，警告 2 处" in out.getvalue()
     assert not Question.objects.exists()
     call_command("import_questions", "--bank", str(town_bank.pk), str(path), "--commit", stdout=out)
     assert f"已导入 2 题到题库“{town_bank.name}”。" in out.getvalue()
