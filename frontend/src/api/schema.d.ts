@@ -605,6 +605,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{user_id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Lift a login lockout (too many wrong passwords) of a person in the organizer's subtree, from every
+         *     address at once. Outside the subtree, or no such person: 404.
+         */
+        post: operations["users_unlock_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1039,6 +1059,8 @@ export interface components {
             legal_basis: string;
             difficulty: number;
             tags: string[];
+            /** @default  */
+            exclusion_group: string;
         };
         ImportItem: {
             line: number;
@@ -1315,6 +1337,11 @@ export interface components {
             /** 难度 */
             difficulty?: number;
             readonly tags: string[];
+            /**
+             * 互斥组
+             * @description 同一题库中同组的试题（如同一知识点的单选题和判断题）不会出现在同一份试卷中
+             */
+            exclusion_group?: string;
             /** 启用 */
             is_active?: boolean;
             /** Format: date-time */
@@ -1353,6 +1380,11 @@ export interface components {
             /** @default 3 */
             difficulty: number;
             tags?: string[];
+            /**
+             * @description 同一题库中互斥组相同的试题不会出现在同一份试卷中
+             * @default
+             */
+            exclusion_group: string;
             /** @default true */
             is_active: boolean;
         };
@@ -1780,6 +1812,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -1848,6 +1889,15 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1994,6 +2044,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -2130,6 +2189,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -2259,6 +2327,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description 请求过于频繁 */
             429: {
@@ -2417,6 +2494,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -2550,6 +2636,15 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2799,6 +2894,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -2930,6 +3034,15 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3160,6 +3273,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -3228,6 +3350,15 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3527,6 +3658,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -3601,6 +3741,15 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4020,6 +4169,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -4145,6 +4303,15 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4361,6 +4528,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 请求过于频繁 */
             429: {
                 headers: {
@@ -4387,6 +4563,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Unit"][];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_unlock_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description 请求过于频繁 */
