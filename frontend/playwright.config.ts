@@ -39,6 +39,12 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { XUEFA_E2E_DB: `/tmp/xuefa-e2e-${PORT}.sqlite3`, DJANGO_DEBUG: '0', LOG_LEVEL: 'WARNING' },
+    env: {
+      XUEFA_E2E_DB: `/tmp/xuefa-e2e-${PORT}.sqlite3`,
+      // production settings (no debug), which refuse to start without a secret key: a throwaway one for tests
+      DJANGO_DEBUG: '0',
+      DJANGO_SECRET_KEY: process.env.DJANGO_SECRET_KEY ?? 'e2e-tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+      LOG_LEVEL: 'WARNING',
+    },
   },
 })

@@ -52,6 +52,10 @@ test('a participant logs in, changes the initial password, takes the Civil Code 
   await expect(page.getByRole('cell', { name: /张新/ })).toBeVisible()
   await shot(page, '09-leaderboard-people')
   await page.getByRole('tab', { name: '单位排名' }).click()
-  await expect(page.getByText('参考率').first()).toBeVisible()
+  // an open quiz has no roster: units show how many people took part (人数 and 人次), not a rate
+  const firstUnit = page.locator('.unit-row').first()
+  await expect(firstUnit).toBeVisible()
+  await expect(firstUnit).toContainText('参考人数')
+  await expect(firstUnit).toContainText(/\d+ 人 · \d+ 人次/)
   await shot(page, '10-leaderboard-units')
 })

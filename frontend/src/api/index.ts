@@ -64,7 +64,7 @@ export interface Attempt {
 export type PersonRow = S['PersonRow']
 export type UnitRow = S['UnitRow']
 export type PeoplePage = S['PersonLeaderboard']
-export type UnitOrder = 'participation_rate' | 'mean_score' | 'pass_rate'
+export type UnitOrder = NonNullable<S['UnitLeaderboard']['order']>
 export type UnitBoard = S['UnitLeaderboard']
 
 // --- adapters: the one place that knows the wire format ------------------------------------------

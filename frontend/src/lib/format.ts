@@ -19,6 +19,12 @@ export function formatScore(value: string | number | null | undefined): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0$/, '')
 }
 
+/** A percentage from the API ("87.50") as "87.5%"; a dash when there is nothing to measure (null). */
+export function formatPercent(value: string | number | null | undefined): string {
+  const score = formatScore(value)
+  return score === '—' ? score : `${score}%`
+}
+
 /** Seconds as minutes and seconds in words: "12 分 05 秒" / "12 min 05 s". */
 export function formatDuration(seconds: number, locale = 'zh-CN'): string {
   const m = Math.floor(seconds / 60)
