@@ -141,6 +141,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 # The password policy (docs/security.md): 10+ characters, not common, not all digits, not like the account's
 # names, 3 of 4 character classes unless it is a passphrase of 14+ characters, and not the current password.
+# Argon2id first (accounts/hashers.py: OWASP parameters, affordable at an exam's opening); hashes made by the
+# others (and Argon2 hashes with other parameters: the algorithm name is the same) are still accepted and
+# upgraded at the next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
