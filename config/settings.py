@@ -172,11 +172,13 @@ ACCOUNT_USER_MODEL_EMAIL_FIELD = None
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, stated here so that nobody switches them off by accident.
-    "login": "30/m/ip",
+    # Per client address. A government network often puts a whole town behind one NAT address, and most of
+    # its cadres log in during an exam's first minutes, so allauth's defaults (30 logins and 10 failures a
+    # minute per address) would turn them away; guessing is held by accounts/lockout.py instead.
+    "login": os.environ.get("XUEFA_LOGIN_RATE_PER_IP", "600/m/ip"),
     # Not allauth's per-account "5/300s/key": anyone could lock a named person out with it. Wrong passwords
     # are counted by accounts/lockout.py, per (account, client address) with back-off and a per-account cap.
-    "login_failed": "10/m/ip",
+    "login_failed": os.environ.get("XUEFA_LOGIN_FAILED_RATE_PER_IP", "120/m/ip"),
     "signup": "20/m/ip",
     "change_password": "5/m/user",
 }

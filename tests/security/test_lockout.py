@@ -119,3 +119,11 @@ def test_the_admin_can_be_switched_off(settings, admin_user):
         settings.ADMIN_ENABLED = True
         reload_urls()
     assert Client().get("/admin/login/").status_code == 200
+
+
+def test_a_town_behind_one_nat_address_can_log_in_at_an_exams_opening(tree):
+    """allauth's default of 30 logins a minute per address would turn most of a town away."""
+    for n in range(60):
+        user_create(username=f"1390000{n:04d}", password=PASSWORD, unit=tree.town_a)
+    for n in range(60):  # every test client comes from the same address, 127.0.0.1
+        app_login(f"1390000{n:04d}")
