@@ -17,12 +17,16 @@ class SelfSignupForm(forms.Form):
 
     real_name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=20)
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.all())
+    # Where the person lives or works, below the city: a sign-up at the root would count against no town
+    # and skew the city's own figures.
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.filter(parent__isnull=False))
 
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data["phone"].strip()
         if not PHONE_RE.match(phone):
             raise forms.ValidationError(_("请输入11位手机号码。"), code="invalid_phone")
+        if User.objects.filter(phone=phone).exists():  # one person, one phone: no second account to skew ranks
+            raise forms.ValidationError(_("该手机号已注册，请直接登录。"), code="phone_taken")
         return phone
 
     def signup(self, request: HttpRequest, user: Any) -> None:

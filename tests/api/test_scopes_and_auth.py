@@ -198,11 +198,21 @@ def test_self_signup_with_unit_and_the_switch(tree, people):
         "/_allauth/app/v1/auth/signup", {**body, "username": "13700000002", "phone": "12345"}, format="json"
     )
     assert bad.status_code == 400 and "phone" in str(bad.json())
+    again = client.post("/_allauth/app/v1/auth/signup", {**body, "username": "13700000009"}, format="json")
+    assert again.status_code == 400 and "phone" in str(again.json())  # the phone is taken
+    rooted = client.post(
+        "/_allauth/app/v1/auth/signup",
+        {**body, "username": "13700000008", "phone": "13700000008", "unit": tree.city.pk},
+        format="json",
+    )
+    assert rooted.status_code == 400 and "unit" in str(rooted.json())  # not the whole city
 
     organizer = app_login(people.organizer.username)
     assert organizer.patch("/api/v1/site-settings", {"self_signup_enabled": False}, format="json").status_code == 200
     assert SiteSettings.load().self_signup_enabled is False
-    closed = APIClient().post("/_allauth/app/v1/auth/signup", {**body, "username": "13700000003"}, format="json")
+    closed = APIClient().post(
+        "/_allauth/app/v1/auth/signup", {**body, "username": "13700000003", "phone": "13700000003"}, format="json"
+    )
     assert closed.status_code == 403
     assert (
         app_login(people.organizer_a.username)

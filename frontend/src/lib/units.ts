@@ -31,3 +31,8 @@ export function searchUnits(units: readonly UnitChoice[], query: string, limit =
   const hits = words.length ? units.filter((u) => words.every((w) => u.name.includes(w) || u.trail.includes(w))) : units
   return hits.slice(0, limit)
 }
+
+/** Units a person may sign up in: below the root (the server refuses the whole city, whose figures it would skew). */
+export function signupChoices(units: readonly UnitNode[]): UnitChoice[] {
+  return withTrails(units).filter((u) => u.parent_id !== null)
+}
