@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import SiteSettings, User
 from accounts.services import user_create
+from quizzes.models import Question
 from quizzes.services.banks import bank_create
 from tests.conftest import PASSWORD, app_login, make_bank, make_exam
 
@@ -49,11 +50,22 @@ def test_key_absent_from_every_participant_response_before_finalisation(exam, pe
         client.get(f"/api/v1/attempts/{paper['id']}"),
         client.post(f"/api/v1/exams/{exam.pk}/attempts"),
         client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people"),
+        client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units"),
+        client.get(f"/api/v1/exams/{exam.pk}/stats"),
         client.get(f"/api/v1/banks/{exam.fixed_questions.first().question.bank_id}/questions/"),
     ]
+    secrets = {
+        text
+        for q in Question.objects.filter(pk__in=[q["question_id"] for q in paper["questions"]])
+        for text in (q.explanation, q.legal_basis)
+        if text
+    }
+    assert secrets
     for response in responses:
         assert response.status_code in (200, 201, 403), response.content
         _assert_keyless(response.json())
+        body = response.content.decode()  # by content too, whatever the field is called
+        assert not [text for text in secrets if text in body], f"explanation or legal basis in {body[:200]}"
     assert responses[-1].status_code == 403  # participants never read bank questions
 
     result = client.post(f"/api/v1/attempts/{paper['id']}/submit").json()
