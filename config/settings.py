@@ -310,6 +310,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Retention (manage.py purge, run daily): import batches hold whole uploaded files (a roster's names and
+# phones) and go after this many days; answers (choices) of exams closed this many days ago go too, while
+# scores and ranks stay. 0 keeps every answer.
+XUEFA_RETAIN_IMPORTS_DAYS = int(os.environ.get("XUEFA_RETAIN_IMPORTS_DAYS", "30"))
+XUEFA_RETAIN_ANSWERS_DAYS = int(os.environ.get("XUEFA_RETAIN_ANSWERS_DAYS", "0"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
