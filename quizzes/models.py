@@ -146,7 +146,7 @@ class Exam(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    is_public = models.BooleanField(_("公开竞赛（任何登录用户可参加）"), default=False)
+    is_public = models.BooleanField(_("公开竞赛（主办单位范围内任何登录用户可参加）"), default=False)
     audience_units = models.ManyToManyField(
         Unit, verbose_name=_("参考单位（含下级）"), blank=True, related_name="audience_exams"
     )
