@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
@@ -25,7 +24,11 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from .models import User
+from .addresses import client_address
+from .audit import AuditContext, audit_record
+from .models import AuditEvent, User
+
+__all__ = ["client_address"]  # re-exported: the one rule for a client's address
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,6 @@ class Policy:
 
 POLICY = Policy()
 REQUEST_FLAG = "xuefa_login_locked_for"  # seconds, set on the request of a refused login
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address: the proxy's last X-Forwarded-For entry only behind the trusted reverse proxy
-    (DJANGO_BEHIND_TLS_PROXY=1, nginx appends the address it saw), REMOTE_ADDR otherwise."""
-    if settings.TRUSTED_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = str(forwarded).split(",")[-1].strip()
-        if last:
-            return last
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _generation_key(username: str) -> str:
@@ -71,8 +63,9 @@ def locked_for(*, username: str, address: str, now: float | None = None) -> int:
     return max(0, int(until - now + 0.999))
 
 
-def _fail(key: str, *, limit: int, lock_seconds: Callable[[int], int], now: float) -> None:
-    """Count one failure atomically (Redis INCR) and, from the ``limit``-th on, lock until now + the lock."""
+def _fail(key: str, *, limit: int, lock_seconds: Callable[[int], int], now: float) -> bool:
+    """Count one failure atomically (Redis INCR) and, from the ``limit``-th on, lock until now + the lock.
+    True when this failure locked."""
     count_key, keep = f"{key}:failures", POLICY.window + POLICY.pair_max_lock + POLICY.account_lock
     cache.add(count_key, 0, POLICY.window)
     try:
@@ -83,19 +76,24 @@ def _fail(key: str, *, limit: int, lock_seconds: Callable[[int], int], now: floa
     over = failures - limit  # 0 at the limit-th failure
     if over >= 0:
         cache.set(f"{key}:until", now + lock_seconds(over), keep)
+    return over >= 0
 
 
-def record_failure(*, username: str, address: str, now: float | None = None) -> None:
+def record_failure(*, username: str, address: str, now: float | None = None) -> bool:
+    """Count a wrong password; True when it locked the pair or the account."""
     now = time.time() if now is None else now
     account_key, pair_key = _keys(username, address)
     policy = POLICY
-    _fail(
+    pair_locked = _fail(
         pair_key,
         limit=policy.pair_failures,
         lock_seconds=lambda over: min(policy.pair_first_lock * 2**over, policy.pair_max_lock),
         now=now,
     )
-    _fail(account_key, limit=policy.account_failures, lock_seconds=lambda over: policy.account_lock, now=now)
+    account_locked = _fail(
+        account_key, limit=policy.account_failures, lock_seconds=lambda over: policy.account_lock, now=now
+    )
+    return pair_locked or account_locked
 
 
 def record_success(*, username: str, address: str) -> None:
@@ -128,12 +126,28 @@ class LockoutModelBackend(ModelBackend):
 @receiver(user_login_failed)
 def _count_failure(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
     username = credentials.get("username")
-    if request is None or not username or getattr(request, REQUEST_FLAG, None):
+    if request is None or not username:
         return
-    record_failure(username=str(username), address=client_address(request))
+    address, refused = client_address(request), bool(getattr(request, REQUEST_FLAG, None))
+    person = User.objects.filter(username__iexact=str(username)).select_related("unit").first()
+    unit = person.unit if person is not None else None
+    context = AuditContext(actor=None, address=address)
+    details = {"username": str(username)[:150], "locked": refused}
+    audit_record(context=context, action=AuditEvent.Action.LOGIN_FAILED, unit=unit, target=person, after=details)
+    if refused:
+        return
+    if record_failure(username=str(username), address=address):
+        audit_record(context=context, action=AuditEvent.Action.LOGIN_LOCKED, unit=unit, target=person, after=details)
 
 
 @receiver(user_logged_in)
 def _clear_on_success(sender: Any, user: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
     if request is not None and isinstance(user, User):
-        record_success(username=user.username, address=client_address(request))
+        address = client_address(request)
+        record_success(username=user.username, address=address)
+        audit_record(
+            context=AuditContext(actor=user, address=address),
+            action=AuditEvent.Action.LOGIN,
+            unit=user.unit,
+            target=user,
+        )

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PATH_STEP = 4  # characters of the materialised path per tree level: "0001", "0002", …
@@ -131,3 +134,75 @@ class SiteSettings(models.Model):
     def load(cls) -> SiteSettings:
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class AuditLogIsAppendOnly(Exception):
+    """An audit event was to be changed or deleted: the log only grows (docs/adr/0012-audit-log.md)."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise AuditLogIsAppendOnly()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly()
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit log: who, when, from which address, what, before → after.
+
+    Written only by ``accounts.audit.audit_record``, which the services call in their own transaction.
+    ``unit_path`` is the path of the unit the event concerns, kept as text so that scoping (an organizer
+    reads their subtree) never depends on a row that may change.
+    """
+
+    class Action(models.TextChoices):
+        QUESTION_CREATE = "question.create", _("新建题目")
+        QUESTION_UPDATE = "question.update", _("修改题目")
+        QUESTION_IMPORT = "question_import.commit", _("导入题目")
+        EXAM_CREATE = "exam.create", _("新建考试")
+        EXAM_UPDATE = "exam.update", _("修改考试")
+        EXAM_PUBLISH = "exam.publish", _("发布考试")
+        EXAM_CLOSE = "exam.close", _("结束考试")
+        EXAM_REGRADE = "exam.regrade", _("重新评分")
+        ROSTER_IMPORT = "roster_import.commit", _("导入名册")
+        USER_UNLOCK = "user.unlock", _("解除登录锁定")
+        PASSWORD_CHANGE = "user.password_change", _("修改密码")
+        PASSWORD_RESET = "user.password_reset", _("重置密码")
+        LOGIN = "login.success", _("登录成功")
+        LOGIN_FAILED = "login.failure", _("登录失败")
+        LOGIN_LOCKED = "login.locked", _("登录被锁定")
+        SITE_SETTINGS_UPDATE = "site_settings.update", _("修改站点设置")
+
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    address = models.CharField(_("客户端地址"), max_length=64, blank=True)  # or "command"
+    action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=255, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_username}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly()

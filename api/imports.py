@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.audit import AuditContext
 from accounts.models import User
 from quizzes.importing.detect import MAX_FILE_BYTES
 from quizzes.importing.template import XLSX_CONTENT_TYPE, template_xlsx
@@ -170,5 +171,5 @@ class ImportCommitView(APIView):
     )
     def post(self, request: Request, bank_id: int, batch_id: int) -> Response:
         batch = get_object_or_404(ImportBatch, pk=batch_id, bank=_bank(request, bank_id))
-        created = import_commit(batch=batch)
+        created = import_commit(batch=batch, audit=AuditContext.from_request(request))
         return Response({"created": created})

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, attempts, banks, docs, exams, results
+from .views import accounts, attempts, audit, banks, docs, exams, results
 
 register_converter(IdConverter, "id")
 
@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("me", accounts.MeView.as_view(), name="me"),
     path("units/", accounts.UnitListView.as_view(), name="unit-list"),
     path("site-settings", accounts.SiteSettingsView.as_view(), name="site-settings"),
+    path("audit-events", audit.AuditEventListView.as_view(), name="audit-event-list"),
+    path("audit-events.csv", audit.AuditEventCsvView.as_view(), name="audit-event-csv"),
     path("users/<id:user_id>/unlock", accounts.UserUnlockView.as_view(), name="user-unlock"),
     path("banks/", banks.BankListView.as_view(), name="bank-list"),
     path("banks/<id:pk>/", banks.BankDetailView.as_view(), name="bank-detail"),

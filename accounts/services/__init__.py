@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
-from ..models import PATH_STEP, SiteSettings, Unit, User
+from ..audit import AuditContext, audit_record
+from ..lockout import lockout_reset
+from ..models import PATH_STEP, AuditEvent, SiteSettings, Unit, User
 
 
 class UnitTreeFull(Exception):
@@ -68,8 +70,25 @@ def user_create(
     return user
 
 
-def site_settings_update(*, self_signup_enabled: bool) -> SiteSettings:
+@transaction.atomic
+def site_settings_update(*, self_signup_enabled: bool, audit: AuditContext | None = None) -> SiteSettings:
     settings_row = SiteSettings.load()
+    before = {"self_signup_enabled": settings_row.self_signup_enabled}
     settings_row.self_signup_enabled = self_signup_enabled
     settings_row.save(update_fields=["self_signup_enabled"])
+    audit_record(
+        context=audit,
+        action=AuditEvent.Action.SITE_SETTINGS_UPDATE,
+        unit=None,
+        target=settings_row,
+        before=before,
+        after={"self_signup_enabled": self_signup_enabled},
+    )
     return settings_row
+
+
+@transaction.atomic
+def user_unlock(*, user: User, audit: AuditContext | None = None) -> None:
+    """Lift ``user``'s login lockout from every address (``lockout.lockout_reset``), and record who did."""
+    lockout_reset(user=user)
+    audit_record(context=audit, action=AuditEvent.Action.USER_UNLOCK, unit=user.unit, target=user)

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from quizzes.errors import ImportAlreadyCommitted, ImportHasErrors
 
+from ..audit import AuditContext, audit_record
 from ..errors import PasswordsGone
-from ..models import RosterImport, Unit, User
+from ..models import AuditEvent, RosterImport, Unit, User
 from ..roster import ExistingPerson, RosterRow, UnitIndex, UnitNode, check_rows, generate_password, plan_rows
 from ..roster import read_roster as read_roster_file
 from ..roster_xlsx import passwords_xlsx
@@ -129,7 +130,7 @@ class RosterCommitResult:
 
 
 @transaction.atomic
-def roster_commit(*, batch: RosterImport) -> RosterCommitResult:
+def roster_commit(*, batch: RosterImport, audit: AuditContext | None = None) -> RosterCommitResult:
     """Apply a previewed roster, all or nothing: create new people, update changed ones by 账号,
     and with ``deactivate_missing`` deactivate the subtree's roster participants the file leaves out.
 
@@ -226,6 +227,13 @@ def roster_commit(*, batch: RosterImport) -> RosterCommitResult:
         # last, after every write: a rollback leaves at most an unreachable cache entry that expires
         cache.set(_passwords_key(batch), passwords, timeout=int(PASSWORDS_TTL.total_seconds()))
     batch.save(update_fields=["status", "committed_at", "result", "passwords_expire_at"])
+    audit_record(
+        context=audit,
+        action=AuditEvent.Action.ROSTER_IMPORT,
+        unit=batch.unit,
+        target=batch,
+        after={"filename": batch.filename, **batch.result},
+    )
     return result
 
 

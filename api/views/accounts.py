@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import scopes
-from accounts.lockout import lockout_reset
+from accounts.audit import AuditContext
 from accounts.models import SiteSettings, Unit, User
-from accounts.services import site_settings_update
+from accounts.services import site_settings_update, user_unlock
 
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
 from ..serializers.accounts import MeSerializer, SiteSettingsSerializer, UnitSerializer
@@ -52,7 +52,10 @@ class SiteSettingsView(APIView):
             raise PermissionDenied()
         serializer = SiteSettingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        row = site_settings_update(self_signup_enabled=serializer.validated_data["self_signup_enabled"])
+        row = site_settings_update(
+            self_signup_enabled=serializer.validated_data["self_signup_enabled"],
+            audit=AuditContext.from_request(request),
+        )
         return Response(SiteSettingsSerializer(row).data)
 
 
@@ -67,5 +70,5 @@ class UserUnlockView(APIView):
         person = scopes.scope_to_staff(User.objects.filter(pk=user_id), request_user(request), "unit").first()
         if person is None:
             raise NotFound()
-        lockout_reset(user=person)
+        user_unlock(user=person, audit=AuditContext.from_request(request))
         return Response(status=204)

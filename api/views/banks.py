@@ -9,6 +9,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.audit import AuditContext
 from quizzes.access import access_bank_to_manage, access_unit_for_new_content
 from quizzes.models import Question, QuestionBank
 from quizzes.selectors import banks_for
@@ -92,7 +93,7 @@ class QuestionListView(BankQuestionsMixin, generics.ListCreateAPIView[Question])
         bank = self.get_bank()
         data = QuestionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        question = question_create(bank=bank, **data.validated_data)
+        question = question_create(bank=bank, audit=AuditContext.from_request(request), **data.validated_data)
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
@@ -106,5 +107,5 @@ class QuestionDetailView(BankQuestionsMixin, generics.RetrieveAPIView[Question])
         question = self.get_object()
         data = QuestionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        question = question_update(question=question, **data.validated_data)
+        question = question_update(question=question, audit=AuditContext.from_request(request), **data.validated_data)
         return Response(QuestionSerializer(question).data)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import scopes
+from accounts.audit import AuditContext
 from quizzes import leaderboards, selectors
 from quizzes.access import (
     access_exam_results,
@@ -57,7 +58,9 @@ class ExamListView(generics.ListAPIView[Exam]):
     def post(self, request: Request) -> Response:
         data = ExamInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        exam = exam_create_by(user=request_user(request), **data.validated_data)
+        exam = exam_create_by(
+            user=request_user(request), audit=AuditContext.from_request(request), **data.validated_data
+        )
         return Response(ExamSerializer(exam).data, status=status.HTTP_201_CREATED)
 
 
@@ -75,7 +78,7 @@ class ExamDetailView(APIView):
         exam = access_exam_to_manage(user, exam_id)
         data = ExamUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        exam = exam_update_by(user=user, exam=exam, **data.validated_data)
+        exam = exam_update_by(user=user, exam=exam, audit=AuditContext.from_request(request), **data.validated_data)
         return Response(ExamSerializer(exam).data)
 
 
@@ -85,7 +88,7 @@ class ExamPublishView(APIView):
     @extend_schema(request=None, responses=ExamSerializer)
     def post(self, request: Request, exam_id: int) -> Response:
         exam = access_exam_to_manage(request_user(request), exam_id)
-        return Response(ExamSerializer(exam_publish(exam=exam)).data)
+        return Response(ExamSerializer(exam_publish(exam=exam, audit=AuditContext.from_request(request))).data)
 
 
 class ExamCloseView(APIView):
@@ -94,7 +97,7 @@ class ExamCloseView(APIView):
     @extend_schema(request=None, responses=ExamSerializer)
     def post(self, request: Request, exam_id: int) -> Response:
         exam = access_exam_to_manage(request_user(request), exam_id)
-        return Response(ExamSerializer(exam_close(exam=exam)).data)
+        return Response(ExamSerializer(exam_close(exam=exam, audit=AuditContext.from_request(request))).data)
 
 
 class ExamStartView(APIView):
@@ -181,5 +184,5 @@ class ExamRegradeView(APIView):
         data = RegradeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question = access_question_to_manage(user, data.validated_data["question_id"])
-        count = exam_regrade_question(exam=exam, question=question)
+        count = exam_regrade_question(exam=exam, question=question, audit=AuditContext.from_request(request))
         return Response({"regraded_attempts": count})

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import access_roster_import, access_roster_unit
+from accounts.audit import AuditContext
 from accounts.roster_xlsx import roster_template_xlsx
 from accounts.services.roster import roster_commit, roster_passwords_download, roster_preview
 from quizzes.importing.detect import MAX_FILE_BYTES
@@ -83,7 +84,8 @@ class RosterImportCommitView(APIView):
         responses={200: RosterCommitSerializer},
     )
     def post(self, request: Request, import_id: int) -> Response:
-        result = roster_commit(batch=access_roster_import(request_user(request), import_id))
+        batch = access_roster_import(request_user(request), import_id)
+        result = roster_commit(batch=batch, audit=AuditContext.from_request(request))
         passwords = [
             {"real_name": name, "username": username, "unit": unit, "password": password}
             for name, username, unit, password in result.passwords

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.audit import AuditContext, audit_record
+from accounts.models import AuditEvent, User
 
 from .. import ranking, scoring
 from ..errors import (
@@ -282,7 +283,7 @@ def attempts_close_overdue(*, now: datetime | None = None, exam: Exam | None = N
     return closed
 
 
-def exam_regrade_question(*, exam: Exam, question: Question) -> int:
+def exam_regrade_question(*, exam: Exam, question: Question, audit: AuditContext | None = None) -> int:
     """Apply ``question``'s corrected key to every attempt of ``exam`` that has it on its paper.
 
     Frozen papers never change by themselves; this is the explicit, audited way to correct a key.
@@ -290,6 +291,14 @@ def exam_regrade_question(*, exam: Exam, question: Question) -> int:
     """
     regraded = 0
     with transaction.atomic():
+        old_keys = sorted(
+            {
+                "".join(key)
+                for key in AttemptQuestion.objects.filter(attempt__exam=exam, question=question).values_list(
+                    "answer", flat=True
+                )
+            }
+        )
         AttemptQuestion.objects.filter(attempt__exam=exam, question=question).update(answer=list(question.answer))
         attempt_ids = list(
             Attempt.objects.filter(exam=exam, paper__question=question)
@@ -301,4 +310,12 @@ def exam_regrade_question(*, exam: Exam, question: Question) -> int:
             attempt.save(update_fields=["score", "passed"])
             attempt.is_counted = attempts_update_counted(exam=exam, user_id=attempt.user_id) == attempt.pk
             regraded += 1
+        audit_record(
+            context=audit,
+            action=AuditEvent.Action.EXAM_REGRADE,
+            unit=exam.unit,
+            target=exam,
+            before={"question_id": question.pk, "answers": old_keys},
+            after={"question_id": question.pk, "answer": "".join(question.answer), "regraded_attempts": regraded},
+        )
     return regraded

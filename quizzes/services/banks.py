@@ -6,7 +6,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Unit, User
+from accounts.audit import AuditContext, audit_record, changed, snapshot
+from accounts.models import AuditEvent, Unit, User
 
 from ..errors import BankNameTaken, InvalidQuestion
 from ..models import Question, QuestionBank, Tag
@@ -42,8 +43,23 @@ def _clean_question(
     return clean_options, letters
 
 
+QUESTION_AUDITED = (
+    "kind",
+    "stem",
+    "options",
+    "answer",
+    "explanation",
+    "legal_basis",
+    "difficulty",
+    "exclusion_group",
+    "is_active",
+)
+
+
 @transaction.atomic
-def question_create(*, bank: QuestionBank, tags: Iterable[str] = (), **fields: Any) -> Question:
+def question_create(
+    *, bank: QuestionBank, tags: Iterable[str] = (), audit: AuditContext | None = None, **fields: Any
+) -> Question:
     options, answer = _clean_question(
         kind=fields["kind"], stem=fields["stem"], options=fields.get("options", []), answer=fields.get("answer", [])
     )
@@ -52,11 +68,15 @@ def question_create(*, bank: QuestionBank, tags: Iterable[str] = (), **fields: A
     tag_objs = tags_get_or_create(tags)
     if tag_objs:
         question.tags.set(tag_objs)
+    after = snapshot(question, QUESTION_AUDITED)
+    audit_record(context=audit, action=AuditEvent.Action.QUESTION_CREATE, unit=bank.unit, target=question, after=after)
     return question
 
 
 @transaction.atomic
-def question_update(*, question: Question, tags: Iterable[str] | None = None, **fields: Any) -> Question:
+def question_update(
+    *, question: Question, tags: Iterable[str] | None = None, audit: AuditContext | None = None, **fields: Any
+) -> Question:
     """Edit a bank question. Attempts already started keep their frozen copy (see ``exam_regrade_question``)."""
     options, answer = _clean_question(
         kind=fields.get("kind", question.kind),
@@ -65,9 +85,19 @@ def question_update(*, question: Question, tags: Iterable[str] | None = None, **
         answer=fields.get("answer", question.answer),
     )
     fields.update(options=options, answer=answer)
+    old = snapshot(question, QUESTION_AUDITED)
     for name, value in fields.items():
         setattr(question, name, value)
     question.save()
     if tags is not None:
         question.tags.set(tags_get_or_create(tags))
+    before, after = changed(old, snapshot(question, QUESTION_AUDITED))
+    audit_record(
+        context=audit,
+        action=AuditEvent.Action.QUESTION_UPDATE,
+        unit=question.bank.unit,
+        target=question,
+        before=before,
+        after=after,
+    )
     return question

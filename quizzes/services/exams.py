@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Unit, User
+from accounts.audit import AuditContext, audit_record, changed, snapshot
+from accounts.models import AuditEvent, Unit, User
 
 from ..access import (
     access_audience_units,
@@ -122,11 +123,44 @@ def _check_window(opens_at: datetime, closes_at: datetime) -> None:
         raise InvalidComposition(fields={"closes_at": [_("结束时间必须晚于开始时间。")]})
 
 
+EXAM_AUDITED = (
+    "title",
+    "description",
+    "is_public",
+    "opens_at",
+    "closes_at",
+    "time_limit_seconds",
+    "grace_seconds",
+    "max_attempts",
+    "counting_policy",
+    "pass_percent",
+    "grade_bands",
+    "multiple_scoring",
+    "score_step",
+    "shuffle_questions",
+    "shuffle_options",
+    "review_policy",
+    "composition",
+    "leaderboard_names",
+    "status",
+)
+
+
+def _exam_snapshot(exam: Exam) -> dict[str, Any]:
+    values = snapshot(exam, EXAM_AUDITED)
+    values["audience_unit_ids"] = sorted(exam.audience_units.values_list("pk", flat=True))
+    values["paper"] = [[item.question_id, str(item.points)] for item in exam.fixed_questions.all()] + [
+        [rule.bank_id, rule.kind, rule.count, str(rule.points)] for rule in exam.draw_rules.all()
+    ]
+    return values
+
+
 @transaction.atomic
 def exam_create(
     *,
     unit: Unit,
     created_by: User | None,
+    audit: AuditContext | None = None,
     audience_units: Iterable[Unit] = (),
     fixed: Sequence[PaperItem] | None = None,
     rules: Sequence[RuleSpec] | None = None,
@@ -139,6 +173,8 @@ def exam_create(
     exam = Exam.objects.create(unit=unit, created_by=created_by, **fields)
     exam.audience_units.set(list(audience_units))
     _set_composition(exam, fixed, rules)
+    after = _exam_snapshot(exam)
+    audit_record(context=audit, action=AuditEvent.Action.EXAM_CREATE, unit=unit, target=exam, after=after)
     return exam
 
 
@@ -146,6 +182,7 @@ def exam_create(
 def exam_update(
     *,
     exam: Exam,
+    audit: AuditContext | None = None,
     audience_units: Iterable[Unit] | None = None,
     fixed: Sequence[PaperItem] | None = None,
     rules: Sequence[RuleSpec] | None = None,
@@ -158,6 +195,7 @@ def exam_update(
     frozen = {"composition", "multiple_scoring", "score_step", "time_limit_seconds", "pass_percent", "counting_policy"}
     if exam.status != Exam.Status.DRAFT and (fixed is not None or rules is not None or frozen & fields.keys()):
         raise ExamNotEditable()
+    old = _exam_snapshot(exam)
     for name, value in fields.items():
         setattr(exam, name, value)
     _check_window(exam.opens_at, exam.closes_at)
@@ -165,6 +203,10 @@ def exam_update(
     if audience_units is not None:
         exam.audience_units.set(list(audience_units))
     _set_composition(exam, fixed, rules)
+    before, after = changed(old, _exam_snapshot(exam))
+    audit_record(
+        context=audit, action=AuditEvent.Action.EXAM_UPDATE, unit=exam.unit, target=exam, before=before, after=after
+    )
     return exam
 
 
@@ -189,6 +231,7 @@ def exam_create_by(
     audience_unit_ids: Sequence[int] = (),
     fixed_questions: Sequence[Mapping[str, Any]] | None = None,
     draw_rules: Sequence[Mapping[str, Any]] | None = None,
+    audit: AuditContext | None = None,
     **fields: Any,
 ) -> Exam:
     """``exam_create`` from ids, as an organizer submits them: the owning unit, audience units, banks and
@@ -197,7 +240,9 @@ def exam_create_by(
     unit = access_unit_for_new_content(user, unit_id)
     audience = access_audience_units(user, audience_unit_ids)
     fixed, rules = _composition_for(user, fixed_questions, draw_rules)
-    return exam_create(unit=unit, created_by=user, audience_units=audience, fixed=fixed, rules=rules, **fields)
+    return exam_create(
+        unit=unit, created_by=user, audience_units=audience, fixed=fixed, rules=rules, audit=audit, **fields
+    )
 
 
 def exam_update_by(
@@ -207,13 +252,14 @@ def exam_update_by(
     audience_unit_ids: Sequence[int] | None = None,
     fixed_questions: Sequence[Mapping[str, Any]] | None = None,
     draw_rules: Sequence[Mapping[str, Any]] | None = None,
+    audit: AuditContext | None = None,
     **fields: Any,
 ) -> Exam:
     """``exam_update`` from ids, resolved within ``user``'s scope like ``exam_create_by``; None leaves a
     part unchanged. The owning unit never changes."""
     audience = access_audience_units(user, audience_unit_ids) if audience_unit_ids is not None else None
     fixed, rules = _composition_for(user, fixed_questions, draw_rules)
-    return exam_update(exam=exam, audience_units=audience, fixed=fixed, rules=rules, **fields)
+    return exam_update(exam=exam, audience_units=audience, fixed=fixed, rules=rules, audit=audit, **fields)
 
 
 # A draw slot: a question without a group ("q", id), or one exclusion group of a bank ("g", bank id, name)
@@ -319,7 +365,7 @@ def exam_check_composition(*, exam: Exam) -> None:
 
 
 @transaction.atomic
-def exam_publish(*, exam: Exam) -> Exam:
+def exam_publish(*, exam: Exam, audit: AuditContext | None = None) -> Exam:
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
     if exam.status != Exam.Status.DRAFT:
         raise InvalidStatusChange(_("只有草稿状态的考试可以发布。"))
@@ -327,17 +373,25 @@ def exam_publish(*, exam: Exam) -> Exam:
     exam.status = Exam.Status.PUBLISHED
     exam.published_at = timezone.now()
     exam.save(update_fields=["status", "published_at"])
+    before, after = {"status": Exam.Status.DRAFT.value}, {"status": exam.status}
+    audit_record(
+        context=audit, action=AuditEvent.Action.EXAM_PUBLISH, unit=exam.unit, target=exam, before=before, after=after
+    )
     return exam
 
 
 @transaction.atomic
-def exam_close(*, exam: Exam) -> Exam:
+def exam_close(*, exam: Exam, audit: AuditContext | None = None) -> Exam:
     """Stop new attempts. Attempts already running keep their deadlines and finish normally."""
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
     if exam.status != Exam.Status.PUBLISHED:
         raise InvalidStatusChange(_("只有已发布的考试可以结束。"))
     exam.status = Exam.Status.CLOSED
     exam.save(update_fields=["status"])
+    before, after = {"status": Exam.Status.PUBLISHED.value}, {"status": exam.status}
+    audit_record(
+        context=audit, action=AuditEvent.Action.EXAM_CLOSE, unit=exam.unit, target=exam, before=before, after=after
+    )
     return exam
 
 

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.audit import AuditContext, audit_record
+from accounts.models import AuditEvent, User
 
 from ..errors import ImportAlreadyCommitted, ImportHasErrors
 from ..importing.dedupe import flag_duplicates
@@ -95,7 +96,7 @@ def questions_bulk_create(*, bank: QuestionBank, items: Sequence[dict[str, Any]]
 
 
 @transaction.atomic
-def import_commit(*, batch: ImportBatch) -> int:
+def import_commit(*, batch: ImportBatch, audit: AuditContext | None = None) -> int:
     """Write the previewed questions to the bank, all or none. Returns how many were created.
 
     Refused (``ImportHasErrors``) while the preview has errors — warnings such as duplicates are
@@ -111,6 +112,14 @@ def import_commit(*, batch: ImportBatch) -> int:
     batch.committed_at = timezone.now()
     batch.committed_count = created
     batch.save(update_fields=["status", "committed_at", "committed_count"])
+    audit_record(
+        context=audit,
+        action=AuditEvent.Action.QUESTION_IMPORT,
+        unit=batch.bank.unit,
+        target=batch,
+        target_repr=f"{batch.bank.name}: {batch.filename}",
+        after={"bank_id": batch.bank_id, "filename": batch.filename, "created": created},
+    )
     return created
 
 

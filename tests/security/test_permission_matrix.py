@@ -75,6 +75,8 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/exams/{exam_id}/results.csv": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/stats": READERS_OF_THE_EXAM,
     "GET /api/v1/learning-records.xlsx": RESULTS_READERS,  # each within their own subtree
+    "GET /api/v1/audit-events": ORGANIZERS,  # each organizer the events of their subtree
+    "GET /api/v1/audit-events.csv": ORGANIZERS,
     "GET /api/v1/attempts/{attempt_id}": OWNER,
     "PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": OWNER,
     "POST /api/v1/attempts/{attempt_id}/submit": OWNER,
