@@ -54,6 +54,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["audit_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["audit_events_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/banks/": {
         parameters: {
             query?: never;
@@ -645,13 +677,6 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["Absentee"][];
         };
-        /**
-         * @description * `create` - create
-         *     * `update` - update
-         *     * `unchanged` - unchanged
-         * @enum {string}
-         */
-        ActionEnum: "create" | "update" | "unchanged";
         AnswerInputRequest: {
             choices: string[];
             seq: number;
@@ -697,6 +722,46 @@ export interface components {
          * @enum {string}
          */
         AttemptStatusEnum: "in_progress" | "submitted" | "timed_out";
+        AuditEvent: {
+            readonly id: number;
+            /**
+             * 时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /** @description 操作人账号；命令或匿名时为空 */
+            actor: string;
+            /** 客户端地址 */
+            readonly address: string;
+            /** 操作 */
+            readonly action: components["schemas"]["AuditEventActionEnum"];
+            unit: number | null;
+            readonly target_type: string;
+            readonly target_id: string;
+            readonly target_repr: string;
+            before: unknown;
+            after: unknown;
+        };
+        /**
+         * @description * `question.create` - 新建题目
+         *     * `question.update` - 修改题目
+         *     * `question_import.commit` - 导入题目
+         *     * `exam.create` - 新建考试
+         *     * `exam.update` - 修改考试
+         *     * `exam.publish` - 发布考试
+         *     * `exam.close` - 结束考试
+         *     * `exam.regrade` - 重新评分
+         *     * `roster_import.commit` - 导入名册
+         *     * `user.unlock` - 解除登录锁定
+         *     * `user.password_change` - 修改密码
+         *     * `user.password_reset` - 重置密码
+         *     * `login.success` - 登录成功
+         *     * `login.failure` - 登录失败
+         *     * `login.locked` - 登录被锁定
+         *     * `site_settings.update` - 修改站点设置
+         * @enum {string}
+         */
+        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
         /**
          * @description * `likely_wrong_key_or_too_hard` - likely_wrong_key_or_too_hard
          *     * `ambiguous_or_miskeyed` - ambiguous_or_miskeyed
@@ -758,7 +823,7 @@ export interface components {
             description?: string;
             readonly unit_id: number;
             readonly unit_name: string;
-            /** 公开竞赛（任何登录用户可参加） */
+            /** 公开竞赛（主办单位范围内任何登录用户可参加） */
             is_public?: boolean;
             /**
              * 开始时间
@@ -837,7 +902,7 @@ export interface components {
             description?: string;
             readonly unit_id: number;
             readonly unit_name: string;
-            /** 公开竞赛（任何登录用户可参加） */
+            /** 公开竞赛（主办单位范围内任何登录用户可参加） */
             is_public?: boolean;
             /**
              * 开始时间
@@ -1194,6 +1259,21 @@ export interface components {
          * @enum {string}
          */
         OrderEnum: "participation_rate" | "mean_score" | "pass_rate" | "excellent_rate";
+        PaginatedAuditEventList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEvent"][];
+        };
         PaginatedExamList: {
             /** @example 123 */
             count: number;
@@ -1513,7 +1593,7 @@ export interface components {
         RosterItem: {
             line: number;
             fields: components["schemas"]["RosterFields"];
-            action: components["schemas"]["ActionEnum"];
+            action: components["schemas"]["RosterItemActionEnum"];
             user_id: number | null;
             /** @description 将修改的字段：real_name、phone、unit、is_active、is_on_roster */
             changes: string[];
@@ -1528,6 +1608,13 @@ export interface components {
             errors: components["schemas"]["Issue"][];
             warnings: components["schemas"]["Issue"][];
         };
+        /**
+         * @description * `create` - create
+         *     * `update` - update
+         *     * `unchanged` - unchanged
+         * @enum {string}
+         */
+        RosterItemActionEnum: "create" | "update" | "unchanged";
         RosterPerson: {
             user_id: number;
             username: string;
@@ -1898,6 +1985,185 @@ export interface operations {
             };
             /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_events_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 操作
+                 *
+                 *     * `question.create` - 新建题目
+                 *     * `question.update` - 修改题目
+                 *     * `question_import.commit` - 导入题目
+                 *     * `exam.create` - 新建考试
+                 *     * `exam.update` - 修改考试
+                 *     * `exam.publish` - 发布考试
+                 *     * `exam.close` - 结束考试
+                 *     * `exam.regrade` - 重新评分
+                 *     * `roster_import.commit` - 导入名册
+                 *     * `user.unlock` - 解除登录锁定
+                 *     * `user.password_change` - 修改密码
+                 *     * `user.password_reset` - 重置密码
+                 *     * `login.success` - 登录成功
+                 *     * `login.failure` - 登录失败
+                 *     * `login.locked` - 登录被锁定
+                 *     * `site_settings.update` - 修改站点设置
+                 */
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                /** @description 操作人账号 */
+                actor?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 从此时起（含） */
+                since?: string;
+                /** @description 到此时为止（不含） */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditEventList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_events_csv: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 操作
+                 *
+                 *     * `question.create` - 新建题目
+                 *     * `question.update` - 修改题目
+                 *     * `question_import.commit` - 导入题目
+                 *     * `exam.create` - 新建考试
+                 *     * `exam.update` - 修改考试
+                 *     * `exam.publish` - 发布考试
+                 *     * `exam.close` - 结束考试
+                 *     * `exam.regrade` - 重新评分
+                 *     * `roster_import.commit` - 导入名册
+                 *     * `user.unlock` - 解除登录锁定
+                 *     * `user.password_change` - 修改密码
+                 *     * `user.password_reset` - 重置密码
+                 *     * `login.success` - 登录成功
+                 *     * `login.failure` - 登录失败
+                 *     * `login.locked` - 登录被锁定
+                 *     * `site_settings.update` - 修改站点设置
+                 */
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                /** @description 操作人账号 */
+                actor?: string;
+                /** @description 从此时起（含） */
+                since?: string;
+                /** @description 到此时为止（不含） */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
