@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .. import ranking, scoring
+from .. import caching, ranking, scoring
 from ..errors import (
     AttemptExpired,
     AttemptFinalised,
@@ -209,6 +209,7 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed"])
     counted_id = attempts_update_counted(exam=exam, user_id=attempt.user_id)
     attempt.is_counted = attempt.pk == counted_id  # the rows changed by queryset; keep the instance true
+    caching.exam_changed(exam.pk)
     return attempt
 
 
@@ -246,7 +247,8 @@ def attempts_update_counted(*, exam: Exam, user_id: int) -> int | None:
     """Mark the one finished attempt of this person that counts under the exam's counting policy.
 
     Updates rows by queryset, so instances already loaded keep their old flag: returns the id of the
-    counted attempt (None if the person has no finished attempt) for the caller to set its own."""
+    counted attempt (None if the person has no finished attempt) for the caller to set its own. The
+    callers (``attempt_finalise``, ``exam_regrade_question``) bump the exam's cache generation."""
     finished = [
         ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
         for a in Attempt.objects.filter(exam=exam, user_id=user_id)
@@ -290,6 +292,7 @@ def exam_regrade_question(*, exam: Exam, question: Question) -> int:
     """
     regraded = 0
     with transaction.atomic():
+        caching.exam_changed(exam.pk)
         AttemptQuestion.objects.filter(attempt__exam=exam, question=question).update(answer=list(question.answer))
         attempt_ids = list(
             Attempt.objects.filter(exam=exam, paper__question=question)

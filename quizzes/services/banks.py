@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
 
+from .. import caching
 from ..errors import BankNameTaken, InvalidQuestion
 from ..models import Question, QuestionBank, Tag
 from ..questions import normalise_question_fields, question_validate
@@ -68,6 +69,7 @@ def question_update(*, question: Question, tags: Iterable[str] | None = None, **
     for name, value in fields.items():
         setattr(question, name, value)
     question.save()
+    caching.questions_changed()
     if tags is not None:
         question.tags.set(tags_get_or_create(tags))
     return question

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
 
+from .. import caching
 from ..access import (
     access_audience_units,
     access_banks_for_composition,
@@ -154,6 +155,7 @@ def exam_update(
     """Edit an exam. Once published, the paper, timing and scoring rules are frozen; the window, audience,
     texts, attempt limit and review policy may still change."""
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
+    caching.exam_changed(exam.pk)  # audience, grade bands, open or roster: what the rankings count
     # what scored, timed or counted attempts already finished: changing it would make them disagree
     frozen = {"composition", "multiple_scoring", "score_step", "time_limit_seconds", "pass_percent", "counting_policy"}
     if exam.status != Exam.Status.DRAFT and (fixed is not None or rules is not None or frozen & fields.keys()):
@@ -338,6 +340,7 @@ def exam_close(*, exam: Exam) -> Exam:
         raise InvalidStatusChange(_("只有已发布的考试可以结束。"))
     exam.status = Exam.Status.CLOSED
     exam.save(update_fields=["status"])
+    caching.exam_changed(exam.pk)
     return exam
 
 
