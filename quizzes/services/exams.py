@@ -138,6 +138,7 @@ def exam_create(
         public = fields.get("is_public", False)
         fields["leaderboard_names"] = Exam.LeaderboardNames.FULL if public else Exam.LeaderboardNames.MASKED
     exam = Exam.objects.create(unit=unit, created_by=created_by, **fields)
+    caching.exam_changed(exam.pk)  # a recreated database reuses ids: never read a value cached for another
     exam.audience_units.set(list(audience_units))
     _set_composition(exam, fixed, rules)
     return exam
