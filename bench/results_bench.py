@@ -6,7 +6,8 @@ Uses the database of DATABASE_URL if set (run it against PostgreSQL to measure p
 throwaway SQLite file under /tmp. Set-up bulk-creates the units, people and their finished attempts.
 Measured, each next to a baseline taken in the same run:
 
-- the unit ranking (towns, rolled up over departments) against a bare SELECT of the same attempt rows;
+- the unit ranking (towns, rolled up over departments) against a bare SELECT of the same attempt rows,
+  uncached and cached (quizzes.caching: Redis when REDIS_URL is set, else locmem; target ≤ 10 ms);
 - results.xlsx of every row: time and peak memory (tracemalloc) against writing the same rows with the
   plain csv module, and the bare SELECT of the rows.
 """
@@ -65,13 +66,14 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test.utils import setup_databases, teardown_databases
     from django.utils import timezone
 
     from accounts.models import Unit, User
-    from quizzes import exports, results
+    from quizzes import caching, exports, results
     from quizzes.leaderboards import leaderboard_units
     from quizzes.models import Attempt
     from quizzes.services.banks import bank_create, question_create
@@ -172,6 +174,11 @@ def main() -> int:
         baseline = timed(bare_select)
         ranking = timed(lambda: leaderboard_units(exam=exam, parent=city))
         ranking_depts = timed(lambda: leaderboard_units(exam=exam, parent=towns[0]))
+        caching.exam_changed(exam.pk)  # a new generation: the first read below misses
+        cold = timed(lambda: caching.cached_leaderboard_units(exam=exam, parent=city), repeat=1)
+        cached = timed(lambda: caching.cached_leaderboard_units(exam=exam, parent=city), repeat=20)
+        assert caching.cached_leaderboard_units(exam=exam, parent=city) == leaderboard_units(exam=exam, parent=city)
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         # time without tracing (which slows Python code down), then peak memory in a traced run
         select_ms, csv_ms, ours_csv_ms, xlsx_ms = (
             timed(f, repeat=1) for f in (bare_select, plain_csv, results_csv, xlsx)
@@ -189,6 +196,8 @@ def main() -> int:
         print(
             f"{'unit ranking: departments of one town':<56} {ranking_depts:9.1f} ms  ({ranking_depts / baseline:.2f}×)"
         )
+        print(f"{'unit ranking, cache miss (rank and store), ' + backend:<56} {cold:9.1f} ms  ({cold / baseline:.2f}×)")
+        print(f"{'unit ranking, cached (median of 20), ' + backend:<56} {cached:9.2f} ms  ({cached / baseline:.3f}×)")
         print(f"{'(time of one run; peak traced memory of another)':<56}")
         print(f"{'baseline: bare SELECT, streamed':<56} {select_ms:9.1f} ms  peak {select_peak:6.1f} MiB")
         print(f"{'baseline: plain csv of the same rows, streamed':<56} {csv_ms:9.1f} ms  peak {csv_peak:6.1f} MiB")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
+from quizzes import caching
+
 from ..audit import AuditContext, audit_record
 from ..lockout import lockout_reset
 from ..models import PATH_STEP, AuditEvent, SiteSettings, Unit, User
@@ -25,6 +27,7 @@ def unit_create(*, name: str, parent: Unit | None = None, kind: str = Unit.Kind.
     if number >= 10**PATH_STEP:
         raise UnitTreeFull(name)
     prefix = parent.path if parent else ""
+    caching.people_changed()  # a new child unit joins the unit rankings
     return Unit.objects.create(
         name=name,
         kind=kind,
@@ -67,6 +70,7 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
+    caching.people_changed()
     return user
 
 

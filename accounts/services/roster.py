@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quizzes import caching
 from quizzes.errors import ImportAlreadyCommitted, ImportHasErrors
 
 from ..audit import AuditContext, audit_record
@@ -196,6 +197,7 @@ def roster_commit(*, batch: RosterImport, audit: AuditContext | None = None) -> 
                 is_on_roster=True,
             )
             updates.append(person)
+    caching.people_changed()  # 应考 headcounts, people's units and whose results count
     User.objects.bulk_create(to_create, batch_size=_CHUNK)
     User.objects.bulk_update(updates, ["real_name", "phone", "unit", "is_active", "is_on_roster"], batch_size=_CHUNK)
     deactivated = 0

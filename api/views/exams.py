@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts import scopes
 from accounts.audit import AuditContext
-from quizzes import leaderboards, selectors
+from quizzes import caching, leaderboards, selectors
 from quizzes.access import (
     access_exam_results,
     access_exam_to_manage,
@@ -162,7 +162,7 @@ class UnitLeaderboardView(APIView):
         query.is_valid(raise_exception=True)
         parent = access_exam_unit(exam, query.validated_data.get("parent")) or exam.unit
         order = query.validated_data["order"]
-        ranked = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=order)
+        ranked = caching.cached_leaderboard_units(exam=exam, parent=parent, primary=order)
         board = {
             "parent_id": parent.pk,
             "parent_name": parent.name,

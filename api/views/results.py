@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quizzes import exports, results, selectors, selectors_stats
+from quizzes import caching, exports, results, selectors
 from quizzes.access import access_exam_results_for_staff, access_results_unit
 from quizzes.importing.template import XLSX_CONTENT_TYPE
 
@@ -196,5 +196,5 @@ class ExamStatsView(APIView):
         query = ExamStatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
-        stats = selectors_stats.exam_stats(exam=exam, unit=unit, attempt_set=query.validated_data["attempts"])
+        stats = caching.cached_exam_stats(exam=exam, unit=unit, attempt_set=query.validated_data["attempts"])
         return Response(ExamStatsSerializer(stats, context={"exam_id": exam.pk}).data)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import AuditContext, audit_record
 from accounts.models import AuditEvent, User
 
-from .. import ranking, scoring
+from .. import caching, ranking, scoring
 from ..errors import (
     AttemptExpired,
     AttemptFinalised,
@@ -210,6 +210,7 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed"])
     counted_id = attempts_update_counted(exam=exam, user_id=attempt.user_id)
     attempt.is_counted = attempt.pk == counted_id  # the rows changed by queryset; keep the instance true
+    caching.exam_changed(exam.pk)
     return attempt
 
 
@@ -247,7 +248,8 @@ def attempts_update_counted(*, exam: Exam, user_id: int) -> int | None:
     """Mark the one finished attempt of this person that counts under the exam's counting policy.
 
     Updates rows by queryset, so instances already loaded keep their old flag: returns the id of the
-    counted attempt (None if the person has no finished attempt) for the caller to set its own."""
+    counted attempt (None if the person has no finished attempt) for the caller to set its own. The
+    callers (``attempt_finalise``, ``exam_regrade_question``) bump the exam's cache generation."""
     finished = [
         ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
         for a in Attempt.objects.filter(exam=exam, user_id=user_id)
@@ -291,6 +293,7 @@ def exam_regrade_question(*, exam: Exam, question: Question, audit: AuditContext
     """
     regraded = 0
     with transaction.atomic():
+        caching.exam_changed(exam.pk)
         old_keys = sorted(
             {
                 "".join(key)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import AuditContext, audit_record, changed, snapshot
 from accounts.models import AuditEvent, Unit, User
 
+from .. import caching
 from ..errors import BankNameTaken, InvalidQuestion
 from ..models import Question, QuestionBank, Tag
 from ..questions import normalise_question_fields, question_validate
@@ -89,6 +90,7 @@ def question_update(
     for name, value in fields.items():
         setattr(question, name, value)
     question.save()
+    caching.questions_changed()
     if tags is not None:
         question.tags.set(tags_get_or_create(tags))
     before, after = changed(old, snapshot(question, QUESTION_AUDITED))

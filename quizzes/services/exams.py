@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import AuditContext, audit_record, changed, snapshot
 from accounts.models import AuditEvent, Unit, User
 
+from .. import caching
 from ..access import (
     access_audience_units,
     access_banks_for_composition,
@@ -171,6 +172,7 @@ def exam_create(
         public = fields.get("is_public", False)
         fields["leaderboard_names"] = Exam.LeaderboardNames.FULL if public else Exam.LeaderboardNames.MASKED
     exam = Exam.objects.create(unit=unit, created_by=created_by, **fields)
+    caching.exam_changed(exam.pk)  # a recreated database reuses ids: never read a value cached for another
     exam.audience_units.set(list(audience_units))
     _set_composition(exam, fixed, rules)
     after = _exam_snapshot(exam)
@@ -191,6 +193,7 @@ def exam_update(
     """Edit an exam. Once published, the paper, timing and scoring rules are frozen; the window, audience,
     texts, attempt limit and review policy may still change."""
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
+    caching.exam_changed(exam.pk)  # audience, grade bands, open or roster: what the rankings count
     # what scored, timed or counted attempts already finished: changing it would make them disagree
     frozen = {"composition", "multiple_scoring", "score_step", "time_limit_seconds", "pass_percent", "counting_policy"}
     if exam.status != Exam.Status.DRAFT and (fixed is not None or rules is not None or frozen & fields.keys()):
@@ -392,6 +395,7 @@ def exam_close(*, exam: Exam, audit: AuditContext | None = None) -> Exam:
     audit_record(
         context=audit, action=AuditEvent.Action.EXAM_CLOSE, unit=exam.unit, target=exam, before=before, after=after
     )
+    caching.exam_changed(exam.pk)
     return exam
 
 

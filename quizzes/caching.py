@@ -1,0 +1,102 @@
+"""Cached rankings and statistics: the unit ranking and an exam's statistics, read through Django's cache
+(Redis when REDIS_URL is set, so shared by every app server; locmem otherwise).
+
+Nothing is ever deleted. Each cached value's key holds generations, counters in the cache:
+
+- ``exam:{id}:gen``, bumped by every write that changes what an exam ranks or counts: finalising an
+  attempt (submit, time-up, the periodic ``close_overdue_attempts``), a regrade, an exam edit;
+- ``people:gen``, bumped by roster commits (new, moved, deactivated people: 应考 headcounts and whose
+  results count) and by new units and accounts;
+- ``questions:gen``, bumped by bank question edits (the statistics show each question's current stem and key).
+
+A write bumps its generation when it happens and again once its transaction has committed
+(``transaction.on_commit``): a reader who read the database before the commit may have stored that
+state under the first new generation, but never under the one after the commit, so once a write is
+committed no reader is served anything older. Values also expire after ``TTL`` seconds, the safety net
+for writes outside these services (the Django admin, a shell). A generation the cache lost starts again
+from the clock, above any number it held before.
+
+The selectors (``leaderboards``, ``selectors_stats``) stay pure reads; the views call these wrappers.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+from accounts.models import Unit
+
+from . import leaderboards, selectors_stats
+from .models import Exam
+
+TTL = 600  # seconds a cached value lives at most
+PEOPLE_KEY = "people:gen"
+QUESTIONS_KEY = "questions:gen"
+
+
+def exam_key(exam_id: int) -> str:
+    return f"exam:{exam_id}:gen"
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # lost or never set: start from the clock, above anything it held
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def _bump_now_and_on_commit(key: str) -> None:
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key), robust=True)
+
+
+def exam_changed(exam_id: int) -> None:
+    """What ``exam_id`` ranks or counts changes in the current transaction."""
+    _bump_now_and_on_commit(exam_key(exam_id))
+
+
+def people_changed() -> None:
+    """Accounts or units change in the current transaction (roster, headcounts, the unit tree)."""
+    _bump_now_and_on_commit(PEOPLE_KEY)
+
+
+def questions_changed() -> None:
+    """A bank question is edited in the current transaction."""
+    _bump_now_and_on_commit(QUESTIONS_KEY)
+
+
+def _generations(*keys: str) -> list[int]:
+    found: dict[str, Any] = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, time.time_ns(), timeout=None)
+            found[key] = cache.get(key)
+    return [int(found[key]) for key in keys]
+
+
+def cached_leaderboard_units(
+    *, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate"
+) -> leaderboards.UnitBoard:
+    """``leaderboards.leaderboard_units``, cached per exam, parent unit and order."""
+    exam_gen, people_gen = _generations(exam_key(exam.pk), PEOPLE_KEY)
+    parent_id = parent.pk if parent is not None else exam.unit_id
+    key = f"exam:{exam.pk}:units:{parent_id}:{primary}:g{exam_gen}:p{people_gen}"
+    board: leaderboards.UnitBoard | None = cache.get(key)
+    if board is None:
+        board = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=primary)
+        cache.set(key, board, timeout=TTL)
+    return board
+
+
+def cached_exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = selectors_stats.FIRST) -> selectors_stats.ExamStats:
+    """``selectors_stats.exam_stats``, cached per exam, unit and attempt set."""
+    exam_gen, people_gen, questions_gen = _generations(exam_key(exam.pk), PEOPLE_KEY, QUESTIONS_KEY)
+    key = f"exam:{exam.pk}:stats:{unit.pk}:{attempt_set}:g{exam_gen}:p{people_gen}:q{questions_gen}"
+    stats: selectors_stats.ExamStats | None = cache.get(key)
+    if stats is None:
+        stats = selectors_stats.exam_stats(exam=exam, unit=unit, attempt_set=attempt_set)
+        cache.set(key, stats, timeout=TTL)
+    return stats

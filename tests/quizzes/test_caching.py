@@ -1,0 +1,161 @@
+"""The cached unit ranking and exam statistics: served without queries, invalidated by the writes that
+change them, and never stale after a commit (the generation is bumped again once the write commits).
+Run on locmem here and on Redis in CI (REDIS_URL)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.services import user_create
+from quizzes import caching, leaderboards, selectors_stats
+from quizzes.models import AttemptQuestion, Exam, Question
+from quizzes.services.attempts import attempt_start, attempt_submit, attempts_close_overdue
+from quizzes.services.banks import question_update
+from quizzes.services.exams import exam_update
+from tests.api.test_roster_import import GOOD_ROWS, imported, login
+from tests.conftest import PASSWORD, People, Tree, app_login
+
+pytestmark = pytest.mark.django_db
+
+RANKING_QUERIES = 4  # leaderboard_units given its parent: child units, audience, headcounts, attempts
+
+
+def sit(username: str, exam: Exam, *, correct: int) -> None:
+    """Sit ``exam`` through the API, answering the first ``correct`` questions right."""
+    client = app_login(username)
+    paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    keys = {aq.question_id: aq.answer for aq in AttemptQuestion.objects.filter(attempt_id=paper["id"])}
+    for seq, q in enumerate(paper["questions"][:correct], start=1):
+        client.put(
+            f"/api/v1/attempts/{paper['id']}/answers/{q['question_id']}",
+            {"choices": keys[q["question_id"]], "seq": seq},
+            format="json",
+        )
+    assert client.post(f"/api/v1/attempts/{paper['id']}/submit").status_code == 200
+
+
+def row(board: leaderboards.UnitBoard, unit_id: int) -> leaderboards.UnitRow:
+    return next(r for r in board.rows if r.unit_id == unit_id)
+
+
+def test_a_cached_ranking_is_served_without_queries(exam: Exam, people: People, django_assert_num_queries: Any) -> None:
+    sit(people.alice.username, exam, correct=7)
+    board = caching.cached_leaderboard_units(exam=exam)
+    assert board == leaderboards.leaderboard_units(exam=exam)
+    with django_assert_num_queries(0):
+        assert caching.cached_leaderboard_units(exam=exam) == board
+    # each parent and order is a value of its own
+    by_mean = caching.cached_leaderboard_units(exam=exam, parent=exam.unit, primary="mean_score")
+    assert by_mean == leaderboards.leaderboard_units(exam=exam, primary="mean_score")
+
+
+def test_the_unit_endpoint_reads_the_cache(exam: Exam, people: People) -> None:
+    sit(people.alice.username, exam, correct=7)
+    client = app_login(people.organizer.username)
+    with CaptureQueriesContext(connection) as first:
+        board = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json()
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json() == board
+    assert len(second) == len(first) - RANKING_QUERIES  # only the session, the requester and access remain
+
+
+def test_a_submit_through_the_api_shows_in_the_next_read(exam: Exam, people: People, tree: Tree) -> None:
+    before = caching.cached_leaderboard_units(exam=exam)
+    assert row(before, tree.town_a.pk).participants == 0
+    sit(people.alice.username, exam, correct=7)
+    after = caching.cached_leaderboard_units(exam=exam)
+    assert row(after, tree.town_a.pk).participants == 1 and row(after, tree.town_a.pk).mean_score == 100
+
+
+def test_a_regrade_invalidates(exam: Exam, people: People, tree: Tree) -> None:
+    sit(people.alice.username, exam, correct=7)
+    assert row(caching.cached_leaderboard_units(exam=exam), tree.town_a.pk).mean_score == 100
+    question = Question.objects.filter(kind="single").order_by("pk").first()
+    assert question is not None
+    question_update(question=question, answer=["D"])
+    organizer = app_login(people.organizer.username)
+    response = organizer.post(f"/api/v1/exams/{exam.pk}/regrade", {"question_id": question.pk}, format="json")
+    assert response.status_code == 200 and response.json()["regraded_attempts"] == 1
+    assert row(caching.cached_leaderboard_units(exam=exam), tree.town_a.pk).mean_score == 90
+
+
+def test_a_roster_commit_invalidates_headcounts(exam: Exam, people: People, tree: Tree) -> None:
+    before = sum(r.headcount or 0 for r in caching.cached_leaderboard_units(exam=exam).rows)
+    imported(login(people.organizer), GOOD_ROWS)
+    after = sum(r.headcount or 0 for r in caching.cached_leaderboard_units(exam=exam).rows)
+    assert after == before + len(GOOD_ROWS)
+
+
+def test_a_new_account_and_an_exam_edit_invalidate(exam: Exam, people: People, tree: Tree) -> None:
+    assert row(caching.cached_leaderboard_units(exam=exam), tree.town_b.pk).headcount == 1
+    user_create(username="13800000009", password=PASSWORD, real_name="周九", unit=tree.town_b)
+    assert row(caching.cached_leaderboard_units(exam=exam), tree.town_b.pk).headcount == 2
+    exam_update(exam=exam, audience_units=[tree.town_a])
+    assert row(caching.cached_leaderboard_units(exam=exam), tree.town_b.pk).headcount == 0
+
+
+def test_the_periodic_close_of_overdue_attempts_invalidates(exam: Exam, people: People, tree: Tree) -> None:
+    attempt, _ = attempt_start(exam=exam, user=people.bob)
+    assert row(caching.cached_leaderboard_units(exam=exam), tree.town_b.pk).attempts == 0
+    assert attempts_close_overdue(now=attempt.deadline + (exam.closes_at - exam.opens_at)) == 1
+    assert row(caching.cached_leaderboard_units(exam=exam), tree.town_b.pk).attempts == 1
+
+
+def test_the_generation_is_bumped_again_on_commit(
+    exam: Exam, people: People, tree: Tree, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A reader that read the database before the submit committed may store that state under the
+    generation it saw; the bump after the commit makes sure it is never served afterwards."""
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    key = caching.exam_key(exam.pk)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    assert len(callbacks) == 1
+    generation = cache.get(key)
+
+    stale = leaderboards.UnitBoard(kind="roster", excellent_percent=Decimal(90), rows=[])
+    with monkeypatch.context() as patched:  # the pre-commit state, as a concurrent reader saw it
+        patched.setattr(leaderboards, "leaderboard_units", lambda **kwargs: stale)
+        assert caching.cached_leaderboard_units(exam=exam) is stale
+    assert caching.cached_leaderboard_units(exam=exam) == stale  # without the commit's bump: served
+
+    callbacks[0]()  # the transaction commits
+    assert cache.get(key) == generation + 1
+    fresh = caching.cached_leaderboard_units(exam=exam)
+    assert fresh != stale and row(fresh, tree.town_a.pk).participants == 1
+
+
+def test_a_lost_generation_starts_above_the_old_ones(exam: Exam, people: People) -> None:
+    caching.cached_leaderboard_units(exam=exam)
+    key = caching.exam_key(exam.pk)
+    old = cache.get(key)
+    cache.delete(key)
+    caching.exam_changed(exam.pk)  # a bump on a lost generation
+    assert cache.get(key) > old
+    cache.delete(key)
+    caching.cached_leaderboard_units(exam=exam)  # a read on a lost generation
+    assert cache.get(key) > old
+
+
+def test_statistics_are_cached_and_invalidated(
+    exam: Exam, people: People, tree: Tree, django_assert_num_queries: Any
+) -> None:
+    sit(people.alice.username, exam, correct=7)
+    stats = caching.cached_exam_stats(exam=exam, unit=tree.city)
+    assert stats == selectors_stats.exam_stats(exam=exam, unit=tree.city)
+    with django_assert_num_queries(0):
+        assert caching.cached_exam_stats(exam=exam, unit=tree.city) == stats
+    assert stats.attempt_count == 1
+    sit(people.bob.username, exam, correct=3)
+    assert caching.cached_exam_stats(exam=exam, unit=tree.city).attempt_count == 2
+    question = Question.objects.order_by("pk").first()
+    assert question is not None
+    question_update(question=question, stem="改过的题干。")
+    items = caching.cached_exam_stats(exam=exam, unit=tree.city).items
+    assert next(i for i in items if i.question_id == question.pk).stem == "改过的题干。"
