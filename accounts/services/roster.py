@@ -202,7 +202,10 @@ def roster_commit(*, batch: RosterImport, audit: AuditContext | None = None) -> 
     User.objects.bulk_update(updates, ["real_name", "phone", "unit", "is_active", "is_on_roster"], batch_size=_CHUNK)
     deactivated = 0
     if batch.deactivate_missing:
-        missing = [p["user_id"] for p in _missing_participants(unit, usernames)]
+        # only people the organizer was shown at preview, and still missing: someone added to the roster
+        # since then was never on that list and is not deactivated behind the organizer's back
+        shown = {p["user_id"] for p in batch.to_deactivate}
+        missing = [p["user_id"] for p in _missing_participants(unit, usernames) if p["user_id"] in shown]
         for start in range(0, len(missing), _CHUNK):
             deactivated += User.objects.filter(pk__in=missing[start : start + _CHUNK]).update(is_active=False)
 

@@ -131,9 +131,11 @@ def test_deactivate_missing(people: People, tree: Tree) -> None:
     expected = {"a1004", people.alice.username, people.bob.username, people.carol.username}
     assert {p["username"] for p in preview["to_deactivate"]} == expected
     assert preview["counts"]["to_deactivate"] == 4 and preview["deactivate_missing"] is True
+    newcomer = user_create(username="a2001", password=PASSWORD, real_name="新人", unit=tree.town_b)  # after preview
     result = commit(client, preview["id"]).json()
     assert result["deactivated"] == 4
     assert set(User.objects.filter(is_active=False).values_list("username", flat=True)) == expected
+    assert User.objects.get(pk=newcomer.pk).is_active  # never shown to the organizer, so never deactivated
     assert User.objects.get(pk=public.pk).is_active  # self-signed-up people are not on the roster
 
     back = imported(client, GOOD_ROWS)["result"]  # a deactivated person named again is reactivated
