@@ -109,7 +109,9 @@ def _frozen_options(question: Question, *, shuffle: bool, rng: random.Random) ->
 
 def _lock_own_attempt(attempt_id: int, user: User) -> Attempt:
     """The person's own attempt, row-locked until the transaction ends; someone else's is not found."""
-    attempt = Attempt.objects.select_for_update().select_related("exam").filter(pk=attempt_id, user=user).first()
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",)).select_related("exam").filter(pk=attempt_id, user=user).first()
+    )
     if attempt is None:
         raise AttemptNotFound()
     return attempt
@@ -276,7 +278,7 @@ def attempts_close_overdue(*, now: datetime | None = None, exam: Exam | None = N
     closed = 0
     for attempt_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
-            attempt = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt_id)
+            attempt = Attempt.objects.select_for_update(of=("self",)).select_related("exam").get(pk=attempt_id)
             if attempt_is_overdue(attempt, attempt.exam, now):
                 attempt_finalise(
                     attempt=attempt, exam=attempt.exam, status=Attempt.Status.TIMED_OUT, at=attempt.deadline

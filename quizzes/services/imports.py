@@ -102,7 +102,7 @@ def import_commit(*, batch: ImportBatch, audit: AuditContext | None = None) -> i
     Refused (``ImportHasErrors``) while the preview has errors — warnings such as duplicates are
     allowed — and (``ImportAlreadyCommitted``) the second time.
     """
-    batch = ImportBatch.objects.select_for_update().select_related("bank").get(pk=batch.pk)
+    batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("bank").get(pk=batch.pk)
     if batch.status == ImportBatch.Status.COMMITTED:
         raise ImportAlreadyCommitted()
     if batch.error_count:

@@ -9,9 +9,9 @@ from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer, Attempt, Exam
 from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 
 pytestmark = [
@@ -100,3 +100,45 @@ def test_submit_racing_an_autosave_loses_nothing(exam, people):
         assert type(save).__name__ == "AttemptFinalised" and attempt.score == Decimal(0)
     else:  # the save won: it is counted in the score
         assert attempt.score == Decimal(10)
+
+
+def test_autosave_does_not_wait_for_a_lock_on_the_exam(exam, people):
+    """Every participant's autosave locks their own attempt, never the exam's row: otherwise all autosaves and
+    submits of one exam would queue behind each other, and behind an organizer's edit of the exam."""
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    first = attempt.paper.order_by("position").first()
+    exam_locked, release = threading.Event(), threading.Event()
+
+    def hold_the_exam_row() -> None:
+        try:
+            with transaction.atomic():
+                Exam.objects.select_for_update().get(pk=exam.pk)
+                exam_locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    def autosave() -> Any:
+        exam_locked.wait(timeout=10)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                return answer_save(
+                    attempt_id=attempt.pk, user=people.alice, question_id=first.question_id, choices=["A"], seq=1
+                )
+        except Exception as exc:
+            return exc
+        finally:
+            release.set()
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_exam_row)
+    holder.start()
+    results: list[Any] = []
+    saver = threading.Thread(target=lambda: results.append(autosave()))
+    saver.start()
+    saver.join(timeout=30)
+    holder.join(timeout=30)
+    assert results and not isinstance(results[0], Exception), results
+    assert results[0].applied
