@@ -107,6 +107,7 @@ def test_autosave_does_not_wait_for_a_lock_on_the_exam(exam, people):
     submits of one exam would queue behind each other, and behind an organizer's edit of the exam."""
     attempt, _ = attempt_start(exam=exam, user=people.alice)
     first = attempt.paper.order_by("position").first()
+    assert first is not None
     exam_locked, release = threading.Event(), threading.Event()
 
     def hold_the_exam_row() -> None:
