@@ -310,11 +310,14 @@ def exam_regrade_question(*, exam: Exam, question: Question, audit: AuditContext
             .exclude(status=Attempt.Status.IN_PROGRESS)
             .values_list("pk", flat=True)
         )
+        people: set[int] = set()
         for attempt in Attempt.objects.select_for_update().filter(pk__in=attempt_ids).order_by("pk"):
             _set_score(attempt, exam)
             attempt.save(update_fields=["score", "passed"])
-            attempt.is_counted = attempts_update_counted(exam=exam, user_id=attempt.user_id) == attempt.pk
+            people.add(attempt.user_id)
             regraded += 1
+        for user_id in sorted(people):  # once a person, after all their attempts have their new scores
+            attempts_update_counted(exam=exam, user_id=user_id)
         audit_record(
             context=audit,
             action=AuditEvent.Action.EXAM_REGRADE,

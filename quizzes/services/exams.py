@@ -193,7 +193,6 @@ def exam_update(
     """Edit an exam. Once published, the paper, timing and scoring rules are frozen; the window, audience,
     texts, attempt limit and review policy may still change."""
     exam = Exam.objects.select_for_update().get(pk=exam.pk)
-    caching.exam_changed(exam.pk)  # audience, grade bands, open or roster: what the rankings count
     # what scored, timed or counted attempts already finished: changing it would make them disagree
     frozen = {"composition", "multiple_scoring", "score_step", "time_limit_seconds", "pass_percent", "counting_policy"}
     if exam.status != Exam.Status.DRAFT and (fixed is not None or rules is not None or frozen & fields.keys()):
@@ -203,6 +202,7 @@ def exam_update(
         setattr(exam, name, value)
     _check_window(exam.opens_at, exam.closes_at)
     exam.save()
+    caching.exam_changed(exam.pk)  # audience, grade bands, open or roster: what the rankings count
     if audience_units is not None:
         exam.audience_units.set(list(audience_units))
     _set_composition(exam, fixed, rules)
