@@ -162,13 +162,18 @@ def leaderboard_person_row(*, exam: Exam, user_id: int) -> PersonRow | None:
 
 
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
-    """(competition rank of this person's counting attempt, number of ranked people). Two queries."""
+    """(competition rank of this person's counting attempt, number of ranked people). One query when
+    ``attempt`` is the one that counts (as after most submits), two otherwise."""
     counted = Attempt.objects.filter(exam_id=attempt.exam_id, is_counted=True)
-    mine = counted.filter(user_id=attempt.user_id).values("score", "time_used_seconds").first()
-    total = counted.count()
+    mine: Mapping[str, Any] | None = (
+        {"score": attempt.score, "time_used_seconds": attempt.time_used_seconds}
+        if attempt.is_counted
+        else counted.filter(user_id=attempt.user_id).values("score", "time_used_seconds").first()
+    )
     if mine is None:
-        return None, total
-    return 1 + counted.filter(_better_than(_rank_key(mine))).count(), total
+        return None, counted.count()
+    tally = counted.aggregate(total=Count("pk"), better=Count("pk", filter=_better_than(_rank_key(mine))))
+    return 1 + tally["better"], tally["total"]
 
 
 def people_q(exam: Exam, prefix: str = "", *, audience_paths: Sequence[str] | None = None) -> Q:
