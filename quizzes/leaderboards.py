@@ -148,6 +148,38 @@ def leaderboard_rows_for_participant(*, exam: Exam, rows: Sequence[PersonRow], v
     ]
 
 
+@dataclass(frozen=True)
+class PeopleBoard:
+    """What one viewer may page through of the person leaderboard (complete a page with ``people_page``)."""
+
+    rows: QuerySet[Attempt, Any]
+    staff: bool  # organizers and HR: full names, their subtree's rows with global ranks
+    within: Unit | None
+
+
+def people_board_for(*, exam: Exam, viewer: User) -> PeopleBoard:
+    """Staff read their subtree's rows (everyone's for the superuser); a participant the top
+    ``PARTICIPANT_TOP`` rows."""
+    staff = scopes.is_results_reader(viewer)
+    within = scopes.staff_unit(viewer)
+    rows = leaderboard_people_rows(exam=exam, within=within)
+    return PeopleBoard(rows=rows if staff else rows[:PARTICIPANT_TOP], staff=staff, within=within)
+
+
+def people_page(
+    *, exam: Exam, viewer: User, board: PeopleBoard, rows: Sequence[Mapping[str, Any]], start: int
+) -> tuple[list[PersonRow], PersonRow | None]:
+    """One page of ``board`` (rows from position ``start`` on) ranked and named as ``viewer`` may see it,
+    and the viewer's own row wherever it stands (a participant's; staff rarely sit, and get it only on
+    the page)."""
+    ranked = leaderboard_rank_rows(exam=exam, rows=rows, offset=None if board.within is not None else start)
+    me = next((row for row in ranked if row.user_id == viewer.pk), None)
+    if board.staff:
+        return ranked, me
+    me = me or leaderboard_person_row(exam=exam, user_id=viewer.pk)
+    return leaderboard_rows_for_participant(exam=exam, rows=ranked, viewer_id=viewer.pk), me
+
+
 def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[PersonRow]:
     """The whole person leaderboard, ranked (for exports and tests; the API pages it)."""
     rows = list(leaderboard_people_rows(exam=exam, within=within))

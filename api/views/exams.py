@@ -9,7 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import scopes
 from accounts.audit import AuditContext
 from quizzes import caching, leaderboards, selectors
 from quizzes.access import (
@@ -130,18 +129,13 @@ class PersonLeaderboardView(APIView):
     def get(self, request: Request, exam_id: int) -> Response:
         user = request_user(request)
         exam = access_exam_results(user, exam_id)
-        staff = scopes.is_results_reader(user)
-        within = selectors.results_unit_scope(user)
-        rows = leaderboards.leaderboard_people_rows(exam=exam, within=within)
-        paginator = PageNumberPagination() if staff else ParticipantLeaderboardPagination()
-        page = paginator.paginate_queryset(rows if staff else rows[: leaderboards.PARTICIPANT_TOP], request, self)
+        people = leaderboards.people_board_for(exam=exam, viewer=user)
+        paginator = PageNumberPagination() if people.staff else ParticipantLeaderboardPagination()
+        page = paginator.paginate_queryset(people.rows, request, self)
         assert paginator.page is not None
-        offset = None if within is not None else paginator.page.start_index() - 1
-        ranked = leaderboards.leaderboard_rank_rows(exam=exam, rows=page or [], offset=offset)
-        me = next((row for row in ranked if row.user_id == user.pk), None)
-        me = me or leaderboards.leaderboard_person_row(exam=exam, user_id=user.pk)
-        if not staff:
-            ranked = leaderboards.leaderboard_rows_for_participant(exam=exam, rows=ranked, viewer_id=user.pk)
+        ranked, me = leaderboards.people_page(
+            exam=exam, viewer=user, board=people, rows=page or [], start=paginator.page.start_index() - 1
+        )
         board = {
             "count": paginator.page.paginator.count,
             "next": paginator.get_next_link(),
