@@ -26,7 +26,8 @@ export const useExamStore = defineStore('exam', {
     queue: null as SaveQueue | null,
     /** mirrors of the queue for rendering */
     answers: {} as Record<number, string[]>,
-    marked: [] as number[],
+    /** question ids marked for review */
+    marked: {} as Record<number, true>,
     saveStatus: 'saved' as SaveStatus,
     index: 0,
     submitting: false,
@@ -44,7 +45,7 @@ export const useExamStore = defineStore('exam', {
         this.questions.map((q) => ({
           position: q.position,
           choices: this.answers[q.question_id] ?? [],
-          marked: this.marked.includes(q.question_id),
+          marked: q.question_id in this.marked,
         })),
       )
     },
@@ -78,7 +79,10 @@ export const useExamStore = defineStore('exam', {
             return outcomeOf(e)
           }
         },
-        onChange: (q) => this.mirror(q),
+        onChange: (q, questionId) => (questionId === undefined ? this.mirror(q) : this.mirrorOne(q, questionId)),
+        onStatus: (status) => {
+          this.saveStatus = status
+        },
         onRejected: (_change, code) => {
           this.rejectedCode = code
         },
@@ -102,12 +106,27 @@ export const useExamStore = defineStore('exam', {
       window.removeEventListener('online', this.onOnline)
     },
 
+    /** Copy everything from the queue (on open, and when the server's answers are merged in). */
     mirror(queue: SaveQueue) {
       const answers: Record<number, string[]> = {}
       for (const q of this.questions) answers[q.question_id] = queue.choicesOf(q.question_id)
       this.answers = answers
-      this.marked = queue.markedIds
+      const marked: Record<number, true> = {}
+      for (const id of queue.markedIds) marked[id] = true
+      this.marked = marked
       this.saveStatus = queue.status
+    },
+
+    /** Copy one question's answer and mark: a tap touches nothing else. */
+    mirrorOne(queue: SaveQueue, questionId: number) {
+      const choices = queue.choicesOf(questionId)
+      const shown = this.answers[questionId]
+      if (!shown || shown.length !== choices.length || shown.some((c, i) => c !== choices[i])) this.answers[questionId] = choices
+      const marked = queue.isMarked(questionId)
+      if (marked !== questionId in this.marked) {
+        if (marked) this.marked[questionId] = true
+        else delete this.marked[questionId]
+      }
     },
 
     choose(questionId: number, letter: string) {
