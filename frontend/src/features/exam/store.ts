@@ -23,6 +23,8 @@ export const useExamStore = defineStore('exam', {
   state: () => ({
     exam: null as Exam | null,
     attempt: null as Attempt | null,
+    /** the attempt's deadline as epoch milliseconds, parsed once when it is opened */
+    deadlineMs: 0,
     queue: null as SaveQueue | null,
     /** mirrors of the queue for rendering */
     answers: {} as Record<number, string[]>,
@@ -65,6 +67,7 @@ export const useExamStore = defineStore('exam', {
       clock ??= createServerClock(r.data.server_now, r.sentAt, r.receivedAt)
       const attempt = r.data
       this.attempt = attempt
+      this.deadlineMs = Date.parse(attempt.deadline)
       this.index = 0
       const queue = new SaveQueue({
         attemptId: attempt.id,
@@ -145,7 +148,7 @@ export const useExamStore = defineStore('exam', {
 
     remainingMs(): number {
       if (!clock || !this.attempt) return 0
-      return clock.remainingMs(this.attempt.deadline)
+      return clock.remainingMs(this.deadlineMs)
     },
 
     /**
