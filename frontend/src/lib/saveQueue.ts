@@ -15,14 +15,14 @@ export interface AnswerChange {
   seq: number
 }
 
-export interface StoredAnswer {
+interface StoredAnswer {
   choices: string[]
   seq: number
 }
 
 /** What the transport reports for one change. */
 export type SendOutcome =
-  | { kind: 'saved'; applied: boolean; stored: StoredAnswer }
+  | { kind: 'saved'; stored: StoredAnswer }
   /** no network, a timeout, a 5xx or 429: try again later */
   | { kind: 'retry' }
   /** the server refuses this change for good (time is up, attempt submitted, invalid): drop it */
@@ -41,7 +41,7 @@ export interface Timers {
   clearTimeout(handle: unknown): void
 }
 
-export interface SaveQueueOptions {
+interface SaveQueueOptions {
   attemptId: number
   send: (change: AnswerChange) => Promise<SendOutcome>
   storage: KeyValueStorage

@@ -21,7 +21,6 @@ function outcomeOf(e: unknown): SendOutcome {
 
 export const useExamStore = defineStore('exam', {
   state: () => ({
-    exam: null as Exam | null,
     attempt: null as Attempt | null,
     /** the attempt's deadline as epoch milliseconds, parsed once when it is opened */
     deadlineMs: 0,
@@ -35,7 +34,6 @@ export const useExamStore = defineStore('exam', {
     submitting: false,
     /** the session ended mid-exam: answers stay on the phone until the person signs in again */
     sessionLost: false,
-    rejectedCode: '' as string,
   }),
   getters: {
     questions: (s): PaperQuestion[] => s.attempt?.questions ?? [],
@@ -56,7 +54,6 @@ export const useExamStore = defineStore('exam', {
     /** The exam's rules, and the server's time from the response (not the phone's clock). */
     async loadExam(examId: number): Promise<{ exam: Exam; serverNow: number }> {
       const r = await api.exam(examId)
-      this.exam = r.data
       return { exam: r.data, serverNow: r.serverDate ?? Date.now() }
     },
 
@@ -76,7 +73,7 @@ export const useExamStore = defineStore('exam', {
           try {
             const saved = await api.saveAnswer(attempt.id, change.questionId, change.choices, change.seq)
             this.sessionLost = false
-            return { kind: 'saved', applied: saved.data.applied, stored: { choices: saved.data.choices, seq: saved.data.seq } }
+            return { kind: 'saved', stored: { choices: saved.data.choices, seq: saved.data.seq } }
           } catch (e) {
             if (e instanceof ApiError && e.isSignedOut) this.sessionLost = true
             return outcomeOf(e)
@@ -85,9 +82,6 @@ export const useExamStore = defineStore('exam', {
         onChange: (q, questionId) => (questionId === undefined ? this.mirror(q) : this.mirrorOne(q, questionId)),
         onStatus: (status) => {
           this.saveStatus = status
-        },
-        onRejected: (_change, code) => {
-          this.rejectedCode = code
         },
       })
       this.queue = markRaw(queue)
@@ -178,8 +172,3 @@ export const useExamStore = defineStore('exam', {
 })
 
 let submitting: Promise<Attempt> | null = null
-
-/** For tests and the timer: the clock of this page load, if any. */
-export function serverClock(): ServerClock | null {
-  return clock
-}
