@@ -16,7 +16,13 @@ export function fixtureIds(): { quiz: number; roster: number; upcoming: number }
 function harness(...args: string[]): string {
   const port = process.env.XUEFA_E2E_PORT ?? '8011'
   return execFileSync(join(here, '..', '..', '.venv', 'bin', 'python'), [join(here, 'harness.py'), ...args], {
-    env: { ...process.env, XUEFA_E2E_DB: `/tmp/xuefa-e2e-${port}.sqlite3`, DJANGO_DEBUG: '0' },
+    env: {
+      // the same key as the web server in playwright.config.ts: settings refuse to load without one when DEBUG is off
+      DJANGO_SECRET_KEY: 'e2e-tests-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+      ...process.env,
+      XUEFA_E2E_DB: `/tmp/xuefa-e2e-${port}.sqlite3`,
+      DJANGO_DEBUG: '0',
+    },
     encoding: 'utf8',
   })
 }

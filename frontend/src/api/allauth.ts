@@ -8,7 +8,7 @@ import { ApiError, fromApiBody, networkError } from './errors'
 
 const BASE = '/_allauth/browser/v1'
 
-export interface AllauthResponse {
+interface AllauthResponse {
   status: number
   data?: { user?: { id: number; username: string; display?: string } }
   meta?: { is_authenticated?: boolean }

@@ -1,6 +1,6 @@
 /** One error type for the app, from the API's format, allauth's format, or a failed network. */
 
-export type FieldErrors = Record<string, string[]>
+type FieldErrors = Record<string, string[]>
 
 export class ApiError extends Error {
   constructor(

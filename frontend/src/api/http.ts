@@ -6,16 +6,12 @@ export function setApiLanguage(lang: string): void {
   language = lang.startsWith('en') ? 'en' : 'zh-hans'
 }
 
-export function apiLanguage(): string {
-  return language
-}
-
-export function csrfToken(): string {
+function csrfToken(): string {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)
   return match ? decodeURIComponent(match[1]!) : ''
 }
 
-export function isUnsafe(method: string): boolean {
+function isUnsafe(method: string): boolean {
   return !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(method.toUpperCase())
 }
 

@@ -63,7 +63,7 @@ export interface Attempt {
 
 export type PersonRow = S['PersonRow']
 export type UnitRow = S['UnitRow']
-export type PeoplePage = S['PersonLeaderboard']
+type PeoplePage = S['PersonLeaderboard']
 export type UnitOrder = NonNullable<S['UnitLeaderboard']['order']>
 export type UnitBoard = S['UnitLeaderboard']
 

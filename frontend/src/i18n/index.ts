@@ -1,5 +1,6 @@
 import { createI18n } from 'vue-i18n'
 import zh from './zh-CN'
+import { ApiError } from '@/api/errors'
 
 export type Locale = 'zh-CN' | 'en'
 
@@ -25,4 +26,13 @@ export function errorText(code: string, fallback?: string): string {
   const key = `errors.${code}`
   if (i18n.global.te(key)) return i18n.global.t(key)
   return fallback && fallback !== code ? fallback : i18n.global.t('errors.unknown')
+}
+
+/**
+ * The message to show for a caught error: an API error by its code (`overrides` maps a code to a page's own
+ * wording, e.g. not_found → "not for you"), anything else as the unknown error.
+ */
+export function messageOf(e: unknown, overrides: Partial<Record<string, string>> = {}): string {
+  if (!(e instanceof ApiError)) return errorText('unknown')
+  return overrides[e.code] ?? errorText(e.code)
 }

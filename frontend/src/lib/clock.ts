@@ -4,7 +4,7 @@
  * monotonic clock (performance.now) from that sample.
  */
 
-export type MonotonicNow = () => number
+type MonotonicNow = () => number
 
 export interface ServerClock {
   /** The server's current time, in epoch milliseconds. */
@@ -40,7 +40,7 @@ export function createServerClock(
 }
 
 /** Warnings are due when the remaining time crosses these marks (seconds): 5 minutes and 1 minute. */
-export const WARNING_MARKS = [300, 60] as const
+const WARNING_MARKS = [300, 60] as const
 
 /**
  * The warning marks crossed between two readings of the remaining time (milliseconds), largest first.

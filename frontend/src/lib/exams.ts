@@ -10,7 +10,7 @@ export interface AttemptSummary {
   is_counted: boolean
 }
 
-export interface ExamWindow {
+interface ExamWindow {
   opens_at: string
   closes_at: string
   status?: string

@@ -8,7 +8,7 @@ export interface PaperOption {
   text: string
 }
 
-export interface DisplayOption extends PaperOption {
+interface DisplayOption extends PaperOption {
   /** the letter shown, in display order (A, B, C … whatever the shuffle) */
   label: string
 }
@@ -34,14 +34,14 @@ export function toggleChoice(kind: QuestionKind | string, current: readonly stri
   return next.sort()
 }
 
-export type SheetState = 'answered' | 'unanswered' | 'marked'
+type SheetState = 'answered' | 'unanswered' | 'marked'
 
 export function sheetState(choices: readonly string[], marked: boolean): SheetState {
   if (marked) return 'marked'
   return choices.length ? 'answered' : 'unanswered'
 }
 
-export interface SheetSummary {
+interface SheetSummary {
   answered: number
   unanswered: number[]
   marked: number[]

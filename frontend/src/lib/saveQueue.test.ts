@@ -43,7 +43,7 @@ function fakeServer() {
     const current = stored.get(change.questionId)
     const applied = !current || change.seq > current.seq
     if (applied) stored.set(change.questionId, { choices: change.choices, seq: change.seq })
-    return { kind: 'saved', applied, stored: stored.get(change.questionId)! }
+    return { kind: 'saved', stored: stored.get(change.questionId)! }
   })
   return { stored, log, send, setOnline: (v: boolean) => (online = v) }
 }

@@ -15,14 +15,14 @@ export interface AnswerChange {
   seq: number
 }
 
-export interface StoredAnswer {
+interface StoredAnswer {
   choices: string[]
   seq: number
 }
 
 /** What the transport reports for one change. */
 export type SendOutcome =
-  | { kind: 'saved'; applied: boolean; stored: StoredAnswer }
+  | { kind: 'saved'; stored: StoredAnswer }
   /** no network, a timeout, a 5xx or 429: try again later */
   | { kind: 'retry' }
   /** the server refuses this change for good (time is up, attempt submitted, invalid): drop it */
@@ -41,7 +41,7 @@ export interface Timers {
   clearTimeout(handle: unknown): void
 }
 
-export interface SaveQueueOptions {
+interface SaveQueueOptions {
   attemptId: number
   send: (change: AnswerChange) => Promise<SendOutcome>
   storage: KeyValueStorage
@@ -49,7 +49,10 @@ export interface SaveQueueOptions {
   /** first retry after baseDelayMs, doubling up to maxDelayMs */
   baseDelayMs?: number
   maxDelayMs?: number
-  onChange?: (queue: SaveQueue) => void
+  /** an answer or mark changed: `questionId` when only that question's did, none when any may have (seed) */
+  onChange?: (queue: SaveQueue, questionId?: number) => void
+  /** the save status changed */
+  onStatus?: (status: SaveStatus) => void
   onRejected?: (change: AnswerChange, code: string) => void
 }
 
@@ -70,8 +73,8 @@ const defaultTimers: Timers = {
 
 export class SaveQueue {
   readonly attemptId: number
-  private readonly opts: Required<Omit<SaveQueueOptions, 'onChange' | 'onRejected'>> &
-    Pick<SaveQueueOptions, 'onChange' | 'onRejected'>
+  private readonly opts: Required<Omit<SaveQueueOptions, 'onChange' | 'onStatus' | 'onRejected'>> &
+    Pick<SaveQueueOptions, 'onChange' | 'onStatus' | 'onRejected'>
   private answers = new Map<number, StoredAnswer>()
   private pending: AnswerChange[] = []
   private marked = new Set<number>()
@@ -146,7 +149,7 @@ export class SaveQueue {
     if (this.marked.has(questionId)) this.marked.delete(questionId)
     else this.marked.add(questionId)
     this.persist()
-    this.changed()
+    this.changed(questionId)
   }
 
   /** Record a change: kept on the device at once, then sent in order. */
@@ -157,7 +160,7 @@ export class SaveQueue {
     this.pending = this.pending.filter((c) => c.questionId !== questionId || this.isInFlight(c))
     this.pending.push(change)
     this.persist()
-    this.changed()
+    this.changed(questionId)
     void this.flush()
     return change
   }
@@ -233,7 +236,6 @@ export class SaveQueue {
         this.persist()
       }
       if (this.status !== 'rejected') this.setStatus('saved')
-      this.changed()
       const waiters = this.idleWaiters
       this.idleWaiters = []
       waiters.forEach((resolve) => resolve())
@@ -249,18 +251,19 @@ export class SaveQueue {
     const newerLocal = this.pending.some((c) => c.questionId === questionId)
     if (!newerLocal && (!local || stored.seq >= local.seq)) {
       this.answers.set(questionId, { choices: [...stored.choices], seq: stored.seq })
+      this.changed(questionId)
     }
   }
 
   private setStatus(status: SaveStatus): void {
     if (this.status !== status) {
       this.status = status
-      this.changed()
+      this.opts.onStatus?.(status)
     }
   }
 
-  private changed(): void {
-    this.opts.onChange?.(this)
+  private changed(questionId?: number): void {
+    this.opts.onChange?.(this, questionId)
   }
 
   private load(): void {

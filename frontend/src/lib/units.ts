@@ -1,6 +1,6 @@
 /** The unit tree as the API sends it (flat, in tree order), searched by name for the unit picker. */
 
-export interface UnitNode {
+interface UnitNode {
   id: number
   name: string
   parent_id: number | null
@@ -12,7 +12,7 @@ export interface UnitChoice extends UnitNode {
   trail: string
 }
 
-export function withTrails(units: readonly UnitNode[]): UnitChoice[] {
+function withTrails(units: readonly UnitNode[]): UnitChoice[] {
   const byId = new Map(units.map((u) => [u.id, u]))
   return units.map((u) => {
     const names: string[] = []

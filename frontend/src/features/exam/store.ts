@@ -21,18 +21,19 @@ function outcomeOf(e: unknown): SendOutcome {
 
 export const useExamStore = defineStore('exam', {
   state: () => ({
-    exam: null as Exam | null,
     attempt: null as Attempt | null,
+    /** the attempt's deadline as epoch milliseconds, parsed once when it is opened */
+    deadlineMs: 0,
     queue: null as SaveQueue | null,
     /** mirrors of the queue for rendering */
     answers: {} as Record<number, string[]>,
-    marked: [] as number[],
+    /** question ids marked for review */
+    marked: {} as Record<number, true>,
     saveStatus: 'saved' as SaveStatus,
     index: 0,
     submitting: false,
     /** the session ended mid-exam: answers stay on the phone until the person signs in again */
     sessionLost: false,
-    rejectedCode: '' as string,
   }),
   getters: {
     questions: (s): PaperQuestion[] => s.attempt?.questions ?? [],
@@ -44,7 +45,7 @@ export const useExamStore = defineStore('exam', {
         this.questions.map((q) => ({
           position: q.position,
           choices: this.answers[q.question_id] ?? [],
-          marked: this.marked.includes(q.question_id),
+          marked: q.question_id in this.marked,
         })),
       )
     },
@@ -53,7 +54,6 @@ export const useExamStore = defineStore('exam', {
     /** The exam's rules, and the server's time from the response (not the phone's clock). */
     async loadExam(examId: number): Promise<{ exam: Exam; serverNow: number }> {
       const r = await api.exam(examId)
-      this.exam = r.data
       return { exam: r.data, serverNow: r.serverDate ?? Date.now() }
     },
 
@@ -64,6 +64,7 @@ export const useExamStore = defineStore('exam', {
       clock ??= createServerClock(r.data.server_now, r.sentAt, r.receivedAt)
       const attempt = r.data
       this.attempt = attempt
+      this.deadlineMs = Date.parse(attempt.deadline)
       this.index = 0
       const queue = new SaveQueue({
         attemptId: attempt.id,
@@ -72,15 +73,15 @@ export const useExamStore = defineStore('exam', {
           try {
             const saved = await api.saveAnswer(attempt.id, change.questionId, change.choices, change.seq)
             this.sessionLost = false
-            return { kind: 'saved', applied: saved.data.applied, stored: { choices: saved.data.choices, seq: saved.data.seq } }
+            return { kind: 'saved', stored: { choices: saved.data.choices, seq: saved.data.seq } }
           } catch (e) {
             if (e instanceof ApiError && e.isSignedOut) this.sessionLost = true
             return outcomeOf(e)
           }
         },
-        onChange: (q) => this.mirror(q),
-        onRejected: (_change, code) => {
-          this.rejectedCode = code
+        onChange: (q, questionId) => (questionId === undefined ? this.mirror(q) : this.mirrorOne(q, questionId)),
+        onStatus: (status) => {
+          this.saveStatus = status
         },
       })
       this.queue = markRaw(queue)
@@ -102,12 +103,27 @@ export const useExamStore = defineStore('exam', {
       window.removeEventListener('online', this.onOnline)
     },
 
+    /** Copy everything from the queue (on open, and when the server's answers are merged in). */
     mirror(queue: SaveQueue) {
       const answers: Record<number, string[]> = {}
       for (const q of this.questions) answers[q.question_id] = queue.choicesOf(q.question_id)
       this.answers = answers
-      this.marked = queue.markedIds
+      const marked: Record<number, true> = {}
+      for (const id of queue.markedIds) marked[id] = true
+      this.marked = marked
       this.saveStatus = queue.status
+    },
+
+    /** Copy one question's answer and mark: a tap touches nothing else. */
+    mirrorOne(queue: SaveQueue, questionId: number) {
+      const choices = queue.choicesOf(questionId)
+      const shown = this.answers[questionId]
+      if (!shown || shown.length !== choices.length || shown.some((c, i) => c !== choices[i])) this.answers[questionId] = choices
+      const marked = queue.isMarked(questionId)
+      if (marked !== questionId in this.marked) {
+        if (marked) this.marked[questionId] = true
+        else delete this.marked[questionId]
+      }
     },
 
     choose(questionId: number, letter: string) {
@@ -126,7 +142,7 @@ export const useExamStore = defineStore('exam', {
 
     remainingMs(): number {
       if (!clock || !this.attempt) return 0
-      return clock.remainingMs(this.attempt.deadline)
+      return clock.remainingMs(this.deadlineMs)
     },
 
     /**
@@ -156,8 +172,3 @@ export const useExamStore = defineStore('exam', {
 })
 
 let submitting: Promise<Attempt> | null = null
-
-/** For tests and the timer: the clock of this page load, if any. */
-export function serverClock(): ServerClock | null {
-  return clock
-}

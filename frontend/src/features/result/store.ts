@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { api, type Attempt } from '@/api'
+import { api, type Attempt, type Exam } from '@/api'
 import { isOverdue } from '@/lib/exams'
 
 /** Finished attempts: their result, rank and (as the exam's review policy allows) the review. */
@@ -9,13 +9,21 @@ export const useResultStore = defineStore('result', {
     put(attempt: Attempt) {
       this.attempts[attempt.id] = attempt
     },
-    async load(id: number, force = false): Promise<Attempt> {
-      if (!force && this.attempts[id]?.result) return this.attempts[id]!
+    /** A stored attempt with its result (e.g. the answer of a submit), to show while it is refreshed. */
+    cached(id: number): Attempt | undefined {
+      return this.attempts[id]?.result ? this.attempts[id] : undefined
+    },
+    /** The attempt as the server holds it now (one GET); an overdue one is finalised by submitting it. */
+    async load(id: number): Promise<Attempt> {
       let attempt = (await api.attempt(id)).data
       // GETs no longer finalise overdue attempts: submitting does (idempotent).
       if (isOverdue(attempt, Date.parse(attempt.server_now))) attempt = (await api.submit(id)).data
       this.put(attempt)
       return attempt
+    },
+    /** The exam's rules for the result page (review policy, closing time, attempts left). */
+    async exam(examId: number): Promise<Exam> {
+      return (await api.exam(examId)).data
     },
   },
 })
