@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -8,8 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit, User
-
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+from .roster import normalise_phone
 
 
 class SelfSignupForm(forms.Form):
@@ -22,8 +20,9 @@ class SelfSignupForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.filter(parent__isnull=False))
 
     def clean_phone(self) -> str:
-        phone: str = self.cleaned_data["phone"].strip()
-        if not PHONE_RE.match(phone):
+        # the roster import's rule, so that one number is one number however it was typed (+86, spaces, dashes)
+        phone = normalise_phone(self.cleaned_data["phone"])
+        if phone is None:
             raise forms.ValidationError(_("请输入11位手机号码。"), code="invalid_phone")
         if User.objects.filter(phone=phone).exists():  # one person, one phone: no second account to skew ranks
             raise forms.ValidationError(_("该手机号已注册，请直接登录。"), code="phone_taken")

@@ -30,7 +30,7 @@ class LoginLockoutMiddleware:
             "minutes": minutes
         }
         locked: HttpResponse
-        if request.path.startswith(("/_allauth/", "/api/")):
+        if wants_json(request):
             locked = JsonResponse(error_body("login_locked", message), status=429)
         else:
             locked = HttpResponse(f"<!doctype html><title>429</title><p>{escape(message)}</p>", status=429)

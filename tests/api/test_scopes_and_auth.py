@@ -212,6 +212,12 @@ def test_self_signup_with_unit_and_the_switch(tree, people):
     assert bad.status_code == 400 and "phone" in str(bad.json())
     again = client.post("/_allauth/app/v1/auth/signup", {**body, "username": "13700000009"}, format="json")
     assert again.status_code == 400 and "phone" in str(again.json())  # the phone is taken
+    typed = {**body, "username": "13700000007", "phone": "+86 137-0000-0001"}
+    again = client.post("/_allauth/app/v1/auth/signup", typed, format="json")
+    assert again.status_code == 400 and "phone" in str(again.json())  # however it is written
+    typed = {**body, "username": "13700000006", "phone": "+86 137 0000 0006"}
+    assert client.post("/_allauth/app/v1/auth/signup", typed, format="json").status_code == 200
+    assert User.objects.get(username="13700000006").phone == "13700000006"  # stored as the roster stores it
     rooted = client.post(
         "/_allauth/app/v1/auth/signup",
         {**body, "username": "13700000008", "phone": "13700000008", "unit": tree.city.pk},
