@@ -184,7 +184,7 @@ def people_q(exam: Exam, prefix: str = "", *, audience_paths: Sequence[str] | No
         audience_paths = list(exam.audience_units.values_list("path", flat=True))
     for path in audience_paths:
         audience |= Q(**{f"{prefix}unit__path__startswith": path})
-    return q & Q(**{f"{prefix}is_active": True, f"{prefix}is_on_roster": True}) & audience
+    return scopes.roster_person_q(prefix) & audience
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def roster_q(exam: Exam, prefix: str = "") -> Q:
     """The roster people an exam expects (应考): for a roster exam its audience's roster (``people_q``);
     an open quiz has no audience, so the whole roster."""
     if exam.is_public:
-        return Q(**{f"{prefix}role": User.Role.PARTICIPANT, f"{prefix}is_active": True, f"{prefix}is_on_roster": True})
+        return scopes.roster_person_q(prefix)
     return people_q(exam, prefix)
 
 
@@ -250,20 +250,16 @@ def learning_record_rows(*, exams: list[YearExam], unit: Unit) -> Iterator[Recor
     counted result of each of ``exams`` and the year's conclusion (``reporting.yearly_conclusion``).
     Two streamed queries, merged by (unit path, person): people, and their counting attempts."""
     people = (
-        User.objects.filter(
-            scopes.subtree_q(unit, "unit"), role=User.Role.PARTICIPANT, is_active=True, is_on_roster=True
-        )
+        User.objects.filter(scopes.subtree_q(unit, "unit"), scopes.roster_person_q())
         .order_by("unit__path", "pk")
         .values_list("pk", "unit__path", "unit__name", "real_name", "username")
     )
     attempts = (
         Attempt.objects.filter(
             scopes.subtree_q(unit, "user__unit"),
+            scopes.roster_person_q("user__"),
             exam_id__in=[e.id for e in exams],
             is_counted=True,
-            user__role=User.Role.PARTICIPANT,
-            user__is_active=True,
-            user__is_on_roster=True,
         )
         .order_by("user__unit__path", "user_id")
         .values_list("user__unit__path", "user_id", "exam_id", "score", "passed")
