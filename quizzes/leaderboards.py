@@ -22,6 +22,10 @@ from accounts.models import Unit, User
 from . import ranking, reporting, scoring
 from .models import Attempt, Exam
 
+# Leaderboard order: score desc, then less time, earlier submission; pk makes it total (the
+# attempt_leaderboard_order index).
+LEADERBOARD_ORDER = ("-score", "time_used_seconds", "submitted_at", "pk")
+
 
 @dataclass(frozen=True)
 class PersonRow:
@@ -46,9 +50,7 @@ def leaderboard_people_rows(*, exam: Exam, within: Unit | None = None) -> QueryS
     rows = Attempt.objects.filter(exam=exam, is_counted=True)
     if within is not None:
         rows = rows.filter(scopes.subtree_q(within, "user__unit"))
-    return rows.order_by("-score", "time_used_seconds", "submitted_at", "pk").values(
-        "pk", "user_id", "score", "time_used_seconds", "submitted_at"
-    )
+    return rows.order_by(*LEADERBOARD_ORDER).values("pk", "user_id", "score", "time_used_seconds", "submitted_at")
 
 
 RankKey = tuple[Decimal, int]

@@ -21,8 +21,8 @@ from django.utils import timezone
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import reporting, scoring
-from .leaderboards import people_q
+from . import ranking, reporting, scoring
+from .leaderboards import LEADERBOARD_ORDER, people_q
 from .models import Answer, Attempt, AttemptQuestion, Exam
 
 CHUNK = 2000
@@ -119,7 +119,7 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
             keep=ExpressionWrapper(scopes.subtree_q(unit, "user__unit") & filters.attempt_q(), BooleanField()),
             finished=Subquery(finished),
         )
-        .order_by("-score", "time_used_seconds", "submitted_at", "pk")
+        .order_by(*LEADERBOARD_ORDER)
         .values_list(
             "score",
             "time_used_seconds",
@@ -137,13 +137,8 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
     grade = functools.lru_cache(maxsize=4096)(
         lambda score, max_score: scoring.grade_band(scoring.percent_of(score, max_score), exam.grade_bands)
     )
-    rank, position, previous = 0, 0, None
-    for score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n in rows.iterator(
-        chunk_size=CHUNK
-    ):
-        position += 1
-        if (score, used) != previous:
-            rank, previous = position, (score, used)
+    for rank, row in ranking.ranked(rows.iterator(chunk_size=CHUNK), lambda row: (row[0], row[1])):
+        score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n = row
         if not keep:
             continue
         yield ResultRow(
