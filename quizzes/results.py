@@ -21,11 +21,10 @@ from django.utils import timezone
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import ranking, reporting, scoring
+from . import ranking, reporting, scoring, selectors
 from .leaderboards import LEADERBOARD_ORDER, people_q
-from .models import Answer, Attempt, AttemptQuestion, Exam
-
-CHUNK = 2000
+from .models import Attempt, AttemptQuestion, Exam
+from .selectors import CHUNK
 
 
 def roster_q(exam: Exam, prefix: str = "") -> Q:
@@ -159,15 +158,15 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
 def answer_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) -> Iterator[Any]:
     """Each counting attempt's paper question by question with the person's choices and marks, for the
     people of ``unit``'s subtree (papers may differ per person). Streams one query."""
-    answer = Answer.objects.filter(attempt=OuterRef("attempt"), question=OuterRef("question"))
     rows = (
-        AttemptQuestion.objects.filter(
-            filters.attempt_q("attempt__"),
-            scopes.subtree_q(unit, "attempt__user__unit"),
-            attempt__exam=exam,
-            attempt__is_counted=True,
+        selectors.with_answers(
+            AttemptQuestion.objects.filter(
+                filters.attempt_q("attempt__"),
+                scopes.subtree_q(unit, "attempt__user__unit"),
+                attempt__exam=exam,
+                attempt__is_counted=True,
+            )
         )
-        .annotate(choices=Subquery(answer.values("choices")[:1]), marks=Subquery(answer.values("score")[:1]))
         .order_by("attempt__user__unit__path", "attempt__user__real_name", "attempt_id", "position")
         .values(
             "attempt__user__unit__name",

@@ -128,7 +128,7 @@ class AbsenteesXlsxView(APIView):
     @extend_schema(operation_id="exam_absentees_xlsx", parameters=[UnitQuerySerializer], responses=XLSX_RESPONSE)
     def get(self, request: Request, exam_id: int) -> FileResponse:
         exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
-        rows = results.unit_people(exam=exam, unit=unit, absent_only=True).iterator(chunk_size=results.CHUNK)
+        rows = results.unit_people(exam=exam, unit=unit, absent_only=True).iterator(chunk_size=selectors.CHUNK)
         return _xlsx_file(
             lambda out: exports.write_absentees_xlsx(out, rows=rows),
             _("%(title)s-未参考名单.xlsx") % {"title": exam.title},
