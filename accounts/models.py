@@ -117,6 +117,21 @@ class RosterImport(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} → {self.unit_id}"
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """The preview in numbers: rows, valid rows, errors, warnings and what a commit would do."""
+        actions = [item["action"] for item in self.items]
+        return {
+            "rows": len(self.items),
+            "valid": sum(1 for item in self.items if not item["errors"]),
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+            "to_create": actions.count("create"),
+            "to_update": actions.count("update"),
+            "unchanged": actions.count("unchanged"),
+            "to_deactivate": len(self.to_deactivate),
+        }
+
 
 class SiteSettings(models.Model):
     """Site-wide switches an organizer of the root unit may change; a single row (pk=1)."""

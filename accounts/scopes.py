@@ -36,6 +36,12 @@ def subtree_q(unit: Unit, field: str = "") -> Q:
     return Q(**{lookup: unit.path})
 
 
+def roster_person_q(prefix: str = "") -> Q:
+    """Active participant accounts on the roster (名册上的在职参考人员); ``prefix`` reaches the user from
+    the queried model (``"user__"``)."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}role": User.Role.PARTICIPANT, f"{prefix}is_on_roster": True})
+
+
 def staff_unit(user: User | AnonymousUser) -> Unit | None:
     """The unit whose subtree a staff member (organizer or HR, not superuser) reaches; None for everyone else.
 

@@ -73,7 +73,7 @@ def main() -> int:
     from django.utils import timezone
 
     from accounts.models import Unit, User
-    from quizzes import caching, exports, results
+    from quizzes import caching, exports, selectors
     from quizzes.leaderboards import leaderboard_units
     from quizzes.models import Attempt
     from quizzes.services.banks import bank_create, question_create
@@ -146,7 +146,7 @@ def main() -> int:
             for _row in (
                 Attempt.objects.filter(exam=exam, is_counted=True)
                 .values_list("score", "time_used_seconds", "user__unit__path", "user__real_name", "user__username")
-                .iterator(chunk_size=results.CHUNK)
+                .iterator(chunk_size=selectors.CHUNK)
             ):
                 pass
 
@@ -157,7 +157,7 @@ def main() -> int:
                 Attempt.objects.filter(exam=exam, is_counted=True)
                 .order_by("-score", "time_used_seconds", "submitted_at", "pk")
                 .values_list("user__unit__name", "user__real_name", "user__username", "score", "time_used_seconds")
-                .iterator(chunk_size=results.CHUNK)
+                .iterator(chunk_size=selectors.CHUNK)
             ):
                 writer.writerow(row)
                 out.seek(0)

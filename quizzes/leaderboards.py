@@ -22,6 +22,10 @@ from accounts.models import Unit, User
 from . import ranking, reporting, scoring
 from .models import Attempt, Exam
 
+# Leaderboard order: score desc, then less time, earlier submission; pk makes it total (the
+# attempt_leaderboard_order index).
+LEADERBOARD_ORDER = ("-score", "time_used_seconds", "submitted_at", "pk")
+
 
 @dataclass(frozen=True)
 class PersonRow:
@@ -46,9 +50,7 @@ def leaderboard_people_rows(*, exam: Exam, within: Unit | None = None) -> QueryS
     rows = Attempt.objects.filter(exam=exam, is_counted=True)
     if within is not None:
         rows = rows.filter(scopes.subtree_q(within, "user__unit"))
-    return rows.order_by("-score", "time_used_seconds", "submitted_at", "pk").values(
-        "pk", "user_id", "score", "time_used_seconds", "submitted_at"
-    )
+    return rows.order_by(*LEADERBOARD_ORDER).values("pk", "user_id", "score", "time_used_seconds", "submitted_at")
 
 
 RankKey = tuple[Decimal, int]
@@ -221,7 +223,7 @@ def people_q(exam: Exam, prefix: str = "", *, audience_paths: Sequence[str] | No
         audience_paths = list(exam.audience_units.values_list("path", flat=True))
     for path in audience_paths:
         audience |= Q(**{f"{prefix}unit__path__startswith": path})
-    return q & Q(**{f"{prefix}is_active": True, f"{prefix}is_on_roster": True}) & audience
+    return scopes.roster_person_q(prefix) & audience
 
 
 @dataclass(frozen=True)

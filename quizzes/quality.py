@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .importing.dedupe import NEAR_THRESHOLD, find_duplicates, ngrams, normalise_text, question_text
+from .importing.dedupe import NEAR_THRESHOLD, find_duplicates, normalise_text, question_text, similarity
 from .models import OPTION_LETTERS, QuestionKind
 
 PASS = "pass"
@@ -172,11 +172,6 @@ def _mirror_text(question: QualityQuestion) -> str:
     return normalise_text(question.stem) + "".join(normalise_text(k) for k in question.key_texts())
 
 
-def _similarity(a: str, b: str) -> float:
-    x, y = ngrams(a), ngrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
-
 def same_group(a: QualityQuestion, b: QualityQuestion) -> bool:
     return bool(a.exclusion_group) and a.exclusion_group == b.exclusion_group
 
@@ -199,11 +194,11 @@ def mirror_candidates(
         a, b = questions[i], questions[j]
         if same_group(a, b):
             continue
-        plain = _similarity(
+        plain = similarity(
             question_text(kind=a.kind, stem=a.stem, options=a.options),
             question_text(kind=b.kind, stem=b.stem, options=b.options),
         )
-        score = max(plain, _similarity(_mirror_text(a), _mirror_text(b)))
+        score = max(plain, similarity(_mirror_text(a), _mirror_text(b)))
         if score >= threshold:
             found.append((a, b, round(score, 2)))
     return sorted(found, key=lambda pair: -pair[2])

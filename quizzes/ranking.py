@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -37,13 +37,19 @@ def competition_ranks[T](rows: Sequence[T], tie_key: Callable[[T], Hashable]) ->
 
     Rows with equal ``tie_key`` share a rank; the next distinct row's rank is its 1-based position.
     """
-    ranks: list[int] = []
+    return [rank for rank, _row in ranked(rows, tie_key)]
+
+
+def ranked[T](rows: Iterable[T], tie_key: Callable[[T], Hashable]) -> Iterator[tuple[int, T]]:
+    """``competition_ranks`` streamed: (rank, row) for rows already in leaderboard order, read lazily."""
+    rank = 0
     previous: Hashable = object()
     for position, row in enumerate(rows, start=1):
         current = tie_key(row)
-        ranks.append(ranks[-1] if ranks and current == previous else position)
+        if rank == 0 or current != previous:
+            rank = position
         previous = current
-    return ranks
+        yield rank, row
 
 
 UNIT_ORDER_KEYS = ("participation_rate", "mean_score", "pass_rate", "excellent_rate")

@@ -21,18 +21,17 @@ from django.utils import timezone
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import reporting, scoring
-from .leaderboards import people_q
-from .models import Answer, Attempt, AttemptQuestion, Exam
-
-CHUNK = 2000
+from . import ranking, reporting, scoring, selectors
+from .leaderboards import LEADERBOARD_ORDER, people_q
+from .models import Attempt, AttemptQuestion, Exam
+from .selectors import CHUNK
 
 
 def roster_q(exam: Exam, prefix: str = "") -> Q:
     """The roster people an exam expects (应考): for a roster exam its audience's roster (``people_q``);
     an open quiz has no audience, so the whole roster."""
     if exam.is_public:
-        return Q(**{f"{prefix}role": User.Role.PARTICIPANT, f"{prefix}is_active": True, f"{prefix}is_on_roster": True})
+        return scopes.roster_person_q(prefix)
     return people_q(exam, prefix)
 
 
@@ -119,7 +118,7 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
             keep=ExpressionWrapper(scopes.subtree_q(unit, "user__unit") & filters.attempt_q(), BooleanField()),
             finished=Subquery(finished),
         )
-        .order_by("-score", "time_used_seconds", "submitted_at", "pk")
+        .order_by(*LEADERBOARD_ORDER)
         .values_list(
             "score",
             "time_used_seconds",
@@ -137,13 +136,8 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
     grade = functools.lru_cache(maxsize=4096)(
         lambda score, max_score: scoring.grade_band(scoring.percent_of(score, max_score), exam.grade_bands)
     )
-    rank, position, previous = 0, 0, None
-    for score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n in rows.iterator(
-        chunk_size=CHUNK
-    ):
-        position += 1
-        if (score, used) != previous:
-            rank, previous = position, (score, used)
+    for rank, row in ranking.ranked(rows.iterator(chunk_size=CHUNK), lambda row: (row[0], row[1])):
+        score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n = row
         if not keep:
             continue
         yield ResultRow(
@@ -164,15 +158,15 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
 def answer_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) -> Iterator[Any]:
     """Each counting attempt's paper question by question with the person's choices and marks, for the
     people of ``unit``'s subtree (papers may differ per person). Streams one query."""
-    answer = Answer.objects.filter(attempt=OuterRef("attempt"), question=OuterRef("question"))
     rows = (
-        AttemptQuestion.objects.filter(
-            filters.attempt_q("attempt__"),
-            scopes.subtree_q(unit, "attempt__user__unit"),
-            attempt__exam=exam,
-            attempt__is_counted=True,
+        selectors.with_answers(
+            AttemptQuestion.objects.filter(
+                filters.attempt_q("attempt__"),
+                scopes.subtree_q(unit, "attempt__user__unit"),
+                attempt__exam=exam,
+                attempt__is_counted=True,
+            )
         )
-        .annotate(choices=Subquery(answer.values("choices")[:1]), marks=Subquery(answer.values("score")[:1]))
         .order_by("attempt__user__unit__path", "attempt__user__real_name", "attempt_id", "position")
         .values(
             "attempt__user__unit__name",
@@ -250,20 +244,16 @@ def learning_record_rows(*, exams: list[YearExam], unit: Unit) -> Iterator[Recor
     counted result of each of ``exams`` and the year's conclusion (``reporting.yearly_conclusion``).
     Two streamed queries, merged by (unit path, person): people, and their counting attempts."""
     people = (
-        User.objects.filter(
-            scopes.subtree_q(unit, "unit"), role=User.Role.PARTICIPANT, is_active=True, is_on_roster=True
-        )
+        User.objects.filter(scopes.subtree_q(unit, "unit"), scopes.roster_person_q())
         .order_by("unit__path", "pk")
         .values_list("pk", "unit__path", "unit__name", "real_name", "username")
     )
     attempts = (
         Attempt.objects.filter(
             scopes.subtree_q(unit, "user__unit"),
+            scopes.roster_person_q("user__"),
             exam_id__in=[e.id for e in exams],
             is_counted=True,
-            user__role=User.Role.PARTICIPANT,
-            user__is_active=True,
-            user__is_on_roster=True,
         )
         .order_by("user__unit__path", "user_id")
         .values_list("user__unit__path", "user_id", "exam_id", "score", "passed")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts import scopes
@@ -113,6 +113,16 @@ def review_is_available(*, exam: Exam, attempt: Attempt, now: datetime | None = 
 
 
 # --- Papers and results ------------------------------------------------------------------------
+
+CHUNK = 2000  # rows per fetch when a read streams (exports, statistics)
+
+
+def with_answers(paper: QuerySet[AttemptQuestion]) -> QuerySet[Any, Any]:
+    """Paper questions annotated with the person's answer to each: ``choices`` and ``marks`` (None when
+    unanswered)."""
+    answer = Answer.objects.filter(attempt=OuterRef("attempt"), question=OuterRef("question"))
+    return paper.annotate(choices=Subquery(answer.values("choices")[:1]), marks=Subquery(answer.values("score")[:1]))
+
 
 PARTICIPANT_PAPER_FIELDS = ("question_id", "position", "kind", "stem", "options", "points")
 

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import scoring, statistics
-from .models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, Question
+from . import scoring, selectors, statistics
+from .models import OPTION_LETTERS, Attempt, AttemptQuestion, Exam, Question
+from .selectors import CHUNK
 
-CHUNK = 2000
 STEM_EXCERPT = 60
 
 FIRST, COUNTED, ALL = "first", "counted", "all"
@@ -97,10 +97,8 @@ def exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = FIRST) -> ExamStats
         if used is not None:
             times.append(float(used))
 
-    answer = Answer.objects.filter(attempt=OuterRef("attempt"), question=OuterRef("question"))
     paper = (
-        AttemptQuestion.objects.filter(attempt__in=chosen.values("pk"))
-        .annotate(choices=Subquery(answer.values("choices")[:1]), marks=Subquery(answer.values("score")[:1]))
+        selectors.with_answers(AttemptQuestion.objects.filter(attempt__in=chosen.values("pk")))
         .order_by()
         .values_list("attempt_id", "question_id", "points", "choices", "marks")
     )

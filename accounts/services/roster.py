@@ -29,6 +29,7 @@ from ..models import AuditEvent, RosterImport, Unit, User
 from ..roster import ExistingPerson, RosterRow, UnitIndex, UnitNode, check_rows, generate_password, plan_rows
 from ..roster import read_roster as read_roster_file
 from ..roster_xlsx import passwords_xlsx
+from ..scopes import roster_person_q, subtree_q
 
 PASSWORDS_TTL = timedelta(hours=1)
 _CHUNK = 2000
@@ -78,9 +79,7 @@ def _existing(usernames: Sequence[str], unit: Unit, *, lock: bool = False) -> di
 def _missing_participants(unit: Unit, usernames: Iterable[str]) -> list[dict[str, Any]]:
     """Active roster participants of the subtree whom the file does not name."""
     named = set(usernames)
-    people = User.objects.filter(
-        unit__path__startswith=unit.path, role=User.Role.PARTICIPANT, is_on_roster=True, is_active=True
-    ).order_by("pk")
+    people = User.objects.filter(subtree_q(unit, "unit"), roster_person_q()).order_by("pk")
     return [
         {"user_id": pk, "username": username, "real_name": real_name}
         for pk, username, real_name in people.values_list("pk", "username", "real_name").iterator(chunk_size=_CHUNK)

@@ -87,17 +87,7 @@ class RosterImportSerializer(serializers.Serializer[Any]):
 
     @extend_schema_field(RosterCountsSerializer)
     def get_counts(self, batch: RosterImport) -> dict[str, int]:
-        actions = [item["action"] for item in batch.items]
-        return {
-            "rows": len(batch.items),
-            "valid": sum(1 for item in batch.items if not item["errors"]),
-            "errors": batch.error_count,
-            "warnings": batch.warning_count,
-            "to_create": actions.count("create"),
-            "to_update": actions.count("update"),
-            "unchanged": actions.count("unchanged"),
-            "to_deactivate": len(batch.to_deactivate),
-        }
+        return batch.counts
 
     @extend_schema_field(RosterResultSerializer(allow_null=True))
     def get_result(self, batch: RosterImport) -> dict[str, int] | None:

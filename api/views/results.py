@@ -18,11 +18,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from accounts.models import Unit
 from quizzes import caching, exports, results, selectors
 from quizzes.access import access_exam_results_for_staff, access_results_unit
 from quizzes.importing.template import XLSX_CONTENT_TYPE
+from quizzes.models import Exam
 
 from ..pagination import PageNumberPagination
 from ..permissions import IsResultsReader, request_user
@@ -55,6 +58,22 @@ def _xlsx_file(write: Callable[[IO[bytes]], None], filename: str) -> FileRespons
     return response
 
 
+def _scoped(
+    request: Request, exam_id: int, query_class: type[Serializer[Any]] | None = None, *, unit_id: int | None = None
+) -> tuple[Exam, Unit, dict[str, Any]]:
+    """The exam the requester may read results of, the unit of their subtree asked for (the query's ``unit``
+    or ``unit_id``; the exam's unit by default) and the validated query."""
+    user = request_user(request)
+    exam = access_exam_results_for_staff(user, exam_id)
+    data: dict[str, Any] = {}
+    if query_class is not None:
+        query = query_class(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        unit_id = data.get("unit")
+    return exam, access_results_unit(user, unit_id, default=exam.unit), data
+
+
 def _filters(data: dict[str, Any]) -> results.ResultFilters:
     return results.ResultFilters(
         passed=data.get("passed"), submitted_from=data.get("submitted_from"), submitted_to=data.get("submitted_to")
@@ -66,10 +85,7 @@ class _PagedPeopleView(APIView):
     absent_only = False
     page_serializer: type[Any] = UnitPeoplePageSerializer
 
-    def people(self, request: Request, exam_id: int, unit_id: int | None) -> Response:
-        user = request_user(request)
-        exam = access_exam_results_for_staff(user, exam_id)
-        unit = access_results_unit(user, unit_id, default=exam.unit)
+    def people(self, request: Request, exam: Exam, unit: Unit) -> Response:
         paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(
             results.unit_people(exam=exam, unit=unit, absent_only=self.absent_only), request, self
@@ -90,7 +106,8 @@ class UnitPeopleView(_PagedPeopleView):
 
     @extend_schema(parameters=PAGE_PARAMETERS, responses=UnitPeoplePageSerializer)
     def get(self, request: Request, exam_id: int, unit_id: int) -> Response:
-        return self.people(request, exam_id, unit_id)
+        exam, unit, _query = _scoped(request, exam_id, unit_id=unit_id)
+        return self.people(request, exam, unit)
 
 
 class AbsenteesView(_PagedPeopleView):
@@ -101,9 +118,8 @@ class AbsenteesView(_PagedPeopleView):
 
     @extend_schema(parameters=[UnitQuerySerializer, *PAGE_PARAMETERS], responses=AbsenteePageSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
-        query = UnitQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return self.people(request, exam_id, query.validated_data.get("unit"))
+        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        return self.people(request, exam, unit)
 
 
 class AbsenteesXlsxView(APIView):
@@ -111,12 +127,8 @@ class AbsenteesXlsxView(APIView):
 
     @extend_schema(operation_id="exam_absentees_xlsx", parameters=[UnitQuerySerializer], responses=XLSX_RESPONSE)
     def get(self, request: Request, exam_id: int) -> FileResponse:
-        user = request_user(request)
-        exam = access_exam_results_for_staff(user, exam_id)
-        query = UnitQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
-        rows = results.unit_people(exam=exam, unit=unit, absent_only=True).iterator(chunk_size=results.CHUNK)
+        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        rows = results.unit_people(exam=exam, unit=unit, absent_only=True).iterator(chunk_size=selectors.CHUNK)
         return _xlsx_file(
             lambda out: exports.write_absentees_xlsx(out, rows=rows),
             _("%(title)s-未参考名单.xlsx") % {"title": exam.title},
@@ -128,13 +140,9 @@ class ResultsXlsxView(APIView):
 
     @extend_schema(operation_id="exam_results_xlsx", parameters=[ResultsXlsxQuerySerializer], responses=XLSX_RESPONSE)
     def get(self, request: Request, exam_id: int) -> FileResponse:
-        user = request_user(request)
-        exam = access_exam_results_for_staff(user, exam_id)
-        query = ResultsXlsxQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
-        filters = _filters(query.validated_data)
-        answers = query.validated_data["answers"]
+        exam, unit, data = _scoped(request, exam_id, ResultsXlsxQuerySerializer)
+        filters = _filters(data)
+        answers = data["answers"]
         return _xlsx_file(
             lambda out: exports.write_results_xlsx(out, exam=exam, unit=unit, filters=filters, answers=answers),
             _("%(title)s-成绩.xlsx") % {"title": exam.title},
@@ -150,12 +158,8 @@ class ResultsCsvView(APIView):
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request, exam_id: int) -> StreamingHttpResponse:
-        user = request_user(request)
-        exam = access_exam_results_for_staff(user, exam_id)
-        query = ResultsExportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
-        lines = exports.results_csv_lines(exam=exam, unit=unit, filters=_filters(query.validated_data))
+        exam, unit, data = _scoped(request, exam_id, ResultsExportQuerySerializer)
+        lines = exports.results_csv_lines(exam=exam, unit=unit, filters=_filters(data))
         response = StreamingHttpResponse((line.encode("utf-8") for line in lines), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = _disposition(_("%(title)s-成绩.csv") % {"title": exam.title})
         return response
@@ -191,10 +195,6 @@ class ExamStatsView(APIView):
 
     @extend_schema(parameters=[ExamStatsQuerySerializer], responses=ExamStatsSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
-        user = request_user(request)
-        exam = access_exam_results_for_staff(user, exam_id)
-        query = ExamStatsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        unit = access_results_unit(user, query.validated_data.get("unit"), default=exam.unit)
-        stats = caching.cached_exam_stats(exam=exam, unit=unit, attempt_set=query.validated_data["attempts"])
+        exam, unit, data = _scoped(request, exam_id, ExamStatsQuerySerializer)
+        stats = caching.cached_exam_stats(exam=exam, unit=unit, attempt_set=data["attempts"])
         return Response(ExamStatsSerializer(stats, context={"exam_id": exam.pk}).data)

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from accounts import scopes
 from accounts.models import Unit, User
@@ -156,3 +157,15 @@ def test_site_is_not_managed_by_anyone_else(
     for user in (AnonymousUser(), people.alice, people.organizer_a, people.hr_b, root_hr, unitless_organizer):
         assert scopes.can_manage_site(user) is False, user
     assert scopes.can_manage_site(unitless_hr) is False
+
+
+def test_roster_person_q_selects_active_participants_on_the_roster(tree: Tree) -> None:
+    on_roster = _user("rp_on", unit=tree.town_a)
+    User.objects.filter(pk=_user("rp_off", unit=tree.town_a).pk).update(is_on_roster=False)
+    User.objects.filter(pk=_user("rp_gone", unit=tree.town_a).pk).update(is_active=False)
+    _user("rp_staff", role=User.Role.HR, unit=tree.town_a)
+    people = User.objects.filter(scopes.roster_person_q(), username__startswith="rp_")
+    assert list(people) == [on_roster]
+    assert scopes.roster_person_q("user__") == Q(
+        user__is_active=True, user__role=User.Role.PARTICIPANT, user__is_on_roster=True
+    )

@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from quizzes.ranking import FinishedAttempt, competition_ranks, counted_attempt, rank_units, unit_order
+from quizzes.ranking import FinishedAttempt, competition_ranks, counted_attempt, rank_units, ranked, unit_order
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
@@ -95,3 +95,12 @@ def test_ranks_follow_any_tie_key():
     rows = [{"score": 9, "name": "a"}, {"score": 9, "name": "b"}, {"score": 8, "name": "c"}]
     assert competition_ranks(rows, lambda r: r["score"]) == [1, 1, 3]
     assert competition_ranks(rows, lambda r: r["name"]) == [1, 2, 3]
+
+
+def test_ranked_streams_competition_ranks_lazily() -> None:
+    def rows():
+        yield from [("a", 90), ("b", 80), ("c", 80), ("d", 70)]
+        raise AssertionError("read past the rows asked for")
+
+    stream = ranked(rows(), lambda row: row[1])
+    assert [next(stream) for _ in range(4)] == [(1, ("a", 90)), (2, ("b", 80)), (2, ("c", 80)), (4, ("d", 70))]

@@ -52,20 +52,20 @@ class Command(BaseCommand):
                 self.stdout.write(self._issue_line(_("错误"), issue))
             for issue in item["warnings"]:
                 self.stdout.write(self._issue_line(_("警告"), issue))
-        actions = [item["action"] for item in batch.items]
+        counts = batch.counts
         self.stdout.write(
             _(
                 "共 %(rows)d 人：新建 %(create)d，更新 %(update)d，不变 %(unchanged)d，停用 %(deactivate)d；"
                 "错误 %(errors)d 处，警告 %(warnings)d 处（预览编号 %(id)d）。"
             )
             % {
-                "rows": len(actions),
-                "create": actions.count("create"),
-                "update": actions.count("update"),
-                "unchanged": actions.count("unchanged"),
-                "deactivate": len(batch.to_deactivate),
-                "errors": batch.error_count,
-                "warnings": batch.warning_count,
+                "rows": counts["rows"],
+                "create": counts["to_create"],
+                "update": counts["to_update"],
+                "unchanged": counts["unchanged"],
+                "deactivate": counts["to_deactivate"],
+                "errors": counts["errors"],
+                "warnings": counts["warnings"],
                 "id": batch.pk,
             }
         )
