@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -116,6 +117,10 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} → {self.unit_id}"
+
+    def passwords_available(self, now: datetime) -> bool:
+        """Whether the generated initial passwords may still be downloaded: once, within their time."""
+        return bool(self.passwords_expire_at and self.passwords_expire_at > now and not self.passwords_downloaded_at)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -246,8 +246,7 @@ def roster_passwords_download(*, batch: RosterImport) -> bytes:
     """The generated initial passwords as a workbook, once: afterwards (or after ``PASSWORDS_TTL``, or if
     the cache lost them) ``PasswordsGone``."""
     batch = RosterImport.objects.select_for_update().get(pk=batch.pk)
-    expired = batch.passwords_expire_at is None or batch.passwords_expire_at <= timezone.now()
-    passwords = None if expired or batch.passwords_downloaded_at else cache.get(_passwords_key(batch))
+    passwords = cache.get(_passwords_key(batch)) if batch.passwords_available(timezone.now()) else None
     if passwords is None:
         raise PasswordsGone()
     batch.passwords_downloaded_at = timezone.now()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -95,7 +96,7 @@ class RosterImportSerializer(serializers.Serializer[Any]):
 
     @extend_schema_field(serializers.BooleanField(help_text=_("生成的初始密码还能下载（一次）")))
     def get_passwords_available(self, batch: RosterImport) -> bool:
-        return bool(batch.passwords_expire_at and not batch.passwords_downloaded_at)
+        return batch.passwords_available(timezone.now())
 
 
 class GeneratedPasswordSerializer(serializers.Serializer[Any]):

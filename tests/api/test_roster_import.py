@@ -218,6 +218,7 @@ def test_passwords_expire_and_commit_only_once(people: People) -> None:
     client = login(people.organizer)
     import_id = imported(client, GOOD_ROWS)["preview"]["id"]
     RosterImport.objects.filter(pk=import_id).update(passwords_expire_at=timezone.now())
+    assert client.get(f"/api/v1/roster-imports/{import_id}").json()["passwords_available"] is False  # expired
     assert client.get(f"/api/v1/roster-imports/{import_id}/passwords.xlsx").status_code == 410
     twice = commit(client, import_id)
     assert twice.status_code == 409 and twice.json()["error"]["code"] == "import_already_committed"
