@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from quizzes.i18n import join_list
@@ -42,7 +44,6 @@ ROSTER_REQUIRED_COLUMNS = [NAME_COLUMN, ACCOUNT_COLUMN, UNIT_COLUMN]
 MAX_ROWS = 50000
 HEADER_SEARCH_ROWS = 20
 NAME_MAX = 50
-PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 GENERATED_PASSWORD_LENGTH = 12
 # No look-alikes (0/O, 1/l/I): generated passwords are read off a sheet and typed on a phone.
@@ -394,13 +395,26 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
                     message = _("单位“%(unit)s”不存在。") % {"unit": row.unit_text}
                 error(UNIT_COLUMN, problem, message)
 
-        if row.password and not PASSWORD_MIN <= len(row.password) <= PASSWORD_MAX:
+        problems = password_problems(row.password) if row.password else []
+        if problems:
             error(
                 PASSWORD_COLUMN,
                 "password_invalid",
-                _("初始密码应为 %(min)d～%(max)d 位。") % {"min": PASSWORD_MIN, "max": PASSWORD_MAX},
+                _("初始密码不符合密码要求：%(problems)s") % {"problems": " ".join(problems)},
             )
     return rows
+
+
+def password_problems(password: str) -> list[str]:
+    """Why a password given in a roster file may not be used: the site's password policy
+    (``AUTH_PASSWORD_VALIDATORS``, the same as at sign-up and change), and a sane upper length."""
+    if len(password) > PASSWORD_MAX:
+        return [_("初始密码最多 %(max)d 位。") % {"max": PASSWORD_MAX}]
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        return [str(message) for message in exc.messages]
+    return []
 
 
 def plan_rows(rows: Sequence[RosterRow], *, existing: Mapping[str, ExistingPerson]) -> None:

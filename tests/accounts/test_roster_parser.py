@@ -15,6 +15,7 @@ from accounts.roster import (
     generate_password,
     normalise_account,
     normalise_phone,
+    password_problems,
     plan_rows,
     read_roster,
     unit_key,
@@ -172,3 +173,12 @@ def _docx() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     return out.getvalue()
+
+
+def test_a_given_initial_password_meets_the_sites_password_policy(settings) -> None:
+    """Not a rule of its own: a password in the file is held to AUTH_PASSWORD_VALIDATORS, as at sign-up."""
+    assert password_problems("Chushi@2026") == []
+    weak = password_problems("xuefa20261")  # 10 characters, but only letters and digits
+    assert len(weak) == 1 and "3 类" in weak[0]
+    assert password_problems("12345678901234")  # all digits, however long
+    assert password_problems("A" * 129) == ["初始密码最多 128 位。"]
