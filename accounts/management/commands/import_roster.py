@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Unit
 from accounts.services.roster import roster_commit, roster_preview
 from quizzes.errors import QuizError
+from quizzes.management.importing_cli import command_error, issue_line, read_file
 
 
 class Command(BaseCommand):
@@ -30,10 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         unit = self._unit(options["unit"])
         path = Path(options["file"])
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(_("无法读取文件 %(path)s：%(error)s") % {"path": path, "error": exc.strerror}) from exc
+        content = read_file(path)
         try:
             batch = roster_preview(
                 unit=unit,
@@ -43,15 +41,15 @@ class Command(BaseCommand):
                 deactivate_missing=options["deactivate_missing"],
             )
         except QuizError as exc:
-            raise CommandError(_("%(message)s（%(code)s）") % {"message": exc.message, "code": exc.code}) from exc
+            raise command_error(exc) from exc
 
         for issue in batch.file_warnings:
-            self.stdout.write(self._issue_line(_("警告"), issue))
+            self.stdout.write(issue_line(_("警告"), issue))
         for item in batch.items:
             for issue in item["errors"]:
-                self.stdout.write(self._issue_line(_("错误"), issue))
+                self.stdout.write(issue_line(_("错误"), issue))
             for issue in item["warnings"]:
-                self.stdout.write(self._issue_line(_("警告"), issue))
+                self.stdout.write(issue_line(_("警告"), issue))
         counts = batch.counts
         self.stdout.write(
             _(
@@ -76,7 +74,7 @@ class Command(BaseCommand):
         try:
             result = roster_commit(batch=batch)
         except QuizError as exc:
-            raise CommandError(_("%(message)s（%(code)s）") % {"message": exc.message, "code": exc.code}) from exc
+            raise command_error(exc) from exc
         self.stdout.write(
             _("已导入：新建 %(created)d，更新 %(updated)d，不变 %(unchanged)d，停用 %(deactivated)d。")
             % {
@@ -102,15 +100,3 @@ class Command(BaseCommand):
         if len(roots) != 1:
             raise CommandError(_("有 %(count)d 个根单位，请用 --unit 指定从哪个单位开始。") % {"count": len(roots)})
         return roots[0]
-
-    @staticmethod
-    def _issue_line(level: str, issue: dict[str, Any]) -> str:
-        where = _("第 %(line)d 行") % {"line": issue["line"]} if issue.get("line") else _("文件")
-        column = f" {issue['column']}" if issue.get("column") else ""
-        return "  " + _("%(where)s%(column)s %(level)s：%(message)s（%(code)s）") % {
-            "where": where,
-            "column": column,
-            "level": level,
-            "message": issue["message"],
-            "code": issue["code"],
-        }
