@@ -6,7 +6,7 @@ As in ``quizzes.access``, an import outside the requester's scope looks the same
 from __future__ import annotations
 
 from . import scopes
-from .errors import NoRosterUnit, RosterImportNotFound
+from .errors import NoRosterUnit, PersonNotFound, RosterImportNotFound
 from .models import RosterImport, Unit, User
 
 
@@ -29,3 +29,11 @@ def access_roster_import(user: User, import_id: int) -> RosterImport:
     if batch is None:
         raise RosterImportNotFound()
     return batch
+
+
+def access_person(user: User, person_id: int) -> User:
+    """A person of the organizer's subtree (e.g. to lift their login lockout)."""
+    person = scopes.scope_to_staff(User.objects.all(), user, "unit").filter(pk=person_id).first()
+    if person is None:
+        raise PersonNotFound()
+    return person

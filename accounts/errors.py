@@ -11,6 +11,10 @@ class RosterImportNotFound(NotFound):
     default_message = _("名册导入记录不存在或您无权访问。")
 
 
+class PersonNotFound(NotFound):
+    default_message = _("人员不存在或不在您的管理范围内。")
+
+
 class PasswordsGone(QuizError):
     """The generated initial passwords of an import were downloaded already, or have expired."""
 

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import scopes
+from accounts.access import access_person
 from accounts.audit import AuditContext
-from accounts.models import SiteSettings, Unit, User
+from accounts.models import SiteSettings, Unit
 from accounts.services import site_settings_update, user_unlock
 
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
@@ -67,8 +68,6 @@ class UserUnlockView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, user_id: int) -> Response:
-        person = scopes.scope_to_staff(User.objects.filter(pk=user_id), request_user(request), "unit").first()
-        if person is None:
-            raise NotFound()
+        person = access_person(request_user(request), user_id)
         user_unlock(user=person, audit=AuditContext.from_request(request))
         return Response(status=204)
