@@ -1,16 +1,4 @@
-import AxeBuilder from '@axe-core/playwright'
-import type { Page } from '@playwright/test'
-import { test, expect, fixtureIds, login, shot, chooseOption, next, saved } from './fixtures'
-
-async function noSeriousViolations(page: Page, name: string) {
-  // let popups finish their fade-in: half-transparent text is not what people read
-  await page.waitForFunction(() => !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]'))
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-  expect(serious, `${name}: serious or critical accessibility violations`).toEqual([])
-}
+import { test, expect, fixtureIds, login, shot, chooseOption, next, saved, noSeriousViolations } from './fixtures'
 
 test('login, home, exam and result pages have no serious accessibility violations', async ({ page }) => {
   const { quiz } = fixtureIds()

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -117,3 +118,17 @@ export const test = base.extend<Fixtures>({
   ],
 })
 export { expect }
+
+/** The console's users work at a desk: 1366×768, a mouse, no touch. `test.use(DESKTOP)` in console specs. */
+export const DESKTOP = { viewport: { width: 1366, height: 768 }, isMobile: false, hasTouch: false }
+
+/** axe-core (WCAG 2.1 A/AA) finds nothing serious or critical on the page as it is now. */
+export async function noSeriousViolations(page: Page, name: string) {
+  // let popups finish their fade-in: half-transparent text is not what people read
+  await page.waitForFunction(() => !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]'))
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  expect(serious, `${name}: serious or critical accessibility violations`).toEqual([])
+}

@@ -67,6 +67,11 @@ def setup() -> None:
     organizer = user_create(
         username="e2e_org", password=PASSWORD, real_name="组织者", unit=city, role=User.Role.ORGANIZER
     )
+    # the console's people: an organizer and HR of each town, so tests can check one town never sees another's
+    user_create(username="e2e_org_ng", password=PASSWORD, real_name="南关组织者", unit=nanguan, role=User.Role.ORGANIZER)
+    user_create(username="e2e_org_bl", password=PASSWORD, real_name="北岭组织者", unit=beiling, role=User.Role.ORGANIZER)
+    user_create(username="e2e_hr_ng", password=PASSWORD, real_name="南关人事", unit=nanguan, role=User.Role.HR)
+    user_create(username="e2e_hr_bl", password=PASSWORD, real_name="北岭人事", unit=beiling, role=User.Role.HR)
     user_create(username="e2e_new", password=PASSWORD, real_name="张新", unit=office, must_change_password=True)
     for i, name in enumerate(PARTICIPANTS, start=1):
         user_create(username=name, password=PASSWORD, real_name=f"测试{i}号", unit=office)

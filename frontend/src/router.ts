@@ -1,5 +1,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { useAuthStore } from '@/features/auth/store'
+import { consoleRoute } from '@/features/console/routes'
+import { consoleRoles, isStaff } from '@/features/console/roles'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -10,8 +12,8 @@ declare module 'vue-router' {
   }
 }
 
-// Every page is its own chunk: the exam route loads only what it uses, and a later console
-// (Element Plus, ECharts) joins as further lazy routes without touching it.
+// Every page is its own chunk: the exam route loads only what it uses; the console (Element Plus, ECharts)
+// is a further set of lazy routes under /console that the participant's pages never load.
 export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
@@ -40,6 +42,7 @@ export const router = createRouter({
       component: () => import('@/features/leaderboard/LeaderboardPage.vue'),
       props: true,
     },
+    consoleRoute,
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/shell/NotFoundPage.vue'), meta: { public: true } },
   ],
   scrollBehavior: () => ({ top: 0 }),
@@ -64,6 +67,13 @@ router.beforeEach(async (to) => {
   if (!auth.me) return loginRoute(to)
   if (auth.mustChangePassword && to.name !== 'password') {
     return { name: 'password', query: { next: to.fullPath } }
+  }
+  // Organizers and HR work in the console; the participant's exam list stays one click away (?view=participant).
+  if (to.name === 'home' && isStaff(auth.me) && to.query.view !== 'participant') return { name: 'console' }
+  const allowed = to.meta.console
+  if (allowed) {
+    const roles = consoleRoles(auth.me)
+    if (!allowed.some((role) => roles.has(role))) return isStaff(auth.me) ? { name: 'console' } : { name: 'home' }
   }
   return true
 })

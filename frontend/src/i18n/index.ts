@@ -12,10 +12,14 @@ export const i18n = createI18n({
   messages: { 'zh-CN': zh } as Record<Locale, typeof zh>,
 })
 
+let englishLoaded = false
+
 export async function setLocale(locale: Locale): Promise<void> {
-  if (locale === 'en' && !i18n.global.availableLocales.includes('en')) {
+  if (locale === 'en' && !englishLoaded) {
     const en = await import('./en')
-    i18n.global.setLocaleMessage('en', en.default)
+    // merge, not set: a lazily loaded part of the app (the console) may have added its own messages already
+    i18n.global.mergeLocaleMessage('en', en.default)
+    englishLoaded = true
   }
   i18n.global.locale.value = locale
   document.documentElement.lang = locale

@@ -1,0 +1,18 @@
+export default {
+  title: 'Xuefa exam console',
+  menu: { home: 'Overview', banks: 'Question banks', exams: 'Exams', people: 'People and units', results: 'Results and exports', audit: 'Audit log' },
+  participantView: 'Participant pages',
+  signedInAs: '{name} ({unit})',
+  roles: { organizer: 'Organizer', hr: 'HR', superuser: 'Superuser' },
+  homeTitle: 'Welcome to the console',
+  homeHint: 'Choose a task on the left: manage question banks, build and publish exams, import rosters, read and export results.',
+  notFound: 'There is no such page, or you may not open it.',
+  toConsole: 'Back to the console overview',
+  collapse: 'Collapse the menu',
+  expand: 'Expand the menu',
+  forbidden: 'You may not open this page.',
+  loadFailed: 'Could not load: {message}',
+  reasonRequired: 'Please give a reason',
+  download: 'Download',
+  saved: 'Saved',
+}

@@ -1,0 +1,18 @@
+export default {
+  title: '学法考试管理后台',
+  menu: { home: '概览', banks: '题库', exams: '考试', people: '人员与单位', results: '成绩与导出', audit: '操作记录' },
+  participantView: '参考人员页面',
+  signedInAs: '{name}（{unit}）',
+  roles: { organizer: '组织者', hr: '人事', superuser: '超级管理员' },
+  homeTitle: '欢迎使用管理后台',
+  homeHint: '在左侧选择要做的事：管理题库、组卷并发布考试、导入名册、查看成绩并导出。',
+  notFound: '没有这个页面，或者您没有查看它的权限。',
+  toConsole: '回到管理后台首页',
+  collapse: '收起菜单',
+  expand: '展开菜单',
+  forbidden: '您没有打开这个页面的权限。',
+  loadFailed: '加载失败：{message}',
+  reasonRequired: '请填写原因',
+  download: '下载',
+  saved: '已保存',
+}
