@@ -55,7 +55,6 @@ function preloadExamRoute(): Plugin {
 
 /** vendor: the runtime every page needs; app: the shared app code (API, lib, shell, stores). */
 function chunkGroup(id: string): string | null {
-  if (id.includes('rolldown/runtime')) return 'app' // a 150-byte helper: not worth a request of its own
   if (/node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify|@vant)[\\/]/.test(id)) return 'vendor'
   if (/node_modules[\\/]vant[\\/]es[\\/](utils|composables|popup|overlay|button|loading|icon|badge|toast|lazyload|config-provider|locale)[\\/]/.test(id)) {
     return 'vendor'
