@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
+from accounts.phones import PHONE_TAKEN_MESSAGE, is_phone_conflict
+
 from ..errors import StrOrPromise, error_body
 
 JSON_PREFIXES = ("/api/", "/_allauth/")
@@ -61,8 +63,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """Every uncaught exception, whichever layer raised it (view, middleware, session save). A lost database
     connection is a 503 with Retry-After; Django closes the broken connection when the request ends, so the
-    retry gets a new one."""
-    if isinstance(sys.exc_info()[1], RETRYABLE_DATABASE_ERRORS):
+    retry gets a new one. A phone number taken by a concurrent write is a 409 ``phone_taken``."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_phone_conflict(exc) and wants_json(request):
+        # a race the checks before the write could not see (two sign-ups or imports with one number at once)
+        message = str(PHONE_TAKEN_MESSAGE)
+        return JsonResponse(error_body("phone_taken", message, {"phone": [message]}), status=409)
+    if isinstance(exc, RETRYABLE_DATABASE_ERRORS):
         response: HttpResponse
         if wants_json(request):
             response = json_error(503)

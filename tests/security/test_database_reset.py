@@ -64,7 +64,8 @@ def test_a_connection_lost_before_the_save_is_a_503_and_the_retry_saves(exam, pe
 def test_a_connection_lost_after_the_commit_is_a_503_and_the_retry_answers_as_the_first_save(exam, people, monkeypatch):
     url, attempt_id = save_url(exam, people)
     lost = OperationalError("SSL connection has been closed unexpectedly")
-    monkeypatch.setattr(attempt_views, "AnswerOutputSerializer", once(lost, attempt_views.AnswerOutputSerializer))
+    serializer = attempt_views.AnswerOutputSerializer  # type: ignore[attr-defined]
+    monkeypatch.setattr(attempt_views, "AnswerOutputSerializer", once(lost, serializer))
     client = app_login(people.alice.username)
     client.raise_request_exception = False
     assert_retryable_503(client.put(url, {"choices": ["B"], "seq": 3}, format="json"))
