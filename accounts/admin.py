@@ -5,17 +5,21 @@ edits as ``user.update``, and a password set by the superuser as ``user.password
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.timezone import is_aware
 
-from .audit import AuditContext, audit_record, changed, snapshot
+from .audit import AuditContext, audit_record, changed
 from .models import AuditEvent, SiteSettings, Unit, User
 from .phones import PHONE_TAKEN_MESSAGE, phone_taken, stored_phone
 
@@ -42,11 +46,18 @@ def audited_values(obj: models.Model, *, from_database: bool = False) -> dict[st
     """The object's fields as JSON values (foreign keys as ids, many-to-many as sorted ids), secrets left out."""
     if from_database:
         obj = type(obj)._default_manager.get(pk=obj.pk)
-    fields = [f for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS and not f.primary_key]
-    values = snapshot(obj, [f.attname for f in fields])
+    fields = [
+        f
+        for f in obj._meta.concrete_fields
+        if f.name not in SECRET_FIELDS and not f.primary_key and not getattr(f, "auto_now", False)
+    ]
+    values = {f.attname: getattr(obj, f.attname) for f in fields}
+    # one instant, one text: read back from the database it is UTC, from the form the site's time zone
+    values = {k: v.astimezone(UTC) if isinstance(v, datetime) and is_aware(v) else v for k, v in values.items()}
+    result: dict[str, Any] = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
     for field in obj._meta.many_to_many:
-        values[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
-    return values
+        result[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+    return result
 
 
 class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
