@@ -1,18 +1,20 @@
 """Fault test: kill -9 app-server workers, and cut their database connections, while clients autosave; then
 check that every answer the server acknowledged is in the database.
 
-    DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/chaos.py [--clients 24] [--seconds 20]
+    DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/chaos.py [--clients 24] [--faults 9]
 
 What runs is production: gunicorn (sync workers) with DJANGO_DEBUG=0, PostgreSQL and Redis (cache and
 sessions), on a throwaway database (`<name>_chaos`, dropped at the end) and a free port on 127.0.0.1.
 Each client logs in through allauth's app client, then, like the exam page's save queue, sends one answer
 at a time with a rising `seq` and sends the same request again until it is acknowledged (HTTP 200 echoing
 its seq and choices): after a dropped connection (its worker was killed), a 503 (Retry-After: its database
-connection was cut) or a 429. Meanwhile the script SIGKILLs a random worker (gunicorn starts another) and
-terminates every server connection to the database (pg_terminate_backend), in turns.
+connection was cut) or a 429. Meanwhile, after every 20 acknowledged saves (so that each fault meets a
+server at work, however loaded the machine), the script SIGKILLs a random worker (gunicorn starts another)
+twice, then terminates every server connection to the database (pg_terminate_backend), and so on; the run
+ends once 20 more saves are acknowledged after the last fault.
 
-It fails (exit 1) when an acknowledged answer is missing or older in the database, or the server answered
-anything but 200, 503 or 429. Every loop is bounded in time and count, and only 127.0.0.1 is contacted.
+It fails (exit 1) when an acknowledged answer is missing or older in the database, the server answered
+anything but 200, 503 or 429, or it did not recover (no saves acknowledged after the last fault). Every loop is bounded in time and count, and only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Chaos#Test2026"
 # what the app's save queue sends again (the same seq and choices), by status (0: dropped, -1: no answer in time)
-RETRIED = {0: "dropped connection, sent again", -1: "no answer in 10 s, sent again", 503: "503, sent again",
+RETRIED = {0: "dropped connection, sent again", -1: "no answer in 15 s, sent again", 503: "503, sent again",
            429: "429, sent again"}  # fmt: skip
 
 
@@ -83,7 +85,7 @@ def request(base: str, method: str, path: str, body: Any, token: str = "") -> tu
         headers["X-Session-Token"] = token
     req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(req, timeout=10) as response:
+        with urllib.request.urlopen(req, timeout=15) as response:  # the app gives a save 15 s
             return response.status, json.loads(response.read() or b"{}"), 0.0
     except urllib.error.HTTPError as error:
         payload = error.read()
@@ -117,8 +119,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=24)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=20.0, help="how long clients autosave")
-    parser.add_argument("--fault-every", type=float, default=2.0, help="seconds between faults")
+    parser.add_argument("--faults", type=int, default=9, help="faults in all: 2 worker kills, then a reset, …")
+    parser.add_argument("--acks-between", type=int, default=20, help="acknowledged saves before each fault")
+    parser.add_argument("--max-seconds", type=float, default=240.0, help="the whole run's bound")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -224,17 +227,18 @@ def main() -> int:
                 return 1
             sitter.token = body["meta"]["session_token"]
 
-        stop_at = time.monotonic() + args.seconds
+        stop = threading.Event()
+        hard_stop_at = time.monotonic() + args.max_seconds
 
         def autosave(sitter: Sitter, rng: random.Random) -> None:
             seq = 0
-            while time.monotonic() < stop_at and seq < 100_000:
+            while not stop.is_set() and time.monotonic() < hard_stop_at and seq < 100_000:
                 question_id, letters, multiple = rng.choice(sitter.questions)
                 choices = sorted(rng.sample(letters, rng.choice([1, 2, 3]) if multiple else 1))
                 seq += 1
                 path = f"/api/v1/attempts/{sitter.attempt_id}/answers/{question_id}"
                 for attempt_number in range(200):  # the same request until it is acknowledged
-                    if time.monotonic() > stop_at + 15:
+                    if time.monotonic() > hard_stop_at:
                         return
                     status, body, retry_after = request(
                         base, "PUT", path, {"choices": choices, "seq": seq}, sitter.token
@@ -255,27 +259,44 @@ def main() -> int:
 
         faults: Counter[str] = Counter()
 
+        def progress(more: int) -> bool:
+            """Wait until clients have had ``more`` further saves acknowledged (False: out of time)."""
+            target = tally.statuses["200"] + more
+            while tally.statuses["200"] < target:
+                if time.monotonic() > hard_stop_at:
+                    return False
+                time.sleep(0.05)
+            return True
+
         def inject() -> None:
+            # a fault after every `--acks-between` acknowledged saves, so that each one meets a server at work
+            # however slow this machine is, and the run ends with saves acknowledged after the last fault
             rng = random.Random(7)
-            turn = 0
-            while time.monotonic() < stop_at - args.fault_every / 2:
-                time.sleep(args.fault_every)
-                turn += 1
-                assert server is not None
-                if turn % 3 == 0:
-                    with connection.cursor() as cursor:  # cut every server connection to the chaos database
-                        cursor.execute(
-                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                            "WHERE datname = %s AND pid <> pg_backend_pid()",
-                            [chaos_db],
-                        )
-                        faults["database connections terminated"] += cursor.fetchone()[0]
-                    faults["database resets"] += 1
-                else:
-                    workers = worker_pids(server.pid)
-                    if workers:
-                        os.kill(rng.choice(workers), signal.SIGKILL)  # a worker this script's server started
-                        faults["workers killed (SIGKILL)"] += 1
+            try:
+                for turn in range(1, args.faults + 1):
+                    if not progress(args.acks_between):
+                        return
+                    fault(turn, rng)
+                faults["acknowledged after the last fault"] += int(progress(args.acks_between))
+            finally:
+                stop.set()
+
+        def fault(turn: int, rng: random.Random) -> None:
+            assert server is not None
+            if turn % 3 == 0:
+                with connection.cursor() as cursor:  # cut every server connection to the chaos database
+                    cursor.execute(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()",
+                        [chaos_db],
+                    )
+                    faults["database connections terminated"] += cursor.fetchone()[0]
+                faults["database resets"] += 1
+            else:
+                workers = worker_pids(server.pid)
+                if workers:
+                    os.kill(rng.choice(workers), signal.SIGKILL)  # a worker this script's server started
+                    faults["workers killed (SIGKILL)"] += 1
 
         threads = [
             threading.Thread(target=autosave, args=(s, random.Random(i)), daemon=True) for i, s in enumerate(sitters)
@@ -286,7 +307,7 @@ def main() -> int:
         for thread in [*threads, fault_thread]:
             thread.start()
         for thread in [*threads, fault_thread]:
-            thread.join(timeout=args.seconds + 60)
+            thread.join(timeout=args.max_seconds + 30)
         elapsed = time.monotonic() - started
 
         stored = {
@@ -323,7 +344,12 @@ def main() -> int:
         print(f"| unexpected responses | {unexpected} |")
         for line in [*problems[:20], *tally.unexpected]:
             print(f"  {line}")
-        ok = lost == 0 and unexpected == 0 and acknowledged > 0 and faults["workers killed (SIGKILL)"] > 0
+        ok = (
+            lost == 0
+            and unexpected == 0
+            and faults["workers killed (SIGKILL)"] + faults["database resets"] == args.faults
+            and faults["acknowledged after the last fault"] == 1
+        )
         print("chaos: PASS" if ok else f"chaos: FAIL (server log: {log})")
         return 0 if ok else 1
     finally:
