@@ -14,7 +14,8 @@ twice, then terminates every server connection to the database (pg_terminate_bac
 ends once 20 more saves are acknowledged after the last fault.
 
 It fails (exit 1) when an acknowledged answer is missing or older in the database, the server answered
-anything but 200, 503 or 429, or it did not recover (no saves acknowledged after the last fault). Every loop is bounded in time and count, and only 127.0.0.1 is contacted.
+anything but 200, 503 or 429, or it did not recover (no saves acknowledged after the last fault). Every
+loop is bounded in time and count, and only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations

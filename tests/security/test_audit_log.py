@@ -343,3 +343,20 @@ def test_key_edits_exams_settings_and_deletes_in_the_admin_are_audited(
     assert deleted.status_code == 302
     event = admin_only(AuditEvent.Action.ADMIN_DELETE)
     assert (event.target_type, event.target_id, event.before) == ("tag", str(tag.pk), {"name": "临时"})
+
+
+def test_a_bulk_delete_in_the_admin_records_each_object(tree: Tree, people: People, exam, root_client: Client):
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    tags = [Tag.objects.create(name=name) for name in ("甲", "乙")]
+    deleted = root_client.post(
+        reverse("admin:quizzes_tag_changelist"),
+        {"action": "delete_selected", "_selected_action": [t.pk for t in tags], "post": "yes"},
+    )
+    assert deleted.status_code == 302
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.ADMIN_DELETE, target_type="tag")
+    assert sorted(e.before["name"] for e in events if e.before) == ["乙", "甲"]
+
+    url = reverse("admin:quizzes_attempt_delete", args=[attempt.pk])
+    assert root_client.post(url, {"post": "yes"}).status_code == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ADMIN_DELETE, target_type="attempt")
+    assert event.unit == tree.city and event.before is not None and event.before["user_id"] == people.alice.pk
