@@ -15,7 +15,7 @@ export DJANGO_SECRET_KEY ?= make-checks-only-not-a-secret-0123456789-abcdefghijk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck migrations pytest bench schema frontend clean schema-ts test-frontend e2e bench-frontend
+.PHONY: install run test lint typecheck migrations pytest bench chaos schema frontend clean schema-ts test-frontend e2e bench-frontend
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -88,6 +88,13 @@ bench: install
 	$(VENV_PY) bench/import_bench.py
 	$(VENV_PY) bench/exam_bench.py
 	$(VENV_PY) bench/results_bench.py
+	@if [[ "$${DATABASE_URL:-}" == postgres* && -n "$${REDIS_URL:-}" ]]; then $(MAKE) --no-print-directory chaos; \
+	else echo "chaos: skipped (needs DATABASE_URL=postgres://… and REDIS_URL=redis://…; run make chaos)"; fi
+
+# Fault test (docs/security.md): kill -9 gunicorn workers and cut their database connections while clients
+# autosave; every acknowledged answer must be in the database. Production stores: PostgreSQL and Redis.
+chaos: install
+	$(VENV_PY) bench/chaos.py
 
 clean:
 	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage frontend/node_modules frontend/dist frontend/test-results

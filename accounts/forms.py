@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit, User
+from .phones import phone_taken
 from .roster import normalise_phone
 
 
@@ -24,14 +25,18 @@ class SelfSignupForm(forms.Form):
         phone = normalise_phone(self.cleaned_data["phone"])
         if phone is None:
             raise forms.ValidationError(_("请输入11位手机号码。"), code="invalid_phone")
-        if User.objects.filter(phone=phone).exists():  # one person, one phone: no second account to skew ranks
+        if phone_taken(phone):  # one person, one phone: no second account to skew ranks
             raise forms.ValidationError(_("该手机号已注册，请直接登录。"), code="phone_taken")
         return phone
 
-    def signup(self, request: HttpRequest, user: Any) -> None:
+    def populate(self, user: User) -> None:
+        """The person's fields, set before the account's first save (``AccountAdapter.save_user``), so that a
+        sign-up refused by the database (a phone taken meanwhile: ``phones.PHONE_UNIQUE``) writes nothing."""
         user.real_name = self.cleaned_data["real_name"].strip()
         user.phone = self.cleaned_data["phone"]
         user.unit = self.cleaned_data["unit"]
         user.role = User.Role.PARTICIPANT
         user.is_on_roster = False  # signed up for an open quiz: not in the roster headcount
-        user.save()
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        """allauth's hook after the save: everything was set before it (``populate``)."""

@@ -77,6 +77,16 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         indexes = [models.Index(fields=["unit", "role"])]
+        constraints = [
+            # one person, one phone (accounts/phones.py); blank phones repeat
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~models.Q(phone=""),
+                name="user_unique_phone",
+                violation_error_code="phone_taken",
+                violation_error_message=_("该手机号已被其他账号使用。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.real_name or self.username
@@ -186,6 +196,9 @@ class AuditEvent(models.Model):
         EXAM_CLOSE = "exam.close", _("结束考试")
         EXAM_REGRADE = "exam.regrade", _("重新评分")
         ROSTER_IMPORT = "roster_import.commit", _("导入名册")
+        USER_CREATE = "user.create", _("新建人员")
+        USER_UPDATE = "user.update", _("修改人员信息")
+        USER_ROLE_CHANGE = "user.role_change", _("修改角色或权限")
         USER_UNLOCK = "user.unlock", _("解除登录锁定")
         PASSWORD_CHANGE = "user.password_change", _("修改密码")
         PASSWORD_RESET = "user.password_reset", _("重置密码")
@@ -193,6 +206,10 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login.failure", _("登录失败")
         LOGIN_LOCKED = "login.locked", _("登录被锁定")
         SITE_SETTINGS_UPDATE = "site_settings.update", _("修改站点设置")
+        # any other write through the Django admin (a question's key, an exam, a unit, …): the fields changed
+        ADMIN_ADD = "admin.add", _("后台新增")
+        ADMIN_CHANGE = "admin.change", _("后台修改")
+        ADMIN_DELETE = "admin.delete", _("后台删除")
 
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -318,6 +318,7 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
     """Each record checked on its own and against the earlier ones (duplicate 账号), units resolved."""
     rows: list[RosterRow] = []
     first_line: dict[str, int] = {}
+    first_phone_line: dict[str, int] = {}
     for line, values in records:
         row = RosterRow(
             line=line,
@@ -372,6 +373,16 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
                 row.phone = phone
         elif account and normalise_phone(account):
             row.phone = account
+        if row.phone:
+            if row.phone in first_phone_line:
+                error(
+                    PHONE_COLUMN,
+                    "phone_duplicate",
+                    _("手机号 %(phone)s 与第 %(line)d 行重复：一个手机号只能属于一个人。")
+                    % {"phone": row.phone, "line": first_phone_line[row.phone]},
+                )
+            else:
+                first_phone_line[row.phone] = line
 
         if not row.unit_text:
             error(UNIT_COLUMN, "unit_missing", _("单位不能为空。"))
@@ -417,8 +428,42 @@ def password_problems(password: str) -> list[str]:
     return []
 
 
-def plan_rows(rows: Sequence[RosterRow], *, existing: Mapping[str, ExistingPerson]) -> None:
-    """Decide per row: create a person, update one (and what changes), or leave one unchanged."""
+@dataclass(frozen=True)
+class PhoneHolder:
+    """The account that already holds a row's phone number, as the service found it."""
+
+    username: str
+    real_name: str
+    in_scope: bool  # their unit lies in the importer's subtree: they may be named in the error
+
+
+def check_phones(rows: Sequence[RosterRow], *, holders: Mapping[str, PhoneHolder]) -> None:
+    """One person, one phone (accounts/phones.py): a row's phone must not belong to another account. Who holds
+    it is named only when that person is in the importer's scope."""
+    for row in rows:
+        holder = holders.get(row.phone) if row.phone else None
+        if holder is None or holder.username == row.username:
+            continue
+        if holder.in_scope:
+            message = _("手机号 %(phone)s 已是账号 %(account)s（%(name)s）的手机号：一个手机号只能属于一个人。") % {
+                "phone": row.phone,
+                "account": holder.username,
+                "name": holder.real_name or holder.username,
+            }
+        else:
+            message = _("手机号 %(phone)s 已被您管理范围以外的账号使用。") % {"phone": row.phone}
+        row.errors.append(Issue(row.line, PHONE_COLUMN, "phone_taken", message))
+
+
+def plan_rows(
+    rows: Sequence[RosterRow],
+    *,
+    existing: Mapping[str, ExistingPerson],
+    phone_holders: Mapping[str, PhoneHolder] | None = None,
+) -> None:
+    """Decide per row: create a person, update one (and what changes), or leave one unchanged; a row whose
+    phone another account holds (``phone_holders``) is an error."""
+    check_phones(rows, holders=phone_holders or {})
     for row in rows:
         person = existing.get(row.username)
         if person is None:

@@ -26,7 +26,17 @@ from quizzes.errors import ImportAlreadyCommitted, ImportHasErrors
 from ..audit import AuditContext, audit_record
 from ..errors import PasswordsGone
 from ..models import AuditEvent, RosterImport, Unit, User
-from ..roster import ExistingPerson, RosterRow, UnitIndex, UnitNode, check_rows, generate_password, plan_rows
+from ..phones import phone_holders
+from ..roster import (
+    ExistingPerson,
+    PhoneHolder,
+    RosterRow,
+    UnitIndex,
+    UnitNode,
+    check_rows,
+    generate_password,
+    plan_rows,
+)
 from ..roster import read_roster as read_roster_file
 from ..roster_xlsx import passwords_xlsx
 from ..scopes import roster_person_q, subtree_q
@@ -76,6 +86,18 @@ def _existing(usernames: Sequence[str], unit: Unit, *, lock: bool = False) -> di
     return found
 
 
+def _phone_holders(rows: Sequence[RosterRow], unit: Unit) -> dict[str, PhoneHolder]:
+    """Who already holds the phones the rows give (one person, one phone)."""
+    return {
+        phone: PhoneHolder(
+            username=user.username,
+            real_name=user.real_name,
+            in_scope=bool(user.unit is not None and user.unit.is_within(unit)),
+        )
+        for phone, user in phone_holders(r.phone for r in rows).items()
+    }
+
+
 def _missing_participants(unit: Unit, usernames: Iterable[str]) -> list[dict[str, Any]]:
     """Active roster participants of the subtree whom the file does not name."""
     named = set(usernames)
@@ -97,7 +119,7 @@ def roster_preview(
     roster_file = read_roster_file(filename=filename, content=content)
     rows = check_rows(roster_file.records, units=_unit_index(unit))
     usernames = [r.username for r in rows if r.username]
-    plan_rows(rows, existing=_existing(usernames, unit))
+    plan_rows(rows, existing=_existing(usernames, unit), phone_holders=_phone_holders(rows, unit))
     items = []
     for row in rows:
         item = row.to_item()
@@ -156,11 +178,12 @@ def roster_commit(*, batch: RosterImport, audit: AuditContext | None = None) -> 
         )
         for item in batch.items
     ]
-    plan_rows(rows, existing=existing)  # again: the accounts may have changed since the preview
+    # again: the accounts and phones may have changed since the preview
+    plan_rows(rows, existing=existing, phone_holders=_phone_holders(rows, unit))
     problems = sum(len(r.errors) for r in rows)
     if problems:
         raise ImportHasErrors(
-            _("预览之后有 %(count)d 个账号已变动（不在您的管理范围内或成为工作人员），请重新上传。")
+            _("预览之后有 %(count)d 行已变动（账号不在您的范围内或成为工作人员，或手机号已被他人使用），请重新上传。")
             % {"count": problems}
         )
 

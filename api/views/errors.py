@@ -6,11 +6,16 @@ no handler (405 from a Django or allauth view, 413 for an oversized body) into t
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+
+from accounts.phones import PHONE_TAKEN_MESSAGE, is_phone_conflict
 
 from ..errors import StrOrPromise, error_body
 
@@ -23,7 +28,13 @@ STATUS_ERRORS: dict[int, tuple[str, StrOrPromise]] = {
     405: ("method_not_allowed", _("不支持该请求方法。")),
     413: ("request_too_large", _("请求内容过大。")),
     500: ("server_error", _("服务器内部错误，请稍后再试。")),
+    503: ("service_unavailable", _("服务暂时不可用，请稍后重试。")),
 }
+# A database connection lost or refused mid-request (a restart, a failover, a reset connection, a lock or
+# statement timeout): nothing was committed that the client was told about, and the same request sent
+# again is safe (autosave and submit are idempotent), so the answer is "retry", not "failed".
+RETRYABLE_DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 2
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -50,6 +61,22 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Every uncaught exception, whichever layer raised it (view, middleware, session save). A lost database
+    connection is a 503 with Retry-After; Django closes the broken connection when the request ends, so the
+    retry gets a new one. A phone number taken by a concurrent write is a 409 ``phone_taken``."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_phone_conflict(exc) and wants_json(request):
+        # a race the checks before the write could not see (two sign-ups or imports with one number at once)
+        message = str(PHONE_TAKEN_MESSAGE)
+        return JsonResponse(error_body("phone_taken", message, {"phone": [message]}), status=409)
+    if isinstance(exc, RETRYABLE_DATABASE_ERRORS):
+        response: HttpResponse
+        if wants_json(request):
+            response = json_error(503)
+        else:
+            response = HttpResponse(f"<!doctype html><title>503</title><p>{STATUS_ERRORS[503][1]}</p>", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return json_error(500) if wants_json(request) else defaults.server_error(request)
 
 

@@ -144,7 +144,8 @@ def answer_save(
     """Autosave: an idempotent upsert of the answer to one paper question.
 
     A save whose ``seq`` is not greater than the stored one is ignored (``applied=False``), so a
-    retried or reordered request never overwrites a newer answer. After the deadline nothing is saved;
+    retried or reordered request never overwrites a newer answer; the very save already stored (same
+    ``seq``, same choices: a retry) answers as it did the first time. After the deadline nothing is saved;
     an attempt found overdue is finalised on the way (committed) before ``AttemptExpired`` is raised.
     """
     now = now or timezone.now()
@@ -174,7 +175,9 @@ def _answer_upsert(
     )
     current = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
     if current is not None and current.seq >= seq:
-        return SaveResult(current, applied=False)
+        # the same save again (a retry whose first answer was lost with the connection) is reported as the
+        # first time: applied, with what it stored; an older or different one is not applied
+        return SaveResult(current, applied=current.seq == seq and current.choices == stored)
     if current is None:
         current = Answer.objects.create(attempt=attempt, question_id=question_id, choices=stored, seq=seq, saved_at=now)
     else:

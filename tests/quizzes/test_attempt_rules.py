@@ -132,8 +132,12 @@ def test_duplicate_and_stale_autosave(exam, people):
     qid = aq.question_id
     first = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["A", "B"], seq=5)
     assert first.applied
-    duplicate = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["A", "B"], seq=5)
-    assert not duplicate.applied and duplicate.answer.choices == ["A", "B"]
+    # the same save again (a retry after a lost response) answers as the first did: applied, nothing rewritten
+    duplicate = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["B", "A"], seq=5)
+    assert duplicate.applied and duplicate.answer.choices == ["A", "B"]
+    assert duplicate.answer.saved_at == first.answer.saved_at
+    other = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["C"], seq=5)
+    assert not other.applied and other.answer.choices == ["A", "B"]
     stale = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["C"], seq=4)
     assert not stale.applied and stale.answer.choices == ["A", "B"]
     newer = answer_save(attempt_id=attempt.pk, user=people.alice, question_id=qid, choices=["B", "A", "C"], seq=6)

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django import forms
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent, AuditLogIsAppendOnly, User
+from accounts.models import AuditEvent, AuditLogIsAppendOnly, SiteSettings, User
 from accounts.services import site_settings_update, user_create
-from quizzes.models import Question
+from quizzes.models import Exam, Question, Tag
 from quizzes.services.attempts import attempt_start, attempt_submit
 from tests.conftest import PASSWORD, People, Tree, app_login
 from tests.importing.conftest import template_row, xlsx_bytes
@@ -216,3 +220,143 @@ def test_nothing_changes_or_deletes_an_event(tree: Tree, people: People):
     assert AuditEvent.objects.get(pk=event.pk).action == AuditEvent.Action.LOGIN
     User.objects.filter(pk=people.organizer.pk).delete()  # deleting a person keeps their events
     assert AuditEvent.objects.get(pk=event.pk).actor_username == people.organizer.username
+
+
+# --- Writes through the Django admin ------------------------------------------------------------------
+
+
+def admin_form_data(client: Client, url: str, **changes: Any) -> dict[str, Any]:
+    """What the admin's change form posts as it stands, with ``changes``."""
+    form = client.get(url).context["adminform"].form
+    data: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        value = changes.get(name, form[name].value())
+        if isinstance(field, forms.SplitDateTimeField):
+            if value:
+                moment = timezone.localtime(value) if isinstance(value, datetime) else value
+                data[f"{name}_0"], data[f"{name}_1"] = moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S")
+        elif isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        elif isinstance(field, forms.ModelMultipleChoiceField):
+            data[name] = [getattr(v, "pk", v) for v in value or []]
+        elif value is not None:  # BoundField.value() is prepared already, a change is not
+            data[name] = field.prepare_value(value) if name in changes else value
+    return data
+
+
+@pytest.fixture
+def root_client(people: People) -> Client:
+    # the admin's form shows times to the second: save one that fits, so that only what a test changes differs
+    User.objects.update(date_joined=timezone.now().replace(microsecond=0))
+    client = Client(REMOTE_ADDR="10.9.9.9")
+    client.force_login(user_create(username="root", password=None, is_superuser=True))
+    return client
+
+
+def admin_only(action: str) -> AuditEvent:
+    events = list(AuditEvent.objects.filter(action=action, actor__username="root"))
+    assert len(events) == 1, events
+    return events[0]
+
+
+def test_role_changes_in_the_admin_are_audited_apart_from_other_edits(tree: Tree, people: People, root_client: Client):
+    url = reverse("admin:accounts_user_change", args=[people.alice.pk])
+    saved = root_client.post(url, admin_form_data(root_client, url, role="organizer", is_staff=True))
+    assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
+    event = admin_only(AuditEvent.Action.USER_ROLE_CHANGE)
+    assert (event.address, event.unit, event.target_id) == ("10.9.9.9", tree.town_a_office, str(people.alice.pk))
+    assert (event.before, event.after) == (
+        {"role": "participant", "is_staff": False},
+        {"role": "organizer", "is_staff": True},
+    )
+
+    group = Group.objects.create(name="题库管理")
+    root_client.post(url, admin_form_data(root_client, url, groups=[group.pk]))
+    granted = AuditEvent.objects.filter(action=AuditEvent.Action.USER_ROLE_CHANGE).order_by("pk").last()
+    assert granted is not None and (granted.before, granted.after) == ({"groups": []}, {"groups": [group.pk]})
+
+    root_client.post(url, admin_form_data(root_client, url, real_name="张三丰"))
+    event = admin_only(AuditEvent.Action.USER_UPDATE)
+    assert (event.before, event.after) == ({"real_name": "张三"}, {"real_name": "张三丰"})
+    root_client.post(url, admin_form_data(root_client, url))  # saved unchanged: nothing to record
+    assert AuditEvent.objects.filter(actor__username="root", action__startswith="user.").count() == 3
+
+    # the organizer of the city reads it in their subtree; the organizer of town B does not
+    city = app_login(people.organizer.username).get(LIST, {"action": "user.role_change"}).json()
+    assert city["count"] == 2
+    assert app_login(people.hr_b.username).get(LIST).status_code == 403
+
+
+def test_users_added_and_passwords_set_in_the_admin_are_audited(tree: Tree, people: People, root_client: Client):
+    added = root_client.post(
+        reverse("admin:accounts_user_add"),
+        {"username": "newhr", "password1": "Admin#Set2026x", "password2": "Admin#Set2026x", "usable_password": "true"},
+    )
+    assert added.status_code == 302, added.context and added.context["adminform"].form.errors
+    event = admin_only(AuditEvent.Action.USER_CREATE)
+    assert event.after is not None and event.after["username"] == "newhr" and "password" not in event.after
+
+    url = reverse("admin:auth_user_password_change", args=[people.bob.pk])
+    changed = root_client.post(url, {"password1": "Reset#Pass2026", "password2": "Reset#Pass2026"})
+    assert changed.status_code == 302
+    event = admin_only(AuditEvent.Action.PASSWORD_RESET)
+    assert (event.unit, event.target_id, event.address) == (tree.town_b, str(people.bob.pk), "10.9.9.9")
+    refused = root_client.post(url, {"password1": "short", "password2": "short"})
+    assert refused.status_code == 200 and AuditEvent.objects.filter(action="user.password_reset").count() == 1
+
+
+def test_key_edits_exams_settings_and_deletes_in_the_admin_are_audited(
+    tree: Tree, people: People, bank, exam, root_client: Client
+):
+    question = bank.questions.filter(kind="single").earliest("id")
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    saved = root_client.post(url, admin_form_data(root_client, url, answer=["B"]))
+    assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
+    event = admin_only(AuditEvent.Action.ADMIN_CHANGE)
+    assert (event.target_type, event.unit) == ("question", tree.city)
+    assert (event.before, event.after) == ({"answer": ["A"]}, {"answer": ["B"]})
+
+    # the admin's form shows times to the second (a save there drops microseconds): start from whole seconds
+    seconds = {f: getattr(exam, f).replace(microsecond=0) for f in ("opens_at", "closes_at", "published_at")}
+    Exam.objects.filter(pk=exam.pk).update(**seconds)
+    url = reverse("admin:quizzes_exam_change", args=[exam.pk])
+    saved = root_client.post(url, admin_form_data(root_client, url, title="改过的考试"))
+    assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ADMIN_CHANGE, target_type="exam").get()
+    assert event.after == {"title": "改过的考试"} and event.unit == tree.city
+
+    SiteSettings.load()
+    url = reverse("admin:accounts_sitesettings_change", args=[1])
+    root_client.post(url, admin_form_data(root_client, url, self_signup_enabled=False))
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ADMIN_CHANGE, target_type="sitesettings").get()
+    assert (event.before, event.after, event.unit) == (
+        {"self_signup_enabled": True},
+        {"self_signup_enabled": False},
+        None,
+    )
+
+    tag = Tag.objects.create(name="临时")
+    deleted = root_client.post(reverse("admin:quizzes_tag_delete", args=[tag.pk]), {"post": "yes"})
+    assert deleted.status_code == 302
+    event = admin_only(AuditEvent.Action.ADMIN_DELETE)
+    assert (event.target_type, event.target_id, event.before) == ("tag", str(tag.pk), {"name": "临时"})
+
+
+def test_a_bulk_delete_in_the_admin_records_each_object(tree: Tree, people: People, exam, root_client: Client):
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    tags = [Tag.objects.create(name=name) for name in ("甲", "乙")]
+    deleted = root_client.post(
+        reverse("admin:quizzes_tag_changelist"),
+        {"action": "delete_selected", "_selected_action": [t.pk for t in tags], "post": "yes"},
+    )
+    assert deleted.status_code == 302
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.ADMIN_DELETE, target_type="tag")
+    assert sorted(e.before["name"] for e in events if e.before) == ["乙", "甲"]
+
+    url = reverse("admin:quizzes_attempt_delete", args=[attempt.pk])
+    assert root_client.post(url, {"post": "yes"}).status_code == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ADMIN_DELETE, target_type="attempt")
+    assert event.unit == tree.city and event.before is not None and event.before["user_id"] == people.alice.pk
