@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "accounts.models.Unit.Kind",
         "AttemptStatusEnum": "quizzes.models.Attempt.Status",
         "ExamStatusEnum": "quizzes.models.Exam.Status",
+        "ExamKindEnum": [("roster", "roster"), ("open", "open")],  # unit ranking and live counts: roster exam or open quiz
     },
     # ids in URLs use the "id" converter (api/converters.py): integers, at most 18 digits
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
