@@ -125,4 +125,19 @@ test.describe('console monitor', () => {
     await expect(page.getByTestId('stats-summary')).toContainText('答卷数0')
     await expect(page.getByRole('button', { name: '重新判分' })).toHaveCount(0)
   })
+
+  test("an organizer of one town cannot open another town's dashboard by URL", async ({ page }) => {
+    const { roster } = fixtureIds()
+    await page.goto('/login')
+    await login(page, 'e2e_org_bl')
+    await expect(page).toHaveURL(/\/console$/)
+    // the roster exam is 清河市's, for 南关镇 only: nothing of it reaches 北岭镇
+    await page.goto(`/console/exams/${roster}/live`)
+    await expect(page.getByRole('alert')).toContainText('加载失败')
+    await expect(page.getByTestId('live-counts')).toHaveCount(0)
+    await shot(page, 'c3-live-other-town')
+    await page.goto(`/console/exams/${roster}/stats`)
+    await expect(page.getByRole('alert')).toContainText('加载失败')
+    await expect(page.getByTestId('stats-summary')).toHaveCount(0)
+  })
 })
