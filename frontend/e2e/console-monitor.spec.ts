@@ -108,6 +108,15 @@ test.describe('console monitor', () => {
     await shot(page, 'c3-regrade-reason')
     await dialog.getByRole('button', { name: '重新判分' }).click()
     await expect(page.getByText(/已重新判分 \d+ 份答卷/)).toBeVisible()
+    await items.scrollIntoViewIfNeeded()
+    await shot(page, 'c3-stats-items')
+
+    // the same page in English
+    await page.getByRole('button', { name: 'English' }).click()
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Statistics · ')
+    await expect(page.getByRole('heading', { name: /Questions to check/ })).toBeVisible()
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await shot(page, 'c3-stats-en')
   })
 
   test('HR reads the dashboard and statistics of their own town, without regrading', async ({ page }) => {
