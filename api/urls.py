@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="leaderboard-unit-people",
     ),
     path("exams/<id:exam_id>/stats", results.ExamStatsView.as_view(), name="exam-stats"),
+    path("exams/<id:exam_id>/live", results.ExamLiveView.as_view(), name="exam-live"),
     path("exams/<id:exam_id>/absentees", results.AbsenteesView.as_view(), name="exam-absentees"),
     path("exams/<id:exam_id>/absentees.xlsx", results.AbsenteesXlsxView.as_view(), name="exam-absentees-xlsx"),
     path("exams/<id:exam_id>/results.xlsx", results.ResultsXlsxView.as_view(), name="exam-results-xlsx"),

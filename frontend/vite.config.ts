@@ -59,6 +59,8 @@ function chunkGroup(id: string): string | null {
   if (/node_modules[\\/]vant[\\/]es[\\/](utils|composables|popup|overlay|button|loading|icon|badge|toast|lazyload|config-provider|locale)[\\/]/.test(id)) {
     return 'vendor'
   }
+  // the console's charts, in one file named for what it is (console.spec.ts checks a phone never loads it)
+  if (/node_modules[\\/](echarts|zrender|vue-echarts)[\\/]/.test(id)) return 'echarts'
   if (/node_modules[\\/]openapi-fetch[\\/]/.test(id)) return 'app'
   if (/[\\/]src[\\/](api|lib|shell|i18n|styles)[\\/]/.test(id) && !id.endsWith('en.ts')) return 'app'
   if (/[\\/]src[\\/](router\.ts|features[\\/][a-z]+[\\/]store\.ts)/.test(id)) return 'app'

@@ -16,7 +16,12 @@ committed no reader is served anything older. Values also expire after ``TTL`` s
 for writes outside these services (the Django admin, a shell). A generation the cache lost starts again
 from the clock, above any number it held before.
 
-The selectors (``leaderboards``, ``selectors_stats``) stay pure reads; the views call these wrappers.
+The live dashboard's counts (``results.live_counts``) are cached under the same generations for
+``LIVE_TTL`` seconds only: a finished attempt shows at once, a started one within a few seconds, and
+however many staff keep the dashboard open, the database counts each exam and unit once per interval.
+
+The selectors (``leaderboards``, ``selectors_stats``, ``results``) stay pure reads; the views call these
+wrappers.
 """
 
 from __future__ import annotations
@@ -29,10 +34,11 @@ from django.db import transaction
 
 from accounts.models import Unit
 
-from . import leaderboards, selectors_stats
+from . import leaderboards, results, selectors_stats
 from .models import Exam
 
 TTL = 600  # seconds a cached value lives at most
+LIVE_TTL = 5  # seconds the live dashboard's counts live: starting an attempt bumps no generation
 PEOPLE_KEY = "people:gen"
 QUESTIONS_KEY = "questions:gen"
 
@@ -100,3 +106,14 @@ def cached_exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = selectors_st
         stats = selectors_stats.exam_stats(exam=exam, unit=unit, attempt_set=attempt_set)
         cache.set(key, stats, timeout=TTL)
     return stats
+
+
+def cached_live_counts(*, exam: Exam, unit: Unit) -> results.LiveCounts:
+    """``results.live_counts``, cached per exam and unit for ``LIVE_TTL`` seconds."""
+    exam_gen, people_gen = _generations(exam_key(exam.pk), PEOPLE_KEY)
+    key = f"exam:{exam.pk}:live:{unit.pk}:g{exam_gen}:p{people_gen}"
+    counts: results.LiveCounts | None = cache.get(key)
+    if counts is None:
+        counts = results.live_counts(exam=exam, unit=unit)
+        cache.set(key, counts, timeout=LIVE_TTL)
+    return counts

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +59,67 @@ def unit_people(*, exam: Exam, unit: Unit, absent_only: bool = False) -> QuerySe
         "counted__passed",
         "counted__time_used_seconds",
         "counted__submitted_at",
+    )
+
+
+# --- Live participation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    """Where a running exam stands in a unit's subtree, now. People, not attempts, but ``attempts``."""
+
+    unit: Unit
+    kind: str  # "roster" (a roster exam) or "open" (an open quiz)
+    headcount: int  # 应考: the roster people (``roster_q``), as the 未参考名单 counts them
+    started: int  # people who have started an attempt (finished or not)
+    in_progress: int  # people sitting now: an open attempt before its deadline + grace
+    submitted: int  # 参考: people with a finished attempt (submitted or timed out)
+    attempts: int  # 人次: finished attempts
+    absent: int  # roster people without a finished attempt: the length of the 未参考名单
+    participation_rate: Decimal | None  # roster people who finished ÷ headcount, % (None: headcount 0)
+    now: datetime
+
+
+def live_counts(*, exam: Exam, unit: Unit, now: datetime | None = None) -> LiveCounts:
+    """The live dashboard's counts for ``unit``'s subtree. Whose attempts count is the unit ranking's rule
+    (``people_q``: a roster exam its audience's roster, an open quiz every participant; never staff);
+    ``headcount`` and ``absent`` are the 未参考名单's (``roster_q``). An attempt past its deadline + grace
+    that nobody has finalised yet is not "in progress": its sitter can no longer answer. A person may be
+    both submitted and in progress (a second attempt). Three queries for a roster exam, two for an open
+    quiz, whatever the size."""
+    now = now or timezone.now()
+    audience = [] if exam.is_public else list(exam.audience_units.values_list("path", flat=True))
+    who = people_q(exam, "user__", audience_paths=audience)
+    roster = scopes.roster_person_q("user__") if exam.is_public else people_q(exam, "user__", audience_paths=audience)
+    finished = ~Q(status=Attempt.Status.IN_PROGRESS)
+    sitting = Q(status=Attempt.Status.IN_PROGRESS, deadline__gt=now - timedelta(seconds=exam.grace_seconds))
+    tally = (
+        Attempt.objects.filter(scopes.subtree_q(unit, "user__unit"), exam=exam)
+        .filter(who | (roster & finished))
+        .aggregate(
+            started=Count("user", distinct=True, filter=who),
+            in_progress=Count("user", distinct=True, filter=who & sitting),
+            submitted=Count("user", distinct=True, filter=who & finished),
+            attempts=Count("pk", filter=who & finished),
+            roster_submitted=Count("user", distinct=True, filter=roster & finished),
+        )
+    )
+    roster_people = scopes.roster_person_q() if exam.is_public else people_q(exam, audience_paths=audience)
+    headcount = User.objects.filter(roster_people, scopes.subtree_q(unit, "unit")).count()
+    return LiveCounts(
+        unit=unit,
+        kind="open" if exam.is_public else "roster",
+        headcount=headcount,
+        started=tally["started"],
+        in_progress=tally["in_progress"],
+        submitted=tally["submitted"],
+        attempts=tally["attempts"],
+        absent=headcount - tally["roster_submitted"],
+        participation_rate=(
+            scoring.percent_of(Decimal(tally["roster_submitted"]), Decimal(headcount)) if headcount else None
+        ),
+        now=now,
     )
 
 

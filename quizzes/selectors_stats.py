@@ -31,6 +31,7 @@ ATTEMPT_SETS = (FIRST, COUNTED, ALL)
 @dataclass(frozen=True)
 class ItemStats:
     question_id: int
+    bank_id: int  # where the question is edited
     kind: str
     stem: str  # an excerpt
     answer: list[str]  # the bank's current key
@@ -114,7 +115,7 @@ def exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = FIRST) -> ExamStats
     )
     items = [
         _item(question, tallies[question["pk"]])
-        for question in questions.order_by("pk").values("pk", "kind", "stem", "answer", "options")
+        for question in questions.order_by("pk").values("pk", "bank_id", "kind", "stem", "answer", "options")
         if question["pk"] in tallies
     ]
     count = len(scores)
@@ -138,6 +139,7 @@ def _item(question: Mapping[str, Any], tally: statistics.ItemTally) -> ItemStats
     letters = OPTION_LETTERS[: max(len(question["options"]), 2)]
     return ItemStats(
         question_id=question["pk"],
+        bank_id=question["bank_id"],
         kind=question["kind"],
         stem=_excerpt(question["stem"]),
         answer=list(question["answer"]),

@@ -200,6 +200,9 @@ class ExamUpdateInputSerializer(ExamInputSerializer):
 
 class RegradeInputSerializer(serializers.Serializer[Any]):
     question_id = IdField()
+    reason = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=500, help_text=_("重新判分的原因（记入审计日志）")
+    )
 
 
 class RegradeResultSerializer(serializers.Serializer[Any]):

@@ -73,3 +73,23 @@ class AbsenteePageSerializer(serializers.Serializer[Any]):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = AbsenteeSerializer(many=True)
+
+
+class LiveCountsSerializer(serializers.Serializer[Any]):
+    exam_id = serializers.SerializerMethodField()
+    unit_id = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    kind = serializers.ChoiceField(choices=["roster", "open"], help_text=_("roster：名册考试；open：开放竞赛"))
+    headcount = serializers.IntegerField(help_text=_("应考：本单位及下级名册上的人数（与未参考名单同口径）"))
+    started = serializers.IntegerField(help_text=_("已开始作答的人数（含已交卷）"))
+    in_progress = serializers.IntegerField(help_text=_("正在作答的人数：有未交的答卷且未过截止时间和宽限"))
+    submitted = serializers.IntegerField(help_text=_("已交卷的人数（参考）"))
+    attempts = serializers.IntegerField(help_text=_("已交答卷数（人次）"))
+    absent = serializers.IntegerField(help_text=_("未参考的名册人数：未参考名单的人数"))
+    participation_rate = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text=_("参考率（%）：名册上已交卷的人数 ÷ 应考")
+    )
+    server_now = serializers.DateTimeField(source="now", help_text=_("统计的时刻（最多缓存几秒）"))
+
+    def get_exam_id(self, counts: Any) -> int:
+        return int(self.context["exam_id"])

@@ -58,6 +58,7 @@ class ItemFlagSerializer(serializers.Serializer[Any]):
 
 class ItemStatsSerializer(serializers.Serializer[Any]):
     question_id = serializers.IntegerField()
+    bank_id = serializers.IntegerField(help_text=_("试题所在的题库（在题库中改正答案后再重新判分）"))
     kind = serializers.CharField(help_text=_("single、multiple、judge"))
     stem = serializers.CharField(help_text=_("题干摘要"))
     answer = serializers.ListField(child=serializers.CharField(), help_text=_("题库中当前的答案"))

@@ -178,5 +178,10 @@ class ExamRegradeView(APIView):
         data = RegradeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question = access_question_to_manage(user, data.validated_data["question_id"])
-        count = exam_regrade_question(exam=exam, question=question, audit=AuditContext.from_request(request))
+        count = exam_regrade_question(
+            exam=exam,
+            question=question,
+            reason=data.validated_data["reason"].strip(),
+            audit=AuditContext.from_request(request),
+        )
         return Response({"regraded_attempts": count})

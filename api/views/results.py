@@ -32,6 +32,7 @@ from ..permissions import IsResultsReader, request_user
 from ..serializers.results import (
     AbsenteePageSerializer,
     LearningRecordsQuerySerializer,
+    LiveCountsSerializer,
     ResultsExportQuerySerializer,
     ResultsXlsxQuerySerializer,
     UnitPeoplePageSerializer,
@@ -198,3 +199,16 @@ class ExamStatsView(APIView):
         exam, unit, data = _scoped(request, exam_id, ExamStatsQuerySerializer)
         stats = caching.cached_exam_stats(exam=exam, unit=unit, attempt_set=data["attempts"])
         return Response(ExamStatsSerializer(stats, context={"exam_id": exam.pk}).data)
+
+
+class ExamLiveView(APIView):
+    """The live dashboard's counts of a running exam: started, sitting now, submitted, against the roster
+    of the requester's subtree (or of ``unit`` inside it). Cached for a few seconds."""
+
+    permission_classes = [IsResultsReader]
+
+    @extend_schema(parameters=[UnitQuerySerializer], responses=LiveCountsSerializer)
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        counts = caching.cached_live_counts(exam=exam, unit=unit)
+        return Response(LiveCountsSerializer(counts, context={"exam_id": exam.pk}).data)

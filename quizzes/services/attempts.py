@@ -290,10 +290,13 @@ def attempts_close_overdue(*, now: datetime | None = None, exam: Exam | None = N
     return closed
 
 
-def exam_regrade_question(*, exam: Exam, question: Question, audit: AuditContext | None = None) -> int:
+def exam_regrade_question(
+    *, exam: Exam, question: Question, reason: str = "", audit: AuditContext | None = None
+) -> int:
     """Apply ``question``'s corrected key to every attempt of ``exam`` that has it on its paper.
 
-    Frozen papers never change by themselves; this is the explicit, audited way to correct a key.
+    Frozen papers never change by themselves; this is the explicit, audited way to correct a key
+    (``reason``, the organizer's words, goes into the audit event).
     Returns the number of finished attempts re-scored.
     """
     regraded = 0
@@ -327,6 +330,11 @@ def exam_regrade_question(*, exam: Exam, question: Question, audit: AuditContext
             unit=exam.unit,
             target=exam,
             before={"question_id": question.pk, "answers": old_keys},
-            after={"question_id": question.pk, "answer": "".join(question.answer), "regraded_attempts": regraded},
+            after={
+                "question_id": question.pk,
+                "answer": "".join(question.answer),
+                "regraded_attempts": regraded,
+                **({"reason": reason} if reason else {}),
+            },
         )
     return regraded

@@ -106,6 +106,17 @@ def test_regrade_records_the_old_and_the_new_key(tree: Tree, people: People, ban
     assert event.after == {"question_id": question.pk, "answer": "B", "regraded_attempts": 1}
 
 
+def test_regrade_records_the_organizers_reason(tree: Tree, people: People, bank, exam):
+    question = bank.questions.filter(kind="single").earliest("id")
+    client = app_login(people.organizer.username)
+    body = {"question_id": question.pk, "reason": "  答案有误，已在题库中改正  "}
+    assert client.post(f"/api/v1/exams/{exam.pk}/regrade", body, format="json").status_code == 200
+    after = only(AuditEvent.Action.EXAM_REGRADE).after
+    assert after is not None and after["reason"] == "答案有误，已在题库中改正"
+    too_long = client.post(f"/api/v1/exams/{exam.pk}/regrade", {**body, "reason": "长" * 501}, format="json")
+    assert too_long.status_code == 400 and "reason" in too_long.json()["error"]["fields"]
+
+
 def test_imports_site_settings_and_unlock(tree: Tree, people: People, bank):
     client = app_login(people.organizer.username)
     row = template_row(题型="判断", 题干="遗嘱可以由本人亲笔书写。", 答案="对")

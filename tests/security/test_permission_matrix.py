@@ -74,6 +74,7 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/exams/{exam_id}/results.xlsx": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/results.csv": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/stats": READERS_OF_THE_EXAM,
+    "GET /api/v1/exams/{exam_id}/live": READERS_OF_THE_EXAM,
     "GET /api/v1/learning-records.xlsx": RESULTS_READERS,  # each within their own subtree
     "GET /api/v1/audit-events": ORGANIZERS,  # each organizer the events of their subtree
     "GET /api/v1/audit-events.csv": ORGANIZERS,

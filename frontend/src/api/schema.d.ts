@@ -398,6 +398,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The live dashboard's counts of a running exam: started, sitting now, submitted, against the roster
+         *     of the requester's subtree (or of ``unit`` inside it). Cached for a few seconds.
+         */
+        get: operations["exams_live_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/publish": {
         parameters: {
             query?: never;
@@ -1012,6 +1032,12 @@ export interface components {
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
         };
+        /**
+         * @description * `roster` - roster
+         *     * `open` - open
+         * @enum {string}
+         */
+        ExamKindEnum: "roster" | "open";
         /** @description What an organizer who manages the exam sees in addition: audience and paper composition. */
         ExamManagement: {
             audience_unit_ids: number[];
@@ -1161,6 +1187,8 @@ export interface components {
         };
         ItemStats: {
             question_id: number;
+            /** @description 试题所在的题库（在题库中改正答案后再重新判分） */
+            bank_id: number;
             /** @description single、multiple、judge */
             kind: string;
             /** @description 题干摘要 */
@@ -1199,6 +1227,40 @@ export interface components {
          * @enum {string}
          */
         LeaderboardNamesEnum: "full" | "masked" | "unit_only";
+        LiveCounts: {
+            readonly exam_id: number;
+            unit_id: number;
+            unit_name: string;
+            /**
+             * @description roster：名册考试；open：开放竞赛
+             *
+             *     * `roster` - roster
+             *     * `open` - open
+             */
+            kind: components["schemas"]["ExamKindEnum"];
+            /** @description 应考：本单位及下级名册上的人数（与未参考名单同口径） */
+            headcount: number;
+            /** @description 已开始作答的人数（含已交卷） */
+            started: number;
+            /** @description 正在作答的人数：有未交的答卷且未过截止时间和宽限 */
+            in_progress: number;
+            /** @description 已交卷的人数（参考） */
+            submitted: number;
+            /** @description 已交答卷数（人次） */
+            attempts: number;
+            /** @description 未参考的名册人数：未参考名单的人数 */
+            absent: number;
+            /**
+             * Format: decimal
+             * @description 参考率（%）：名册上已交卷的人数 ÷ 应考
+             */
+            participation_rate: string | null;
+            /**
+             * Format: date-time
+             * @description 统计的时刻（最多缓存几秒）
+             */
+            server_now: string;
+        };
         Me: {
             readonly id: number;
             /**
@@ -1478,6 +1540,11 @@ export interface components {
         RegradeInputRequest: {
             /** Format: int64 */
             question_id: number;
+            /**
+             * @description 重新判分的原因（记入审计日志）
+             * @default
+             */
+            reason: string;
         };
         RegradeLink: {
             method: string;
@@ -1679,7 +1746,7 @@ export interface components {
              *     * `roster` - roster
              *     * `open` - open
              */
-            kind: components["schemas"]["UnitLeaderboardKindEnum"];
+            kind: components["schemas"]["ExamKindEnum"];
             /**
              * @description 公开竞赛按 participation_rate 排序时按参考人数排
              *
@@ -1696,12 +1763,6 @@ export interface components {
             excellent_percent: string;
             results: components["schemas"]["UnitRow"][];
         };
-        /**
-         * @description * `roster` - roster
-         *     * `open` - open
-         * @enum {string}
-         */
-        UnitLeaderboardKindEnum: "roster" | "open";
         UnitPeoplePage: {
             count: number;
             /** Format: uri */
@@ -3811,6 +3872,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitPeoplePage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_live_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveCounts"];
                 };
             };
             /** @description 请求数据有误（fields 指出字段） */
