@@ -139,7 +139,14 @@ def lockout_reset(*, user: User) -> None:
 
 class LockoutModelBackend(ModelBackend):
     """Django's ModelBackend that first refuses a locked login, before any password is checked. First in
-    AUTHENTICATION_BACKENDS, so that the PermissionDenied stops allauth's backend too."""
+    AUTHENTICATION_BACKENDS, so that the PermissionDenied stops allauth's backend too. The person of a session
+    (every authenticated request) is read through the cache (accounts/usercache.py)."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        from .usercache import cached_user
+
+        user = cached_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
