@@ -7,7 +7,8 @@ Nothing is ever deleted. Each cached value's key holds generations, counters in 
   attempt (submit, time-up, the periodic ``close_overdue_attempts``), a regrade, an exam edit;
 - ``people:gen``, bumped by roster commits (new, moved, deactivated people: 应考 headcounts and whose
   results count) and by new units and accounts;
-- ``questions:gen``, bumped by bank question edits (the statistics show each question's current stem and key).
+- ``questions:gen``, bumped by new banks and questions and by question edits (the statistics show each
+  question's current stem and key; a draw rule's candidates are the bank's active questions).
 
 A write bumps its generation when it happens and again once its transaction has committed
 (``transaction.on_commit``): a reader who read the database before the commit may have stored that
@@ -22,6 +23,7 @@ The selectors (``leaderboards``, ``selectors_stats``) stay pure reads; the views
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -30,7 +32,7 @@ from django.db import transaction
 from accounts.models import Unit
 
 from . import leaderboards, selectors_stats
-from .models import Exam
+from .models import DrawRule, Exam
 
 TTL = 600  # seconds a cached value lives at most
 PEOPLE_KEY = "people:gen"
@@ -89,6 +91,19 @@ def cached_leaderboard_units(
         board = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=primary)
         cache.set(key, board, timeout=TTL)
     return board
+
+
+def cached_rule_candidates[T](rule: DrawRule, compute: Callable[[], T]) -> T:
+    """A draw rule's candidates (``services.exams._rule_candidates``), cached per bank, kind, tag and difficulty:
+    every start of a random paper draws from them, and reading a 5,000-question bank each time costs more than
+    the rest of the start."""
+    [questions_gen] = _generations(QUESTIONS_KEY)
+    key = f"draw:{rule.bank_id}:{rule.kind}:{rule.tag_id or 0}:{rule.difficulty or 0}:q{questions_gen}"
+    candidates: T | None = cache.get(key)
+    if candidates is None:
+        candidates = compute()
+        cache.set(key, candidates, timeout=TTL)
+    return candidates
 
 
 def cached_exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = selectors_stats.FIRST) -> selectors_stats.ExamStats:
