@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 # saves last_login), and transaction savepoints.
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
 START_QUERIES = 12 + SESSION_QUERIES  # the first request after login: loads the person
-AUTOSAVE_QUERIES = 6 + SESSION_QUERIES
+AUTOSAVE_QUERIES = 5 + SESSION_QUERIES  # lock, paper row, one guarded upsert (+ transaction)
 SUBMIT_QUERIES = 13 + SESSION_QUERIES  # the rank of the attempt that counts: one aggregate
 UNIT_LEADERBOARD_QUERIES = 6 + SESSION_QUERIES  # units, audience, headcounts, results
 ME_OFF_PAGE_QUERIES = 3  # the requester's row, its rank, their name: only when not on the page
