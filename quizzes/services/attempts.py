@@ -275,17 +275,24 @@ def attempts_update_counted(*, exam: Exam, user_id: int) -> int | None:
     Updates rows by queryset, so instances already loaded keep their old flag: returns the id of the
     counted attempt (None if the person has no finished attempt) for the caller to set its own. The
     callers (``attempt_finalise``, ``exam_regrade_question``) bump the exam's cache generation."""
+    attempts = list(Attempt.objects.filter(exam=exam, user_id=user_id))
     finished = [
         ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
-        for a in Attempt.objects.filter(exam=exam, user_id=user_id)
+        for a in attempts
         if a.submitted_at is not None  # finished; open attempts have no submission time
     ]
     chosen = ranking.counted_attempt(finished, exam.counting_policy)
     if chosen is None:
         return None
-    # clear the old flag before setting the new one: at most one counted attempt per person (constraint)
-    Attempt.objects.filter(exam=exam, user_id=user_id, is_counted=True).exclude(pk=chosen.id).update(is_counted=False)
-    Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
+    # clear the old flag before setting the new one: at most one counted attempt per person (constraint). A
+    # person's only attempt (most people) has no other flag to clear; the clearing UPDATE re-reads the flags
+    # under lock, so it is kept whenever there is another attempt.
+    if len(attempts) > 1:
+        Attempt.objects.filter(exam=exam, user_id=user_id, is_counted=True).exclude(pk=chosen.id).update(
+            is_counted=False
+        )
+    if not any(a.pk == chosen.id and a.is_counted for a in attempts):
+        Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
     return chosen.id
 
 
