@@ -93,6 +93,35 @@ def cached_leaderboard_units(
     return board
 
 
+_NOBODY = "-"  # cached "this person has no counting attempt"
+
+
+def cached_participant_board(
+    *, exam: Exam, viewer_id: int
+) -> tuple[list[leaderboards.PersonRow], leaderboards.PersonRow | None]:
+    """What a participant reads of the person leaderboard: its top ``PARTICIPANT_TOP`` rows, ranked with real
+    names (``leaderboards.leaderboard_rows_for_participant`` masks them per viewer), and the viewer's own row
+    wherever it stands, each cached per exam; two cache round trips when both are cached."""
+    exam_gen, people_gen = _generations(exam_key(exam.pk), PEOPLE_KEY)
+    suffix = f"g{exam_gen}:p{people_gen}"
+    top_key, me_key = f"exam:{exam.pk}:people-top:{suffix}", f"exam:{exam.pk}:person:{viewer_id}:{suffix}"
+    found: dict[str, Any] = cache.get_many([top_key, me_key])
+    top: list[leaderboards.PersonRow] | None = found.get(top_key)
+    if top is None:
+        rows = list(leaderboards.leaderboard_people_rows(exam=exam)[: leaderboards.PARTICIPANT_TOP])
+        top = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows, offset=0)
+        cache.set(top_key, top, timeout=TTL)
+    me = next((row for row in top if row.user_id == viewer_id), None)
+    if me is None:
+        stored = found.get(me_key)
+        if stored is None:
+            me = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
+            cache.set(me_key, _NOBODY if me is None else me, timeout=TTL)
+        elif stored != _NOBODY:
+            me = stored
+    return top, me
+
+
 def cached_rule_candidates[T](rule: DrawRule, compute: Callable[[], T]) -> T:
     """A draw rule's candidates (``services.exams._rule_candidates``), cached per bank, kind, tag and difficulty:
     every start of a random paper draws from them, and reading a 5,000-question bank each time costs more than
