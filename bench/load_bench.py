@@ -289,6 +289,13 @@ class Wrk:
         )
 
 
+def warm_up(wrk: Wrk, server: Server, items: list[dict[str, Any]]) -> None:
+    """Unmeasured requests first: every worker thread imports and connects on its first requests (seconds each
+    on a loaded machine), which would otherwise count against the first figure."""
+    wrk.run(server, "warm-up", [{"token": "", "path": "/bench/ceiling"}], mode="get", seconds=2, max_requests=10**7)
+    wrk.run(server, "warm-up", items, mode="get", seconds=3, max_requests=10**7)
+
+
 def lua_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -669,6 +676,7 @@ def main() -> int:
                 probe_tokens = asyncio.run(login_all(port, storm_names[:40], 4, Stats(), "login"))
             items = [{"token": t, "path": "/api/v1/me"} for t in probe_tokens.values()]
             seconds = min(sizes.seconds, 4)
+            warm_up(wrk, server, items)
             ceil = wrk.run(
                 server,
                 f"[{server.label}] ceiling",
@@ -689,6 +697,7 @@ def main() -> int:
         print_table(choice_rows, 0)
         server = best[1]
         server.start()
+        warm_up(wrk, server, [{"token": t, "path": "/api/v1/me"} for t in probe_tokens.values()])
         print(f"\nchosen: {server.label}\n", flush=True)
 
         figures: list[tuple[Figure, bool]] = []
