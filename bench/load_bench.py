@@ -459,6 +459,15 @@ async def login_all(port: int, usernames: list[str], concurrency: int, stats: St
     return tokens
 
 
+class Progress(list[tuple[Figure, bool]]):
+    """The run's figures, each also printed as it is measured (the table comes at the end)."""
+
+    def append(self, item: tuple[Figure, bool]) -> None:
+        super().append(item)
+        f = item[0]
+        print(f"  measured {f.name}: {f.rps:.1f} req/s, p50 {f.p50_ms:.0f} ms, p99 {f.p99_ms:.0f} ms", flush=True)
+
+
 def share(figure: Figure, ceiling: float) -> str:
     return f"{figure.rps / ceiling * 100:5.1f}%" if ceiling else "  —  "
 
@@ -700,7 +709,7 @@ def main() -> int:
         warm_up(wrk, server, [{"token": t, "path": "/api/v1/me"} for t in probe_tokens.values()])
         print(f"\nchosen: {server.label}\n", flush=True)
 
-        figures: list[tuple[Figure, bool]] = []
+        figures = Progress()
         ceiling_items = [{"token": "", "path": "/bench/ceiling"}]
         before = wrk.run(
             server,
