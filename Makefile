@@ -15,7 +15,7 @@ export DJANGO_SECRET_KEY ?= make-checks-only-not-a-secret-0123456789-abcdefghijk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck migrations pytest bench chaos schema frontend clean schema-ts test-frontend e2e bench-frontend
+.PHONY: install run test lint typecheck migrations pytest bench chaos schema frontend clean schema-ts test-frontend e2e bench-frontend bench-load
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -95,6 +95,11 @@ bench: install
 # autosave; every acknowledged answer must be in the database. Production stores: PostgreSQL and Redis.
 chaos: install
 	$(VENV_PY) bench/chaos.py
+
+# The real server under an exam's load, over HTTP, against the ceiling of the same server (bench/load_bench.py):
+# PostgreSQL and Redis (XUEFA_BENCH_DATABASE_URL, XUEFA_BENCH_REDIS_URL), wrk. BENCH_LOAD_ARGS=--full for the city.
+bench-load: install
+	$(VENV_PY) bench/load_bench.py $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage frontend/node_modules frontend/dist frontend/test-results

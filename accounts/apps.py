@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与单位")
 
     def ready(self) -> None:
-        from . import audit, lockout  # noqa: F401  (connect the login and password signal receivers)
+        from . import audit, lockout, usercache  # noqa: F401  (connect the login, password and cache signal receivers)

@@ -1,6 +1,10 @@
 """Login lockout (docs/security.md): wrong passwords lock an (account, client address) pair with back-off,
 and a generous cap locks the account from every address. Counters live in the cache (Redis in production).
 
+Login limits (docs/deployment.md): attempts per account and per client address, and wrong passwords per client
+address, in fixed windows (``XUEFA_LOGIN_RATE_PER_ACCOUNT``, ``XUEFA_LOGIN_RATE_PER_IP``,
+``XUEFA_LOGIN_FAILED_RATE_PER_IP``); counting an attempt costs one Redis round trip (accounts/ratelimits.py).
+
 Keyed per pair so that nobody can lock a named participant out just before an exam by typing wrong
 passwords from their own machine; the per-account cap stops a spread-out guess, and an organizer of the
 person's unit (or the superuser) unlocks at once (``lockout_reset``). Every login goes through Django's
@@ -17,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
@@ -27,6 +32,7 @@ from django.http import HttpRequest
 from .addresses import client_address
 from .audit import AuditContext, audit_record
 from .models import AuditEvent, User
+from .ratelimits import Rate, hit
 
 __all__ = ["client_address"]  # re-exported: the one rule for a client's address
 
@@ -42,7 +48,8 @@ class Policy:
 
 
 POLICY = Policy()
-REQUEST_FLAG = "xuefa_login_locked_for"  # seconds, set on the request of a refused login
+REQUEST_FLAG = "xuefa_login_locked_for"  # seconds, set on the request of a login refused by the lockout
+RATE_FLAG = "xuefa_login_rate_limited_for"  # seconds, set on the request of a login over a rate limit
 
 
 def _generation_key(username: str) -> str:
@@ -55,10 +62,14 @@ def _keys(username: str, address: str) -> tuple[str, str]:
     return f"lockout:{account}", f"lockout:{account}:{address}"
 
 
+def _address_key(address: str) -> str:
+    return f"lockout:address:{address}"
+
+
 def locked_for(*, username: str, address: str, now: float | None = None) -> int:
     """Seconds until ``username`` may try again from ``address``; 0 when it may now."""
     now = time.time() if now is None else now
-    keys = [f"{key}:until" for key in _keys(username, address)]
+    keys = [f"{key}:until" for key in (*_keys(username, address), _address_key(address))]
     until = max(cache.get_many(keys).values(), default=0)
     return max(0, int(until - now + 0.999))
 
@@ -96,6 +107,24 @@ def record_failure(*, username: str, address: str, now: float | None = None) -> 
     return pair_locked or account_locked
 
 
+def rate_limited_for(*, username: str, address: str, now: float | None = None) -> int:
+    """Count a login attempt per account and per address; seconds to wait when it is over either limit, else 0."""
+    account = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    rates = [Rate.parse(settings.XUEFA_LOGIN_RATE_PER_ACCOUNT), Rate.parse(settings.XUEFA_LOGIN_RATE_PER_IP)]
+    hits = hit([(f"login:account:{account}", rates[0]), (f"login:address:{address}", rates[1])], now=now)
+    return max((h.retry_after for h, rate in zip(hits, rates, strict=True) if h.count > rate.amount), default=0)
+
+
+def record_address_failure(*, address: str, now: float | None = None) -> None:
+    """Count a wrong password from ``address``: over ``XUEFA_LOGIN_FAILED_RATE_PER_IP`` the address is refused
+    (every account) until the window ends. Stops one address trying a common password on many accounts."""
+    now = time.time() if now is None else now
+    rate = Rate.parse(settings.XUEFA_LOGIN_FAILED_RATE_PER_IP)
+    [result] = hit([(f"login-failed:address:{address}", rate)], now=now)
+    if result.count > rate.amount:
+        cache.set(f"{_address_key(address)}:until", now + result.retry_after, result.retry_after + 1)
+
+
 def record_success(*, username: str, address: str) -> None:
     """A correct password clears the pair's failures, not the account's: the person's own logins must not
     reset a guess spread over many addresses."""
@@ -110,13 +139,25 @@ def lockout_reset(*, user: User) -> None:
 
 class LockoutModelBackend(ModelBackend):
     """Django's ModelBackend that first refuses a locked login, before any password is checked. First in
-    AUTHENTICATION_BACKENDS, so that the PermissionDenied stops allauth's backend too."""
+    AUTHENTICATION_BACKENDS, so that the PermissionDenied stops allauth's backend too. The person of a session
+    (every authenticated request) is read through the cache (accounts/usercache.py)."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        from .usercache import cached_user
+
+        user = cached_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
         if request is not None and username:
-            seconds = locked_for(username=str(username), address=client_address(request))
+            address = client_address(request)
+            seconds = rate_limited_for(username=str(username), address=address)
+            if seconds:
+                setattr(request, RATE_FLAG, seconds)
+                raise PermissionDenied
+            seconds = locked_for(username=str(username), address=address)
             if seconds:
                 setattr(request, REQUEST_FLAG, seconds)
                 raise PermissionDenied
@@ -128,7 +169,8 @@ def _count_failure(sender: Any, credentials: dict[str, Any], request: HttpReques
     username = credentials.get("username")
     if request is None or not username:
         return
-    address, refused = client_address(request), bool(getattr(request, REQUEST_FLAG, None))
+    address = client_address(request)
+    refused = bool(getattr(request, REQUEST_FLAG, None) or getattr(request, RATE_FLAG, None))
     person = User.objects.filter(username__iexact=str(username)).select_related("unit").first()
     unit = person.unit if person is not None else None
     context = AuditContext(actor=None, address=address)
@@ -136,6 +178,7 @@ def _count_failure(sender: Any, credentials: dict[str, Any], request: HttpReques
     audit_record(context=context, action=AuditEvent.Action.LOGIN_FAILED, unit=unit, target=person, after=details)
     if refused:
         return
+    record_address_failure(address=address)
     if record_failure(username=str(username), address=address):
         audit_record(context=context, action=AuditEvent.Action.LOGIN_LOCKED, unit=unit, target=person, after=details)
 

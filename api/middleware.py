@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from accounts.lockout import REQUEST_FLAG
+from accounts.lockout import RATE_FLAG, REQUEST_FLAG
 
 from .errors import error_body
 from .parsers import MAX_DEPTH, text_nests_deeper_than
@@ -22,6 +22,9 @@ class LoginLockoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        limited = getattr(request, RATE_FLAG, None)
+        if limited:
+            return self._refuse(request, "throttled", _("请求过于频繁，请稍后再试。"), int(limited))
         seconds = getattr(request, REQUEST_FLAG, None)
         if not seconds:
             return response
@@ -29,13 +32,17 @@ class LoginLockoutMiddleware:
         message = _("密码错误次数过多，登录已暂时锁定，请 %(minutes)d 分钟后再试，或请组织者解锁。") % {
             "minutes": minutes
         }
-        locked: HttpResponse
+        return self._refuse(request, "login_locked", message, int(seconds))
+
+    @staticmethod
+    def _refuse(request: HttpRequest, code: str, message: str, seconds: int) -> HttpResponse:
+        refused: HttpResponse
         if wants_json(request):
-            locked = JsonResponse(error_body("login_locked", message), status=429)
+            refused = JsonResponse(error_body(code, message), status=429)
         else:
-            locked = HttpResponse(f"<!doctype html><title>429</title><p>{escape(message)}</p>", status=429)
-        locked["Retry-After"] = str(int(seconds))
-        return locked
+            refused = HttpResponse(f"<!doctype html><title>429</title><p>{escape(message)}</p>", status=429)
+        refused["Retry-After"] = str(seconds)
+        return refused
 
 
 class JsonErrorMiddleware:

@@ -172,16 +172,24 @@ ACCOUNT_USER_MODEL_EMAIL_FIELD = None
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
-    # Per client address. A government network often puts a whole town behind one NAT address, and most of
-    # its cadres log in during an exam's first minutes, so allauth's defaults (30 logins and 10 failures a
-    # minute per address) would turn them away; guessing is held by accounts/lockout.py instead.
-    "login": os.environ.get("XUEFA_LOGIN_RATE_PER_IP", "600/m/ip"),
-    # Not allauth's per-account "5/300s/key": anyone could lock a named person out with it. Wrong passwords
-    # are counted by accounts/lockout.py, per (account, client address) with back-off and a per-account cap.
-    "login_failed": os.environ.get("XUEFA_LOGIN_FAILED_RATE_PER_IP", "120/m/ip"),
+    # Logins are limited by accounts/lockout.py, not by allauth: allauth's limiter takes a lock per client
+    # address in the cache (for "login" and, dry-run, for "login_failed" on every login) and answers 429 when it
+    # waits more than a second for it, so a storm of logins from one NAT address is turned away by the lock
+    # alone; it also reads and rewrites a list of timestamps per address (four round trips). See
+    # docs/deployment.md, "Login limits".
+    "login": "",
+    "login_failed": "",
     "signup": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Login attempts per client address and per account (fixed windows, one Redis round trip: accounts/ratelimits.py).
+# A government network often puts a whole county behind one NAT address, and most of its cadres log in during an
+# exam's first minutes: the per-address limit is sized for that; guessing one account is held by the per-account
+# limit and the lockout (wrong passwords per account and address, accounts/lockout.py), and spraying many accounts
+# from one address by the limit of wrong passwords per address.
+XUEFA_LOGIN_RATE_PER_IP = os.environ.get("XUEFA_LOGIN_RATE_PER_IP", "600/m")
+XUEFA_LOGIN_RATE_PER_ACCOUNT = os.environ.get("XUEFA_LOGIN_RATE_PER_ACCOUNT", "20/m")
+XUEFA_LOGIN_FAILED_RATE_PER_IP = os.environ.get("XUEFA_LOGIN_FAILED_RATE_PER_IP", "120/m")
 # Behind the documented reverse proxy (DJANGO_BEHIND_TLS_PROXY=1) the client's address is the last
 # X-Forwarded-For entry (the one nginx appends); otherwise REMOTE_ADDR, and X-Forwarded-For is ignored.
 TRUSTED_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
@@ -216,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.XuefaAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_USER_RATE", "600/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -7,7 +7,8 @@ Nothing is ever deleted. Each cached value's key holds generations, counters in 
   attempt (submit, time-up, the periodic ``close_overdue_attempts``), a regrade, an exam edit;
 - ``people:gen``, bumped by roster commits (new, moved, deactivated people: 应考 headcounts and whose
   results count) and by new units and accounts;
-- ``questions:gen``, bumped by bank question edits (the statistics show each question's current stem and key).
+- ``questions:gen``, bumped by new banks and questions and by question edits (the statistics show each
+  question's current stem and key; a draw rule's candidates are the bank's active questions).
 
 A write bumps its generation when it happens and again once its transaction has committed
 (``transaction.on_commit``): a reader who read the database before the commit may have stored that
@@ -27,6 +28,7 @@ wrappers.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -35,7 +37,7 @@ from django.db import transaction
 from accounts.models import Unit
 
 from . import leaderboards, results, selectors_stats
-from .models import Exam
+from .models import DrawRule, Exam
 
 TTL = 600  # seconds a cached value lives at most
 LIVE_TTL = 5  # seconds the live dashboard's counts live: starting an attempt bumps no generation
@@ -95,6 +97,48 @@ def cached_leaderboard_units(
         board = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=primary)
         cache.set(key, board, timeout=TTL)
     return board
+
+
+_NOBODY = "-"  # cached "this person has no counting attempt"
+
+
+def cached_participant_board(
+    *, exam: Exam, viewer_id: int
+) -> tuple[list[leaderboards.PersonRow], leaderboards.PersonRow | None]:
+    """What a participant reads of the person leaderboard: its top ``PARTICIPANT_TOP`` rows, ranked with real
+    names (``leaderboards.leaderboard_rows_for_participant`` masks them per viewer), and the viewer's own row
+    wherever it stands, each cached per exam; two cache round trips when both are cached."""
+    exam_gen, people_gen = _generations(exam_key(exam.pk), PEOPLE_KEY)
+    suffix = f"g{exam_gen}:p{people_gen}"
+    top_key, me_key = f"exam:{exam.pk}:people-top:{suffix}", f"exam:{exam.pk}:person:{viewer_id}:{suffix}"
+    found: dict[str, Any] = cache.get_many([top_key, me_key])
+    top: list[leaderboards.PersonRow] | None = found.get(top_key)
+    if top is None:
+        rows = list(leaderboards.leaderboard_people_rows(exam=exam)[: leaderboards.PARTICIPANT_TOP])
+        top = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows, offset=0)
+        cache.set(top_key, top, timeout=TTL)
+    me = next((row for row in top if row.user_id == viewer_id), None)
+    if me is None:
+        stored = found.get(me_key)
+        if stored is None:
+            me = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
+            cache.set(me_key, _NOBODY if me is None else me, timeout=TTL)
+        elif stored != _NOBODY:
+            me = stored
+    return top, me
+
+
+def cached_rule_candidates[T](rule: DrawRule, compute: Callable[[], T]) -> T:
+    """A draw rule's candidates (``services.exams._rule_candidates``), cached per bank, kind, tag and difficulty:
+    every start of a random paper draws from them, and reading a 5,000-question bank each time costs more than
+    the rest of the start."""
+    [questions_gen] = _generations(QUESTIONS_KEY)
+    key = f"draw:{rule.bank_id}:{rule.kind}:{rule.tag_id or 0}:{rule.difficulty or 0}:q{questions_gen}"
+    candidates: T | None = cache.get(key)
+    if candidates is None:
+        candidates = compute()
+        cache.set(key, candidates, timeout=TTL)
+    return candidates
 
 
 def cached_exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = selectors_stats.FIRST) -> selectors_stats.ExamStats:

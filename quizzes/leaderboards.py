@@ -171,15 +171,11 @@ def people_board_for(*, exam: Exam, viewer: User) -> PeopleBoard:
 def people_page(
     *, exam: Exam, viewer: User, board: PeopleBoard, rows: Sequence[Mapping[str, Any]], start: int
 ) -> tuple[list[PersonRow], PersonRow | None]:
-    """One page of ``board`` (rows from position ``start`` on) ranked and named as ``viewer`` may see it,
-    and the viewer's own row wherever it stands (a participant's; staff rarely sit, and get it only on
-    the page)."""
+    """One page of a staff ``board`` (rows from position ``start`` on) ranked, with full names, and the viewer's
+    own row when it is on the page (staff rarely sit). Participants read the cached top rows instead
+    (``quizzes.caching.cached_participant_board``)."""
     ranked = leaderboard_rank_rows(exam=exam, rows=rows, offset=None if board.within is not None else start)
-    me = next((row for row in ranked if row.user_id == viewer.pk), None)
-    if board.staff:
-        return ranked, me
-    me = me or leaderboard_person_row(exam=exam, user_id=viewer.pk)
-    return leaderboard_rows_for_participant(exam=exam, rows=ranked, viewer_id=viewer.pk), me
+    return ranked, next((row for row in ranked if row.user_id == viewer.pk), None)
 
 
 def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[PersonRow]:

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.audit import AuditContext
+from accounts.models import User
 from quizzes import caching, leaderboards, selectors
 from quizzes.access import (
     access_exam_results,
@@ -130,7 +131,9 @@ class PersonLeaderboardView(APIView):
         user = request_user(request)
         exam = access_exam_results(user, exam_id)
         people = leaderboards.people_board_for(exam=exam, viewer=user)
-        paginator = PageNumberPagination() if people.staff else ParticipantLeaderboardPagination()
+        if not people.staff:  # the same top rows for every participant: cached (quizzes.caching)
+            return self._participant(request, exam, user)
+        paginator = PageNumberPagination()
         page = paginator.paginate_queryset(people.rows, request, self)
         assert paginator.page is not None
         ranked, me = leaderboards.people_page(
@@ -141,6 +144,20 @@ class PersonLeaderboardView(APIView):
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
             "results": ranked,
+            "me": me,
+        }
+        return Response(PersonLeaderboardSerializer(board).data)
+
+    def _participant(self, request: Request, exam: Exam, user: User) -> Response:
+        top, me = caching.cached_participant_board(exam=exam, viewer_id=user.pk)
+        paginator = ParticipantLeaderboardPagination()
+        page = paginator.paginate_queryset(top, request, self) or []
+        assert paginator.page is not None
+        board = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": leaderboards.leaderboard_rows_for_participant(exam=exam, rows=page, viewer_id=user.pk),
             "me": me,
         }
         return Response(PersonLeaderboardSerializer(board).data)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -173,17 +173,41 @@ def _answer_upsert(
     stored = validate_choices(
         kind=paper_row["kind"], option_letters=[o["letter"] for o in paper_row["options"]], choices=choices
     )
-    current = Answer.objects.filter(attempt=attempt, question_id=question_id).first()
-    if current is not None and current.seq >= seq:
+    saved = _answer_row_upsert(attempt.pk, question_id=question_id, choices=stored, seq=seq, now=now)
+    if saved is None:  # a stored seq as high: this save is older than what is kept, or the same one again
+        current = Answer.objects.get(attempt=attempt, question_id=question_id)
         # the same save again (a retry whose first answer was lost with the connection) is reported as the
         # first time: applied, with what it stored; an older or different one is not applied
         return SaveResult(current, applied=current.seq == seq and current.choices == stored)
-    if current is None:
-        current = Answer.objects.create(attempt=attempt, question_id=question_id, choices=stored, seq=seq, saved_at=now)
-    else:
-        current.choices, current.seq, current.saved_at = stored, seq, now
-        current.save(update_fields=["choices", "seq", "saved_at"])
-    return SaveResult(current, applied=True)
+    answer = Answer(id=saved, attempt=attempt, question_id=question_id, choices=stored, seq=seq, saved_at=now)
+    return SaveResult(answer, applied=True)
+
+
+def _answer_row_upsert(attempt_id: int, *, question_id: int, choices: list[str], seq: int, now: datetime) -> int | None:
+    """One statement: insert the answer, or update it only where the stored ``seq`` is lower (PostgreSQL and
+    SQLite's ``INSERT … ON CONFLICT DO UPDATE … WHERE``). The row's id, or None when the stored row is kept."""
+    opts = Answer._meta
+    q = connection.ops.quote_name
+    table = q(opts.db_table)
+    sql = (
+        f"INSERT INTO {table} ({q('attempt_id')}, {q('question_id')}, {q('choices')}, {q('seq')}, {q('saved_at')}) "
+        "VALUES (%s, %s, %s, %s, %s) "
+        f"ON CONFLICT ({q('attempt_id')}, {q('question_id')}) DO UPDATE SET "
+        f"{q('choices')} = EXCLUDED.{q('choices')}, {q('seq')} = EXCLUDED.{q('seq')}, "
+        f"{q('saved_at')} = EXCLUDED.{q('saved_at')} WHERE {table}.{q('seq')} < EXCLUDED.{q('seq')} "
+        f"RETURNING {q('id')}"
+    )
+    params = [
+        attempt_id,
+        question_id,
+        opts.get_field("choices").get_db_prep_save(choices, connection),
+        seq,
+        opts.get_field("saved_at").get_db_prep_save(now, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def attempt_submit(*, attempt_id: int, user: User, now: datetime | None = None) -> Attempt:
@@ -255,17 +279,24 @@ def attempts_update_counted(*, exam: Exam, user_id: int) -> int | None:
     Updates rows by queryset, so instances already loaded keep their old flag: returns the id of the
     counted attempt (None if the person has no finished attempt) for the caller to set its own. The
     callers (``attempt_finalise``, ``exam_regrade_question``) bump the exam's cache generation."""
+    attempts = list(Attempt.objects.filter(exam=exam, user_id=user_id))
     finished = [
         ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
-        for a in Attempt.objects.filter(exam=exam, user_id=user_id)
+        for a in attempts
         if a.submitted_at is not None  # finished; open attempts have no submission time
     ]
     chosen = ranking.counted_attempt(finished, exam.counting_policy)
     if chosen is None:
         return None
-    # clear the old flag before setting the new one: at most one counted attempt per person (constraint)
-    Attempt.objects.filter(exam=exam, user_id=user_id, is_counted=True).exclude(pk=chosen.id).update(is_counted=False)
-    Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
+    # clear the old flag before setting the new one: at most one counted attempt per person (constraint). A
+    # person's only attempt (most people) has no other flag to clear; the clearing UPDATE re-reads the flags
+    # under lock, so it is kept whenever there is another attempt.
+    if len(attempts) > 1:
+        Attempt.objects.filter(exam=exam, user_id=user_id, is_counted=True).exclude(pk=chosen.id).update(
+            is_counted=False
+        )
+    if not any(a.pk == chosen.id and a.is_counted for a in attempts):
+        Attempt.objects.filter(pk=chosen.id).update(is_counted=True)
     return chosen.id
 
 

@@ -18,7 +18,9 @@ from ..questions import normalise_question_fields, question_validate
 def bank_create(*, name: str, unit: Unit, description: str = "", created_by: User | None = None) -> QuestionBank:
     if QuestionBank.objects.filter(unit=unit, name=name).exists():
         raise BankNameTaken(fields={"name": [_("本单位已有名为“%(name)s”的题库。") % {"name": name}]})
-    return QuestionBank.objects.create(name=name, unit=unit, description=description, created_by=created_by)
+    bank = QuestionBank.objects.create(name=name, unit=unit, description=description, created_by=created_by)
+    caching.questions_changed()  # a recreated database reuses bank ids: never draw from a bank cached for another
+    return bank
 
 
 def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
@@ -66,6 +68,7 @@ def question_create(
     )
     fields.update(options=options, answer=answer)
     question = Question.objects.create(bank=bank, **fields)
+    caching.questions_changed()  # a new candidate for the draw rules
     tag_objs = tags_get_or_create(tags)
     if tag_objs:
         question.tags.set(tag_objs)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -315,7 +316,8 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
     chosen: list[tuple[int, Decimal]] = []
     used: set[Slot] = set()
     for rule in rules:
-        candidates = [(qid, slot) for qid, slot in _rule_candidates(rule) if slot not in used]
+        every = caching.cached_rule_candidates(rule, functools.partial(_rule_candidates, rule))
+        candidates = [(qid, slot) for qid, slot in every if slot not in used]
         if len(candidates) < rule.count:
             raise _insufficient(rule, len(candidates))
         slots = len({slot for _qid, slot in candidates})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import AuditContext, audit_record
 from accounts.models import AuditEvent, User
 
+from .. import caching
 from ..errors import ImportAlreadyCommitted, ImportHasErrors
 from ..importing.dedupe import flag_duplicates
 from ..importing.files import parse_file
@@ -84,6 +85,7 @@ def questions_bulk_create(*, bank: QuestionBank, items: Sequence[dict[str, Any]]
             )
         )
     created = Question.objects.bulk_create(questions, batch_size=2000)
+    caching.questions_changed()  # new candidates for the draw rules
     tags = {t.name: t for t in tags_get_or_create(name for f in items for name in f.get("tags", []))}
     through = Question.tags.through
     links = [

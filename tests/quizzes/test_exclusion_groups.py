@@ -22,7 +22,7 @@ from quizzes import errors
 from quizzes.importing.parse_table import parse_csv
 from quizzes.importing.parse_text import parse_text
 from quizzes.models import DrawRule, Exam, Question, QuestionBank
-from quizzes.services.banks import bank_create, question_create
+from quizzes.services.banks import bank_create, question_create, question_update
 from quizzes.services.exams import (
     PaperItem,
     RuleSpec,
@@ -290,7 +290,26 @@ def test_a_draw_after_questions_were_grouped_since_publishing_is_refused(
     """Groups set after publishing can starve a rule: the draw at attempt start refuses, naming the groups."""
     exam = _random_exam(tree, [RuleSpec(kind="judge", bank_id=grouped_bank.pk, count=6, points=Decimal(5))])
     exam_publish(exam=exam)
-    Question.objects.filter(bank=grouped_bank, exclusion_group="").update(exclusion_group="后来分组")
+    for question in Question.objects.filter(bank=grouped_bank, exclusion_group=""):  # the bank's edit service
+        question_update(question=question, exclusion_group="后来分组")
     with pytest.raises(errors.InsufficientQuestions) as caught:
         paper_compose(exam=exam, rng=random.Random(3))
     assert caught.value.fields == {"draw_rules": ["第 1 条规则：需要 6 道，因互斥组最多只能抽出 4 道。"]}
+
+
+# --- the draw's candidates are cached (quizzes.caching.cached_rule_candidates) -----------------------------
+
+
+def test_a_rules_candidates_are_read_once_and_again_after_the_bank_changes(
+    tree: Tree, grouped_bank: QuestionBank, django_assert_num_queries: Any
+) -> None:
+    exam = _random_exam(tree, [RuleSpec(kind="judge", bank_id=grouped_bank.pk, count=2, points=Decimal(5))])
+    rng = random.Random(3)
+    paper_compose(exam=exam, rng=rng)
+    with django_assert_num_queries(2):  # the rules and the drawn questions; the candidates come from the cache
+        paper_compose(exam=exam, rng=rng)
+    added = question_create(bank=grouped_bank, kind="judge", stem="新增的判断题", options=[], answer=["A"])
+    drawn: set[int] = set()
+    for _ in range(60):
+        drawn.update(item.question.pk for item in paper_compose(exam=exam, rng=rng))
+    assert added.pk in drawn  # a new question is a candidate at once

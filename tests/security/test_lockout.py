@@ -54,9 +54,12 @@ def test_a_correct_password_clears_the_pairs_failures(people):
 
 def test_the_per_account_cap_locks_every_address(people):
     bob = people.bob.username
-    for n in range(50):
-        assert login(bob, "wrong-Password1", address=f"10.1.{n // 200}.{n % 200}").status_code == 400
-    locked = login(bob, PASSWORD, address="10.9.9.9")
+    start = timezone.now()
+    for n in range(50):  # 4 s apart: under the per-account attempt limit (20 a minute)
+        with time_machine.travel(start + timedelta(seconds=4 * n), tick=False):
+            assert login(bob, "wrong-Password1", address=f"10.1.{n // 200}.{n % 200}").status_code == 400
+    with time_machine.travel(start + timedelta(seconds=4 * 49), tick=False):
+        locked = login(bob, PASSWORD, address="10.9.9.9")
     assert locked.status_code == 429 and int(locked["Retry-After"]) == 15 * 60
 
 
@@ -127,3 +130,58 @@ def test_a_town_behind_one_nat_address_can_log_in_at_an_exams_opening(tree):
         user_create(username=f"1390000{n:04d}", password=PASSWORD, unit=tree.town_a)
     for n in range(60):  # every test client comes from the same address, 127.0.0.1
         app_login(f"1390000{n:04d}")
+
+
+# --- Login limits: attempts per account and per address, wrong passwords per address (docs/deployment.md) ---
+
+
+def test_attempts_per_account_are_limited_from_every_address(people, settings):
+    settings.XUEFA_LOGIN_RATE_PER_ACCOUNT = "3/m"
+    bob = people.bob.username
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=False):
+        assert [login(bob, PASSWORD, address=f"10.2.0.{n}").status_code for n in range(3)] == [200] * 3
+        refused = login(bob, PASSWORD, address="10.2.0.9")
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "throttled"
+        assert int(refused["Retry-After"]) == 61
+        assert login(people.carol.username, PASSWORD, address="10.2.0.9").status_code == 200  # others log in
+    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+        assert login(bob, PASSWORD, address="10.2.0.9").status_code == 200  # the next window
+
+
+def test_attempts_per_address_are_limited_and_read_behind_the_trusted_proxy(people, settings):
+    """A county behind one NAT address shares the per-address limit (sized for that in settings); behind the
+    documented nginx the address is the last X-Forwarded-For entry, so people behind different addresses are
+    counted apart although every request comes from the proxy."""
+    settings.XUEFA_LOGIN_RATE_PER_IP = "2/m"
+    names = [people.alice.username, people.bob.username, people.carol.username]
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=False):
+        assert [login(name, PASSWORD).status_code for name in names] == [200, 200, 429]
+        assert login(names[2], PASSWORD, address="10.0.0.2").status_code == 200
+
+        settings.TRUSTED_PROXY = True
+        proxied = [
+            login(name, PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR=f"10.3.0.{n}")
+            for n, name in enumerate(names)
+        ]
+        assert [r.status_code for r in proxied] == [200, 200, 200]
+        assert login(names[0], PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR="10.3.0.0").status_code == 200
+        assert login(names[1], PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR="10.3.0.0").status_code == 429
+
+
+def test_wrong_passwords_per_address_refuse_that_address(people, settings):
+    """One address trying a common password on many accounts: over the limit it is refused for every account
+    until the window ends; other addresses are not."""
+    settings.XUEFA_LOGIN_FAILED_RATE_PER_IP = "2/m"
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=False):
+        for name in (people.alice.username, people.bob.username, people.carol.username):
+            assert login(name, "Common-Passw0rd").status_code == 400
+        refused = login(people.organizer.username, PASSWORD)
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "login_locked"
+        assert login(people.organizer.username, PASSWORD, address="10.0.0.2").status_code == 200
+    with time_machine.travel(start + timedelta(seconds=62), tick=False):
+        assert login(people.organizer.username, PASSWORD).status_code == 200

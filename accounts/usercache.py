@@ -1,0 +1,64 @@
+"""The signed-in person, as authentication reads them on every request, from the cache (Redis in production,
+shared by every app server) instead of the database: one round trip reads the person and the people
+generation together.
+
+A cached person (with their unit) is valid while the people generation (``quizzes.caching.PEOPLE_KEY``: roster
+commits, new accounts and units, and here any unit saved or deleted) is the one it was stored under; saving or
+deleting the person forgets them at once and again when the transaction commits (so a reader that loaded the row
+before the commit cannot keep the old one). Values expire after ``TTL`` seconds, the safety net for writes outside
+the ORM's signals. Authentication still checks the session's password hash and ``is_active`` on the cached person.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from quizzes.caching import PEOPLE_KEY, people_changed
+
+from .models import Unit, User
+
+TTL = 300
+
+
+def _key(user_id: Any) -> str:
+    return f"auth:user:{user_id}"
+
+
+def cached_user(user_id: Any) -> User | None:
+    key = _key(user_id)
+    found: dict[str, Any] = cache.get_many([key, PEOPLE_KEY])
+    generation = found.get(PEOPLE_KEY)
+    if generation is None:  # lost or never set: start from the clock, as quizzes.caching does
+        cache.add(PEOPLE_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(PEOPLE_KEY)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]  # type: ignore[no-any-return]
+    user = User.objects.select_related("unit").filter(pk=user_id).first()
+    if user is not None:
+        cache.set(key, (generation, user), TTL)
+    return user
+
+
+def forget_user(user_id: Any) -> None:
+    key = _key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def _user_changed(sender: Any, instance: User, **kwargs: Any) -> None:
+    forget_user(instance.pk)
+
+
+@receiver(post_save, sender=Unit)
+@receiver(post_delete, sender=Unit)
+def _unit_changed(sender: Any, instance: Unit, **kwargs: Any) -> None:
+    people_changed()  # a cached person holds their unit (name, place in the tree)

@@ -1,0 +1,74 @@
+"""The signed-in person is read from the cache (accounts/usercache.py): no query on an authenticated request, yet
+every change to the person or their unit shows on the next request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from accounts.services import unit_create, user_create
+from accounts.usercache import cached_user
+from tests.conftest import PASSWORD, app_login
+
+
+def _me(client: Any) -> Any:
+    return client.get("/api/v1/me")
+
+
+def test_an_authenticated_request_reads_the_person_from_the_cache(people):
+    client = app_login(people.alice.username)
+    _me(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert _me(client).status_code == 200
+    assert [q["sql"] for q in queries if "accounts_user" in q["sql"]] == []
+
+
+def test_a_saved_person_is_read_again(people):
+    client = app_login(people.alice.username)
+    _me(client)
+    alice = User.objects.get(pk=people.alice.pk)
+    alice.real_name = "张三丰"
+    alice.save()
+    assert _me(client).json()["real_name"] == "张三丰"
+
+
+def test_a_deactivated_person_is_logged_out_at_once_even_by_a_bulk_update(people):
+    """The roster deactivates by queryset update (no signal); it bumps the people generation."""
+    from quizzes import caching
+
+    client = app_login(people.alice.username)
+    assert _me(client).status_code == 200
+    User.objects.filter(pk=people.alice.pk).update(is_active=False)
+    caching.people_changed()
+    assert _me(client).status_code == 401
+
+
+def test_a_changed_password_ends_the_other_sessions(people):
+    client = app_login(people.alice.username)
+    assert _me(client).status_code == 200
+    alice = User.objects.get(pk=people.alice.pk)
+    alice.set_password("Another-Passw0rd-2026")
+    alice.save()
+    assert _me(client).status_code == 401  # the session's password hash no longer matches
+
+
+def test_a_renamed_or_new_unit_shows_at_once(people, tree):
+    client = app_login(people.alice.username)
+    assert _me(client).json()["unit"]["name"] == "南关镇党政办"
+    office = tree.town_a_office
+    office.name = "南关镇综合办"
+    office.save()
+    assert _me(client).json()["unit"]["name"] == "南关镇综合办"
+    unit_create(name="新单位", parent=tree.city)
+    assert _me(client).status_code == 200
+
+
+def test_an_unknown_person_is_none(db):
+    assert cached_user(987654) is None
+    someone = user_create(username="13900000009", password=PASSWORD)
+    assert cached_user(someone.pk) == someone
+    someone.delete()
+    assert cached_user(someone.pk) is None
