@@ -243,6 +243,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "accounts.models.Unit.Kind",
         "AttemptStatusEnum": "quizzes.models.Attempt.Status",
         "ExamStatusEnum": "quizzes.models.Exam.Status",
+        "ExamOverrideKindEnum": "quizzes.models.ExamOverride.Kind",
+        "PageLeaveKindEnum": "quizzes.models.PageLeave.Kind",
     },
     # ids in URLs use the "id" converter (api/converters.py): integers, at most 18 digits
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},

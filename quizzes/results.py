@@ -59,7 +59,22 @@ def unit_people(*, exam: Exam, unit: Unit, absent_only: bool = False) -> QuerySe
         "counted__passed",
         "counted__time_used_seconds",
         "counted__submitted_at",
+        "counted__is_makeup",
+        "counted__leave_count",
     )
+
+
+def makeup_candidates(*, exam: Exam, people: QuerySet[User], absent: bool, failed: bool) -> QuerySet[User]:
+    """Of ``people``: those with no finished attempt (``absent``, 未参考) and/or whose counted result failed
+    (``failed``), the filters a make-up (补考) is given by. Neither: nobody."""
+    wanted = Q(pk__in=[])
+    if absent:
+        wanted |= Q(counted__id__isnull=True)
+    if failed:
+        wanted |= Q(counted__passed=False)
+    return people.annotate(
+        counted=FilteredRelation("attempts", condition=Q(attempts__exam=exam, attempts__is_counted=True))
+    ).filter(wanted)
 
 
 # --- Exports ---------------------------------------------------------------------------------------
@@ -98,6 +113,8 @@ class ResultRow:
     submitted_at: datetime | None
     attempt_count: int
     rank: int
+    is_makeup: bool = False
+    leave_count: int = 0
 
 
 def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) -> Iterator[ResultRow]:
@@ -131,13 +148,17 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
             "started_at",
             "submitted_at",
             "finished",
+            "is_makeup",
+            "leave_count",
         )
     )
     grade = functools.lru_cache(maxsize=4096)(
         lambda score, max_score: scoring.grade_band(scoring.percent_of(score, max_score), exam.grade_bands)
     )
     for rank, row in ranking.ranked(rows.iterator(chunk_size=CHUNK), lambda row: (row[0], row[1])):
-        score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n = row
+        score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n, makeup, leaves = (
+            row
+        )
         if not keep:
             continue
         yield ResultRow(
@@ -152,6 +173,8 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
             submitted_at=submitted,
             attempt_count=n or 0,
             rank=rank,
+            is_makeup=makeup,
+            leave_count=leaves,
         )
 
 

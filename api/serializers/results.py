@@ -39,6 +39,12 @@ class UnitPersonSerializer(serializers.Serializer[Any]):
     passed = serializers.BooleanField(source="counted__passed", allow_null=True)
     time_used_seconds = serializers.IntegerField(source="counted__time_used_seconds", allow_null=True)
     submitted_at = serializers.DateTimeField(source="counted__submitted_at", allow_null=True)
+    is_makeup = serializers.BooleanField(
+        source="counted__is_makeup", allow_null=True, help_text=_("计入成绩的是补考答卷；未参考为 null")
+    )
+    leave_count = serializers.IntegerField(
+        source="counted__leave_count", allow_null=True, help_text=_("计入成绩的答卷离开页面（切屏）的次数")
+    )
 
     def get_name(self, row: dict[str, Any]) -> str:
         return str(row["real_name"] or row["username"])

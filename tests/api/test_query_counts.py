@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # the user, plus two session queries where sessions live only in the database (with Redis the
 # cached_db session engine reads them from the cache), and transaction savepoints.
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
-START_QUERIES = 13 + SESSION_QUERIES
+START_QUERIES = 14 + SESSION_QUERIES  # the person's overrides (one indexed read), which fix the deadline
 AUTOSAVE_QUERIES = 7 + SESSION_QUERIES
 SUBMIT_QUERIES = 14 + SESSION_QUERIES  # the rank of the attempt that counts: one aggregate
 UNIT_LEADERBOARD_QUERIES = 8 + SESSION_QUERIES  # units, audience, headcounts, results
@@ -89,8 +89,8 @@ def test_leaderboard_queries_do_not_grow_with_participants(tree, bank, people, d
 
 
 # GETs write nothing, so none of these runs the overdue sweep any more
-EXAM_LIST_QUERIES = 5 + SESSION_QUERIES  # count, page, the requester's attempts
-EXAM_DETAIL_QUERIES = 5 + SESSION_QUERIES  # the exam, the requester's attempts, the paper's size
+EXAM_LIST_QUERIES = 6 + SESSION_QUERIES  # count, page, the requester's attempts and overrides
+EXAM_DETAIL_QUERIES = 6 + SESSION_QUERIES  # the exam, the requester's attempts and overrides, the paper's size
 MANAGER_DETAIL_EXTRA = 4  # "manages it?", audience, fixed questions, draw rules
 ATTEMPT_DETAIL_QUERIES = 4 + SESSION_QUERIES  # the attempt, its paper and saved answers
 
