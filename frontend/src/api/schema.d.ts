@@ -37,6 +37,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attempts/{attempt_id}/page-leaves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The participant app reports that the exam page was hidden or shown again. Only the attempt's
+         *     owner, only while it is in progress; a leave beyond the exam's ``leave_limit`` submits the attempt.
+         */
+        post: operations["attempts_page_leaves_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attempts/{attempt_id}/submit": {
         parameters: {
             query?: never;
@@ -398,6 +418,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/makeups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Give a make-up window to the absentees and/or those who failed, or to the people named. */
+        post: operations["exams_makeups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The exam's per-person overrides and make-ups (people of the organizer's subtree); grant an override. */
+        get: operations["exams_overrides_retrieve"];
+        put?: never;
+        /** @description The exam's per-person overrides and make-ups (people of the organizer's subtree); grant an override. */
+        post: operations["exams_overrides_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/overrides/{override_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["exams_overrides_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/publish": {
         parameters: {
             query?: never;
@@ -711,6 +782,14 @@ export interface components {
             submitted_at: string | null;
             /** Format: decimal */
             max_score: string;
+            /** @description 补考 */
+            is_makeup: boolean;
+            /** @description 已记录的离开答题页面次数 */
+            leave_count: number;
+            /** @description 已记录的最大切屏报告序号；新报告的序号须大于它 */
+            leave_seq: number;
+            /** @description 切屏次数上限，超过即自动交卷；null 为只记录 */
+            leave_limit: number | null;
             questions?: components["schemas"]["PaperQuestion"][];
             result?: components["schemas"]["Result"] | null;
             review?: components["schemas"]["ReviewQuestion"][] | null;
@@ -719,9 +798,10 @@ export interface components {
          * @description * `in_progress` - 作答中
          *     * `submitted` - 已交卷
          *     * `timed_out` - 超时自动交卷
+         *     * `left_page` - 切屏超限自动交卷
          * @enum {string}
          */
-        AttemptStatusEnum: "in_progress" | "submitted" | "timed_out";
+        AttemptStatusEnum: "in_progress" | "submitted" | "timed_out" | "left_page";
         AuditEvent: {
             readonly id: number;
             /**
@@ -751,6 +831,9 @@ export interface components {
          *     * `exam.publish` - 发布考试
          *     * `exam.close` - 结束考试
          *     * `exam.regrade` - 重新评分
+         *     * `exam.override` - 个人考试调整
+         *     * `exam.override_delete` - 撤销个人考试调整
+         *     * `exam.makeup` - 安排补考
          *     * `roster_import.commit` - 导入名册
          *     * `user.unlock` - 解除登录锁定
          *     * `user.password_change` - 修改密码
@@ -761,7 +844,7 @@ export interface components {
          *     * `site_settings.update` - 修改站点设置
          * @enum {string}
          */
-        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
         /**
          * @description * `likely_wrong_key_or_too_hard` - likely_wrong_key_or_too_hard
          *     * `ambiguous_or_miskeyed` - ambiguous_or_miskeyed
@@ -883,11 +966,19 @@ export interface components {
             shuffle_options?: boolean;
             /** 组卷方式 */
             composition?: components["schemas"]["CompositionEnum"];
+            /**
+             * 切屏次数上限
+             * Format: int64
+             * @description 离开答题页面超过此次数即自动交卷；留空为只记录不处理（来电、通知也会离开页面）
+             */
+            leave_limit?: number | null;
             /** 状态 */
             status?: components["schemas"]["ExamStatusEnum"];
             readonly my_attempts: components["schemas"]["MyAttempt"][];
             /** @description 请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间） */
             readonly attempts_left: number | null;
+            /** @description 请求者本人的考试时间（个人调整或补考）；null 表示按考试本身的时间、限时和次数 */
+            readonly my_sitting: components["schemas"]["MySitting"] | null;
         };
         /**
          * @description An exam's page: the exam, the size of one paper and, for its managers only, the composition.
@@ -962,11 +1053,19 @@ export interface components {
             shuffle_options?: boolean;
             /** 组卷方式 */
             composition?: components["schemas"]["CompositionEnum"];
+            /**
+             * 切屏次数上限
+             * Format: int64
+             * @description 离开答题页面超过此次数即自动交卷；留空为只记录不处理（来电、通知也会离开页面）
+             */
+            leave_limit?: number | null;
             /** 状态 */
             status?: components["schemas"]["ExamStatusEnum"];
             readonly my_attempts: components["schemas"]["MyAttempt"][];
             /** @description 请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间） */
             readonly attempts_left: number | null;
+            /** @description 请求者本人的考试时间（个人调整或补考）；null 表示按考试本身的时间、限时和次数 */
+            readonly my_sitting: components["schemas"]["MySitting"] | null;
             readonly question_count: number;
             /** Format: decimal */
             readonly max_score: string;
@@ -1000,6 +1099,8 @@ export interface components {
             shuffle_questions?: boolean;
             shuffle_options?: boolean;
             review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /** @description 切屏次数上限：离开答题页面超过此次数即自动交卷；null（默认）为只记录 */
+            leave_limit?: number | null;
             /**
              * @description 参考人员在排行榜上看到的他人姓名；默认名册考试打码，公开竞赛显示全名
              *
@@ -1017,6 +1118,73 @@ export interface components {
             audience_unit_ids: number[];
             fixed_questions: components["schemas"]["FixedQuestionEntry"][];
             draw_rules: components["schemas"]["DrawRuleEntry"][];
+        };
+        ExamOverride: {
+            id: number;
+            user_id: number;
+            readonly name: string;
+            username: string;
+            unit_name?: string | null;
+            /**
+             * @description override：个人调整；makeup：补考
+             *
+             *     * `override` - 个人调整
+             *     * `makeup` - 补考
+             */
+            kind: components["schemas"]["ExamOverrideKindEnum"];
+            /** Format: date-time */
+            opens_at: string | null;
+            /** Format: date-time */
+            closes_at: string | null;
+            extra_seconds: number;
+            /** @description 个人调整：增加的次数；补考：补考次数 */
+            extra_attempts: number;
+            reason: string;
+            created_by?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One person or a group (a list of people, or a unit's subtree, or both: the people of the list in it). */
+        ExamOverrideInputRequest: {
+            /** @description 指定人员 */
+            user_ids?: number[];
+            /**
+             * Format: int64
+             * @description 此单位及其下级的参考人员（须在您的范围内）
+             */
+            unit_id?: number;
+            /** @description 原因（必填，记入审计日志） */
+            reason: string;
+            /** @default 0 */
+            extra_seconds: number;
+            /**
+             * Format: date-time
+             * @description 个人开始时间
+             */
+            opens_at?: string | null;
+            /**
+             * Format: date-time
+             * @description 个人结束时间
+             */
+            closes_at?: string | null;
+            /** @default 0 */
+            extra_attempts: number;
+        };
+        /**
+         * @description * `override` - 个人调整
+         *     * `makeup` - 补考
+         * @enum {string}
+         */
+        ExamOverrideKindEnum: "override" | "makeup";
+        ExamOverridePage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ExamOverride"][];
         };
         ExamStats: {
             readonly exam_id: number;
@@ -1199,6 +1367,48 @@ export interface components {
          * @enum {string}
          */
         LeaderboardNamesEnum: "full" | "masked" | "unit_only";
+        /**
+         * @description Who: the absentees and/or those who failed (of ``unit_id``'s subtree, of ``user_ids``), or exactly
+         *     ``user_ids`` when neither filter is set.
+         */
+        MakeupInputRequest: {
+            /** @description 指定人员 */
+            user_ids?: number[];
+            /**
+             * Format: int64
+             * @description 此单位及其下级的参考人员（须在您的范围内）
+             */
+            unit_id?: number;
+            /** @description 原因（必填，记入审计日志） */
+            reason: string;
+            /** @default 0 */
+            extra_seconds: number;
+            /**
+             * @description 未参考的人员
+             * @default false
+             */
+            absent: boolean;
+            /**
+             * @description 计入成绩不合格的人员
+             * @default false
+             */
+            failed: boolean;
+            /**
+             * Format: date-time
+             * @description 补考开始时间
+             */
+            opens_at: string;
+            /**
+             * Format: date-time
+             * @description 补考结束时间
+             */
+            closes_at: string;
+            /**
+             * @description 补考次数
+             * @default 1
+             */
+            extra_attempts: number;
+        };
         Me: {
             readonly id: number;
             /**
@@ -1245,6 +1455,18 @@ export interface components {
             score?: string | null;
             /** @description The attempt that counts for this person under the exam's counting policy. */
             is_counted?: boolean;
+            /** @description Started in the person's make-up window. */
+            is_makeup?: boolean;
+        };
+        MySitting: {
+            /** @description true：这是您的补考时间 */
+            makeup: boolean;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            time_limit_seconds: number;
+            attempts_left: number | null;
         };
         Option: {
             /** @description 原始选项字母；作答时提交此值（显示时按顺序重新标注 A、B、C…） */
@@ -1259,6 +1481,37 @@ export interface components {
          * @enum {string}
          */
         OrderEnum: "participation_rate" | "mean_score" | "pass_rate" | "excellent_rate";
+        OverrideGrantResult: {
+            kind: components["schemas"]["ExamOverrideKindEnum"];
+            /** @description 获得调整或补考的人数 */
+            count: number;
+            user_ids: number[];
+        };
+        PageLeaveInputRequest: {
+            /**
+             * @description leave：页面被隐藏；return：页面恢复显示
+             *
+             *     * `leave` - 离开页面
+             *     * `return` - 返回页面
+             */
+            kind: components["schemas"]["PageLeaveKindEnum"];
+            /** @description 本次答卷内递增的序号；不大于已记录序号的报告被忽略（重试安全） */
+            seq: number;
+        };
+        /**
+         * @description * `leave` - 离开页面
+         *     * `return` - 返回页面
+         * @enum {string}
+         */
+        PageLeaveKindEnum: "leave" | "return";
+        PageLeaveOutput: {
+            /** @description false：序号不大于已记录的序号，本次报告被忽略 */
+            applied: boolean;
+            leave_count: number;
+            leave_limit: number | null;
+            /** @description 答卷状态；left_page 表示切屏超限已自动交卷 */
+            status: string;
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -1360,6 +1613,8 @@ export interface components {
             shuffle_questions?: boolean;
             shuffle_options?: boolean;
             review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /** @description 切屏次数上限：离开答题页面超过此次数即自动交卷；null（默认）为只记录 */
+            leave_limit?: number | null;
             /**
              * @description 参考人员在排行榜上看到的他人姓名；默认名册考试打码，公开竞赛显示全名
              *
@@ -1726,6 +1981,10 @@ export interface components {
             time_used_seconds: number | null;
             /** Format: date-time */
             submitted_at: string | null;
+            /** @description 计入成绩的是补考答卷；未参考为 null */
+            is_makeup: boolean | null;
+            /** @description 计入成绩的答卷离开页面（切屏）的次数 */
+            leave_count: number | null;
         };
         UnitRow: {
             rank: number;
@@ -1919,6 +2178,96 @@ export interface operations {
             };
         };
     };
+    attempts_page_leaves_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PageLeaveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PageLeaveInputRequest"];
+                "multipart/form-data": components["schemas"]["PageLeaveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageLeaveOutput"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     attempts_submit_create: {
         parameters: {
             query?: never;
@@ -2017,6 +2366,9 @@ export interface operations {
                  *     * `exam.publish` - 发布考试
                  *     * `exam.close` - 结束考试
                  *     * `exam.regrade` - 重新评分
+                 *     * `exam.override` - 个人考试调整
+                 *     * `exam.override_delete` - 撤销个人考试调整
+                 *     * `exam.makeup` - 安排补考
                  *     * `roster_import.commit` - 导入名册
                  *     * `user.unlock` - 解除登录锁定
                  *     * `user.password_change` - 修改密码
@@ -2026,7 +2378,7 @@ export interface operations {
                  *     * `login.locked` - 登录被锁定
                  *     * `site_settings.update` - 修改站点设置
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 分页结果集中的页码。 */
@@ -2113,6 +2465,9 @@ export interface operations {
                  *     * `exam.publish` - 发布考试
                  *     * `exam.close` - 结束考试
                  *     * `exam.regrade` - 重新评分
+                 *     * `exam.override` - 个人考试调整
+                 *     * `exam.override_delete` - 撤销个人考试调整
+                 *     * `exam.makeup` - 安排补考
                  *     * `roster_import.commit` - 导入名册
                  *     * `user.unlock` - 解除登录锁定
                  *     * `user.password_change` - 修改密码
@@ -2122,7 +2477,7 @@ export interface operations {
                  *     * `login.locked` - 登录被锁定
                  *     * `site_settings.update` - 修改站点设置
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 从此时起（含） */
@@ -3842,6 +4197,333 @@ export interface operations {
             };
             /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_makeups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MakeupInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MakeupInputRequest"];
+                "multipart/form-data": components["schemas"]["MakeupInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideGrantResult"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_overrides_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamOverridePage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_overrides_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamOverrideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExamOverrideInputRequest"];
+                "multipart/form-data": components["schemas"]["ExamOverrideInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideGrantResult"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_overrides_destroy: {
+        parameters: {
+            query: {
+                /** @description 撤销原因（必填，记入审计日志） */
+                reason: string;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+                override_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -111,6 +111,8 @@ const en: typeof zh = {
     warn5: '5 minutes left.',
     warn1: '1 minute left; your answers will be submitted at time-up.',
     timeUp: 'Time is up, submitting…',
+    leaveNotice: 'Times you left this page: {n}. After more than {m}, your answers are submitted automatically.',
+    leftPageSubmitted: 'You left the page more often than allowed; your answers were submitted.',
     saved: 'Saved',
     saving: 'Saving…',
     offline: 'Offline — answers kept on this phone',

@@ -109,6 +109,8 @@ export default {
     warn5: '还剩 5 分钟，请抓紧时间。',
     warn1: '还剩 1 分钟，时间到将自动交卷。',
     timeUp: '时间到，正在自动交卷…',
+    leaveNotice: '已离开页面 {n} 次，超过 {m} 次将自动交卷。',
+    leftPageSubmitted: '离开页面次数超过上限，已自动交卷。',
     saved: '已保存',
     saving: '正在保存…',
     offline: '网络断开，答案已存在本机',
