@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("exams/<id:exam_id>/stats", results.ExamStatsView.as_view(), name="exam-stats"),
     path("exams/<id:exam_id>/absentees", results.AbsenteesView.as_view(), name="exam-absentees"),
+    path("exams/<id:exam_id>/page-leaves", results.PageLeavesView.as_view(), name="exam-page-leaves"),
     path("exams/<id:exam_id>/absentees.xlsx", results.AbsenteesXlsxView.as_view(), name="exam-absentees-xlsx"),
     path("exams/<id:exam_id>/results.xlsx", results.ResultsXlsxView.as_view(), name="exam-results-xlsx"),
     path("exams/<id:exam_id>/results.csv", results.ResultsCsvView.as_view(), name="exam-results-csv"),

@@ -23,7 +23,7 @@ from accounts.models import Unit, User
 
 from . import ranking, reporting, scoring, selectors
 from .leaderboards import LEADERBOARD_ORDER, people_q
-from .models import Attempt, AttemptQuestion, Exam
+from .models import Attempt, AttemptQuestion, Exam, PageLeave
 from .selectors import CHUNK
 
 
@@ -61,6 +61,30 @@ def unit_people(*, exam: Exam, unit: Unit, absent_only: bool = False) -> QuerySe
         "counted__submitted_at",
         "counted__is_makeup",
         "counted__leave_count",
+    )
+
+
+def page_leave_rows(*, exam: Exam, unit: Unit) -> QuerySet[Any, Any]:
+    """Every attempt of ``unit``'s subtree that left the exam page (切屏) at least once, in progress or
+    finished, most leaves first: who, which attempt, its status, the count and the last leave. One query
+    per page (the last leave: an indexed subquery per row of the page)."""
+    last_leave = PageLeave.objects.filter(attempt=OuterRef("pk"), kind=PageLeave.Kind.LEAVE).order_by("-seq")
+    return (
+        Attempt.objects.filter(scopes.subtree_q(unit, "user__unit"), exam=exam, leave_count__gt=0)
+        .annotate(last_left_at=Subquery(last_leave.values("at")[:1]))
+        .order_by("-leave_count", "user__unit__path", "user__real_name", "pk")
+        .values(
+            "pk",
+            "number",
+            "status",
+            "leave_count",
+            "is_makeup",
+            "last_left_at",
+            "user_id",
+            "user__real_name",
+            "user__username",
+            "user__unit__name",
+        )
     )
 
 

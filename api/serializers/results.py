@@ -79,3 +79,26 @@ class AbsenteePageSerializer(serializers.Serializer[Any]):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = AbsenteeSerializer(many=True)
+
+
+class PageLeaveRowSerializer(serializers.Serializer[Any]):
+    attempt_id = serializers.IntegerField(source="pk")
+    number = serializers.IntegerField(help_text=_("第几次作答"))
+    status = serializers.CharField(help_text=_("in_progress、submitted、timed_out 或 left_page（切屏超限自动交卷）"))
+    leave_count = serializers.IntegerField(help_text=_("离开答题页面的次数"))
+    is_makeup = serializers.BooleanField()
+    last_left_at = serializers.DateTimeField(allow_null=True, help_text=_("最近一次离开的时间（服务器时间）"))
+    user_id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+    username = serializers.CharField(source="user__username")
+    unit_name = serializers.CharField(source="user__unit__name", allow_null=True)
+
+    def get_name(self, row: dict[str, Any]) -> str:
+        return str(row["user__real_name"] or row["user__username"])
+
+
+class PageLeavePageSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PageLeaveRowSerializer(many=True)

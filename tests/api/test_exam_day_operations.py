@@ -17,9 +17,13 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from quizzes.models import Attempt, AttemptQuestion, Exam, ExamOverride, PageLeave
+from tests.api.test_query_counts import SESSION_QUERIES
 from tests.conftest import app_login, make_exam
 
 pytestmark = pytest.mark.django_db
+
+# the user, the exam in reach, the unit, count, page (plus the session where it lives in the database)
+PAGE_LEAVES_QUERIES = 5 + SESSION_QUERIES
 
 
 def _iso(moment: datetime) -> str:
@@ -394,3 +398,26 @@ def test_a_page_leave_report_costs_a_constant_handful_of_queries(exam, people):
         assert _leave(alice, a["id"], "leave", 1).json()["applied"] is False
     # session/user, the locked attempt with its exam, the record, the counter (and savepoints)
     assert (len(report), len(retry)) == (len(retry) + 2, len(retry))
+
+
+def test_staff_watch_page_leaves_of_attempts_in_progress_within_their_subtree(exam, people, django_assert_num_queries):
+    t0 = timezone.now()
+    clients = {p.username: app_login(p.username) for p in (people.alice, people.bob, people.carol)}
+    attempts = {name: _start(client, exam, t0) for name, client in clients.items()}
+    for seq, name in enumerate([people.alice.username, people.alice.username, people.bob.username], start=1):
+        assert _leave(clients[name], attempts[name]["id"], "leave", seq * 2).status_code == 200
+    organizer, organizer_a, hr_b = app_login("organizer"), app_login("organizer_a"), app_login(people.hr_b.username)
+
+    rows = organizer.get(f"/api/v1/exams/{exam.pk}/page-leaves").json()
+    assert [(r["name"], r["leave_count"], r["status"]) for r in rows["results"]] == [
+        ("张三", 2, "in_progress"),
+        ("李四", 1, "in_progress"),
+    ]  # carol never left: not listed
+    assert rows["results"][0]["last_left_at"] is not None
+    assert [r["name"] for r in organizer_a.get(f"/api/v1/exams/{exam.pk}/page-leaves").json()["results"]] == ["张三"]
+    assert [r["name"] for r in hr_b.get(f"/api/v1/exams/{exam.pk}/page-leaves").json()["results"]] == ["李四"]
+    # one page is a constant number of queries, whatever the number of rows
+    with django_assert_num_queries(PAGE_LEAVES_QUERIES):
+        organizer.get(f"/api/v1/exams/{exam.pk}/page-leaves?page_size=1")
+    with django_assert_num_queries(PAGE_LEAVES_QUERIES):
+        organizer.get(f"/api/v1/exams/{exam.pk}/page-leaves")

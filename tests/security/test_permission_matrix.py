@@ -76,6 +76,7 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/exams/{exam_id}/leaderboard/units/{unit_id}/people": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/absentees": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/absentees.xlsx": READERS_OF_THE_EXAM,
+    "GET /api/v1/exams/{exam_id}/page-leaves": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/results.xlsx": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/results.csv": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/stats": READERS_OF_THE_EXAM,

@@ -469,6 +469,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/page-leaves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Page leaves per attempt of a unit's subtree, in progress or finished, most leaves first: the console
+         *     watches them during the exam. Only attempts that left the page at least once.
+         */
+        get: operations["exams_page_leaves_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/publish": {
         parameters: {
             query?: never;
@@ -1511,6 +1531,33 @@ export interface components {
             leave_limit: number | null;
             /** @description 答卷状态；left_page 表示切屏超限已自动交卷 */
             status: string;
+        };
+        PageLeavePage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["PageLeaveRow"][];
+        };
+        PageLeaveRow: {
+            attempt_id: number;
+            /** @description 第几次作答 */
+            number: number;
+            /** @description in_progress、submitted、timed_out 或 left_page（切屏超限自动交卷） */
+            status: string;
+            /** @description 离开答题页面的次数 */
+            leave_count: number;
+            is_makeup: boolean;
+            /**
+             * Format: date-time
+             * @description 最近一次离开的时间（服务器时间）
+             */
+            last_left_at: string | null;
+            user_id: number;
+            readonly name: string;
+            username: string;
+            unit_name: string | null;
         };
         PaginatedAuditEventList: {
             /** @example 123 */
@@ -4524,6 +4571,77 @@ export interface operations {
             };
             /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_page_leaves_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageLeavePage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
