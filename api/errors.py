@@ -37,6 +37,7 @@ DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {  # the first class the
     quiz_errors.InvalidChoices: status.HTTP_400_BAD_REQUEST,
     quiz_errors.InsufficientQuestions: status.HTTP_400_BAD_REQUEST,
     quiz_errors.InvalidComposition: status.HTTP_400_BAD_REQUEST,
+    quiz_errors.InvalidOverride: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ExamNotEditable: status.HTTP_409_CONFLICT,
     quiz_errors.InvalidStatusChange: status.HTTP_409_CONFLICT,
     quiz_errors.ReviewNotAvailable: status.HTTP_403_FORBIDDEN,

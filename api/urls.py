@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, attempts, audit, banks, docs, exams, results
+from .views import accounts, attempts, audit, banks, docs, exams, overrides, results
 
 register_converter(IdConverter, "id")
 
@@ -22,6 +22,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("exams/<id:exam_id>/publish", exams.ExamPublishView.as_view(), name="exam-publish"),
     path("exams/<id:exam_id>/close", exams.ExamCloseView.as_view(), name="exam-close"),
     path("exams/<id:exam_id>/regrade", exams.ExamRegradeView.as_view(), name="exam-regrade"),
+    path("exams/<id:exam_id>/overrides", overrides.ExamOverrideListView.as_view(), name="exam-overrides"),
+    path(
+        "exams/<id:exam_id>/overrides/<id:override_id>",
+        overrides.ExamOverrideDetailView.as_view(),
+        name="exam-override-detail",
+    ),
+    path("exams/<id:exam_id>/makeups", overrides.ExamMakeupView.as_view(), name="exam-makeups"),
     path("exams/<id:exam_id>/attempts", exams.ExamStartView.as_view(), name="exam-start"),
     path("exams/<id:exam_id>/leaderboard/people", exams.PersonLeaderboardView.as_view(), name="leaderboard-people"),
     path("exams/<id:exam_id>/leaderboard/units", exams.UnitLeaderboardView.as_view(), name="leaderboard-units"),
@@ -33,12 +40,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("exams/<id:exam_id>/stats", results.ExamStatsView.as_view(), name="exam-stats"),
     path("exams/<id:exam_id>/live", results.ExamLiveView.as_view(), name="exam-live"),
     path("exams/<id:exam_id>/absentees", results.AbsenteesView.as_view(), name="exam-absentees"),
+    path("exams/<id:exam_id>/page-leaves", results.PageLeavesView.as_view(), name="exam-page-leaves"),
     path("exams/<id:exam_id>/absentees.xlsx", results.AbsenteesXlsxView.as_view(), name="exam-absentees-xlsx"),
     path("exams/<id:exam_id>/results.xlsx", results.ResultsXlsxView.as_view(), name="exam-results-xlsx"),
     path("exams/<id:exam_id>/results.csv", results.ResultsCsvView.as_view(), name="exam-results-csv"),
     path("learning-records.xlsx", results.LearningRecordsXlsxView.as_view(), name="learning-records-xlsx"),
     path("attempts/<id:attempt_id>", attempts.AttemptDetailView.as_view(), name="attempt-detail"),
     path("attempts/<id:attempt_id>/answers/<id:question_id>", attempts.AnswerView.as_view(), name="attempt-answer"),
+    path("attempts/<id:attempt_id>/page-leaves", attempts.PageLeaveView.as_view(), name="attempt-page-leaves"),
     path("attempts/<id:attempt_id>/submit", attempts.AttemptSubmitView.as_view(), name="attempt-submit"),
     path("", include("api.urls_imports")),  # question files: template, import preview/commit, export
     path("", include("api.urls_roster")),  # roster (名册) import

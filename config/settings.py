@@ -253,6 +253,8 @@ SPECTACULAR_SETTINGS = {
         "ExamStatusEnum": "quizzes.models.Exam.Status",
         # the unit ranking's and the live counts' kind: a roster exam or an open quiz
         "ExamKindEnum": [("roster", "roster"), ("open", "open")],
+        "ExamOverrideKindEnum": "quizzes.models.ExamOverride.Kind",
+        "PageLeaveKindEnum": "quizzes.models.PageLeave.Kind",
     },
     # ids in URLs use the "id" converter (api/converters.py): integers, at most 18 digits
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},

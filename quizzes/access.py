@@ -8,25 +8,28 @@ does not exist, so that ids cannot be probed. The scopes themselves come from ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import selectors
+from . import leaderboards, selectors
 from .errors import (
     AttemptNotFound,
     BankNotFound,
     ExamNotFound,
     InvalidComposition,
+    InvalidOverride,
+    OverrideNotFound,
     QuestionNotFound,
     UnitNotAllowed,
     UnitNotFound,
 )
 from .i18n import join_list
-from .models import Attempt, Exam, Question, QuestionBank
+from .models import Attempt, Exam, ExamOverride, Question, QuestionBank
 
 
 def access_exam_to_read(user: User, exam_id: int) -> Exam:
@@ -158,3 +161,36 @@ def access_banks_for_composition(user: User, bank_ids: Iterable[int]) -> set[int
         message = _("题库不存在或无权使用：%(ids)s") % {"ids": join_list(unknown)}
         raise InvalidComposition(message, fields={"draw_rules": [message]})
     return reachable
+
+
+def access_people_of_exam(
+    user: User, exam: Exam, *, user_ids: Sequence[int] | None = None, unit_id: int | None = None
+) -> QuerySet[User]:
+    """The people an organizer may give an override or a make-up of ``exam`` (which they manage): its
+    audience (``leaderboards.people_q``; an open quiz: participants of the owning unit's subtree), within the
+    organizer's subtree, narrowed to ``user_ids`` (each of them must qualify) and/or ``unit_id``'s subtree."""
+    people = scopes.scope_to_staff(User.objects.filter(leaderboards.people_q(exam)), user, "unit")
+    if exam.is_public:
+        people = people.filter(scopes.subtree_q(exam.unit, "unit"))
+    if unit_id is not None:
+        unit = scopes.staff_units(user).filter(pk=unit_id).first()
+        if unit is None:
+            raise InvalidOverride(fields={"unit_id": [UnitNotAllowed.default_message]})
+        people = people.filter(scopes.subtree_q(unit, "unit"))
+    if user_ids is not None:
+        wanted = set(user_ids)
+        people = people.filter(pk__in=wanted)
+        missing = sorted(wanted - set(people.values_list("pk", flat=True)))
+        if missing:
+            message = _("以下人员不在本次考试的参考范围或您管理的范围内：%(ids)s") % {"ids": join_list(missing)}
+            raise InvalidOverride(message, fields={"user_ids": [message]})
+    return people
+
+
+def access_override(user: User, exam: Exam, override_id: int) -> ExamOverride:
+    """An override of ``exam`` (which the organizer manages) given to someone within the organizer's subtree."""
+    overrides = scopes.scope_to_staff(ExamOverride.objects.filter(exam=exam), user, "user__unit")
+    override = overrides.select_related("user").filter(pk=override_id).first()
+    if override is None:
+        raise OverrideNotFound()
+    return override

@@ -115,6 +115,14 @@ class InvalidQuestion(QuizError):
     default_message = _("试题内容有误。")
 
 
+class InvalidOverride(QuizError):
+    """A per-person override or make-up that cannot be granted as asked (no reason, no change, bad window,
+    people outside the exam or the organizer's scope)."""
+
+    code = "invalid_override"
+    default_message = _("个人考试调整无效。")
+
+
 class NotFound(QuizError):
     """What was asked for does not exist, or lies outside the requester's scope (the two look the same)."""
 
@@ -128,6 +136,10 @@ class ExamNotFound(NotFound):
 
 class AttemptNotFound(NotFound):
     default_message = _("答卷不存在或不属于您。")
+
+
+class OverrideNotFound(NotFound):
+    default_message = _("个人考试调整不存在或您无权访问。")
 
 
 class BankNotFound(NotFound):

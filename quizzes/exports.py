@@ -51,6 +51,8 @@ class _Cells:
             self.when(row.submitted_at),
             row.attempt_count,
             row.rank,
+            self.yes if row.is_makeup else self.no,
+            row.leave_count,
         ]
 
 
@@ -67,6 +69,8 @@ def result_headers() -> list[str]:
         _("交卷时间"),
         _("作答次数"),
         _("排名"),
+        _("补考"),
+        _("切屏次数"),
     ]
 
 

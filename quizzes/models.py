@@ -177,6 +177,12 @@ class Exam(models.Model):
         default=LeaderboardNames.MASKED,
         help_text=_("新建时默认：名册考试打码，公开竞赛显示全名"),
     )
+    leave_limit = models.PositiveSmallIntegerField(
+        _("切屏次数上限"),
+        null=True,
+        blank=True,
+        help_text=_("离开答题页面超过此次数即自动交卷；留空为只记录不处理（来电、通知也会离开页面）"),
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -244,6 +250,7 @@ class Attempt(models.Model):
         IN_PROGRESS = "in_progress", _("作答中")
         SUBMITTED = "submitted", _("已交卷")
         TIMED_OUT = "timed_out", _("超时自动交卷")
+        LEFT_PAGE = "left_page", _("切屏超限自动交卷")
 
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="attempts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
@@ -258,6 +265,11 @@ class Attempt(models.Model):
     time_used_seconds = models.PositiveIntegerField(null=True, blank=True)
     is_counted = models.BooleanField(
         default=False, help_text="The attempt that counts for this person under the exam's counting policy."
+    )
+    is_makeup = models.BooleanField(default=False, help_text="Started in the person's make-up window.")
+    leave_count = models.PositiveIntegerField(default=0, help_text="Times the participant left the exam page.")
+    leave_seq = models.PositiveIntegerField(
+        default=0, help_text="The highest page-leave report sequence number recorded (older ones are ignored)."
     )
 
     class Meta:
@@ -286,6 +298,71 @@ class Attempt(models.Model):
     @property
     def is_finalised(self) -> bool:
         return self.status != self.Status.IN_PROGRESS
+
+
+class ExamOverride(models.Model):
+    """A person's own terms for one exam (Moodle's user override), or their make-up (补考) sitting.
+
+    ``kind=override``: a window of their own (replacing the exam's), extra time added to the time limit and
+    extra attempts added to the attempt limit. ``kind=makeup``: a second window after the exam's, in which
+    ``extra_attempts`` make-up attempts may be started; the better of the regular and the make-up result
+    counts (``ranking.counted_attempt``). At most one of each kind per person and exam. The rule that turns
+    these into a deadline is ``quizzes.timing``.
+    """
+
+    class Kind(models.TextChoices):
+        OVERRIDE = "override", _("个人调整")
+        MAKEUP = "makeup", _("补考")
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="overrides")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_overrides")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.OVERRIDE)
+    opens_at = models.DateTimeField(_("个人开始时间"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("个人结束时间"), null=True, blank=True)
+    extra_seconds = models.PositiveIntegerField(_("延长时间（秒）"), default=0)
+    extra_attempts = models.PositiveSmallIntegerField(_("增加次数"), default=0)
+    reason = models.CharField(_("原因"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("个人考试调整")
+        verbose_name_plural = _("个人考试调整")
+        ordering = ["exam_id", "user_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "user", "kind"], name="examoverride_one_per_kind"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True, closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="examoverride_window_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exam_id}/{self.user_id} {self.kind}"
+
+
+class PageLeave(models.Model):
+    """The participant's exam page was hidden (``leave``) or shown again (``return``), as the app reported it;
+    ``at`` is the server's time of the report."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", _("离开页面")
+        RETURN = "return", _("返回页面")
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="page_leaves")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["attempt_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "seq"], name="pageleave_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.seq} {self.kind}"
 
 
 class AttemptQuestion(models.Model):

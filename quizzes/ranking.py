@@ -16,11 +16,27 @@ class FinishedAttempt:
     score: Decimal
     time_used_seconds: int
     submitted_at: datetime
+    makeup: bool = False
+
+
+def _best(attempt: FinishedAttempt) -> tuple[Decimal, int, datetime, int]:
+    return (-attempt.score, attempt.time_used_seconds, attempt.submitted_at, attempt.number)
 
 
 def counted_attempt(attempts: Sequence[FinishedAttempt], policy: str) -> FinishedAttempt | None:
     """The attempt that counts for one person: ``highest`` score (ties: less time, then earlier),
-    ``latest`` or ``first`` by attempt number."""
+    ``latest`` or ``first`` by attempt number.
+
+    A make-up (补考) counts once: the policy picks one of the regular attempts and one of the make-up
+    attempts, and the better of the two counts (higher score; ties: less time, then earlier)."""
+    regular = _by_policy([a for a in attempts if not a.makeup], policy)
+    makeup = _by_policy([a for a in attempts if a.makeup], policy)
+    if regular is None or makeup is None:
+        return regular or makeup
+    return min(regular, makeup, key=_best)
+
+
+def _by_policy(attempts: Sequence[FinishedAttempt], policy: str) -> FinishedAttempt | None:
     if not attempts:
         return None
     if policy == "latest":
@@ -28,7 +44,7 @@ def counted_attempt(attempts: Sequence[FinishedAttempt], policy: str) -> Finishe
     if policy == "first":
         return min(attempts, key=lambda a: a.number)
     if policy == "highest":
-        return min(attempts, key=lambda a: (-a.score, a.time_used_seconds, a.submitted_at, a.number))
+        return min(attempts, key=_best)
     raise ValueError(f"unknown counting policy {policy!r}")
 
 

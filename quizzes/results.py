@@ -23,7 +23,7 @@ from accounts.models import Unit, User
 
 from . import ranking, reporting, scoring, selectors
 from .leaderboards import LEADERBOARD_ORDER, people_q
-from .models import Attempt, AttemptQuestion, Exam
+from .models import Attempt, AttemptQuestion, Exam, PageLeave
 from .selectors import CHUNK
 
 
@@ -59,6 +59,8 @@ def unit_people(*, exam: Exam, unit: Unit, absent_only: bool = False) -> QuerySe
         "counted__passed",
         "counted__time_used_seconds",
         "counted__submitted_at",
+        "counted__is_makeup",
+        "counted__leave_count",
     )
 
 
@@ -123,6 +125,43 @@ def live_counts(*, exam: Exam, unit: Unit, now: datetime | None = None) -> LiveC
     )
 
 
+def page_leave_rows(*, exam: Exam, unit: Unit) -> QuerySet[Any, Any]:
+    """Every attempt of ``unit``'s subtree that left the exam page (切屏) at least once, in progress or
+    finished, most leaves first: who, which attempt, its status, the count and the last leave. One query
+    per page (the last leave: an indexed subquery per row of the page)."""
+    last_leave = PageLeave.objects.filter(attempt=OuterRef("pk"), kind=PageLeave.Kind.LEAVE).order_by("-seq")
+    return (
+        Attempt.objects.filter(scopes.subtree_q(unit, "user__unit"), exam=exam, leave_count__gt=0)
+        .annotate(last_left_at=Subquery(last_leave.values("at")[:1]))
+        .order_by("-leave_count", "user__unit__path", "user__real_name", "pk")
+        .values(
+            "pk",
+            "number",
+            "status",
+            "leave_count",
+            "is_makeup",
+            "last_left_at",
+            "user_id",
+            "user__real_name",
+            "user__username",
+            "user__unit__name",
+        )
+    )
+
+
+def makeup_candidates(*, exam: Exam, people: QuerySet[User], absent: bool, failed: bool) -> QuerySet[User]:
+    """Of ``people``: those with no finished attempt (``absent``, 未参考) and/or whose counted result failed
+    (``failed``), the filters a make-up (补考) is given by. Neither: nobody."""
+    wanted = Q(pk__in=[])
+    if absent:
+        wanted |= Q(counted__id__isnull=True)
+    if failed:
+        wanted |= Q(counted__passed=False)
+    return people.annotate(
+        counted=FilteredRelation("attempts", condition=Q(attempts__exam=exam, attempts__is_counted=True))
+    ).filter(wanted)
+
+
 # --- Exports ---------------------------------------------------------------------------------------
 
 
@@ -159,6 +198,8 @@ class ResultRow:
     submitted_at: datetime | None
     attempt_count: int
     rank: int
+    is_makeup: bool = False
+    leave_count: int = 0
 
 
 def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) -> Iterator[ResultRow]:
@@ -192,13 +233,17 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
             "started_at",
             "submitted_at",
             "finished",
+            "is_makeup",
+            "leave_count",
         )
     )
     grade = functools.lru_cache(maxsize=4096)(
         lambda score, max_score: scoring.grade_band(scoring.percent_of(score, max_score), exam.grade_bands)
     )
     for rank, row in ranking.ranked(rows.iterator(chunk_size=CHUNK), lambda row: (row[0], row[1])):
-        score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n = row
+        score, used, keep, unit_name, real_name, username, max_score, passed, started, submitted, n, makeup, leaves = (
+            row
+        )
         if not keep:
             continue
         yield ResultRow(
@@ -213,6 +258,8 @@ def result_rows(*, exam: Exam, unit: Unit, filters: ResultFilters = NO_FILTERS) 
             submitted_at=submitted,
             attempt_count=n or 0,
             rank=rank,
+            is_makeup=makeup,
+            leave_count=leaves,
         )
 
 

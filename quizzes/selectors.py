@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import leaderboards, scoring
-from .models import Answer, Attempt, AttemptQuestion, Exam, Question, QuestionBank
+from . import leaderboards, scoring, timing
+from .models import Answer, Attempt, AttemptQuestion, Exam, ExamOverride, Question, QuestionBank
 from .quality import QualityQuestion, Report, bank_report
 from .scoring import CENT
 
@@ -33,6 +33,73 @@ def user_in_audience(*, exam: Exam, user: User) -> bool:
     if exam.is_public:
         return Unit.objects.filter(pk=exam.unit_id, path__in=reach).exists()
     return exam.audience_units.filter(path__in=reach).exists()
+
+
+def exam_terms(exam: Exam) -> timing.ExamTerms:
+    return timing.ExamTerms(
+        opens_at=exam.opens_at,
+        closes_at=exam.closes_at,
+        time_limit_seconds=exam.time_limit_seconds,
+        max_attempts=exam.max_attempts,
+        accepting=exam.status == Exam.Status.PUBLISHED,
+    )
+
+
+def _personal(override: ExamOverride) -> timing.PersonalTerms:
+    return timing.PersonalTerms(
+        kind=override.kind,
+        opens_at=override.opens_at,
+        closes_at=override.closes_at,
+        extra_seconds=override.extra_seconds,
+        extra_attempts=override.extra_attempts,
+    )
+
+
+def personal_terms(*, exam: Exam, user_id: int) -> list[timing.PersonalTerms]:
+    """The person's overrides of ``exam`` (at most one of each kind), as the timing rule takes them. One query."""
+    return [_personal(o) for o in ExamOverride.objects.filter(exam=exam, user_id=user_id)]
+
+
+def person_sittings(*, exam: Exam, overrides: list[ExamOverride]) -> list[timing.Sitting]:
+    return timing.sittings(exam_terms(exam), [_personal(o) for o in overrides])
+
+
+@dataclass(frozen=True)
+class MySitting:
+    """The window a person's exam list shows them (their own, or their make-up), with attempts left in it."""
+
+    makeup: bool
+    opens_at: datetime
+    closes_at: datetime
+    time_limit_seconds: int
+    attempts_left: int | None
+
+
+def my_sitting(*, exam: Exam, now: datetime | None = None) -> MySitting | None:
+    """For an exam of ``exams_visible_to`` (its ``my_overrides`` and ``my_attempts`` prefetched): the
+    person's own sitting, or None when they have no override (the exam's own terms apply). No query."""
+    overrides: list[ExamOverride] = getattr(exam, "my_overrides", [])
+    if not overrides:
+        return None
+    sitting = timing.sitting_to_show(person_sittings(exam=exam, overrides=overrides), now or timezone.now())
+    taken = sum(1 for a in getattr(exam, "my_attempts", []) if a.is_makeup == sitting.makeup)
+    return MySitting(
+        makeup=sitting.makeup,
+        opens_at=sitting.opens_at,
+        closes_at=sitting.closes_at,
+        time_limit_seconds=sitting.time_limit_seconds,
+        attempts_left=timing.attempts_left(sitting, taken),
+    )
+
+
+def exam_overrides(*, exam: Exam, user: User) -> QuerySet[ExamOverride]:
+    """The overrides and make-ups of ``exam`` given to people of the organizer's subtree, by unit and name.
+    One query per page."""
+    return (
+        scopes.scope_to_staff(ExamOverride.objects.filter(exam=exam), user, "user__unit")
+        .select_related("user", "user__unit", "created_by")
+        .order_by("user__unit__path", "user__real_name", "user_id", "kind")
+    )
 
 
 def exams_for_participant(user: User) -> QuerySet[Exam]:
@@ -214,6 +281,10 @@ def attempt_for_owner(*, attempt: Attempt, exam: Exam, now: datetime | None = No
         "server_now": now,
         "submitted_at": attempt.submitted_at,
         "max_score": attempt.max_score,
+        "is_makeup": attempt.is_makeup,
+        "leave_count": attempt.leave_count,
+        "leave_seq": attempt.leave_seq,
+        "leave_limit": exam.leave_limit,
     }
     if not attempt.is_finalised:
         data["questions"] = attempt_paper(attempt=attempt)
@@ -226,7 +297,7 @@ def attempt_for_owner(*, attempt: Attempt, exam: Exam, now: datetime | None = No
 
 def exams_visible_to(user: User) -> QuerySet[Exam]:
     """Exams a person may sit, manage or read results of, each with that person's own attempts
-    prefetched as ``my_attempts``."""
+    prefetched as ``my_attempts`` and their overrides as ``my_overrides``."""
     sit = exams_for_participant(user).order_by().values("pk")
     read = exams_with_results_for(user).order_by().values("pk")
     manage = exams_managed_by(user).order_by().values("pk")
@@ -234,7 +305,8 @@ def exams_visible_to(user: User) -> QuerySet[Exam]:
         Exam.objects.filter(Q(pk__in=sit) | Q(pk__in=read) | Q(pk__in=manage))
         .select_related("unit")
         .prefetch_related(
-            Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("number"), to_attr="my_attempts")
+            Prefetch("attempts", queryset=Attempt.objects.filter(user=user).order_by("number"), to_attr="my_attempts"),
+            Prefetch("overrides", queryset=ExamOverride.objects.filter(user=user), to_attr="my_overrides"),
         )
         .order_by("-opens_at", "id")
     )

@@ -5,6 +5,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from quizzes.models import PageLeave
+
 
 class OptionSerializer(serializers.Serializer[Any]):
     letter = serializers.CharField(help_text=_("原始选项字母；作答时提交此值（显示时按顺序重新标注 A、B、C…）"))
@@ -68,6 +70,10 @@ class AttemptSerializer(serializers.Serializer[Any]):
     server_now = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    is_makeup = serializers.BooleanField(help_text=_("补考"))
+    leave_count = serializers.IntegerField(help_text=_("已记录的离开答题页面次数"))
+    leave_seq = serializers.IntegerField(help_text=_("已记录的最大切屏报告序号；新报告的序号须大于它"))
+    leave_limit = serializers.IntegerField(allow_null=True, help_text=_("切屏次数上限，超过即自动交卷；null 为只记录"))
     questions = PaperQuestionSerializer(many=True, required=False)
     result = ResultSerializer(required=False, allow_null=True)
     review = ReviewQuestionSerializer(many=True, required=False, allow_null=True)
@@ -84,3 +90,19 @@ class AnswerOutputSerializer(serializers.Serializer[Any]):
     seq = serializers.IntegerField()
     saved_at = serializers.DateTimeField()
     applied = serializers.BooleanField(help_text=_("false: 序号不大于已保存的序号，本次保存被忽略"))
+
+
+class PageLeaveInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=PageLeave.Kind.choices, help_text=_("leave：页面被隐藏；return：页面恢复显示")
+    )
+    seq = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text=_("本次答卷内递增的序号；不大于已记录序号的报告被忽略（重试安全）")
+    )
+
+
+class PageLeaveOutputSerializer(serializers.Serializer[Any]):
+    applied = serializers.BooleanField(help_text=_("false：序号不大于已记录的序号，本次报告被忽略"))
+    leave_count = serializers.IntegerField()
+    leave_limit = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(help_text=_("答卷状态；left_page 表示切屏超限已自动交卷"))

@@ -18,7 +18,25 @@ from .fields import ExamDateTimeField, IdField
 class MyAttemptSerializer(serializers.ModelSerializer[Attempt]):
     class Meta:
         model = Attempt
-        fields = ["id", "number", "status", "started_at", "deadline", "submitted_at", "score", "is_counted"]
+        fields = [
+            "id",
+            "number",
+            "status",
+            "started_at",
+            "deadline",
+            "submitted_at",
+            "score",
+            "is_counted",
+            "is_makeup",
+        ]
+
+
+class MySittingSerializer(serializers.Serializer[Any]):
+    makeup = serializers.BooleanField(help_text=_("true：这是您的补考时间"))
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    time_limit_seconds = serializers.IntegerField()
+    attempts_left = serializers.IntegerField(allow_null=True)
 
 
 class ExamSerializer(serializers.ModelSerializer[Exam]):
@@ -29,6 +47,9 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
     my_attempts = serializers.SerializerMethodField()
     attempts_left = serializers.SerializerMethodField(
         help_text=_("请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间）")
+    )
+    my_sitting = serializers.SerializerMethodField(
+        help_text=_("请求者本人的考试时间（个人调整或补考）；null 表示按考试本身的时间、限时和次数")
     )
 
     class Meta:
@@ -55,9 +76,11 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
             "shuffle_questions",
             "shuffle_options",
             "composition",
+            "leave_limit",
             "status",
             "my_attempts",
             "attempts_left",
+            "my_sitting",
         ]
 
     @extend_schema_field(MyAttemptSerializer(many=True))
@@ -65,8 +88,19 @@ class ExamSerializer(serializers.ModelSerializer[Exam]):
         attempts = getattr(exam, "my_attempts", [])
         return MyAttemptSerializer(attempts, many=True).data  # type: ignore[return-value]
 
+    def _my_sitting(self, exam: Exam) -> selectors.MySitting | None:
+        return selectors.my_sitting(exam=exam)  # no query: from the prefetched overrides and attempts
+
     def get_attempts_left(self, exam: Exam) -> int | None:
+        sitting = self._my_sitting(exam)
+        if sitting is not None:
+            return sitting.attempts_left
         return selectors.exam_attempts_left(exam=exam, attempts_taken=len(getattr(exam, "my_attempts", [])))
+
+    @extend_schema_field(MySittingSerializer(allow_null=True))
+    def get_my_sitting(self, exam: Exam) -> dict[str, Any] | None:
+        sitting = self._my_sitting(exam)
+        return None if sitting is None else dict(MySittingSerializer(sitting).data)
 
 
 class FixedQuestionEntrySerializer(serializers.Serializer[Any]):
@@ -164,6 +198,13 @@ class ExamInputSerializer(serializers.Serializer[Any]):
     shuffle_questions = serializers.BooleanField(required=False)
     shuffle_options = serializers.BooleanField(required=False)
     review_policy = serializers.ChoiceField(choices=Exam.ReviewPolicy.choices, required=False)
+    leave_limit = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        help_text=_("切屏次数上限：离开答题页面超过此次数即自动交卷；null（默认）为只记录"),
+    )
     leaderboard_names = serializers.ChoiceField(
         choices=Exam.LeaderboardNames.choices,
         required=False,

@@ -39,6 +39,12 @@ class UnitPersonSerializer(serializers.Serializer[Any]):
     passed = serializers.BooleanField(source="counted__passed", allow_null=True)
     time_used_seconds = serializers.IntegerField(source="counted__time_used_seconds", allow_null=True)
     submitted_at = serializers.DateTimeField(source="counted__submitted_at", allow_null=True)
+    is_makeup = serializers.BooleanField(
+        source="counted__is_makeup", allow_null=True, help_text=_("计入成绩的是补考答卷；未参考为 null")
+    )
+    leave_count = serializers.IntegerField(
+        source="counted__leave_count", allow_null=True, help_text=_("计入成绩的答卷离开页面（切屏）的次数")
+    )
 
     def get_name(self, row: dict[str, Any]) -> str:
         return str(row["real_name"] or row["username"])
@@ -93,3 +99,26 @@ class LiveCountsSerializer(serializers.Serializer[Any]):
 
     def get_exam_id(self, counts: Any) -> int:
         return int(self.context["exam_id"])
+
+
+class PageLeaveRowSerializer(serializers.Serializer[Any]):
+    attempt_id = serializers.IntegerField(source="pk")
+    number = serializers.IntegerField(help_text=_("第几次作答"))
+    status = serializers.CharField(help_text=_("in_progress、submitted、timed_out 或 left_page（切屏超限自动交卷）"))
+    leave_count = serializers.IntegerField(help_text=_("离开答题页面的次数"))
+    is_makeup = serializers.BooleanField()
+    last_left_at = serializers.DateTimeField(allow_null=True, help_text=_("最近一次离开的时间（服务器时间）"))
+    user_id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+    username = serializers.CharField(source="user__username")
+    unit_name = serializers.CharField(source="user__unit__name", allow_null=True)
+
+    def get_name(self, row: dict[str, Any]) -> str:
+        return str(row["user__real_name"] or row["user__username"])
+
+
+class PageLeavePageSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PageLeaveRowSerializer(many=True)

@@ -10,10 +10,16 @@ from rest_framework.views import APIView
 from quizzes import selectors
 from quizzes.access import access_own_attempt
 from quizzes.models import Attempt, Exam
-from quizzes.services.attempts import answer_save, attempt_submit
+from quizzes.services.attempts import answer_save, attempt_submit, page_leave_record
 
 from ..permissions import request_user
-from ..serializers.attempts import AnswerInputSerializer, AnswerOutputSerializer, AttemptSerializer
+from ..serializers.attempts import (
+    AnswerInputSerializer,
+    AnswerOutputSerializer,
+    AttemptSerializer,
+    PageLeaveInputSerializer,
+    PageLeaveOutputSerializer,
+)
 
 
 def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
@@ -65,3 +71,30 @@ class AttemptSubmitView(APIView):
     def post(self, request: Request, attempt_id: int) -> Response:
         attempt = attempt_submit(attempt_id=attempt_id, user=request_user(request))
         return Response(render_attempt(attempt, exam=attempt.exam))
+
+
+class PageLeaveView(APIView):
+    """The participant app reports that the exam page was hidden or shown again. Only the attempt's
+    owner, only while it is in progress; a leave beyond the exam's ``leave_limit`` submits the attempt."""
+
+    @extend_schema(request=PageLeaveInputSerializer, responses=PageLeaveOutputSerializer)
+    def post(self, request: Request, attempt_id: int) -> Response:
+        data = PageLeaveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = page_leave_record(
+            attempt_id=attempt_id,
+            user=request_user(request),
+            kind=data.validated_data["kind"],
+            seq=data.validated_data["seq"],
+        )
+        attempt = result.attempt
+        return Response(
+            PageLeaveOutputSerializer(
+                {
+                    "applied": result.applied,
+                    "leave_count": attempt.leave_count,
+                    "leave_limit": attempt.exam.leave_limit,
+                    "status": attempt.status,
+                }
+            ).data
+        )

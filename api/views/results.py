@@ -33,6 +33,7 @@ from ..serializers.results import (
     AbsenteePageSerializer,
     LearningRecordsQuerySerializer,
     LiveCountsSerializer,
+    PageLeavePageSerializer,
     ResultsExportQuerySerializer,
     ResultsXlsxQuerySerializer,
     UnitPeoplePageSerializer,
@@ -121,6 +122,27 @@ class AbsenteesView(_PagedPeopleView):
     def get(self, request: Request, exam_id: int) -> Response:
         exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
         return self.people(request, exam, unit)
+
+
+class PageLeavesView(APIView):
+    """Page leaves per attempt of a unit's subtree, in progress or finished, most leaves first: the console
+    watches them during the exam. Only attempts that left the page at least once."""
+
+    permission_classes = [IsResultsReader]
+
+    @extend_schema(parameters=[UnitQuerySerializer, *PAGE_PARAMETERS], responses=PageLeavePageSerializer)
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        paginator = PageNumberPagination()
+        rows = paginator.paginate_queryset(results.page_leave_rows(exam=exam, unit=unit), request, self)
+        assert paginator.page is not None
+        page = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": rows or [],
+        }
+        return Response(PageLeavePageSerializer(page).data)
 
 
 class AbsenteesXlsxView(APIView):

@@ -41,6 +41,19 @@ export function createShortExam(seconds: number): number {
   return JSON.parse(harness('short-exam', String(seconds))).id
 }
 
+export function createLeaveLimitExam(limit: number): number {
+  return JSON.parse(harness('leave-limit-exam', String(limit))).id
+}
+
+/** The browser hides the page (another app, a call) or shows it again: what a phone does on switching. */
+export async function setPageHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') })
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h })
+    document.dispatchEvent(new Event('visibilitychange'))
+  }, hidden)
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   // what a person sees once popups have finished sliding and fading
   await page.waitForFunction(() => !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]'))

@@ -3,6 +3,7 @@
     python frontend/e2e/harness.py setup              # fresh database, migrations, fixtures, collectstatic
     python frontend/e2e/harness.py serve PORT         # runserver on that database (DEBUG off, WhiteNoise)
     python frontend/e2e/harness.py short-exam SECONDS # an exam whose window closes SECONDS from now
+    python frontend/e2e/harness.py leave-limit-exam N # an exam that submits an attempt after N page leaves
     python frontend/e2e/harness.py answers USER EXAM  # the saved answers of USER's latest attempt (JSON)
 
 The database lives at $XUEFA_E2E_DB (default /tmp/xuefa-e2e.sqlite3).
@@ -138,7 +139,7 @@ def setup() -> None:
     print(json.dumps({"quiz": quiz.id, "roster": roster.id, "upcoming": upcoming.id}))
 
 
-def short_exam(seconds: int) -> None:
+def short_exam(seconds: int, leave_limit: int | None = None) -> None:
     django_setup()
     from django.utils import timezone
 
@@ -153,7 +154,8 @@ def short_exam(seconds: int) -> None:
         created_by=User.objects.get(username="e2e_org"),
         audience_units=[Unit.objects.get(name="南关镇")],
         fixed=[PaperItem(question=q, points=Decimal(10)) for q in questions],
-        title=f"限时小测（{seconds} 秒）",
+        title=f"限时小测（{seconds} 秒）" if leave_limit is None else f"切屏限制小测（{leave_limit} 次）",
+        leave_limit=leave_limit,
         opens_at=now - timedelta(minutes=1),
         closes_at=now + timedelta(seconds=seconds),
         time_limit_seconds=600,
@@ -190,6 +192,8 @@ if __name__ == "__main__":
         serve(args[0])
     elif command == "short-exam":
         short_exam(int(args[0]))
+    elif command == "leave-limit-exam":
+        short_exam(3600, leave_limit=int(args[0]))
     elif command == "answers":
         answers(args[0], int(args[1]))
     else:

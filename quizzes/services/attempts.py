@@ -1,6 +1,8 @@
-"""Sitting an exam: start or resume, autosave, submit, finalisation of overdue attempts, regrading.
+"""Sitting an exam: start or resume, autosave, page-leave reports, submit, finalisation of overdue attempts,
+regrading.
 
-Time belongs to the server: ``deadline = min(started_at + time_limit, closes_at)``. Answers are refused
+Time belongs to the server: ``deadline = min(started_at + time_limit, closes_at)``, with the person's
+overrides and make-up window (``quizzes.timing``), fixed on the attempt at start. Answers are refused
 after the deadline; a submit within ``grace_seconds`` after it is accepted with the answers saved by the
 deadline; an attempt still open after deadline + grace is finalised, stamped with its deadline, by the
 next write on it (start, autosave, submit) and by the periodic ``manage.py close_overdue_attempts``.
@@ -24,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import AuditContext, audit_record
 from accounts.models import AuditEvent, User
 
-from .. import caching, ranking, scoring
+from .. import caching, ranking, scoring, timing
 from ..errors import (
     AttemptExpired,
     AttemptFinalised,
@@ -36,8 +38,8 @@ from ..errors import (
     QuestionNotOnPaper,
 )
 from ..i18n import join_list
-from ..models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, Question, QuestionKind
-from ..selectors import user_in_audience
+from ..models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, PageLeave, Question, QuestionKind
+from ..selectors import exam_terms, personal_terms, user_in_audience
 from .exams import paper_compose
 
 StrOrPromise = str | Promise
@@ -58,18 +60,21 @@ def attempt_start(
     The person's row is locked so that two tabs starting at once get the same attempt.
     """
     now = now or timezone.now()
-    if exam.status != Exam.Status.PUBLISHED or not (exam.opens_at <= now < exam.closes_at):
+    if exam.status == Exam.Status.DRAFT:
         raise ExamOutsideWindow()
     if not user_in_audience(exam=exam, user=user):
         raise NotInAudience()
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
+    sitting = timing.sitting_at(timing.sittings(exam_terms(exam), personal_terms(exam=exam, user_id=user.pk)), now)
+    if sitting is None:
+        raise ExamOutsideWindow()
     attempts = list(Attempt.objects.filter(exam=exam, user=user).order_by("number"))
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     if open_attempt is not None:
         if not attempt_is_overdue(open_attempt, exam, now):
             return open_attempt, False
         attempt_finalise(attempt=open_attempt, exam=exam, status=Attempt.Status.TIMED_OUT, at=open_attempt.deadline)
-    if exam.max_attempts and len(attempts) >= exam.max_attempts:
+    if timing.attempts_left(sitting, sum(1 for a in attempts if a.is_makeup == sitting.makeup)) == 0:
         raise NoAttemptsLeft()
 
     items = paper_compose(exam=exam, rng=rng)
@@ -79,7 +84,8 @@ def attempt_start(
         user=user,
         number=(attempts[-1].number + 1) if attempts else 1,
         started_at=now,
-        deadline=min(now + timedelta(seconds=exam.time_limit_seconds), exam.closes_at),
+        deadline=timing.attempt_deadline(sitting, now),
+        is_makeup=sitting.makeup,
         max_score=sum((item.points for item in items), Decimal(0)),
     )
     AttemptQuestion.objects.bulk_create(
@@ -226,6 +232,48 @@ def attempt_submit(*, attempt_id: int, user: User, now: datetime | None = None) 
         return attempt
 
 
+@dataclass(frozen=True)
+class PageLeaveResult:
+    attempt: Attempt
+    applied: bool
+
+
+def page_leave_record(
+    *, attempt_id: int, user: User, kind: str, seq: int, now: datetime | None = None
+) -> PageLeaveResult:
+    """Record that the owner's exam page was hidden (``leave``) or shown again (``return``).
+
+    Only the attempt's owner reports, only while it is in progress. Like autosave, a report whose ``seq``
+    is not greater than the last recorded one is ignored (``applied=False``), so a retried report never
+    counts twice. A leave beyond the exam's ``leave_limit`` submits and scores the attempt (status
+    ``left_page``), stamped now; without a limit leaves are only recorded. An overdue attempt is finalised
+    as timed out (committed) before ``AttemptExpired`` is raised.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _lock_own_attempt(attempt_id, user)
+        if attempt.is_finalised:
+            raise AttemptFinalised()
+        exam = attempt.exam
+        overdue = attempt_is_overdue(attempt, exam, now)
+        if overdue:
+            attempt_finalise(attempt=attempt, exam=exam, status=Attempt.Status.TIMED_OUT, at=attempt.deadline)
+        elif seq <= attempt.leave_seq:
+            return PageLeaveResult(attempt, applied=False)
+        else:
+            PageLeave.objects.create(attempt=attempt, seq=seq, kind=kind, at=now)
+            attempt.leave_seq = seq
+            if kind == PageLeave.Kind.LEAVE:
+                attempt.leave_count += 1
+            attempt.save(update_fields=["leave_seq", "leave_count"])
+            if exam.leave_limit is not None and attempt.leave_count > exam.leave_limit:
+                attempt_finalise(
+                    attempt=attempt, exam=exam, status=Attempt.Status.LEFT_PAGE, at=min(now, attempt.deadline)
+                )
+            return PageLeaveResult(attempt, applied=True)
+    raise AttemptExpired()
+
+
 def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime) -> Attempt:
     """Score ``attempt``, stamp it ``at`` and update which of the person's attempts counts.
 
@@ -281,7 +329,9 @@ def attempts_update_counted(*, exam: Exam, user_id: int) -> int | None:
     callers (``attempt_finalise``, ``exam_regrade_question``) bump the exam's cache generation."""
     attempts = list(Attempt.objects.filter(exam=exam, user_id=user_id))
     finished = [
-        ranking.FinishedAttempt(a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at)
+        ranking.FinishedAttempt(
+            a.pk, a.number, a.score or Decimal(0), a.time_used_seconds or 0, a.submitted_at, makeup=a.is_makeup
+        )
         for a in attempts
         if a.submitted_at is not None  # finished; open attempts have no submission time
     ]

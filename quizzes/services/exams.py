@@ -144,6 +144,7 @@ EXAM_AUDITED = (
     "review_policy",
     "composition",
     "leaderboard_names",
+    "leave_limit",
     "status",
 )
 

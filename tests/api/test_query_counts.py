@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # the person comes from the cache (accounts/usercache.py) except on the first request after login (the login
 # saves last_login), and transaction savepoints.
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
-START_QUERIES = 12 + SESSION_QUERIES  # the first request after login: loads the person
+START_QUERIES = 13 + SESSION_QUERIES  # loads the person; their overrides (one indexed read) fix the deadline
 AUTOSAVE_QUERIES = 5 + SESSION_QUERIES  # lock, paper row, one guarded upsert (+ transaction)
 SUBMIT_QUERIES = 12 + SESSION_QUERIES  # the rank of the attempt that counts: one aggregate
 UNIT_LEADERBOARD_QUERIES = 6 + SESSION_QUERIES  # units, audience, headcounts, results
@@ -95,8 +95,8 @@ def test_leaderboard_queries_do_not_grow_with_participants(tree, bank, people, d
 
 
 # GETs write nothing, so none of these runs the overdue sweep any more
-EXAM_LIST_QUERIES = 3 + SESSION_QUERIES  # count, page, the requester's attempts
-EXAM_DETAIL_QUERIES = 3 + SESSION_QUERIES  # the exam, the requester's attempts, the paper's size
+EXAM_LIST_QUERIES = 4 + SESSION_QUERIES  # count, page, the requester's attempts and overrides
+EXAM_DETAIL_QUERIES = 4 + SESSION_QUERIES  # the exam, the requester's attempts and overrides, the paper's size
 MANAGER_DETAIL_EXTRA = 4  # "manages it?", audience, fixed questions, draw rules
 ATTEMPT_DETAIL_QUERIES = 3 + SESSION_QUERIES  # the attempt, its paper and saved answers
 

@@ -141,7 +141,9 @@ def test_results_csv_has_a_bom_crlf_and_no_formulas_and_only_the_readers_people(
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     text = _csv(response)
-    assert text.startswith("\ufeff单位,姓名,账号,成绩,等级,是否合格,用时,开始时间,交卷时间,作答次数,排名\r\n")
+    assert text.startswith(
+        "\ufeff单位,姓名,账号,成绩,等级,是否合格,用时,开始时间,交卷时间,作答次数,排名,补考,切屏次数\r\n"
+    )
     assert text.count("\r\n") == 4 and "\n" not in text.replace("\r\n", "")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert [(r[1], r[3], r[4], r[5], r[9], r[10]) for r in rows[1:]] == [

@@ -104,3 +104,31 @@ def test_ranked_streams_competition_ranks_lazily() -> None:
 
     stream = ranked(rows(), lambda row: row[1])
     assert [next(stream) for _ in range(4)] == [(1, ("a", 90)), (2, ("b", 80)), (2, ("c", 80)), (4, ("d", 70))]
+
+
+def _finished(id_, number, score, *, makeup=False, used=100):
+    return FinishedAttempt(id_, number, D(score), used, T0 + timedelta(days=number), makeup=makeup)
+
+
+@pytest.mark.parametrize(("policy", "counted"), [("highest", 1), ("latest", 4), ("first", 1)])
+def test_a_makeup_counts_once_the_better_of_the_policy_s_regular_and_makeup_results(policy, counted):
+    # regular 70 then 50; make-up 60 then 65. highest: 70 vs 65; latest: 50 vs 65; first: 70 vs 60
+    attempts = [
+        _finished(1, 1, 70),
+        _finished(2, 2, 50),
+        _finished(3, 3, 60, makeup=True),
+        _finished(4, 4, 65, makeup=True),
+    ]
+    chosen = counted_attempt(attempts, policy)
+    assert chosen is not None and chosen.id == counted
+
+
+def test_an_absentee_s_makeup_counts_alone_and_a_worse_makeup_does_not_replace_a_better_result():
+    def counted_id(attempts: list[FinishedAttempt], policy: str) -> int | None:
+        chosen = counted_attempt(attempts, policy)
+        return chosen.id if chosen else None
+
+    assert counted_id([_finished(5, 1, 40, makeup=True)], "first") == 5
+    assert counted_id([_finished(1, 1, 80), _finished(2, 2, 40, makeup=True)], "latest") == 1
+    # equal scores: less time, then earlier
+    assert counted_id([_finished(1, 1, 80, used=300), _finished(2, 2, 80, makeup=True, used=200)], "first") == 2

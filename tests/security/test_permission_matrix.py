@@ -25,6 +25,7 @@ from accounts.models import Unit, User
 from accounts.services import user_create
 from quizzes.models import Question
 from quizzes.services.attempts import attempt_start
+from quizzes.services.overrides import overrides_grant
 from tests.conftest import PASSWORD, People, Tree, app_login, make_bank, make_exam
 from tests.roster_files import roster_csv
 
@@ -66,11 +67,16 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/exams/{exam_id}/close": MANAGER,
     "POST /api/v1/exams/{exam_id}/regrade": MANAGER,
     "POST /api/v1/exams/{exam_id}/attempts": AUDIENCE,
+    "GET /api/v1/exams/{exam_id}/overrides": MANAGER,
+    "POST /api/v1/exams/{exam_id}/overrides": MANAGER,
+    "DELETE /api/v1/exams/{exam_id}/overrides/{override_id}": MANAGER,
+    "POST /api/v1/exams/{exam_id}/makeups": MANAGER,
     "GET /api/v1/exams/{exam_id}/leaderboard/people": AUDIENCE | READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/leaderboard/units": AUDIENCE | READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/leaderboard/units/{unit_id}/people": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/absentees": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/absentees.xlsx": READERS_OF_THE_EXAM,
+    "GET /api/v1/exams/{exam_id}/page-leaves": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/results.xlsx": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/results.csv": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/stats": READERS_OF_THE_EXAM,
@@ -81,6 +87,7 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/attempts/{attempt_id}": OWNER,
     "PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": OWNER,
     "POST /api/v1/attempts/{attempt_id}/submit": OWNER,
+    "POST /api/v1/attempts/{attempt_id}/page-leaves": OWNER,
     "GET /api/v1/roster-imports/template.xlsx": ORGANIZERS,
     "POST /api/v1/roster-imports": ORGANIZERS,
     "GET /api/v1/roster-imports/{import_id}": MANAGER,
@@ -123,6 +130,7 @@ def world(tree: Tree, people: People) -> Iterator[World]:
     bank = make_bank(tree.town_a, name="南关镇题库")
     exam = make_exam(unit=tree.town_a, bank=bank, audience=[tree.town_a], title="南关镇考试", max_attempts=0)
     attempt, _created = attempt_start(exam=exam, user=people.alice)
+    [override] = overrides_grant(exam=exam, user_ids=[people.alice.pk], reason="视力障碍", extra_seconds=600)
     question = Question.objects.filter(bank=bank).order_by("pk").first()
     assert question is not None
 
@@ -153,6 +161,7 @@ def world(tree: Tree, people: People) -> Iterator[World]:
             "unit_id": tree.town_a_office.pk,
             "user_id": people.alice.pk,
             "import_id": roster.json()["id"],
+            "override_id": override.pk,
         },
         clients={
             "anonymous": APIClient(),
@@ -167,7 +176,10 @@ def world(tree: Tree, people: People) -> Iterator[World]:
     )
 
 
-BODIES: dict[str, Any] = {"PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": {"choices": [], "seq": 1}}
+BODIES: dict[str, Any] = {
+    "PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": {"choices": [], "seq": 1},
+    "POST /api/v1/attempts/{attempt_id}/page-leaves": {"kind": "return", "seq": 1},
+}
 
 
 @pytest.mark.parametrize("operation", sorted(ALLOWED))

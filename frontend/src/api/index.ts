@@ -56,6 +56,12 @@ export interface Attempt {
   server_now: string
   submitted_at: string | null
   max_score: string
+  /** started in the person's make-up (补考) window */
+  is_makeup: boolean
+  /** page leaves (切屏) recorded, the highest report number recorded, and the exam's limit (null: none) */
+  leave_count: number
+  leave_seq: number
+  leave_limit: number | null
   questions: PaperQuestion[]
   result: Result | null
   review: ReviewQuestion[] | null
@@ -130,6 +136,15 @@ export const api = {
     const t = await call(() => client.POST('/api/v1/attempts/{attempt_id}/submit', { params: { path: { attempt_id: id } } }))
     return mapTimed(t, attempt)
   },
+  /** a page-leave report (切屏); `keepalive` lets a report sent as the page hides outlive it */
+  pageLeave: (attemptId: number, kind: 'leave' | 'return', seq: number) =>
+    call(() =>
+      client.POST('/api/v1/attempts/{attempt_id}/page-leaves', {
+        params: { path: { attempt_id: attemptId } },
+        body: { kind, seq },
+        keepalive: true,
+      }),
+    ),
   saveAnswer: (attemptId: number, questionId: number, choices: string[], seq: number) =>
     call(() =>
       client.PUT('/api/v1/attempts/{attempt_id}/answers/{question_id}', {

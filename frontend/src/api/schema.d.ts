@@ -37,6 +37,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attempts/{attempt_id}/page-leaves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The participant app reports that the exam page was hidden or shown again. Only the attempt's
+         *     owner, only while it is in progress; a leave beyond the exam's ``leave_limit`` submits the attempt.
+         */
+        post: operations["attempts_page_leaves_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attempts/{attempt_id}/submit": {
         parameters: {
             query?: never;
@@ -398,7 +418,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/exams/{exam_id}/live": {
+    "/api/v1/exams/{exam_id}/makeups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Give a make-up window to the absentees and/or those who failed, or to the people named. */
+        post: operations["exams_makeups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The exam's per-person overrides and make-ups (people of the organizer's subtree); grant an override. */
+        get: operations["exams_overrides_retrieve"];
+        put?: never;
+        /** @description The exam's per-person overrides and make-ups (people of the organizer's subtree); grant an override. */
+        post: operations["exams_overrides_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/overrides/{override_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["exams_overrides_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/page-leaves": {
         parameters: {
             query?: never;
             header?: never;
@@ -406,10 +477,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description The live dashboard's counts of a running exam: started, sitting now, submitted, against the roster
-         *     of the requester's subtree (or of ``unit`` inside it). Cached for a few seconds.
+         * @description Page leaves per attempt of a unit's subtree, in progress or finished, most leaves first: the console
+         *     watches them during the exam. Only attempts that left the page at least once.
          */
-        get: operations["exams_live_retrieve"];
+        get: operations["exams_page_leaves_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -731,6 +802,14 @@ export interface components {
             submitted_at: string | null;
             /** Format: decimal */
             max_score: string;
+            /** @description 补考 */
+            is_makeup: boolean;
+            /** @description 已记录的离开答题页面次数 */
+            leave_count: number;
+            /** @description 已记录的最大切屏报告序号；新报告的序号须大于它 */
+            leave_seq: number;
+            /** @description 切屏次数上限，超过即自动交卷；null 为只记录 */
+            leave_limit: number | null;
             questions?: components["schemas"]["PaperQuestion"][];
             result?: components["schemas"]["Result"] | null;
             review?: components["schemas"]["ReviewQuestion"][] | null;
@@ -739,9 +818,10 @@ export interface components {
          * @description * `in_progress` - 作答中
          *     * `submitted` - 已交卷
          *     * `timed_out` - 超时自动交卷
+         *     * `left_page` - 切屏超限自动交卷
          * @enum {string}
          */
-        AttemptStatusEnum: "in_progress" | "submitted" | "timed_out";
+        AttemptStatusEnum: "in_progress" | "submitted" | "timed_out" | "left_page";
         AuditEvent: {
             readonly id: number;
             /**
@@ -771,6 +851,9 @@ export interface components {
          *     * `exam.publish` - 发布考试
          *     * `exam.close` - 结束考试
          *     * `exam.regrade` - 重新评分
+         *     * `exam.override` - 个人考试调整
+         *     * `exam.override_delete` - 撤销个人考试调整
+         *     * `exam.makeup` - 安排补考
          *     * `roster_import.commit` - 导入名册
          *     * `user.unlock` - 解除登录锁定
          *     * `user.password_change` - 修改密码
@@ -781,7 +864,7 @@ export interface components {
          *     * `site_settings.update` - 修改站点设置
          * @enum {string}
          */
-        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
         /**
          * @description * `likely_wrong_key_or_too_hard` - likely_wrong_key_or_too_hard
          *     * `ambiguous_or_miskeyed` - ambiguous_or_miskeyed
@@ -903,11 +986,19 @@ export interface components {
             shuffle_options?: boolean;
             /** 组卷方式 */
             composition?: components["schemas"]["CompositionEnum"];
+            /**
+             * 切屏次数上限
+             * Format: int64
+             * @description 离开答题页面超过此次数即自动交卷；留空为只记录不处理（来电、通知也会离开页面）
+             */
+            leave_limit?: number | null;
             /** 状态 */
             status?: components["schemas"]["ExamStatusEnum"];
             readonly my_attempts: components["schemas"]["MyAttempt"][];
             /** @description 请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间） */
             readonly attempts_left: number | null;
+            /** @description 请求者本人的考试时间（个人调整或补考）；null 表示按考试本身的时间、限时和次数 */
+            readonly my_sitting: components["schemas"]["MySitting"] | null;
         };
         /**
          * @description An exam's page: the exam, the size of one paper and, for its managers only, the composition.
@@ -982,11 +1073,19 @@ export interface components {
             shuffle_options?: boolean;
             /** 组卷方式 */
             composition?: components["schemas"]["CompositionEnum"];
+            /**
+             * 切屏次数上限
+             * Format: int64
+             * @description 离开答题页面超过此次数即自动交卷；留空为只记录不处理（来电、通知也会离开页面）
+             */
+            leave_limit?: number | null;
             /** 状态 */
             status?: components["schemas"]["ExamStatusEnum"];
             readonly my_attempts: components["schemas"]["MyAttempt"][];
             /** @description 请求者还可开始的答卷次数；null 表示不限次数（不考虑开放时间） */
             readonly attempts_left: number | null;
+            /** @description 请求者本人的考试时间（个人调整或补考）；null 表示按考试本身的时间、限时和次数 */
+            readonly my_sitting: components["schemas"]["MySitting"] | null;
             readonly question_count: number;
             /** Format: decimal */
             readonly max_score: string;
@@ -1020,6 +1119,8 @@ export interface components {
             shuffle_questions?: boolean;
             shuffle_options?: boolean;
             review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /** @description 切屏次数上限：离开答题页面超过此次数即自动交卷；null（默认）为只记录 */
+            leave_limit?: number | null;
             /**
              * @description 参考人员在排行榜上看到的他人姓名；默认名册考试打码，公开竞赛显示全名
              *
@@ -1032,17 +1133,78 @@ export interface components {
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
         };
-        /**
-         * @description * `roster` - roster
-         *     * `open` - open
-         * @enum {string}
-         */
-        ExamKindEnum: "roster" | "open";
         /** @description What an organizer who manages the exam sees in addition: audience and paper composition. */
         ExamManagement: {
             audience_unit_ids: number[];
             fixed_questions: components["schemas"]["FixedQuestionEntry"][];
             draw_rules: components["schemas"]["DrawRuleEntry"][];
+        };
+        ExamOverride: {
+            id: number;
+            user_id: number;
+            readonly name: string;
+            username: string;
+            unit_name?: string | null;
+            /**
+             * @description override：个人调整；makeup：补考
+             *
+             *     * `override` - 个人调整
+             *     * `makeup` - 补考
+             */
+            kind: components["schemas"]["ExamOverrideKindEnum"];
+            /** Format: date-time */
+            opens_at: string | null;
+            /** Format: date-time */
+            closes_at: string | null;
+            extra_seconds: number;
+            /** @description 个人调整：增加的次数；补考：补考次数 */
+            extra_attempts: number;
+            reason: string;
+            created_by?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One person or a group (a list of people, or a unit's subtree, or both: the people of the list in it). */
+        ExamOverrideInputRequest: {
+            /** @description 指定人员 */
+            user_ids?: number[];
+            /**
+             * Format: int64
+             * @description 此单位及其下级的参考人员（须在您的范围内）
+             */
+            unit_id?: number;
+            /** @description 原因（必填，记入审计日志） */
+            reason: string;
+            /** @default 0 */
+            extra_seconds: number;
+            /**
+             * Format: date-time
+             * @description 个人开始时间
+             */
+            opens_at?: string | null;
+            /**
+             * Format: date-time
+             * @description 个人结束时间
+             */
+            closes_at?: string | null;
+            /** @default 0 */
+            extra_attempts: number;
+        };
+        /**
+         * @description * `override` - 个人调整
+         *     * `makeup` - 补考
+         * @enum {string}
+         */
+        ExamOverrideKindEnum: "override" | "makeup";
+        ExamOverridePage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ExamOverride"][];
         };
         ExamStats: {
             readonly exam_id: number;
@@ -1187,8 +1349,6 @@ export interface components {
         };
         ItemStats: {
             question_id: number;
-            /** @description 试题所在的题库（在题库中改正答案后再重新判分） */
-            bank_id: number;
             /** @description single、multiple、judge */
             kind: string;
             /** @description 题干摘要 */
@@ -1227,39 +1387,47 @@ export interface components {
          * @enum {string}
          */
         LeaderboardNamesEnum: "full" | "masked" | "unit_only";
-        LiveCounts: {
-            readonly exam_id: number;
-            unit_id: number;
-            unit_name: string;
+        /**
+         * @description Who: the absentees and/or those who failed (of ``unit_id``'s subtree, of ``user_ids``), or exactly
+         *     ``user_ids`` when neither filter is set.
+         */
+        MakeupInputRequest: {
+            /** @description 指定人员 */
+            user_ids?: number[];
             /**
-             * @description roster：名册考试；open：开放竞赛
-             *
-             *     * `roster` - roster
-             *     * `open` - open
+             * Format: int64
+             * @description 此单位及其下级的参考人员（须在您的范围内）
              */
-            kind: components["schemas"]["ExamKindEnum"];
-            /** @description 应考：本单位及下级名册上的人数（与未参考名单同口径） */
-            headcount: number;
-            /** @description 已开始作答的人数（含已交卷） */
-            started: number;
-            /** @description 正在作答的人数：有未交的答卷且未过截止时间和宽限 */
-            in_progress: number;
-            /** @description 已交卷的人数（参考） */
-            submitted: number;
-            /** @description 已交答卷数（人次） */
-            attempts: number;
-            /** @description 未参考的名册人数：未参考名单的人数 */
-            absent: number;
+            unit_id?: number;
+            /** @description 原因（必填，记入审计日志） */
+            reason: string;
+            /** @default 0 */
+            extra_seconds: number;
             /**
-             * Format: decimal
-             * @description 参考率（%）：名册上已交卷的人数 ÷ 应考
+             * @description 未参考的人员
+             * @default false
              */
-            participation_rate: string | null;
+            absent: boolean;
+            /**
+             * @description 计入成绩不合格的人员
+             * @default false
+             */
+            failed: boolean;
             /**
              * Format: date-time
-             * @description 统计的时刻（最多缓存几秒）
+             * @description 补考开始时间
              */
-            server_now: string;
+            opens_at: string;
+            /**
+             * Format: date-time
+             * @description 补考结束时间
+             */
+            closes_at: string;
+            /**
+             * @description 补考次数
+             * @default 1
+             */
+            extra_attempts: number;
         };
         Me: {
             readonly id: number;
@@ -1307,6 +1475,18 @@ export interface components {
             score?: string | null;
             /** @description The attempt that counts for this person under the exam's counting policy. */
             is_counted?: boolean;
+            /** @description Started in the person's make-up window. */
+            is_makeup?: boolean;
+        };
+        MySitting: {
+            /** @description true：这是您的补考时间 */
+            makeup: boolean;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            time_limit_seconds: number;
+            attempts_left: number | null;
         };
         Option: {
             /** @description 原始选项字母；作答时提交此值（显示时按顺序重新标注 A、B、C…） */
@@ -1321,6 +1501,64 @@ export interface components {
          * @enum {string}
          */
         OrderEnum: "participation_rate" | "mean_score" | "pass_rate" | "excellent_rate";
+        OverrideGrantResult: {
+            kind: components["schemas"]["ExamOverrideKindEnum"];
+            /** @description 获得调整或补考的人数 */
+            count: number;
+            user_ids: number[];
+        };
+        PageLeaveInputRequest: {
+            /**
+             * @description leave：页面被隐藏；return：页面恢复显示
+             *
+             *     * `leave` - 离开页面
+             *     * `return` - 返回页面
+             */
+            kind: components["schemas"]["PageLeaveKindEnum"];
+            /** @description 本次答卷内递增的序号；不大于已记录序号的报告被忽略（重试安全） */
+            seq: number;
+        };
+        /**
+         * @description * `leave` - 离开页面
+         *     * `return` - 返回页面
+         * @enum {string}
+         */
+        PageLeaveKindEnum: "leave" | "return";
+        PageLeaveOutput: {
+            /** @description false：序号不大于已记录的序号，本次报告被忽略 */
+            applied: boolean;
+            leave_count: number;
+            leave_limit: number | null;
+            /** @description 答卷状态；left_page 表示切屏超限已自动交卷 */
+            status: string;
+        };
+        PageLeavePage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["PageLeaveRow"][];
+        };
+        PageLeaveRow: {
+            attempt_id: number;
+            /** @description 第几次作答 */
+            number: number;
+            /** @description in_progress、submitted、timed_out 或 left_page（切屏超限自动交卷） */
+            status: string;
+            /** @description 离开答题页面的次数 */
+            leave_count: number;
+            is_makeup: boolean;
+            /**
+             * Format: date-time
+             * @description 最近一次离开的时间（服务器时间）
+             */
+            last_left_at: string | null;
+            user_id: number;
+            readonly name: string;
+            username: string;
+            unit_name: string | null;
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -1422,6 +1660,8 @@ export interface components {
             shuffle_questions?: boolean;
             shuffle_options?: boolean;
             review_policy?: components["schemas"]["ReviewPolicyEnum"];
+            /** @description 切屏次数上限：离开答题页面超过此次数即自动交卷；null（默认）为只记录 */
+            leave_limit?: number | null;
             /**
              * @description 参考人员在排行榜上看到的他人姓名；默认名册考试打码，公开竞赛显示全名
              *
@@ -1540,11 +1780,6 @@ export interface components {
         RegradeInputRequest: {
             /** Format: int64 */
             question_id: number;
-            /**
-             * @description 重新判分的原因（记入审计日志）
-             * @default
-             */
-            reason: string;
         };
         RegradeLink: {
             method: string;
@@ -1746,7 +1981,7 @@ export interface components {
              *     * `roster` - roster
              *     * `open` - open
              */
-            kind: components["schemas"]["ExamKindEnum"];
+            kind: components["schemas"]["UnitLeaderboardKindEnum"];
             /**
              * @description 公开竞赛按 participation_rate 排序时按参考人数排
              *
@@ -1763,6 +1998,12 @@ export interface components {
             excellent_percent: string;
             results: components["schemas"]["UnitRow"][];
         };
+        /**
+         * @description * `roster` - roster
+         *     * `open` - open
+         * @enum {string}
+         */
+        UnitLeaderboardKindEnum: "roster" | "open";
         UnitPeoplePage: {
             count: number;
             /** Format: uri */
@@ -1787,6 +2028,10 @@ export interface components {
             time_used_seconds: number | null;
             /** Format: date-time */
             submitted_at: string | null;
+            /** @description 计入成绩的是补考答卷；未参考为 null */
+            is_makeup: boolean | null;
+            /** @description 计入成绩的答卷离开页面（切屏）的次数 */
+            leave_count: number | null;
         };
         UnitRow: {
             rank: number;
@@ -1980,6 +2225,96 @@ export interface operations {
             };
         };
     };
+    attempts_page_leaves_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attempt_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PageLeaveInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PageLeaveInputRequest"];
+                "multipart/form-data": components["schemas"]["PageLeaveInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageLeaveOutput"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     attempts_submit_create: {
         parameters: {
             query?: never;
@@ -2078,6 +2413,9 @@ export interface operations {
                  *     * `exam.publish` - 发布考试
                  *     * `exam.close` - 结束考试
                  *     * `exam.regrade` - 重新评分
+                 *     * `exam.override` - 个人考试调整
+                 *     * `exam.override_delete` - 撤销个人考试调整
+                 *     * `exam.makeup` - 安排补考
                  *     * `roster_import.commit` - 导入名册
                  *     * `user.unlock` - 解除登录锁定
                  *     * `user.password_change` - 修改密码
@@ -2087,7 +2425,7 @@ export interface operations {
                  *     * `login.locked` - 登录被锁定
                  *     * `site_settings.update` - 修改站点设置
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 分页结果集中的页码。 */
@@ -2174,6 +2512,9 @@ export interface operations {
                  *     * `exam.publish` - 发布考试
                  *     * `exam.close` - 结束考试
                  *     * `exam.regrade` - 重新评分
+                 *     * `exam.override` - 个人考试调整
+                 *     * `exam.override_delete` - 撤销个人考试调整
+                 *     * `exam.makeup` - 安排补考
                  *     * `roster_import.commit` - 导入名册
                  *     * `user.unlock` - 解除登录锁定
                  *     * `user.password_change` - 修改密码
@@ -2183,7 +2524,7 @@ export interface operations {
                  *     * `login.locked` - 登录被锁定
                  *     * `site_settings.update` - 修改站点设置
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 从此时起（含） */
@@ -3921,9 +4262,338 @@ export interface operations {
             };
         };
     };
-    exams_live_retrieve: {
+    exams_makeups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MakeupInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MakeupInputRequest"];
+                "multipart/form-data": components["schemas"]["MakeupInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideGrantResult"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_overrides_retrieve: {
         parameters: {
             query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamOverridePage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_overrides_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExamOverrideInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ExamOverrideInputRequest"];
+                "multipart/form-data": components["schemas"]["ExamOverrideInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideGrantResult"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_overrides_destroy: {
+        parameters: {
+            query: {
+                /** @description 撤销原因（必填，记入审计日志） */
+                reason: string;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+                override_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_page_leaves_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
                 /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
                 unit?: number;
             };
@@ -3940,7 +4610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LiveCounts"];
+                    "application/json": components["schemas"]["PageLeavePage"];
                 };
             };
             /** @description 请求数据有误（fields 指出字段） */

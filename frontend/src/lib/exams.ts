@@ -10,9 +10,17 @@ export interface AttemptSummary {
   is_counted: boolean
 }
 
+/** The person's own window (an override or a make-up), when the server gives one. */
+export interface MySitting {
+  makeup: boolean
+  opens_at: string
+  closes_at: string
+}
+
 interface ExamWindow {
   opens_at: string
   closes_at: string
+  my_sitting?: MySitting | null
   status?: string
   max_attempts?: number
   /** from the server when it says so: null is unlimited */
@@ -34,9 +42,17 @@ export function inProgressAttempt(exam: Pick<ExamWindow, 'my_attempts'>): Attemp
   return exam.my_attempts.find((a) => a.status === 'in_progress')
 }
 
+/** The window that applies to this person: their own (override or make-up) if they have one. */
+export function windowOf(exam: Pick<ExamWindow, 'opens_at' | 'closes_at' | 'my_sitting'>): { opens_at: string; closes_at: string } {
+  return exam.my_sitting ?? exam
+}
+
 export function examPhase(exam: ExamWindow, serverNow: number): ExamPhase {
-  if (exam.status === 'closed' || serverNow >= Date.parse(exam.closes_at)) return 'finished'
-  if (serverNow < Date.parse(exam.opens_at)) return 'upcoming'
+  const w = windowOf(exam)
+  // closing an exam stops its regular sittings; a make-up window stays open
+  const closed = exam.status === 'closed' && !exam.my_sitting?.makeup
+  if (closed || serverNow >= Date.parse(w.closes_at)) return 'finished'
+  if (serverNow < Date.parse(w.opens_at)) return 'upcoming'
   if (inProgressAttempt(exam)) return 'open'
   return attemptsLeft(exam) > 0 ? 'open' : 'finished'
 }

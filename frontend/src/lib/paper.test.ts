@@ -48,6 +48,17 @@ describe('exam phases', () => {
     expect(examPhase(exam, at('2026-05-21T08:00:00+08:00'))).toBe('finished')
   })
 
+  it("follows the person's own window, and a make-up stays open after the exam is closed", () => {
+    const makeup = { makeup: true, opens_at: '2026-06-01T08:00:00+08:00', closes_at: '2026-06-02T20:00:00+08:00' }
+    const closed = { ...exam, status: 'closed', my_sitting: makeup }
+    expect(examPhase(closed, at('2026-05-25T08:00:00+08:00'))).toBe('upcoming')
+    expect(examPhase(closed, at('2026-06-01T09:00:00+08:00'))).toBe('open')
+    expect(examPhase(closed, at('2026-06-03T09:00:00+08:00'))).toBe('finished')
+    const extended = { ...exam, my_sitting: { ...makeup, makeup: false, opens_at: exam.opens_at } }
+    expect(examPhase(extended, at('2026-05-25T08:00:00+08:00'))).toBe('open')
+    expect(examPhase({ ...extended, status: 'closed' }, at('2026-05-25T08:00:00+08:00'))).toBe('finished')
+  })
+
   it('counts attempts left (0 means unlimited) and finds the counted one', () => {
     const used = {
       ...exam,
