@@ -22,8 +22,9 @@ from tests.conftest import app_login, make_exam
 
 pytestmark = pytest.mark.django_db
 
-# the user, the exam in reach, the unit, count, page (plus the session where it lives in the database)
-PAGE_LEAVES_QUERIES = 5 + SESSION_QUERIES
+# the exam in reach, count, page (the person and their unit come from the cache; plus the session where it
+# lives in the database)
+PAGE_LEAVES_QUERIES = 3 + SESSION_QUERIES
 
 
 def _iso(moment: datetime) -> str:
