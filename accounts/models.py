@@ -185,6 +185,8 @@ class AuditEvent(models.Model):
         EXAM_PUBLISH = "exam.publish", _("发布考试")
         EXAM_CLOSE = "exam.close", _("结束考试")
         EXAM_REGRADE = "exam.regrade", _("重新评分")
+        CERTIFICATE_REVOKE = "certificate.revoke", _("撤销合格证书")
+        CERTIFICATE_REINSTATE = "certificate.reinstate", _("恢复合格证书")
         ROSTER_IMPORT = "roster_import.commit", _("导入名册")
         USER_UNLOCK = "user.unlock", _("解除登录锁定")
         PASSWORD_CHANGE = "user.password_change", _("修改密码")

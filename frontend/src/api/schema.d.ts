@@ -239,6 +239,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public: whether a certificate code is genuine and still valid, with the holder's masked name. */
+        get: operations["certificates_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/": {
         parameters: {
             query?: never;
@@ -317,6 +334,57 @@ export interface paths {
         put?: never;
         /** @description Start an attempt, or resume the open one (200). The paper never contains the key. */
         post: operations["exams_attempts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/certificate.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's own certificate for an exam (A4 landscape PDF). */
+        get: operations["exam_my_certificate_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/certificates.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every valid certificate of a unit subtree as one zip, streamed: memory holds one certificate. */
+        get: operations["exam_certificates_zip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/certificates/{user_id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A person's certificate, for organizers and HR whose subtree holds the person. */
+        get: operations["exam_person_certificate_pdf"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -751,6 +819,8 @@ export interface components {
          *     * `exam.publish` - 发布考试
          *     * `exam.close` - 结束考试
          *     * `exam.regrade` - 重新评分
+         *     * `certificate.revoke` - 撤销合格证书
+         *     * `certificate.reinstate` - 恢复合格证书
          *     * `roster_import.commit` - 导入名册
          *     * `user.unlock` - 解除登录锁定
          *     * `user.password_change` - 修改密码
@@ -761,7 +831,35 @@ export interface components {
          *     * `site_settings.update` - 修改站点设置
          * @enum {string}
          */
-        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+        /** @description The public verification of a certificate: no account, phone, unit or score. */
+        CertificateVerification: {
+            /** @description 证书编号，四位一组 */
+            code: string;
+            /** @description true：有效；false：已撤销（重新评分后不再合格） */
+            valid: boolean;
+            readonly status_label: string;
+            /** @description 持证人姓名，按考试的排行榜姓名设置打码（如 张*明）；只显示单位时为 null */
+            name: string | null;
+            exam_title: string;
+            /** @description 等级，如 优秀、合格 */
+            grade: string;
+            /**
+             * Format: date
+             * @description 交卷日期（北京时间）
+             */
+            exam_date: string;
+            /**
+             * Format: date
+             * @description 发证日期
+             */
+            issued_on: string;
+            /**
+             * Format: date
+             * @description 撤销日期；有效时为 null
+             */
+            revoked_on: string | null;
+        };
         /**
          * @description * `likely_wrong_key_or_too_hard` - likely_wrong_key_or_too_hard
          *     * `ambiguous_or_miskeyed` - ambiguous_or_miskeyed
@@ -2017,6 +2115,8 @@ export interface operations {
                  *     * `exam.publish` - 发布考试
                  *     * `exam.close` - 结束考试
                  *     * `exam.regrade` - 重新评分
+                 *     * `certificate.revoke` - 撤销合格证书
+                 *     * `certificate.reinstate` - 恢复合格证书
                  *     * `roster_import.commit` - 导入名册
                  *     * `user.unlock` - 解除登录锁定
                  *     * `user.password_change` - 修改密码
@@ -2026,7 +2126,7 @@ export interface operations {
                  *     * `login.locked` - 登录被锁定
                  *     * `site_settings.update` - 修改站点设置
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 分页结果集中的页码。 */
@@ -2113,6 +2213,8 @@ export interface operations {
                  *     * `exam.publish` - 发布考试
                  *     * `exam.close` - 结束考试
                  *     * `exam.regrade` - 重新评分
+                 *     * `certificate.revoke` - 撤销合格证书
+                 *     * `certificate.reinstate` - 恢复合格证书
                  *     * `roster_import.commit` - 导入名册
                  *     * `user.unlock` - 解除登录锁定
                  *     * `user.password_change` - 修改密码
@@ -2122,7 +2224,7 @@ export interface operations {
                  *     * `login.locked` - 登录被锁定
                  *     * `site_settings.update` - 修改站点设置
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 从此时起（含） */
@@ -3032,6 +3134,45 @@ export interface operations {
             };
         };
     };
+    certificates_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateVerification"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exams_list: {
         parameters: {
             query?: {
@@ -3550,6 +3691,217 @@ export interface operations {
             };
             /** @description 请求过于频繁 */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exam_my_certificate_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器暂时无法完成（如未安装证书所需的中文字体） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exam_certificates_zip: {
+        parameters: {
+            query?: {
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器暂时无法完成（如未安装证书所需的中文字体） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exam_person_certificate_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器暂时无法完成（如未安装证书所需的中文字体） */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
