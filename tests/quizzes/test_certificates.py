@@ -60,9 +60,12 @@ def test_certificate_reads_take_the_same_queries_at_any_size(exam, people, tree,
         _pass(exam, person)
     code = Certificate.objects.get(user=people.alice).code
     with CaptureQueriesContext(connection) as verify:
-        selectors_certificates.verification(selectors_certificates.certificate_by_code(code))
+        found = selectors_certificates.certificate_by_code(code)
+        assert found is not None
+        selectors_certificates.verification(found)
     with CaptureQueriesContext(connection) as one:
         certificate = selectors_certificates.certificate_of(exam=exam, user_id=people.alice.pk, within=tree.town_a)
+        assert certificate is not None
         selectors_certificates.person_certificate_facts(certificate, verify_url=str)
     with CaptureQueriesContext(connection) as subtree:
         items = list(selectors_certificates.subtree_certificates(exam=exam, unit=tree.city, verify_url=str))

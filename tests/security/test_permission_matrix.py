@@ -111,7 +111,7 @@ def test_every_operation_has_an_entry() -> None:
 
 @dataclass
 class World:
-    ids: dict[str, int]
+    ids: dict[str, int | str]
     clients: dict[str, APIClient]
 
 
