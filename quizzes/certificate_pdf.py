@@ -114,10 +114,10 @@ def render_certificate(facts: CertificateFacts, font: CertificateFont) -> bytes:
 
     pdf.set_text_color(*INK)
     pdf.set_font("cjk", size=20)
-    pdf.set_xy(40, 66)
+    pdf.set_xy(40, 72)
     pdf.cell(217, 12, _("%(name)s 同志：") % {"name": facts.name})
     pdf.set_font("cjk", size=16)
-    pdf.set_xy(40, 82)
+    pdf.set_xy(40, 90)
     body = _("　　您于%(date)s参加“%(exam)s”，成绩 %(score)s 分，等级%(grade)s，经考核合格，特发此证。") % {
         "date": _date(facts.exam_date),
         "exam": facts.exam_title,
@@ -125,9 +125,8 @@ def render_certificate(facts: CertificateFacts, font: CertificateFont) -> bytes:
         "grade": facts.grade,
     }
     pdf.multi_cell(217, 10, body)
-    pdf.set_font("cjk", size=13)
-    pdf.set_text_color(*GREY)
-    pdf.set_x(40)
+    pdf.set_font("cjk", size=14)
+    pdf.set_xy(40, pdf.get_y() + 2)
     pdf.cell(217, 10, _("单位：%(unit)s") % {"unit": facts.unit})
 
     # issuer and date, bottom right
