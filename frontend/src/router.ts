@@ -40,6 +40,13 @@ export const router = createRouter({
       component: () => import('@/features/leaderboard/LeaderboardPage.vue'),
       props: true,
     },
+    {
+      path: '/verify/:code?',
+      name: 'verify',
+      component: () => import('@/features/verify/VerifyPage.vue'),
+      props: true,
+      meta: { public: true },
+    },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/shell/NotFoundPage.vue'), meta: { public: true } },
   ],
   scrollBehavior: () => ({ top: 0 }),
