@@ -181,7 +181,8 @@ def passed_quiz(username: str, exam_id: int) -> None:
     from quizzes.models import Certificate, Exam
     from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
 
-    user = user_create(username=username, password=PASSWORD, real_name="欧阳证书", unit=Unit.objects.get(name="南关镇司法所"))
+    office = Unit.objects.get(name="南关镇司法所")
+    user = user_create(username=username, password=PASSWORD, real_name="欧阳证书", unit=office)
     exam = Exam.objects.get(pk=exam_id)
     attempt, _ = attempt_start(exam=exam, user=user)
     for seq, item in enumerate(attempt.paper.all(), start=1):
