@@ -88,6 +88,7 @@ bench: install
 	$(VENV_PY) bench/import_bench.py
 	$(VENV_PY) bench/exam_bench.py
 	$(VENV_PY) bench/results_bench.py
+	$(VENV_PY) bench/certificates_bench.py
 
 clean:
 	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage frontend/node_modules frontend/dist frontend/test-results
