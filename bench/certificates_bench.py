@@ -155,7 +155,7 @@ def main() -> int:
         print(f"baseline, {len(facts)} × the median certificate: {len(facts) * per / 1000:.1f} s")
         print("(the tracemalloc run is slower than an untraced one; the timings above include its cost)")
         try:
-            from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+            from reportlab.pdfbase.ttfonts import TTFont
         except ImportError:
             print("reportlab: not installed (it cannot embed CFF-outline fonts such as Noto CJK)")
         else:
