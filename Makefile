@@ -72,7 +72,7 @@ schema: install
 	$(VENV_PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 # coverage floor: 95 % overall (pyproject.toml), 100 % for the pure rules and the scopes
-FULL_COVERAGE := accounts/scopes.py,quizzes/scoring.py,quizzes/ranking.py,quizzes/reporting.py,quizzes/statistics.py,quizzes/quality.py,quizzes/timing.py
+FULL_COVERAGE := accounts/scopes.py,quizzes/scoring.py,quizzes/ranking.py,quizzes/reporting.py,quizzes/statistics.py,quizzes/quality.py,quizzes/timing.py,quizzes/certificates.py
 
 pytest: install
 	.venv/bin/pytest --create-db -q --cov --cov-report=term
@@ -88,8 +88,10 @@ bench: install
 	$(VENV_PY) bench/import_bench.py
 	$(VENV_PY) bench/exam_bench.py
 	$(VENV_PY) bench/results_bench.py
+	$(VENV_PY) bench/certificates_bench.py
 	@if [[ "$${DATABASE_URL:-}" == postgres* && -n "$${REDIS_URL:-}" ]]; then $(MAKE) --no-print-directory chaos; \
 	else echo "chaos: skipped (needs DATABASE_URL=postgres://… and REDIS_URL=redis://…; run make chaos)"; fi
+	$(MAKE) --no-print-directory bench-load
 
 # Fault test (docs/security.md): kill -9 gunicorn workers and cut their database connections while clients
 # autosave; every acknowledged answer must be in the database. Production stores: PostgreSQL and Redis.

@@ -198,6 +198,8 @@ class AuditEvent(models.Model):
         EXAM_OVERRIDE = "exam.override", _("个人考试调整")
         EXAM_OVERRIDE_DELETE = "exam.override_delete", _("撤销个人考试调整")
         EXAM_MAKEUP = "exam.makeup", _("安排补考")
+        CERTIFICATE_REVOKE = "certificate.revoke", _("撤销合格证书")
+        CERTIFICATE_REINSTATE = "certificate.reinstate", _("恢复合格证书")
         ROSTER_IMPORT = "roster_import.commit", _("导入名册")
         USER_CREATE = "user.create", _("新建人员")
         USER_UPDATE = "user.update", _("修改人员信息")

@@ -27,6 +27,7 @@ StrOrPromise = str | Promise
 
 DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {  # the first class the error is an instance of
     quiz_errors.NotFound: status.HTTP_404_NOT_FOUND,
+    quiz_errors.CertificateFontMissing: status.HTTP_503_SERVICE_UNAVAILABLE,
     quiz_errors.UnitNotAllowed: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ExamOutsideWindow: status.HTTP_409_CONFLICT,
     quiz_errors.NotInAudience: status.HTTP_403_FORBIDDEN,

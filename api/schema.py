@@ -39,6 +39,7 @@ ERROR_DESCRIPTIONS = {
     "409": _("与当前状态冲突（如考试未开放、已交卷、次数已用完）"),
     "413": _("请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB）"),
     "429": _("请求过于频繁"),
+    "503": _("服务器暂时无法完成（如未安装证书所需的中文字体）"),
 }
 
 
@@ -58,6 +59,8 @@ class XuefaAutoSchema(AutoSchema):
             codes.append("409")
         if self.method in {"POST", "PUT", "PATCH"}:
             codes.append("413")
+        if getattr(self.view, "needs_certificate_font", False):
+            codes.append("503")
         return sorted(codes)
 
     def _has_query_parameter(self, name: str | None = None) -> bool:

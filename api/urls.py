@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, attempts, audit, banks, docs, exams, overrides, results
+from .views import accounts, attempts, audit, banks, certificates, docs, exams, overrides, results
 
 register_converter(IdConverter, "id")
 
@@ -45,6 +45,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("exams/<id:exam_id>/results.xlsx", results.ResultsXlsxView.as_view(), name="exam-results-xlsx"),
     path("exams/<id:exam_id>/results.csv", results.ResultsCsvView.as_view(), name="exam-results-csv"),
     path("learning-records.xlsx", results.LearningRecordsXlsxView.as_view(), name="learning-records-xlsx"),
+    path("exams/<id:exam_id>/certificate.pdf", certificates.MyCertificatePdfView.as_view(), name="exam-my-certificate"),
+    path(
+        "exams/<id:exam_id>/certificates/<id:user_id>.pdf",
+        certificates.PersonCertificatePdfView.as_view(),
+        name="exam-person-certificate",
+    ),
+    path(
+        "exams/<id:exam_id>/certificates.zip", certificates.CertificatesZipView.as_view(), name="exam-certificates-zip"
+    ),
+    path("certificates/<str:code>", certificates.CertificateVerifyView.as_view(), name="certificate-verify"),
     path("attempts/<id:attempt_id>", attempts.AttemptDetailView.as_view(), name="attempt-detail"),
     path("attempts/<id:attempt_id>/answers/<id:question_id>", attempts.AnswerView.as_view(), name="attempt-answer"),
     path("attempts/<id:attempt_id>/page-leaves", attempts.PageLeaveView.as_view(), name="attempt-page-leaves"),

@@ -328,9 +328,15 @@ CONTENT_SECURITY_POLICY = {
 XUEFA_RETAIN_IMPORTS_DAYS = int(os.environ.get("XUEFA_RETAIN_IMPORTS_DAYS", "30"))
 XUEFA_RETAIN_ANSWERS_DAYS = int(os.environ.get("XUEFA_RETAIN_ANSWERS_DAYS", "0"))
 
+# Certificates (合格证书): a font file (.ttf, .otf or a .ttc collection) that writes Chinese into the PDFs.
+# Empty: the first present of quizzes.certificate_pdf.FONT_CANDIDATES (Debian's fonts-noto-cjk first).
+XUEFA_CERTIFICATE_FONT = os.environ.get("XUEFA_CERTIFICATE_FONT", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # fontTools logs every glyph of every certificate's font subset at INFO
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

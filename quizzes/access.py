@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import leaderboards, selectors
+from . import leaderboards, selectors, selectors_certificates
 from .errors import (
     AttemptNotFound,
     BankNotFound,
+    CertificateNotFound,
     ExamNotFound,
     InvalidComposition,
     InvalidOverride,
@@ -29,7 +30,7 @@ from .errors import (
     UnitNotFound,
 )
 from .i18n import join_list
-from .models import Attempt, Exam, ExamOverride, Question, QuestionBank
+from .models import Attempt, Certificate, Exam, ExamOverride, Question, QuestionBank
 
 
 def access_exam_to_read(user: User, exam_id: int) -> Exam:
@@ -101,6 +102,26 @@ def access_own_attempt(user: User, attempt_id: int) -> Attempt:
     if attempt is None:
         raise AttemptNotFound()
     return attempt
+
+
+def access_own_certificate(user: User, exam_id: int) -> Certificate:
+    """The person's own valid certificate for an exam."""
+    exam = Exam.objects.filter(pk=exam_id).first()
+    certificate = None if exam is None else selectors_certificates.certificate_of(exam=exam, user_id=user.pk)
+    if certificate is None:
+        raise CertificateNotFound()
+    return certificate
+
+
+def access_certificate_for_staff(user: User, exam_id: int, person_id: int) -> Certificate:
+    """A person's valid certificate, for an organizer or HR person who reads the exam's results and
+    whose subtree holds the person (anyone's for the superuser)."""
+    exam = access_exam_results_for_staff(user, exam_id)
+    scope = selectors.results_unit_scope(user)
+    certificate = selectors_certificates.certificate_of(exam=exam, user_id=person_id, within=scope)
+    if certificate is None:
+        raise CertificateNotFound()
+    return certificate
 
 
 def access_bank_to_manage(user: User, bank_id: int) -> QuestionBank:

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("题库与考试")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  # registers the system checks

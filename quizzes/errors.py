@@ -154,6 +154,21 @@ class UnitNotFound(NotFound):
     default_message = _("单位不存在或不在本次考试的范围内。")
 
 
+class CertificateNotFound(NotFound):
+    """No valid certificate: the person has not passed (or a regrade made them fail), or it is not theirs
+    to read, or (public verification) no certificate has that code."""
+
+    code = "certificate_not_found"
+    default_message = _("没有找到合格证书：未通过考试，或证书不存在。")
+
+
+class CertificateFontMissing(QuizError):
+    """The server has no font that can write Chinese into a PDF (docs/deployment.md, 证书字体)."""
+
+    code = "certificate_font_missing"
+    default_message = _("服务器未安装证书所需的中文字体，暂时无法生成证书，请联系管理员。")
+
+
 class UnitNotAllowed(QuizError):
     """A unit given for new content (a bank, an exam) that the acting person does not manage."""
 

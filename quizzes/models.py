@@ -445,3 +445,33 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} → {self.bank_id}"
+
+
+class Certificate(models.Model):
+    """The 合格证书 of one person for one exam: issued when their counting attempt passes, revoked when a
+    regrade makes it fail, reinstated (same code) if a later regrade makes it pass again. ``code`` is the
+    public verification code printed on the certificate and in its QR code (``/verify/<code>``).
+
+    The PDF is drawn on request from the current facts (name, unit, the counting attempt's score), so a
+    corrected name or a regraded score shows on the next download; the code never changes.
+    """
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="certificates")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(_("证书编号"), max_length=16, unique=True)
+    issued_at = models.DateTimeField(_("发证时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("合格证书")
+        verbose_name_plural = _("合格证书")
+        ordering = ["exam_id", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["exam", "user"], name="certificate_one_per_person")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -37,6 +37,11 @@ export function savedAnswers(username: string, examId: number): {
   return JSON.parse(harness('answers', username, String(examId)))
 }
 
+/** A new participant who has passed the exam (every answer right): their attempt and certificate code. */
+export function passedParticipant(username: string, examId: number): { attempt: number; code: string } {
+  return JSON.parse(harness('passed', username, String(examId)))
+}
+
 export function createShortExam(seconds: number): number {
   return JSON.parse(harness('short-exam', String(seconds))).id
 }

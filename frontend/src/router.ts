@@ -42,6 +42,13 @@ export const router = createRouter({
       component: () => import('@/features/leaderboard/LeaderboardPage.vue'),
       props: true,
     },
+    {
+      path: '/verify/:code?',
+      name: 'verify',
+      component: () => import('@/features/verify/VerifyPage.vue'),
+      props: true,
+      meta: { public: true },
+    },
     consoleRoute,
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/shell/NotFoundPage.vue'), meta: { public: true } },
   ],

@@ -40,6 +40,7 @@ from ..errors import (
 from ..i18n import join_list
 from ..models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, PageLeave, Question, QuestionKind
 from ..selectors import exam_terms, personal_terms, user_in_audience
+from .certificates import certificate_sync
 from .exams import paper_compose
 
 StrOrPromise = str | Promise
@@ -287,6 +288,10 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed"])
     counted_id = attempts_update_counted(exam=exam, user_id=attempt.user_id)
     attempt.is_counted = attempt.pk == counted_id  # the rows changed by queryset; keep the instance true
+    counted = attempt if attempt.is_counted else None
+    if counted is None and counted_id is not None:  # an earlier attempt still counts (highest or first)
+        counted = Attempt.objects.filter(pk=counted_id).first()
+    certificate_sync(exam=exam, user_id=attempt.user_id, counted=counted, now=at)  # issued as finalised
     caching.exam_changed(exam.pk)
     return attempt
 
@@ -398,13 +403,20 @@ def exam_regrade_question(
             .values_list("pk", flat=True)
         )
         people: set[int] = set()
+        rescored: dict[int, Attempt] = {}
         for attempt in Attempt.objects.select_for_update().filter(pk__in=attempt_ids).order_by("pk"):
             _set_score(attempt, exam)
             attempt.save(update_fields=["score", "passed"])
             people.add(attempt.user_id)
+            rescored[attempt.pk] = attempt
             regraded += 1
+        now = timezone.now()
         for user_id in sorted(people):  # once a person, after all their attempts have their new scores
-            attempts_update_counted(exam=exam, user_id=user_id)
+            counted_id = attempts_update_counted(exam=exam, user_id=user_id)
+            counted = rescored.get(counted_id) if counted_id is not None else None
+            if counted is None and counted_id is not None:  # a counting attempt whose paper lacks the question
+                counted = Attempt.objects.filter(pk=counted_id).first()
+            certificate_sync(exam=exam, user_id=user_id, counted=counted, now=now, audit=audit)
         audit_record(
             context=audit,
             action=AuditEvent.Action.EXAM_REGRADE,

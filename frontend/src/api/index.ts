@@ -72,6 +72,7 @@ export type UnitRow = S['UnitRow']
 type PeoplePage = S['PersonLeaderboard']
 export type UnitOrder = NonNullable<S['UnitLeaderboard']['order']>
 export type UnitBoard = S['UnitLeaderboard']
+export type CertificateVerification = S['CertificateVerification']
 
 // --- adapters: the one place that knows the wire format ------------------------------------------
 
@@ -160,6 +161,18 @@ export const api = {
         params: { path: { exam_id: examId }, query: { page, page_size: pageSize } },
       }),
     )
+    return t.data
+  },
+  /** the person's own certificate (PDF) for an exam: 404 certificate_not_found unless they passed */
+  async myCertificate(examId: number): Promise<Blob> {
+    const t = await call(() =>
+      client.GET('/api/v1/exams/{exam_id}/certificate.pdf', { params: { path: { exam_id: examId } }, parseAs: 'blob' }),
+    )
+    return t.data as Blob
+  },
+  /** public: whether a certificate code is genuine and still valid (no sign-in) */
+  async verifyCertificate(code: string): Promise<CertificateVerification> {
+    const t = await call(() => client.GET('/api/v1/certificates/{code}', { params: { path: { code } } }))
     return t.data
   },
   async leaderboardUnits(examId: number, order: UnitOrder = 'participation_rate', parent?: number): Promise<UnitBoard> {

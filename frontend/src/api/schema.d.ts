@@ -259,6 +259,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificates/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Public: whether a certificate code is genuine and still valid, with the holder's masked name. */
+        get: operations["certificates_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/": {
         parameters: {
             query?: never;
@@ -343,6 +360,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/certificate.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's own certificate for an exam (A4 landscape PDF). */
+        get: operations["exam_my_certificate_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/certificates.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every valid certificate of a unit subtree as one zip, streamed: memory holds one certificate. */
+        get: operations["exam_certificates_zip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/certificates/{user_id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A person's certificate, for organizers and HR whose subtree holds the person. */
+        get: operations["exam_person_certificate_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/close": {
         parameters: {
             query?: never;
@@ -410,6 +478,26 @@ export interface paths {
          *     result or "not taken" (in an open quiz also everyone off the roster who took part).
          */
         get: operations["exams_leaderboard_units_people_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/{exam_id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The live dashboard's counts of a running exam: started, sitting now, submitted, against the roster
+         *     of the requester's subtree (or of ``unit`` inside it). Cached for a few seconds.
+         */
+        get: operations["exams_live_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -854,7 +942,12 @@ export interface components {
          *     * `exam.override` - 个人考试调整
          *     * `exam.override_delete` - 撤销个人考试调整
          *     * `exam.makeup` - 安排补考
+         *     * `certificate.revoke` - 撤销合格证书
+         *     * `certificate.reinstate` - 恢复合格证书
          *     * `roster_import.commit` - 导入名册
+         *     * `user.create` - 新建人员
+         *     * `user.update` - 修改人员信息
+         *     * `user.role_change` - 修改角色或权限
          *     * `user.unlock` - 解除登录锁定
          *     * `user.password_change` - 修改密码
          *     * `user.password_reset` - 重置密码
@@ -862,9 +955,40 @@ export interface components {
          *     * `login.failure` - 登录失败
          *     * `login.locked` - 登录被锁定
          *     * `site_settings.update` - 修改站点设置
+         *     * `admin.add` - 后台新增
+         *     * `admin.change` - 后台修改
+         *     * `admin.delete` - 后台删除
          * @enum {string}
          */
-        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+        /** @description The public verification of a certificate: no account, phone, unit or score. */
+        CertificateVerification: {
+            /** @description 证书编号，四位一组 */
+            code: string;
+            /** @description true：有效；false：已撤销（重新评分后不再合格） */
+            valid: boolean;
+            readonly status_label: string;
+            /** @description 持证人姓名，按考试的排行榜姓名设置打码（如 张*明）；只显示单位时为 null */
+            name: string | null;
+            exam_title: string;
+            /** @description 等级，如 优秀、合格 */
+            grade: string;
+            /**
+             * Format: date
+             * @description 交卷日期（北京时间）
+             */
+            exam_date: string;
+            /**
+             * Format: date
+             * @description 发证日期
+             */
+            issued_on: string;
+            /**
+             * Format: date
+             * @description 撤销日期；有效时为 null
+             */
+            revoked_on: string | null;
+        };
         /**
          * @description * `likely_wrong_key_or_too_hard` - likely_wrong_key_or_too_hard
          *     * `ambiguous_or_miskeyed` - ambiguous_or_miskeyed
@@ -1133,6 +1257,12 @@ export interface components {
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
         };
+        /**
+         * @description * `roster` - roster
+         *     * `open` - open
+         * @enum {string}
+         */
+        ExamKindEnum: "roster" | "open";
         /** @description What an organizer who manages the exam sees in addition: audience and paper composition. */
         ExamManagement: {
             audience_unit_ids: number[];
@@ -1349,6 +1479,8 @@ export interface components {
         };
         ItemStats: {
             question_id: number;
+            /** @description 试题所在的题库（在题库中改正答案后再重新判分） */
+            bank_id: number;
             /** @description single、multiple、judge */
             kind: string;
             /** @description 题干摘要 */
@@ -1387,6 +1519,40 @@ export interface components {
          * @enum {string}
          */
         LeaderboardNamesEnum: "full" | "masked" | "unit_only";
+        LiveCounts: {
+            readonly exam_id: number;
+            unit_id: number;
+            unit_name: string;
+            /**
+             * @description roster：名册考试；open：开放竞赛
+             *
+             *     * `roster` - roster
+             *     * `open` - open
+             */
+            kind: components["schemas"]["ExamKindEnum"];
+            /** @description 应考：本单位及下级名册上的人数（与未参考名单同口径） */
+            headcount: number;
+            /** @description 已开始作答的人数（含已交卷） */
+            started: number;
+            /** @description 正在作答的人数：有未交的答卷且未过截止时间和宽限 */
+            in_progress: number;
+            /** @description 已交卷的人数（参考） */
+            submitted: number;
+            /** @description 已交答卷数（人次） */
+            attempts: number;
+            /** @description 未参考的名册人数：未参考名单的人数 */
+            absent: number;
+            /**
+             * Format: decimal
+             * @description 参考率（%）：名册上已交卷的人数 ÷ 应考
+             */
+            participation_rate: string | null;
+            /**
+             * Format: date-time
+             * @description 统计的时刻（最多缓存几秒）
+             */
+            server_now: string;
+        };
         /**
          * @description Who: the absentees and/or those who failed (of ``unit_id``'s subtree, of ``user_ids``), or exactly
          *     ``user_ids`` when neither filter is set.
@@ -1780,6 +1946,11 @@ export interface components {
         RegradeInputRequest: {
             /** Format: int64 */
             question_id: number;
+            /**
+             * @description 重新判分的原因（记入审计日志）
+             * @default
+             */
+            reason: string;
         };
         RegradeLink: {
             method: string;
@@ -1981,7 +2152,7 @@ export interface components {
              *     * `roster` - roster
              *     * `open` - open
              */
-            kind: components["schemas"]["UnitLeaderboardKindEnum"];
+            kind: components["schemas"]["ExamKindEnum"];
             /**
              * @description 公开竞赛按 participation_rate 排序时按参考人数排
              *
@@ -1998,12 +2169,6 @@ export interface components {
             excellent_percent: string;
             results: components["schemas"]["UnitRow"][];
         };
-        /**
-         * @description * `roster` - roster
-         *     * `open` - open
-         * @enum {string}
-         */
-        UnitLeaderboardKindEnum: "roster" | "open";
         UnitPeoplePage: {
             count: number;
             /** Format: uri */
@@ -2416,7 +2581,12 @@ export interface operations {
                  *     * `exam.override` - 个人考试调整
                  *     * `exam.override_delete` - 撤销个人考试调整
                  *     * `exam.makeup` - 安排补考
+                 *     * `certificate.revoke` - 撤销合格证书
+                 *     * `certificate.reinstate` - 恢复合格证书
                  *     * `roster_import.commit` - 导入名册
+                 *     * `user.create` - 新建人员
+                 *     * `user.update` - 修改人员信息
+                 *     * `user.role_change` - 修改角色或权限
                  *     * `user.unlock` - 解除登录锁定
                  *     * `user.password_change` - 修改密码
                  *     * `user.password_reset` - 重置密码
@@ -2424,8 +2594,11 @@ export interface operations {
                  *     * `login.failure` - 登录失败
                  *     * `login.locked` - 登录被锁定
                  *     * `site_settings.update` - 修改站点设置
+                 *     * `admin.add` - 后台新增
+                 *     * `admin.change` - 后台修改
+                 *     * `admin.delete` - 后台删除
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 分页结果集中的页码。 */
@@ -2515,7 +2688,12 @@ export interface operations {
                  *     * `exam.override` - 个人考试调整
                  *     * `exam.override_delete` - 撤销个人考试调整
                  *     * `exam.makeup` - 安排补考
+                 *     * `certificate.revoke` - 撤销合格证书
+                 *     * `certificate.reinstate` - 恢复合格证书
                  *     * `roster_import.commit` - 导入名册
+                 *     * `user.create` - 新建人员
+                 *     * `user.update` - 修改人员信息
+                 *     * `user.role_change` - 修改角色或权限
                  *     * `user.unlock` - 解除登录锁定
                  *     * `user.password_change` - 修改密码
                  *     * `user.password_reset` - 重置密码
@@ -2523,8 +2701,11 @@ export interface operations {
                  *     * `login.failure` - 登录失败
                  *     * `login.locked` - 登录被锁定
                  *     * `site_settings.update` - 修改站点设置
+                 *     * `admin.add` - 后台新增
+                 *     * `admin.change` - 后台修改
+                 *     * `admin.delete` - 后台删除
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "roster_import.commit" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 从此时起（含） */
@@ -3434,6 +3615,45 @@ export interface operations {
             };
         };
     };
+    certificates_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateVerification"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exams_list: {
         parameters: {
             query?: {
@@ -3961,6 +4181,217 @@ export interface operations {
             };
         };
     };
+    exam_my_certificate_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器暂时无法完成（如未安装证书所需的中文字体） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exam_certificates_zip: {
+        parameters: {
+            query?: {
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器暂时无法完成（如未安装证书所需的中文字体） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exam_person_certificate_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器暂时无法完成（如未安装证书所需的中文字体） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exams_close_create: {
         parameters: {
             query?: never;
@@ -4213,6 +4644,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitPeoplePage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_live_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveCounts"];
                 };
             };
             /** @description 请求数据有误（fields 指出字段） */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatPercent, formatScore } from './format'
+import { formatDate, formatPercent, formatScore } from './format'
 
 describe('formatScore and formatPercent', () => {
   it('drops trailing zeros of decimal strings from the API', () => {
@@ -14,5 +14,13 @@ describe('formatScore and formatPercent', () => {
   it('adds the percent sign only to a number', () => {
     expect(formatPercent('66.67')).toBe('66.67%')
     expect(formatPercent(0)).toBe('0%')
+  })
+})
+
+describe('formatDate', () => {
+  it('shows the API date as it is, whatever the device time zone', () => {
+    expect(formatDate('2026-05-12')).toBe('2026/5/12')
+    expect(formatDate('2026-05-12', 'en')).toBe('12 May 2026')
+    expect(formatDate('2026-12-31')).toBe('2026/12/31')
   })
 })

@@ -34,3 +34,13 @@ export function formatDuration(seconds: number, locale = 'zh-CN'): string {
   const ss = String(s).padStart(2, '0')
   return zh ? `${m} 分 ${ss} 秒` : `${m} min ${ss} s`
 }
+
+/** A calendar date of the API (YYYY-MM-DD, already a Beijing date) as 2026年5月12日 / 12 May 2026. */
+export function formatDate(isoDate: string, locale = 'zh-CN'): string {
+  return new Intl.DateTimeFormat(locale.startsWith('zh') ? 'zh-CN' : 'en-GB', {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: locale.startsWith('zh') ? 'numeric' : 'short',
+    day: 'numeric',
+  }).format(new Date(`${isoDate}T00:00:00Z`))
+}
