@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
 START_QUERIES = 13 + SESSION_QUERIES  # loads the person; their overrides (one indexed read) fix the deadline
 AUTOSAVE_QUERIES = 5 + SESSION_QUERIES  # lock, paper row, one guarded upsert (+ transaction)
-SUBMIT_QUERIES = 14 + SESSION_QUERIES  # the rank of the attempt that counts (one aggregate); the certificate: read + issue
+SUBMIT_QUERIES = 14 + SESSION_QUERIES  # the counted rank (one aggregate); the certificate: read + issue
 UNIT_LEADERBOARD_QUERIES = 6 + SESSION_QUERIES  # units, audience, headcounts, results
 # a participant's person leaderboard: access (the exam, the audience), then the top rows and their names unless
 # cached (per exam generation: a submit or regrade reads them again); no overdue sweep (GETs write nothing)
