@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { RULE_MESSAGES, normalise, questionErrors, questionProblems } from './questionRules'
+// the server's message catalogue, read as text at test time (never part of the app's bundle)
+import po from '../../../../../locale/en/LC_MESSAGES/django.po?raw'
 
 /** msgid → msgstr of the server's catalogue (single-line entries, which these all are). */
 function catalogue(): Map<string, string> {
-  const po = readFileSync(resolve(__dirname, '../../../../../locale/en/LC_MESSAGES/django.po'), 'utf8')
   const entries = new Map<string, string>()
   for (const m of po.matchAll(/^msgid "(.*)"\nmsgstr "(.*)"$/gm)) entries.set(m[1]!, m[2]!)
   return entries
