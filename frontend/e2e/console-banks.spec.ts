@@ -119,3 +119,30 @@ test.describe('console banks', () => {
     await expect(edited).toContainText('ABC')
   })
 })
+
+test.describe('console banks: rename', () => {
+  test.use(DESKTOP)
+
+  test('a rename to a name the unit already has shows the server refusal on the name; a new name is saved', async ({ page }) => {
+    const name = `重命名测试-${token}`
+    await page.goto('/login')
+    await login(page, 'e2e_org')
+    await expect(page).toHaveURL(/\/console$/)
+    await page.getByRole('navigation').getByRole('menuitem', { name: '题库' }).click()
+    const taken = (await page.getByRole('row').nth(1).getByRole('link').first().textContent())!.trim()
+    await page.getByRole('button', { name: '新建题库' }).click()
+    await page.getByRole('dialog', { name: '新建题库' }).getByLabel('题库名称').fill(name)
+    await page.getByRole('dialog', { name: '新建题库' }).getByRole('button', { name: '保存' }).click()
+    await expect(page.getByRole('row').filter({ hasText: name })).toBeVisible()
+
+    await page.getByRole('button', { name: `重命名 ${name}` }).click()
+    const dialog = page.getByRole('dialog', { name: '重命名题库' })
+    await dialog.getByLabel('题库名称').fill(taken)
+    await dialog.getByRole('button', { name: '保存' }).click()
+    await expect(dialog.getByText(`本单位已有名为“${taken}”的题库。`)).toBeVisible()
+    await shot(page, 'c1-rename-taken')
+    await dialog.getByLabel('题库名称').fill(`${name}（2027）`)
+    await dialog.getByRole('button', { name: '保存' }).click()
+    await expect(page.getByRole('row').filter({ hasText: `${name}（2027）` })).toContainText('0 题')
+  })
+})
