@@ -117,6 +117,22 @@ test.describe('console banks', () => {
     const edited = page.getByRole('row').filter({ hasText: '下列属于人格权的有哪些' })
     await expect(edited).toContainText('C. 隐私权')
     await expect(edited).toContainText('ABC')
+
+    // the same file again: every question is flagged as already in the bank (a warning: the organizer decides)
+    await page.getByRole('link', { name: '导入试题' }).click()
+    await page.locator('input[type=file]').setInputFiles({
+      name: '民法典试题（重复）.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(lines.map((l, i) => (i === 10 ? '答案：AB' : l)).join('\n'), 'utf8'),
+    })
+    await expect(page.getByRole('status').filter({ hasText: '错误 0 处，警告' })).toBeVisible()
+    await expect(page.getByText('没有错误。警告（如疑似重复）不影响导入，请确认后导入。')).toBeVisible()
+    await expect(page.getByRole('row').filter({ hasText: '十八周岁以上的自然人为' })).toContainText(/题库中已有相同的试题（编号 \d+）/)
+    await expect(page.getByRole('row').filter({ hasText: '离婚冷静期为三十日' })).toContainText(/题库中已有相同的试题（编号 \d+）/)
+    // the question edited above (new stem, option C 隐私权) is no longer the same as the file's
+    await expect(page.getByRole('row').filter({ hasText: '下列属于人格权的有' })).not.toContainText('题库中已有')
+    await noSeriousViolations(page, 'import preview with warnings')
+    await shot(page, 'c1-import-duplicates')
   })
 })
 
