@@ -160,5 +160,11 @@ test.describe('console banks: rename', () => {
     await dialog.getByLabel('题库名称').fill(`${name}（2027）`)
     await dialog.getByRole('button', { name: '保存' }).click()
     await expect(page.getByRole('row').filter({ hasText: `${name}（2027）` })).toContainText('0 题')
+
+    // the same page in English
+    await page.getByRole('button', { name: 'English' }).click()
+    await expect(page.getByRole('heading', { name: 'Question banks', level: 1 })).toBeVisible()
+    await expect(page.getByRole('row').filter({ hasText: `${name}（2027）` })).toContainText('0 questions')
+    await shot(page, 'c1-banks-list-en')
   })
 })
