@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("users/<id:user_id>/unlock", accounts.UserUnlockView.as_view(), name="user-unlock"),
     path("banks/", banks.BankListView.as_view(), name="bank-list"),
     path("banks/<id:pk>/", banks.BankDetailView.as_view(), name="bank-detail"),
+    path("banks/<id:bank_id>/tags/", banks.BankTagListView.as_view(), name="bank-tags"),
     path("banks/<id:bank_id>/questions/", banks.QuestionListView.as_view(), name="question-list"),
     path("banks/<id:bank_id>/questions/<id:question_id>/", banks.QuestionDetailView.as_view(), name="question-detail"),
     path("exams/", exams.ExamListView.as_view(), name="exam-list"),

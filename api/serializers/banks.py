@@ -25,6 +25,16 @@ class QuestionBankInputSerializer(serializers.Serializer[Any]):
     unit_id = IdField(required=False, help_text=_("默认为当前用户所在单位"))
 
 
+class QuestionBankUpdateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class BankTagSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    question_count = serializers.IntegerField(help_text=_("本题库中带此标签的试题数"))
+
+
 class QuestionSerializer(serializers.ModelSerializer[Question]):
     """A bank question as organizers see it, key included (never used for participants)."""
 

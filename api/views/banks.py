@@ -11,14 +11,16 @@ from rest_framework.response import Response
 
 from accounts.audit import AuditContext
 from quizzes.access import access_bank_to_manage, access_unit_for_new_content
-from quizzes.models import Question, QuestionBank
-from quizzes.selectors import banks_for
-from quizzes.services.banks import bank_create, question_create, question_update
+from quizzes.models import Question, QuestionBank, Tag
+from quizzes.selectors import bank_tags, banks_for
+from quizzes.services.banks import bank_create, bank_update, question_create, question_update
 
 from ..permissions import IsOrganizer, request_user
 from ..serializers.banks import (
+    BankTagSerializer,
     QuestionBankInputSerializer,
     QuestionBankSerializer,
+    QuestionBankUpdateSerializer,
     QuestionInputSerializer,
     QuestionSerializer,
 )
@@ -58,6 +60,28 @@ class BankDetailView(generics.RetrieveAPIView[QuestionBank]):
         if getattr(self, "swagger_fake_view", False):
             return QuestionBank.objects.none()
         return banks_for(request_user(self.request)).annotate(question_count=Count("questions"))
+
+    @extend_schema(request=QuestionBankUpdateSerializer, responses=QuestionBankSerializer)
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Rename a bank or change its description."""
+        bank = self.get_object()
+        data = QuestionBankUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bank = bank_update(bank=bank, **data.validated_data)
+        return Response(QuestionBankSerializer(bank).data)
+
+
+class BankTagListView(generics.ListAPIView[Tag]):
+    """The tags used in one bank, each with its number of questions there (for filters and draw rules)."""
+
+    permission_classes = [IsOrganizer]
+    serializer_class = BankTagSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        if getattr(self, "swagger_fake_view", False):
+            return Tag.objects.none()
+        return bank_tags(bank=access_bank_to_manage(request_user(self.request), self.kwargs["bank_id"]))
 
 
 class QuestionFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no type hints

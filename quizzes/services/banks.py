@@ -23,6 +23,19 @@ def bank_create(*, name: str, unit: Unit, description: str = "", created_by: Use
     return bank
 
 
+@transaction.atomic
+def bank_update(*, bank: QuestionBank, name: str | None = None, description: str | None = None) -> QuestionBank:
+    """Rename a bank or change its description; the name stays unique within its unit."""
+    if name is not None and name != bank.name:
+        if QuestionBank.objects.filter(unit_id=bank.unit_id, name=name).exclude(pk=bank.pk).exists():
+            raise BankNameTaken(fields={"name": [_("本单位已有名为“%(name)s”的题库。") % {"name": name}]})
+        bank.name = name
+    if description is not None:
+        bank.description = description
+    bank.save(update_fields=["name", "description"])
+    return bank
+
+
 def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
     wanted = sorted({n.strip() for n in names if n and n.strip()})
     if not wanted:

@@ -51,6 +51,8 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/banks/": ORGANIZERS,
     "GET /api/v1/banks/import-template.xlsx": ORGANIZERS,
     "GET /api/v1/banks/{id}/": MANAGER,
+    "PATCH /api/v1/banks/{id}/": MANAGER,
+    "GET /api/v1/banks/{bank_id}/tags/": MANAGER,
     "GET /api/v1/banks/{bank_id}/export.xlsx": MANAGER,
     "POST /api/v1/banks/{bank_id}/imports": MANAGER,
     "GET /api/v1/banks/{bank_id}/imports/{batch_id}": MANAGER,

@@ -226,6 +226,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/banks/{bank_id}/tags/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The tags used in one bank, each with its number of questions there (for filters and draw rules). */
+        get: operations["banks_tags_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/banks/{id}/": {
         parameters: {
             query?: never;
@@ -239,7 +256,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** @description Rename a bank or change its description. */
+        patch: operations["banks_partial_update"];
         trace?: never;
     };
     "/api/v1/banks/import-template.xlsx": {
@@ -961,6 +979,11 @@ export interface components {
          * @enum {string}
          */
         AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+        BankTag: {
+            name: string;
+            /** @description 本题库中带此标签的试题数 */
+            question_count: number;
+        };
         /** @description The public verification of a certificate: no account, phone, unit or score. */
         CertificateVerification: {
             /** @description 证书编号，四位一组 */
@@ -1839,6 +1862,10 @@ export interface components {
             composition?: components["schemas"]["CompositionEnum"];
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
+        };
+        PatchedQuestionBankUpdateRequest: {
+            name?: string;
+            description?: string;
         };
         PatchedSiteSettingsRequest: {
             /** 允许自助注册 */
@@ -3512,6 +3539,63 @@ export interface operations {
             };
         };
     };
+    banks_tags_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bank_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankTag"][];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     banks_retrieve: {
         parameters: {
             query?: never;
@@ -3551,6 +3635,96 @@ export interface operations {
             };
             /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    banks_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedQuestionBankUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedQuestionBankUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedQuestionBankUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionBank"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
