@@ -316,6 +316,10 @@ CONTENT_SECURITY_POLICY = {
 XUEFA_RETAIN_IMPORTS_DAYS = int(os.environ.get("XUEFA_RETAIN_IMPORTS_DAYS", "30"))
 XUEFA_RETAIN_ANSWERS_DAYS = int(os.environ.get("XUEFA_RETAIN_ANSWERS_DAYS", "0"))
 
+# The address participants open the app at (e.g. https://xuefa.example.gov.cn), for links printed on
+# posters and QR codes; empty: the host of the organizer's request (behind a proxy that passes Host).
+XUEFA_SITE_URL = os.environ.get("XUEFA_SITE_URL", "").strip()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -281,3 +281,51 @@ class UnitLeaderboardSerializer(serializers.Serializer[Any]):
         max_digits=5, decimal_places=2, help_text=_("优秀线：最高等级的最低百分比")
     )
     results = UnitRowSerializer(many=True)
+
+
+class DrawAvailabilityInputSerializer(serializers.Serializer[Any]):
+    draw_rules: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=DrawRuleInput(),
+        max_length=MAX_DRAW_RULES,
+        error_messages={"max_length": _("最多 {max_length} 条抽题规则。")},
+    )
+
+
+class RuleAvailabilitySerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField(help_text=_("规则序号，从 1 开始"))
+    count = serializers.IntegerField(help_text=_("规则要抽的题数"))
+    matching = serializers.IntegerField(help_text=_("符合规则条件的启用试题数"))
+    drawable = serializers.IntegerField(
+        help_text=_("最坏情况下可抽出的题数：同一互斥组只抽一道，并扣除前面规则可能抽走的同一批题")
+    )
+    problem = serializers.SerializerMethodField(help_text=_("发布检查对本规则给出的原因；可抽足时为 null"))
+
+    def get_problem(self, availability: Any) -> str | None:
+        return None if availability.problem is None else availability.problem.message
+
+
+class DrawAvailabilitySerializer(serializers.Serializer[Any]):
+    rules = RuleAvailabilitySerializer(many=True)
+    question_count = serializers.IntegerField(help_text=_("一份试卷的题数（各规则题数之和）"))
+    max_score = serializers.DecimalField(max_digits=8, decimal_places=2, help_text=_("一份试卷的满分"))
+
+
+class SamplePaperQuestionSerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField()
+    question_id = serializers.IntegerField(source="question.pk")
+    bank_id = serializers.IntegerField(source="question.bank_id")
+    kind = serializers.ChoiceField(choices=QuestionKind.choices, source="question.kind")
+    stem = serializers.CharField(source="question.stem")
+    options = serializers.ListField(child=serializers.CharField(), source="question.options")
+    answer = serializers.ListField(child=serializers.CharField(), source="question.answer")
+    difficulty = serializers.IntegerField(source="question.difficulty")
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class SamplePaperSerializer(serializers.Serializer[Any]):
+    """One paper drawn as a participant's would be (fixed order or random rules, question shuffling), with
+    the key: for the organizers who manage the exam. Nothing is stored."""
+
+    question_count = serializers.IntegerField()
+    max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    questions = SamplePaperQuestionSerializer(many=True)

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+import io
+from decimal import Decimal
+from urllib.parse import urljoin
+
+import segno
+from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -21,12 +28,21 @@ from quizzes.access import (
 )
 from quizzes.models import Exam
 from quizzes.services.attempts import attempt_start, exam_regrade_question
-from quizzes.services.exams import exam_close, exam_create_by, exam_publish, exam_update_by
+from quizzes.services.exams import (
+    draw_rules_availability,
+    exam_close,
+    exam_create_by,
+    exam_publish,
+    exam_update_by,
+    paper_compose,
+)
 
 from ..pagination import PageNumberPagination
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
 from ..serializers.attempts import AttemptSerializer
 from ..serializers.exams import (
+    DrawAvailabilityInputSerializer,
+    DrawAvailabilitySerializer,
     ExamDetailSerializer,
     ExamInputSerializer,
     ExamSerializer,
@@ -34,6 +50,7 @@ from ..serializers.exams import (
     PersonLeaderboardSerializer,
     RegradeInputSerializer,
     RegradeResultSerializer,
+    SamplePaperSerializer,
     UnitLeaderboardQuerySerializer,
     UnitLeaderboardSerializer,
 )
@@ -180,3 +197,59 @@ class ExamRegradeView(APIView):
         question = access_question_to_manage(user, data.validated_data["question_id"])
         count = exam_regrade_question(exam=exam, question=question, audit=AuditContext.from_request(request))
         return Response({"regraded_attempts": count})
+
+
+class DrawAvailabilityView(APIView):
+    """How many questions each draw rule of a random paper can draw, as the builder edits the rules, by the
+    rule the publish check applies; and one paper's question count and full marks. Nothing is stored."""
+
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(request=DrawAvailabilityInputSerializer, responses=DrawAvailabilitySerializer)
+    def post(self, request: Request) -> Response:
+        data = DrawAvailabilityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        availability = draw_rules_availability(user=request_user(request), **data.validated_data)
+        return Response(DrawAvailabilitySerializer(availability).data)
+
+
+class SamplePaperView(APIView):
+    """One paper of the exam as a participant would get it now, with the key, for its organizers."""
+
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(responses=SamplePaperSerializer)
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam = access_exam_to_manage(request_user(request), exam_id)
+        items = paper_compose(exam=exam)
+        paper = {
+            "question_count": len(items),
+            "max_score": sum((item.points for item in items), Decimal(0)),
+            "questions": [
+                {"position": i, "question": item.question, "points": item.points} for i, item in enumerate(items, 1)
+            ],
+        }
+        return Response(SamplePaperSerializer(paper).data)
+
+
+def participant_url(request: Request, path: str) -> str:
+    """The absolute address of a page of the app: under the configured site address (XUEFA_SITE_URL, the
+    address participants use, whatever host the organizer reached), else the host of this request."""
+    if settings.XUEFA_SITE_URL:
+        return urljoin(settings.XUEFA_SITE_URL.rstrip("/") + "/", path.lstrip("/"))
+    return request.build_absolute_uri(path)
+
+
+class ExamQrCodeView(APIView):
+    """A QR code (PNG) of the exam's participant link, for posters and group chats."""
+
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(operation_id="exam_qr_png", responses={(200, "image/png"): OpenApiTypes.BINARY})
+    def get(self, request: Request, exam_id: int) -> HttpResponse:
+        exam = access_exam_to_manage(request_user(request), exam_id)
+        out = io.BytesIO()
+        segno.make(participant_url(request, f"/exams/{exam.pk}"), error="m").save(out, kind="png", scale=10, border=4)
+        response = HttpResponse(out.getvalue(), content_type="image/png")
+        response["Content-Disposition"] = f'attachment; filename="exam-{exam.pk}-qr.png"'
+        return response

@@ -65,6 +65,9 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/exams/{exam_id}/publish": MANAGER,
     "POST /api/v1/exams/{exam_id}/close": MANAGER,
     "POST /api/v1/exams/{exam_id}/regrade": MANAGER,
+    "POST /api/v1/exams/draw-availability": ORGANIZERS,  # each with the banks of their own subtree
+    "GET /api/v1/exams/{exam_id}/sample-paper": MANAGER,
+    "GET /api/v1/exams/{exam_id}/qr.png": MANAGER,
     "POST /api/v1/exams/{exam_id}/attempts": AUDIENCE,
     "GET /api/v1/exams/{exam_id}/leaderboard/people": AUDIENCE | READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/leaderboard/units": AUDIENCE | READERS_OF_THE_EXAM,

@@ -414,6 +414,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/qr.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A QR code (PNG) of the exam's participant link, for posters and group chats. */
+        get: operations["exam_qr_png"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/regrade": {
         parameters: {
             query?: never;
@@ -462,6 +479,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/sample-paper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One paper of the exam as a participant would get it now, with the key, for its organizers. */
+        get: operations["exams_sample_paper_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/stats": {
         parameters: {
             query?: never;
@@ -476,6 +510,26 @@ export interface paths {
         get: operations["exams_stats_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/draw-availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description How many questions each draw rule of a random paper can draw, as the builder edits the rules, by the
+         *     rule the publish check applies; and one paper's question count and full marks. Nothing is stored.
+         */
+        post: operations["exams_draw_availability_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -781,6 +835,19 @@ export interface components {
          * @enum {string}
          */
         CountingPolicyEnum: "highest" | "latest" | "first";
+        DrawAvailability: {
+            rules: components["schemas"]["RuleAvailability"][];
+            /** @description 一份试卷的题数（各规则题数之和） */
+            question_count: number;
+            /**
+             * Format: decimal
+             * @description 一份试卷的满分
+             */
+            max_score: string;
+        };
+        DrawAvailabilityInputRequest: {
+            draw_rules: components["schemas"]["DrawRuleInputRequest"][];
+        };
         DrawRuleEntry: {
             position: number;
             kind: components["schemas"]["QuestionKindEnum"];
@@ -1638,6 +1705,40 @@ export interface components {
              * @default false
              */
             deactivate_missing: boolean;
+        };
+        RuleAvailability: {
+            /** @description 规则序号，从 1 开始 */
+            position: number;
+            /** @description 规则要抽的题数 */
+            count: number;
+            /** @description 符合规则条件的启用试题数 */
+            matching: number;
+            /** @description 最坏情况下可抽出的题数：同一互斥组只抽一道，并扣除前面规则可能抽走的同一批题 */
+            drawable: number;
+            /** @description 发布检查对本规则给出的原因；可抽足时为 null */
+            readonly problem: string | null;
+        };
+        /**
+         * @description One paper drawn as a participant's would be (fixed order or random rules, question shuffling), with
+         *     the key: for the organizers who manage the exam. Nothing is stored.
+         */
+        SamplePaper: {
+            question_count: number;
+            /** Format: decimal */
+            max_score: string;
+            questions: components["schemas"]["SamplePaperQuestion"][];
+        };
+        SamplePaperQuestion: {
+            position: number;
+            question_id: number;
+            bank_id: number;
+            kind: components["schemas"]["QuestionKindEnum"];
+            stem: string;
+            options: string[];
+            answer: string[];
+            difficulty: number;
+            /** Format: decimal */
+            points: string;
         };
         SavedAnswer: {
             choices: string[];
@@ -3944,6 +4045,63 @@ export interface operations {
             };
         };
     };
+    exam_qr_png: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exams_regrade_create: {
         parameters: {
             query?: never;
@@ -4186,6 +4344,63 @@ export interface operations {
             };
         };
     };
+    exams_sample_paper_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SamplePaper"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exams_stats_retrieve: {
         parameters: {
             query?: {
@@ -4245,6 +4460,85 @@ export interface operations {
             };
             /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_draw_availability_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawAvailabilityInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DrawAvailabilityInputRequest"];
+                "multipart/form-data": components["schemas"]["DrawAvailabilityInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawAvailability"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
