@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("banks/<id:bank_id>/questions/", banks.QuestionListView.as_view(), name="question-list"),
     path("banks/<id:bank_id>/questions/<id:question_id>/", banks.QuestionDetailView.as_view(), name="question-detail"),
     path("exams/", exams.ExamListView.as_view(), name="exam-list"),
+    path("exams/managed", exams.ConsoleExamListView.as_view(), name="exam-managed-list"),
     path("exams/draw-availability", exams.DrawAvailabilityView.as_view(), name="exam-draw-availability"),
     path("exams/<id:exam_id>/", exams.ExamDetailView.as_view(), name="exam-detail"),
     path("exams/<id:exam_id>/sample-paper", exams.SamplePaperView.as_view(), name="exam-sample-paper"),

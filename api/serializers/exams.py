@@ -329,3 +329,55 @@ class SamplePaperSerializer(serializers.Serializer[Any]):
     question_count = serializers.IntegerField()
     max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
     questions = SamplePaperQuestionSerializer(many=True)
+
+
+class ConsoleExamQuerySerializer(serializers.Serializer[Any]):
+    state = serializers.ChoiceField(
+        choices=list(selectors.EXAM_STATES),
+        required=False,
+        help_text=_("draft 草稿；published 已发布未开始；running 进行中；closed 已结束（已关闭或已过结束时间）"),
+    )
+    search = serializers.CharField(required=False, max_length=100, help_text=_("标题包含的文字"))
+
+
+class AudienceUnitSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ConsoleExamSerializer(serializers.ModelSerializer[Exam]):
+    """An exam in the organizer's console list: state, window, audience and how many people have sat it."""
+
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    state = serializers.SerializerMethodField(help_text=_("draft、published（未开始）、running、closed"))
+    audience = AudienceUnitSerializer(source="audience_units", many=True, read_only=True)
+    people_started = serializers.SerializerMethodField(help_text=_("已开始作答的人数"))
+    people_submitted = serializers.SerializerMethodField(help_text=_("已交卷（含超时交卷）的人数"))
+
+    class Meta:
+        model = Exam
+        fields = [
+            "id",
+            "title",
+            "unit_id",
+            "unit_name",
+            "status",
+            "state",
+            "is_public",
+            "composition",
+            "opens_at",
+            "closes_at",
+            "audience",
+            "people_started",
+            "people_submitted",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(selectors.EXAM_STATES)))
+    def get_state(self, exam: Exam) -> str:
+        return selectors.exam_state(exam, self.context["now"])
+
+    def get_people_started(self, exam: Exam) -> int:
+        return getattr(exam, "people_started", None) or 0
+
+    def get_people_submitted(self, exam: Exam) -> int:
+        return getattr(exam, "people_submitted", None) or 0

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urljoin
 
 import segno
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -41,6 +43,8 @@ from ..pagination import PageNumberPagination
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
 from ..serializers.attempts import AttemptSerializer
 from ..serializers.exams import (
+    ConsoleExamQuerySerializer,
+    ConsoleExamSerializer,
     DrawAvailabilityInputSerializer,
     DrawAvailabilitySerializer,
     ExamDetailSerializer,
@@ -78,6 +82,28 @@ class ExamListView(generics.ListAPIView[Exam]):
             user=request_user(request), audit=AuditContext.from_request(request), **data.validated_data
         )
         return Response(ExamSerializer(exam).data, status=status.HTTP_201_CREATED)
+
+
+class ConsoleExamListView(generics.ListAPIView[Exam]):
+    """The exams the organizer manages, for the console: filtered by state and title, with their audience
+    and how many people have started and finished them."""
+
+    permission_classes = [IsOrganizer]
+    serializer_class = ConsoleExamSerializer
+
+    def get_queryset(self) -> QuerySet[Exam]:
+        if getattr(self, "swagger_fake_view", False):
+            return Exam.objects.none()
+        query = ConsoleExamQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.exams_for_console(user=request_user(self.request), **query.validated_data)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(parameters=[ConsoleExamQuerySerializer])
+    def get(self, request: Request) -> Response:
+        return super().get(request)
 
 
 class ExamDetailView(APIView):

@@ -193,3 +193,50 @@ def test_qr_code_of_another_towns_exam_is_not_found(people: People, tree: Tree, 
     response = app_login(people.organizer_a.username).get(f"/api/v1/exams/{exam.pk}/qr.png")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_console_list_is_the_organizers_own_exams_with_states_and_people(
+    people: People, tree: Tree, bank: QuestionBank, django_assert_num_queries: Any
+) -> None:
+    now = timezone.now()
+    running = make_exam(unit=tree.town_a, bank=bank, audience=[tree.town_a], title="进行中的考试")
+    make_exam(unit=tree.town_a, bank=bank, title="草稿考试", publish=False)
+    make_exam(
+        unit=tree.town_a,
+        bank=bank,
+        title="下月考试",
+        opens_at=now + timedelta(days=30),
+        closes_at=now + timedelta(days=31),
+    )
+    ended = make_exam(
+        unit=tree.town_a, bank=bank, title="已过期", opens_at=now - timedelta(days=3), closes_at=now - timedelta(days=2)
+    )
+    make_exam(unit=tree.town_b, bank=bank, title="北岭镇考试")
+    from quizzes.services.attempts import attempt_start, attempt_submit
+
+    attempt_start(exam=running, user=people.alice)
+    attempt, _created = attempt_start(exam=running, user=people.carol)
+    attempt_submit(attempt_id=attempt.pk, user=people.carol)
+
+    client = app_login(people.organizer_a.username)
+    client.get("/api/v1/me")
+    with django_assert_num_queries(5):  # session and user (2), count, page, audience
+        body = client.get("/api/v1/exams/managed").json()
+    rows = {row["title"]: row for row in body["results"]}
+    assert set(rows) == {"进行中的考试", "草稿考试", "下月考试", "已过期"}
+    assert {t: r["state"] for t, r in rows.items()} == {
+        "进行中的考试": "running",
+        "草稿考试": "draft",
+        "下月考试": "published",
+        "已过期": "closed",
+    }
+    assert rows["进行中的考试"]["audience"] == [{"id": tree.town_a.pk, "name": "南关镇"}]
+    assert (rows["进行中的考试"]["people_started"], rows["进行中的考试"]["people_submitted"]) == (2, 1)
+    assert (rows["已过期"]["people_started"], rows["已过期"]["people_submitted"]) == (0, 0)
+
+    for state, titles in {"running": ["进行中的考试"], "closed": ["已过期"], "draft": ["草稿考试"]}.items():
+        got = client.get("/api/v1/exams/managed", {"state": state}).json()["results"]
+        assert [row["title"] for row in got] == titles
+    assert [r["id"] for r in client.get("/api/v1/exams/managed", {"search": "过期"}).json()["results"]] == [ended.pk]
+    assert client.get("/api/v1/exams/managed", {"state": "bogus"}).status_code == 400
+    assert app_login(people.hr_b.username).get("/api/v1/exams/managed").status_code == 403

@@ -536,6 +536,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/managed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The exams the organizer manages, for the console: filtered by state and title, with their audience
+         *     and how many people have started and finished them.
+         */
+        get: operations["exams_managed_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/learning-records.xlsx": {
         parameters: {
             query?: never;
@@ -776,6 +796,10 @@ export interface components {
          * @enum {string}
          */
         AttemptStatusEnum: "in_progress" | "submitted" | "timed_out";
+        AudienceUnit: {
+            id: number;
+            name: string;
+        };
         AuditEvent: {
             readonly id: number;
             /**
@@ -828,6 +852,38 @@ export interface components {
          * @enum {string}
          */
         CompositionEnum: "fixed" | "random";
+        /** @description An exam in the organizer's console list: state, window, audience and how many people have sat it. */
+        ConsoleExam: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            /** 主办单位 */
+            readonly unit_id: number;
+            readonly unit_name: string;
+            /** 状态 */
+            status?: components["schemas"]["ExamStatusEnum"];
+            /** @description draft、published（未开始）、running、closed */
+            readonly state: components["schemas"]["StateEnum"];
+            /** 公开竞赛（主办单位范围内任何登录用户可参加） */
+            is_public?: boolean;
+            /** 组卷方式 */
+            composition?: components["schemas"]["CompositionEnum"];
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * 结束时间
+             * Format: date-time
+             */
+            closes_at: string;
+            readonly audience: components["schemas"]["AudienceUnit"][];
+            /** @description 已开始作答的人数 */
+            readonly people_started: number;
+            /** @description 已交卷（含超时交卷）的人数 */
+            readonly people_submitted: number;
+        };
         /**
          * @description * `highest` - 取最高分
          *     * `latest` - 取最后一次
@@ -1341,6 +1397,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
         };
+        PaginatedConsoleExamList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ConsoleExam"][];
+        };
         PaginatedExamList: {
             /** @example 123 */
             count: number;
@@ -1750,6 +1821,8 @@ export interface components {
             /** 允许自助注册 */
             self_signup_enabled: boolean;
         };
+        /** @enum {string} */
+        StateEnum: "draft" | "published" | "running" | "closed";
         Unit: {
             readonly id: number;
             /** 名称 */
@@ -4539,6 +4612,86 @@ export interface operations {
             };
             /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_managed_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 标题包含的文字 */
+                search?: string;
+                /**
+                 * @description draft 草稿；published 已发布未开始；running 进行中；closed 已结束（已关闭或已过结束时间）
+                 *
+                 *     * `draft` - draft
+                 *     * `published` - published
+                 *     * `running` - running
+                 *     * `closed` - closed
+                 */
+                state?: "draft" | "published" | "running" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedConsoleExamList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
