@@ -104,6 +104,7 @@ test.describe.serial('console exams', () => {
   test('a publish the server refuses shows its reasons', async ({ page }) => {
     await page.goto('/login')
     await login(page, 'e2e_org')
+    await expect(page).toHaveURL(/\/console$/)
     await page.goto('/console/exams/new')
     await page.getByLabel('考试名称').fill('抽不够的考试')
     const rule = page.getByTestId('rule-1')
