@@ -332,6 +332,10 @@ XUEFA_RETAIN_ANSWERS_DAYS = int(os.environ.get("XUEFA_RETAIN_ANSWERS_DAYS", "0")
 # Empty: the first present of quizzes.certificate_pdf.FONT_CANDIDATES (Debian's fonts-noto-cjk first).
 XUEFA_CERTIFICATE_FONT = os.environ.get("XUEFA_CERTIFICATE_FONT", "")
 
+# The address participants open the app at (e.g. https://xuefa.example.gov.cn), for links printed on
+# posters and QR codes; empty: the host of the organizer's request (behind a proxy that passes Host).
+XUEFA_SITE_URL = os.environ.get("XUEFA_SITE_URL", "").strip()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

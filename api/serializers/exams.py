@@ -325,3 +325,103 @@ class UnitLeaderboardSerializer(serializers.Serializer[Any]):
         max_digits=5, decimal_places=2, help_text=_("优秀线：最高等级的最低百分比")
     )
     results = UnitRowSerializer(many=True)
+
+
+class DrawAvailabilityInputSerializer(serializers.Serializer[Any]):
+    draw_rules: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=DrawRuleInput(),
+        max_length=MAX_DRAW_RULES,
+        error_messages={"max_length": _("最多 {max_length} 条抽题规则。")},
+    )
+
+
+class RuleAvailabilitySerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField(help_text=_("规则序号，从 1 开始"))
+    count = serializers.IntegerField(help_text=_("规则要抽的题数"))
+    matching = serializers.IntegerField(help_text=_("符合规则条件的启用试题数"))
+    drawable = serializers.IntegerField(
+        help_text=_("最坏情况下可抽出的题数：同一互斥组只抽一道，并扣除前面规则可能抽走的同一批题")
+    )
+    problem = serializers.SerializerMethodField(help_text=_("发布检查对本规则给出的原因；可抽足时为 null"))
+
+    def get_problem(self, availability: Any) -> str | None:
+        return None if availability.problem is None else availability.problem.message
+
+
+class DrawAvailabilitySerializer(serializers.Serializer[Any]):
+    rules = RuleAvailabilitySerializer(many=True)
+    question_count = serializers.IntegerField(help_text=_("一份试卷的题数（各规则题数之和）"))
+    max_score = serializers.DecimalField(max_digits=8, decimal_places=2, help_text=_("一份试卷的满分"))
+
+
+class SamplePaperQuestionSerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField()
+    question_id = serializers.IntegerField(source="question.pk")
+    bank_id = serializers.IntegerField(source="question.bank_id")
+    kind = serializers.ChoiceField(choices=QuestionKind.choices, source="question.kind")
+    stem = serializers.CharField(source="question.stem")
+    options = serializers.ListField(child=serializers.CharField(), source="question.options")
+    answer = serializers.ListField(child=serializers.CharField(), source="question.answer")
+    difficulty = serializers.IntegerField(source="question.difficulty")
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class SamplePaperSerializer(serializers.Serializer[Any]):
+    """One paper drawn as a participant's would be (fixed order or random rules, question shuffling), with
+    the key: for the organizers who manage the exam. Nothing is stored."""
+
+    question_count = serializers.IntegerField()
+    max_score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    questions = SamplePaperQuestionSerializer(many=True)
+
+
+class ConsoleExamQuerySerializer(serializers.Serializer[Any]):
+    state = serializers.ChoiceField(
+        choices=list(selectors.EXAM_STATES),
+        required=False,
+        help_text=_("draft 草稿；published 已发布未开始；running 进行中；closed 已结束（已关闭或已过结束时间）"),
+    )
+    search = serializers.CharField(required=False, max_length=100, help_text=_("标题包含的文字"))
+
+
+class AudienceUnitSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ConsoleExamSerializer(serializers.ModelSerializer[Exam]):
+    """An exam in the organizer's console list: state, window, audience and how many people have sat it."""
+
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    state = serializers.SerializerMethodField(help_text=_("draft、published（未开始）、running、closed"))
+    audience = AudienceUnitSerializer(source="audience_units", many=True, read_only=True)
+    people_started = serializers.SerializerMethodField(help_text=_("已开始作答的人数"))
+    people_submitted = serializers.SerializerMethodField(help_text=_("已交卷（含超时交卷）的人数"))
+
+    class Meta:
+        model = Exam
+        fields = [
+            "id",
+            "title",
+            "unit_id",
+            "unit_name",
+            "status",
+            "state",
+            "is_public",
+            "composition",
+            "opens_at",
+            "closes_at",
+            "audience",
+            "people_started",
+            "people_submitted",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(selectors.EXAM_STATES)))
+    def get_state(self, exam: Exam) -> str:
+        return selectors.exam_state(exam, self.context["now"])
+
+    def get_people_started(self, exam: Exam) -> int:
+        return getattr(exam, "people_started", None) or 0
+
+    def get_people_submitted(self, exam: Exam) -> int:
+        return getattr(exam, "people_submitted", None) or 0

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+import io
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urljoin
+
+import segno
+from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -22,12 +31,23 @@ from quizzes.access import (
 )
 from quizzes.models import Exam
 from quizzes.services.attempts import attempt_start, exam_regrade_question
-from quizzes.services.exams import exam_close, exam_create_by, exam_publish, exam_update_by
+from quizzes.services.exams import (
+    draw_rules_availability,
+    exam_close,
+    exam_create_by,
+    exam_publish,
+    exam_update_by,
+    paper_compose,
+)
 
 from ..pagination import PageNumberPagination
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
 from ..serializers.attempts import AttemptSerializer
 from ..serializers.exams import (
+    ConsoleExamQuerySerializer,
+    ConsoleExamSerializer,
+    DrawAvailabilityInputSerializer,
+    DrawAvailabilitySerializer,
     ExamDetailSerializer,
     ExamInputSerializer,
     ExamSerializer,
@@ -35,6 +55,7 @@ from ..serializers.exams import (
     PersonLeaderboardSerializer,
     RegradeInputSerializer,
     RegradeResultSerializer,
+    SamplePaperSerializer,
     UnitLeaderboardQuerySerializer,
     UnitLeaderboardSerializer,
 )
@@ -62,6 +83,28 @@ class ExamListView(generics.ListAPIView[Exam]):
             user=request_user(request), audit=AuditContext.from_request(request), **data.validated_data
         )
         return Response(ExamSerializer(exam).data, status=status.HTTP_201_CREATED)
+
+
+class ConsoleExamListView(generics.ListAPIView[Exam]):
+    """The exams the organizer manages, for the console: filtered by state and title, with their audience
+    and how many people have started and finished them."""
+
+    permission_classes = [IsOrganizer]
+    serializer_class = ConsoleExamSerializer
+
+    def get_queryset(self) -> QuerySet[Exam]:
+        if getattr(self, "swagger_fake_view", False):
+            return Exam.objects.none()
+        query = ConsoleExamQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.exams_for_console(user=request_user(self.request), **query.validated_data)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(parameters=[ConsoleExamQuerySerializer])
+    def get(self, request: Request) -> Response:
+        return super().get(request)
 
 
 class ExamDetailView(APIView):
@@ -202,3 +245,59 @@ class ExamRegradeView(APIView):
             audit=AuditContext.from_request(request),
         )
         return Response({"regraded_attempts": count})
+
+
+class DrawAvailabilityView(APIView):
+    """How many questions each draw rule of a random paper can draw, as the builder edits the rules, by the
+    rule the publish check applies; and one paper's question count and full marks. Nothing is stored."""
+
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(request=DrawAvailabilityInputSerializer, responses=DrawAvailabilitySerializer)
+    def post(self, request: Request) -> Response:
+        data = DrawAvailabilityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        availability = draw_rules_availability(user=request_user(request), **data.validated_data)
+        return Response(DrawAvailabilitySerializer(availability).data)
+
+
+class SamplePaperView(APIView):
+    """One paper of the exam as a participant would get it now, with the key, for its organizers."""
+
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(responses=SamplePaperSerializer)
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam = access_exam_to_manage(request_user(request), exam_id)
+        items = paper_compose(exam=exam)
+        paper = {
+            "question_count": len(items),
+            "max_score": sum((item.points for item in items), Decimal(0)),
+            "questions": [
+                {"position": i, "question": item.question, "points": item.points} for i, item in enumerate(items, 1)
+            ],
+        }
+        return Response(SamplePaperSerializer(paper).data)
+
+
+def participant_url(request: Request, path: str) -> str:
+    """The absolute address of a page of the app: under the configured site address (XUEFA_SITE_URL, the
+    address participants use, whatever host the organizer reached), else the host of this request."""
+    if settings.XUEFA_SITE_URL:
+        return urljoin(settings.XUEFA_SITE_URL.rstrip("/") + "/", path.lstrip("/"))
+    return request.build_absolute_uri(path)
+
+
+class ExamQrCodeView(APIView):
+    """A QR code (PNG) of the exam's participant link, for posters and group chats."""
+
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(operation_id="exam_qr_png", responses={(200, "image/png"): OpenApiTypes.BINARY})
+    def get(self, request: Request, exam_id: int) -> HttpResponse:
+        exam = access_exam_to_manage(request_user(request), exam_id)
+        out = io.BytesIO()
+        segno.make(participant_url(request, f"/exams/{exam.pk}"), error="m").save(out, kind="png", scale=10, border=4)
+        response = HttpResponse(out.getvalue(), content_type="image/png")
+        response["Content-Disposition"] = f'attachment; filename="exam-{exam.pk}-qr.png"'
+        return response

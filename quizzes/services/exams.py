@@ -274,7 +274,7 @@ Slot = tuple[str, int] | tuple[str, int, str]
 def _rule_candidates(rule: DrawRule) -> list[tuple[int, Slot]]:
     """The rule's candidate questions (id order), each with its slot: at most one question per slot is drawn."""
     qs = Question.objects.filter(bank_id=rule.bank_id, kind=rule.kind, is_active=True)
-    if rule.tag_id:
+    if rule.tag_id is not None:  # 0: a tag that does not exist (draw_rules_availability) matches nothing
         qs = qs.filter(tags__id=rule.tag_id)
     if rule.difficulty:
         qs = qs.filter(difficulty=rule.difficulty)
@@ -301,6 +301,22 @@ def _too_few_slots(rule: DrawRule, available: int, slots: int) -> InsufficientQu
         fields={
             "draw_rules": [
                 _("第 %(n)s 条规则：需要 %(count)s 道，因互斥组最多只能抽出 %(slots)s 道。") % numbers,
+            ]
+        },
+    )
+
+
+def _taken_by_earlier(rule: DrawRule, drawable: int) -> InsufficientQuestions:
+    numbers = {"n": rule.position, "count": rule.count, "drawable": drawable}
+    return InsufficientQuestions(
+        _(
+            "第 %(n)s 条抽题规则需要 %(count)s 道题：前面的规则可能抽走同样的题（或同一互斥组的题），"
+            "最坏情况下只剩 %(drawable)s 道可抽。"
+        )
+        % numbers,
+        fields={
+            "draw_rules": [
+                _("第 %(n)s 条规则：需要 %(count)s 道，前面的规则抽走后最少只剩 %(drawable)s 道。") % numbers
             ]
         },
     )
@@ -338,20 +354,83 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
     return [PaperItem(questions[qid], points) for qid, points in chosen]
 
 
-def _check_rule_groups(rules: Sequence[DrawRule]) -> None:
-    """Refuse rules that exclusion groups can starve: a rule's free slots (its ungrouped questions and its
-    groups) in the worst case, when every earlier rule drew from the groups it shares with this one."""
+@dataclass(frozen=True)
+class RuleAvailability:
+    """What one draw rule can draw: ``matching`` questions fit it; ``drawable`` of them can be drawn in the
+    worst case (one per exclusion group, less what earlier rules may take of the same questions or groups).
+    ``problem`` is the refusal the publish check gives for this rule, or None when the rule is satisfiable."""
+
+    position: int
+    count: int
+    matching: int
+    drawable: int
+    problem: InsufficientQuestions | None
+
+
+def _rules_availability(rules: Sequence[DrawRule]) -> list[RuleAvailability]:
+    """Each rule's availability, in order. A rule's free slots are its ungrouped questions and its groups;
+    an earlier rule may take up to its count of the slots the two share, so that many are counted lost.
+    The publish check refuses on the first rule with a problem; the builder shows all of them."""
     earlier: list[tuple[DrawRule, set[Slot]]] = []
+    result = []
     for rule in rules:
         candidates = _rule_candidates(rule)
         slots = {slot for _qid, slot in candidates}
-        if len(candidates) >= rule.count and len(slots) < rule.count:
-            raise _too_few_slots(rule, len(candidates), len(slots))
         groups = {slot for slot in slots if slot[0] == "g"}
-        lost = sum(min(prior.count, len(groups & prior_slots)) for prior, prior_slots in earlier)
-        if len(candidates) >= rule.count and len(slots) - lost < rule.count:
-            raise _too_few_slots(rule, len(candidates), len(slots) - lost)
+        group_lost = sum(min(prior.count, len(groups & prior_slots)) for prior, prior_slots in earlier)
+        lost = sum(min(prior.count, len(slots & prior_slots)) for prior, prior_slots in earlier)
+        drawable = max(0, len(slots) - lost)
+        problem: InsufficientQuestions | None = None
+        if len(candidates) < rule.count:
+            problem = _insufficient(rule, len(candidates))
+        elif len(slots) - group_lost < rule.count:  # exclusion groups alone starve it
+            problem = _too_few_slots(rule, len(candidates), max(0, len(slots) - group_lost))
+        elif drawable < rule.count:  # earlier rules may take the same questions
+            problem = _taken_by_earlier(rule, drawable)
+        result.append(RuleAvailability(rule.position, rule.count, len(candidates), drawable, problem))
         earlier.append((rule, slots))
+    return result
+
+
+def _check_rule_groups(rules: Sequence[DrawRule]) -> None:
+    """Refuse rules that cannot be drawn in the worst case (``_rules_availability``)."""
+    for availability in _rules_availability(rules):
+        if availability.problem is not None:
+            raise availability.problem
+
+
+@dataclass(frozen=True)
+class DrawAvailability:
+    """A random paper's rules as the builder edits them: each rule's availability, and one paper's size."""
+
+    rules: list[RuleAvailability]
+    question_count: int
+    max_score: Decimal
+
+
+def draw_rules_availability(*, user: User, draw_rules: Sequence[Mapping[str, Any]]) -> DrawAvailability:
+    """How many questions each of ``draw_rules`` (``RuleSpec`` fields, unsaved) can draw, by the rule the
+    publish check applies. Banks must be ``user``'s to use (``InvalidComposition`` otherwise); a tag that
+    does not exist matches nothing. Reads only."""
+    access_banks_for_composition(user, [rule["bank_id"] for rule in draw_rules])
+    specs = [RuleSpec(**rule) for rule in draw_rules]
+    tag_ids = {t.name: t.pk for t in Tag.objects.filter(name__in={s.tag for s in specs if s.tag})}
+    rules = [
+        DrawRule(
+            position=i,
+            kind=spec.kind,
+            bank_id=spec.bank_id,
+            tag_id=tag_ids.get(spec.tag, 0) if spec.tag else None,
+            difficulty=spec.difficulty,
+            count=spec.count,
+            points=spec.points,
+        )
+        for i, spec in enumerate(specs, start=1)
+    ]
+    total = sum((spec.count * spec.points for spec in specs), Decimal(0))
+    return DrawAvailability(
+        _rules_availability(rules), sum(spec.count for spec in specs), total.quantize(Decimal("0.01"))
+    )
 
 
 def exam_check_composition(*, exam: Exam) -> None:

@@ -68,6 +68,10 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/exams/{exam_id}/publish": MANAGER,
     "POST /api/v1/exams/{exam_id}/close": MANAGER,
     "POST /api/v1/exams/{exam_id}/regrade": MANAGER,
+    "GET /api/v1/exams/managed": ORGANIZERS,  # each the exams of their own subtree
+    "POST /api/v1/exams/draw-availability": ORGANIZERS,  # each with the banks of their own subtree
+    "GET /api/v1/exams/{exam_id}/sample-paper": MANAGER,
+    "GET /api/v1/exams/{exam_id}/qr.png": MANAGER,
     "POST /api/v1/exams/{exam_id}/attempts": AUDIENCE,
     "GET /api/v1/exams/{exam_id}/overrides": MANAGER,
     "POST /api/v1/exams/{exam_id}/overrides": MANAGER,

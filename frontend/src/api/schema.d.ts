@@ -611,6 +611,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/qr.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A QR code (PNG) of the exam's participant link, for posters and group chats. */
+        get: operations["exam_qr_png"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/regrade": {
         parameters: {
             query?: never;
@@ -659,6 +676,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/sample-paper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One paper of the exam as a participant would get it now, with the key, for its organizers. */
+        get: operations["exams_sample_paper_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/stats": {
         parameters: {
             query?: never;
@@ -671,6 +705,46 @@ export interface paths {
          *     over the finished attempts of the requester's subtree (or of ``unit`` inside it).
          */
         get: operations["exams_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/draw-availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description How many questions each draw rule of a random paper can draw, as the builder edits the rules, by the
+         *     rule the publish check applies; and one paper's question count and full marks. Nothing is stored.
+         */
+        post: operations["exams_draw_availability_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exams/managed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The exams the organizer manages, for the console: filtered by state and title, with their audience
+         *     and how many people have started and finished them.
+         */
+        get: operations["exams_managed_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -928,6 +1002,10 @@ export interface components {
          * @enum {string}
          */
         AttemptStatusEnum: "in_progress" | "submitted" | "timed_out" | "left_page";
+        AudienceUnit: {
+            id: number;
+            name: string;
+        };
         AuditEvent: {
             readonly id: number;
             /**
@@ -1024,6 +1102,38 @@ export interface components {
          * @enum {string}
          */
         CompositionEnum: "fixed" | "random";
+        /** @description An exam in the organizer's console list: state, window, audience and how many people have sat it. */
+        ConsoleExam: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            /** 主办单位 */
+            readonly unit_id: number;
+            readonly unit_name: string;
+            /** 状态 */
+            status?: components["schemas"]["ExamStatusEnum"];
+            /** @description draft、published（未开始）、running、closed */
+            readonly state: components["schemas"]["StateEnum"];
+            /** 公开竞赛（主办单位范围内任何登录用户可参加） */
+            is_public?: boolean;
+            /** 组卷方式 */
+            composition?: components["schemas"]["CompositionEnum"];
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * 结束时间
+             * Format: date-time
+             */
+            closes_at: string;
+            readonly audience: components["schemas"]["AudienceUnit"][];
+            /** @description 已开始作答的人数 */
+            readonly people_started: number;
+            /** @description 已交卷（含超时交卷）的人数 */
+            readonly people_submitted: number;
+        };
         /**
          * @description * `highest` - 取最高分
          *     * `latest` - 取最后一次
@@ -1031,6 +1141,19 @@ export interface components {
          * @enum {string}
          */
         CountingPolicyEnum: "highest" | "latest" | "first";
+        DrawAvailability: {
+            rules: components["schemas"]["RuleAvailability"][];
+            /** @description 一份试卷的题数（各规则题数之和） */
+            question_count: number;
+            /**
+             * Format: decimal
+             * @description 一份试卷的满分
+             */
+            max_score: string;
+        };
+        DrawAvailabilityInputRequest: {
+            draw_rules: components["schemas"]["DrawRuleInputRequest"][];
+        };
         DrawRuleEntry: {
             position: number;
             kind: components["schemas"]["QuestionKindEnum"];
@@ -1763,6 +1886,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
         };
+        PaginatedConsoleExamList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ConsoleExam"][];
+        };
         PaginatedExamList: {
             /** @example 123 */
             count: number;
@@ -2139,6 +2277,40 @@ export interface components {
              */
             deactivate_missing: boolean;
         };
+        RuleAvailability: {
+            /** @description 规则序号，从 1 开始 */
+            position: number;
+            /** @description 规则要抽的题数 */
+            count: number;
+            /** @description 符合规则条件的启用试题数 */
+            matching: number;
+            /** @description 最坏情况下可抽出的题数：同一互斥组只抽一道，并扣除前面规则可能抽走的同一批题 */
+            drawable: number;
+            /** @description 发布检查对本规则给出的原因；可抽足时为 null */
+            readonly problem: string | null;
+        };
+        /**
+         * @description One paper drawn as a participant's would be (fixed order or random rules, question shuffling), with
+         *     the key: for the organizers who manage the exam. Nothing is stored.
+         */
+        SamplePaper: {
+            question_count: number;
+            /** Format: decimal */
+            max_score: string;
+            questions: components["schemas"]["SamplePaperQuestion"][];
+        };
+        SamplePaperQuestion: {
+            position: number;
+            question_id: number;
+            bank_id: number;
+            kind: components["schemas"]["QuestionKindEnum"];
+            stem: string;
+            options: string[];
+            answer: string[];
+            difficulty: number;
+            /** Format: decimal */
+            points: string;
+        };
         SavedAnswer: {
             choices: string[];
             seq: number;
@@ -2149,6 +2321,8 @@ export interface components {
             /** 允许自助注册 */
             self_signup_enabled: boolean;
         };
+        /** @enum {string} */
+        StateEnum: "draft" | "published" | "running" | "closed";
         Unit: {
             readonly id: number;
             /** 名称 */
@@ -5418,6 +5592,63 @@ export interface operations {
             };
         };
     };
+    exam_qr_png: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exams_regrade_create: {
         parameters: {
             query?: never;
@@ -5660,6 +5891,63 @@ export interface operations {
             };
         };
     };
+    exams_sample_paper_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SamplePaper"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exams_stats_retrieve: {
         parameters: {
             query?: {
@@ -5688,6 +5976,165 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExamStats"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_draw_availability_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawAvailabilityInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DrawAvailabilityInputRequest"];
+                "multipart/form-data": components["schemas"]["DrawAvailabilityInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawAvailability"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exams_managed_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 标题包含的文字 */
+                search?: string;
+                /**
+                 * @description draft 草稿；published 已发布未开始；running 进行中；closed 已结束（已关闭或已过结束时间）
+                 *
+                 *     * `draft` - draft
+                 *     * `published` - published
+                 *     * `running` - running
+                 *     * `closed` - closed
+                 */
+                state?: "draft" | "published" | "running" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedConsoleExamList"];
                 };
             };
             /** @description 请求数据有误（fields 指出字段） */
