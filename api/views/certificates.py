@@ -23,14 +23,16 @@ from quizzes.models import Certificate
 from ..permissions import IsResultsReader, request_user
 from ..serializers.certificates import CertificateVerificationSerializer
 from ..serializers.results import UnitQuerySerializer
+from .exams import participant_url
 from .results import _disposition, _scoped
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
 
 
 def verify_url_for(request: Request) -> Callable[[str], str]:
-    """The public page a certificate's QR code opens: ``/verify/<code>`` on the host the request came to."""
-    return lambda code: request.build_absolute_uri(f"/verify/{code}")
+    """The public page a certificate's QR code opens: ``/verify/<code>`` under the site's address
+    (XUEFA_SITE_URL, as the exam's QR code), else on the host the request came to."""
+    return lambda code: participant_url(request, f"/verify/{code}")
 
 
 def _pdf(request: Request, certificate: Certificate) -> HttpResponse:
