@@ -49,6 +49,14 @@ export const banksApi = {
     )
     return { count: data.count, results: data.results as unknown as Question[] }
   },
+  async question(bankId: number, questionId: number): Promise<Question> {
+    const { data } = await call(() =>
+      client.GET('/api/v1/banks/{bank_id}/questions/{question_id}/', {
+        params: { path: { bank_id: bankId, question_id: questionId } },
+      }),
+    )
+    return data as unknown as Question
+  },
   async createQuestion(bankId: number, body: QuestionInput): Promise<Question> {
     const { data } = await call(() =>
       client.POST('/api/v1/banks/{bank_id}/questions/', { params: { path: { bank_id: bankId } }, body }),

@@ -40,12 +40,12 @@ export async function closeExam(id: number) {
   return (await call(() => client.POST('/api/v1/exams/{exam_id}/close', { params: { path: { exam_id: id } } }))).data
 }
 
-export async function regrade(id: number, questionId: number) {
+export async function regrade(id: number, questionId: number, reason: string) {
   return (
     await call(() =>
       client.POST('/api/v1/exams/{exam_id}/regrade', {
         params: { path: { exam_id: id } },
-        body: { question_id: questionId },
+        body: { question_id: questionId, reason },
       }),
     )
   ).data

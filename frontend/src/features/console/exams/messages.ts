@@ -129,6 +129,7 @@ const zh = {
   regradeTitle: '更正答案后重新评分',
   regradeHint: '先在题库中更正该题的答案，再在这里选题重新评分：已交的答卷按新答案重新计分。',
   regradeQuestion: '试题编号',
+  regradeReason: '原因（记入操作记录）',
   regradeDone: '已重新评分 {n} 份答卷',
   live: '实时看板',
   stats: '成绩统计',
@@ -275,6 +276,7 @@ const en: Messages = {
   regradeHint:
     'Correct the question’s key in its bank first, then choose it here: submitted papers are scored again by the new key.',
   regradeQuestion: 'Question id',
+  regradeReason: 'Reason (kept in the audit log)',
   regradeDone: '{n} papers regraded',
   live: 'Live dashboard',
   stats: 'Statistics',
