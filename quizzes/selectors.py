@@ -327,3 +327,9 @@ def exam_attempts_left(*, exam: Exam, attempts_taken: int) -> int | None:
     if not exam.max_attempts:
         return None
     return max(0, exam.max_attempts - attempts_taken)
+
+
+def person_attempts(*, person: User) -> QuerySet[Attempt]:
+    """A person's attempts at every exam, newest first, with the exam (for the console's person page; the
+    person is in the reader's scope: ``accounts.access.access_person``). One query."""
+    return Attempt.objects.filter(user=person).select_related("exam").order_by("-started_at", "-pk")
