@@ -438,9 +438,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description results.xlsx's first sheet (results) as a paged list, same filters: one row per person of the unit's subtree with a
-         *     counting attempt, in leaderboard order with the global rank. The rows are ranked over the whole exam,
-         *     so a page is cut from the ranked stream (one query).
+         * @description results.xlsx's first sheet as a paged list, same filters: one row per person of the unit's subtree
+         *     with a counting attempt, in leaderboard order with the global rank. The rows are ranked over the whole
+         *     exam, so a page is cut from the ranked stream (one query).
          */
         get: operations["exam_results_list"];
         put?: never;
