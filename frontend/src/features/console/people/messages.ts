@@ -96,6 +96,7 @@ const zh = {
     another: '再导入一份',
     fileWarnings: '文件提示',
     chooseFirst: '请先选择文件',
+    noFile: '未选择文件',
   },
 }
 
@@ -200,6 +201,7 @@ const en: typeof zh = {
     another: 'Import another file',
     fileWarnings: 'File notes',
     chooseFirst: 'Choose a file first',
+    noFile: 'No file chosen',
   },
 }
 
