@@ -20,7 +20,7 @@ const zh = {
   downloaded: '已下载 {name}',
   results: '成绩名单',
   summary: '单位汇总',
-  summaryOf: '“{unit}”的下级单位',
+  summaryOf: '“{unit}”的下级单位（全体应考人员，不受是否合格和交卷日期筛选影响）',
   empty: '没有符合条件的成绩。可以放宽筛选条件，或等待参考人员交卷。',
   total: '共 {n} 人',
   cols: {
@@ -69,7 +69,7 @@ const en: typeof zh = {
   downloaded: 'Downloaded {name}',
   results: 'Results',
   summary: 'Unit summary',
-  summaryOf: 'Subunits of “{unit}”',
+  summaryOf: 'Subunits of “{unit}” (everyone expected to sit; the passed and date filters do not apply)',
   empty: 'No results match. Widen the filters, or wait for participants to submit.',
   total: '{n} people',
   cols: {
