@@ -5,6 +5,8 @@ As in ``quizzes.access``, an import outside the requester's scope looks the same
 
 from __future__ import annotations
 
+from quizzes.errors import UnitNotAllowed
+
 from . import scopes
 from .errors import NoRosterUnit, PersonNotFound, RosterImportNotFound
 from .models import RosterImport, Unit, User
@@ -37,3 +39,11 @@ def access_person(user: User, person_id: int) -> User:
     if person is None:
         raise PersonNotFound()
     return person
+
+
+def access_managed_unit(user: User, unit_id: int) -> Unit:
+    """A unit of the organizer's subtree, their own unit included (the superuser: any unit)."""
+    unit = scopes.scope_to_staff(Unit.objects.all(), user, "").filter(pk=unit_id).first()
+    if unit is None or not scopes.is_organizer(user):
+        raise UnitNotAllowed()
+    return unit

@@ -18,7 +18,7 @@ class SelfSignupForm(forms.Form):
     phone = forms.CharField(label=_("手机号"), max_length=20)
     # Where the person lives or works, below the city: a sign-up at the root would count against no town
     # and skew the city's own figures.
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.filter(parent__isnull=False))
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.filter(parent__isnull=False, is_active=True))
 
     def clean_phone(self) -> str:
         # the roster import's rule, so that one number is one number however it was typed (+86, spaces, dashes)

@@ -34,6 +34,9 @@ class Unit(models.Model):
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    # A deactivated unit (撤并、停用) keeps its history (results, audit) but takes no new people: the roster
+    # import, the sign-up form and the public unit list leave it out.
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("单位")
@@ -205,6 +208,9 @@ class AuditEvent(models.Model):
         USER_UPDATE = "user.update", _("修改人员信息")
         USER_ROLE_CHANGE = "user.role_change", _("修改角色或权限")
         USER_UNLOCK = "user.unlock", _("解除登录锁定")
+        USER_PASSWORD_ISSUE = "user.password_issue", _("重置为初始密码")
+        UNIT_CREATE = "unit.create", _("新建单位")
+        UNIT_UPDATE = "unit.update", _("修改单位")
         PASSWORD_CHANGE = "user.password_change", _("修改密码")
         PASSWORD_RESET = "user.password_reset", _("重置密码")
         LOGIN = "login.success", _("登录成功")

@@ -48,6 +48,9 @@ DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {  # the first class the
     quiz_errors.ImportHasErrors: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ImportAlreadyCommitted: status.HTTP_409_CONFLICT,
     account_errors.PasswordsGone: status.HTTP_410_GONE,
+    account_errors.UnitNameTaken: status.HTTP_400_BAD_REQUEST,
+    account_errors.UnitChangeRefused: status.HTTP_409_CONFLICT,
+    account_errors.PasswordResetRefused: status.HTTP_409_CONFLICT,
 }
 
 DRF_CODES: dict[type[exceptions.APIException], tuple[str, StrOrPromise]] = {

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, attempts, audit, banks, certificates, docs, exams, overrides, results
+from .views import accounts, attempts, audit, banks, certificates, docs, exams, overrides, people, results
 
 register_converter(IdConverter, "id")
 
@@ -12,6 +12,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("site-settings", accounts.SiteSettingsView.as_view(), name="site-settings"),
     path("audit-events", audit.AuditEventListView.as_view(), name="audit-event-list"),
     path("audit-events.csv", audit.AuditEventCsvView.as_view(), name="audit-event-csv"),
+    path("units/managed", people.ManagedUnitListView.as_view(), name="unit-managed"),
+    path("units/managed/<id:unit_id>", people.ManagedUnitDetailView.as_view(), name="unit-managed-detail"),
+    path("users/", people.PeopleListView.as_view(), name="user-list"),
+    path("users/<id:user_id>", people.PersonDetailView.as_view(), name="user-detail"),
+    path("users/<id:user_id>/password", people.PersonPasswordView.as_view(), name="user-password"),
     path("users/<id:user_id>/unlock", accounts.UserUnlockView.as_view(), name="user-unlock"),
     path("banks/", banks.BankListView.as_view(), name="bank-list"),
     path("banks/<id:pk>/", banks.BankDetailView.as_view(), name="bank-detail"),
@@ -47,6 +52,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("exams/<id:exam_id>/absentees", results.AbsenteesView.as_view(), name="exam-absentees"),
     path("exams/<id:exam_id>/page-leaves", results.PageLeavesView.as_view(), name="exam-page-leaves"),
     path("exams/<id:exam_id>/absentees.xlsx", results.AbsenteesXlsxView.as_view(), name="exam-absentees-xlsx"),
+    path("exams/<id:exam_id>/results", results.ResultsListView.as_view(), name="exam-results"),
     path("exams/<id:exam_id>/results.xlsx", results.ResultsXlsxView.as_view(), name="exam-results-xlsx"),
     path("exams/<id:exam_id>/results.csv", results.ResultsCsvView.as_view(), name="exam-results-csv"),
     path("learning-records.xlsx", results.LearningRecordsXlsxView.as_view(), name="learning-records-xlsx"),

@@ -455,3 +455,9 @@ def exams_for_console(
         .annotate(people_started=people(False), people_submitted=people(True))
         .order_by("-opens_at", "-id")
     )
+
+
+def person_attempts(*, person: User) -> QuerySet[Attempt]:
+    """A person's attempts at every exam, newest first, with the exam (for the console's person page; the
+    person is in the reader's scope: ``accounts.access.access_person``). One query."""
+    return Attempt.objects.filter(user=person).select_related("exam").order_by("-started_at", "-pk")

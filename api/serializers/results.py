@@ -122,3 +122,26 @@ class PageLeavePageSerializer(serializers.Serializer[Any]):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PageLeaveRowSerializer(many=True)
+
+
+class ResultRowSerializer(serializers.Serializer[Any]):
+    """One person's counting result (``quizzes.results.ResultRow``)."""
+
+    unit_name = serializers.CharField()
+    name = serializers.CharField()
+    username = serializers.CharField(help_text=_("账号"))
+    score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    grade = serializers.CharField(help_text=_("等级（按考试的等级分段；无分段时为空）"))
+    passed = serializers.BooleanField()
+    time_used_seconds = serializers.IntegerField(allow_null=True)
+    started_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    attempt_count = serializers.IntegerField(help_text=_("已交卷次数"))
+    rank = serializers.IntegerField(help_text=_("全考试排名（并列同名次）"))
+
+
+class ResultPageSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ResultRowSerializer(many=True)

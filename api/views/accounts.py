@@ -29,12 +29,12 @@ class MeView(APIView):
 
 
 class UnitListView(generics.ListAPIView[Unit]):
-    """The whole unit tree, flat and in tree order (``path``); public, for the self-signup form."""
+    """The active units of the tree, flat and in tree order (``path``); public, for the self-signup form."""
 
     permission_classes = [AllowAny]
     serializer_class = UnitSerializer
     pagination_class = None
-    queryset = Unit.objects.all().order_by("path")
+    queryset = Unit.objects.filter(is_active=True).order_by("path")
 
 
 class SiteSettingsView(APIView):

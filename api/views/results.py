@@ -34,6 +34,7 @@ from ..serializers.results import (
     LearningRecordsQuerySerializer,
     LiveCountsSerializer,
     PageLeavePageSerializer,
+    ResultPageSerializer,
     ResultsExportQuerySerializer,
     ResultsXlsxQuerySerializer,
     UnitPeoplePageSerializer,
@@ -156,6 +157,33 @@ class AbsenteesXlsxView(APIView):
             lambda out: exports.write_absentees_xlsx(out, rows=rows),
             _("%(title)s-未参考名单.xlsx") % {"title": exam.title},
         )
+
+
+class ResultsListView(APIView):
+    """results.xlsx's first sheet as a paged list, same filters: one row per person of the unit's subtree
+    with a counting attempt, in leaderboard order with the global rank. The rows are ranked over the whole
+    exam, so a page is cut from the ranked stream (one query)."""
+
+    permission_classes = [IsResultsReader]
+
+    @extend_schema(
+        operation_id="exam_results_list",
+        parameters=[ResultsExportQuerySerializer, *PAGE_PARAMETERS],
+        responses=ResultPageSerializer,
+    )
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam, unit, data = _scoped(request, exam_id, ResultsExportQuerySerializer)
+        paginator = PageNumberPagination()
+        rows = list(results.result_rows(exam=exam, unit=unit, filters=_filters(data)))
+        page_rows = paginator.paginate_queryset(rows, request, self)
+        assert paginator.page is not None
+        page = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": page_rows or [],
+        }
+        return Response(ResultPageSerializer(page).data)
 
 
 class ResultsXlsxView(APIView):

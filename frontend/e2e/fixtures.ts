@@ -14,7 +14,7 @@ export function fixtureIds(): { quiz: number; roster: number; upcoming: number }
   return JSON.parse(readFileSync(join(here, '..', 'test-results', 'fixtures.json'), 'utf8'))
 }
 
-function harness(...args: string[]): string {
+export function harness(...args: string[]): string {
   const port = process.env.XUEFA_E2E_PORT ?? '8011'
   return execFileSync(join(here, '..', '..', '.venv', 'bin', 'python'), [join(here, 'harness.py'), ...args], {
     env: {

@@ -199,6 +199,63 @@ def passed_quiz(username: str, exam_id: int) -> None:
     print(json.dumps({"attempt": attempt.id, "code": code}))
 
 
+# --- console people and results (console-people.spec.ts) ---------------------------------------------------
+
+
+def two_towns_exam() -> None:
+    """A roster exam for both towns with submitted attempts from each (e2e_o1, e2e_o2 of 南关镇; e2e_out and
+    e2e_bl1 of 北岭镇), so that a town's HR export can be checked to hold that town's people only. Idempotent."""
+    django_setup()
+    from django.utils import timezone
+
+    from accounts.models import Unit, User
+    from accounts.services import user_create
+    from quizzes.models import Exam, Question
+    from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
+    from quizzes.services.exams import PaperItem, exam_create, exam_publish
+
+    title = "两镇学法考试（测试）"
+    exam = Exam.objects.filter(title=title).first()
+    if exam is None:
+        beiling = Unit.objects.get(name="北岭镇")
+        if not User.objects.filter(username="e2e_bl1").exists():
+            user_create(username="e2e_bl1", password=PASSWORD, real_name="孙北岭", unit=beiling)
+        now = timezone.now()
+        exam = exam_create(
+            unit=Unit.objects.get(name="清河市"),
+            created_by=User.objects.get(username="e2e_org"),
+            audience_units=[Unit.objects.get(name="南关镇"), beiling],
+            fixed=[PaperItem(question=q, points=Decimal(25)) for q in Question.objects.filter(kind="single")[:4]],
+            title=title,
+            opens_at=now - timedelta(hours=2),
+            closes_at=now + timedelta(days=10),
+            time_limit_seconds=1800,
+            max_attempts=1,
+        )
+        exam = exam_publish(exam=exam)
+        for username, right in (("e2e_o1", 4), ("e2e_o2", 1), ("e2e_out", 3), ("e2e_bl1", 2)):
+            user = User.objects.get(username=username)
+            attempt, _created = attempt_start(exam=exam, user=user)
+            for seq, item in enumerate(attempt.paper.order_by("position")[:right], start=1):
+                answer_save(attempt_id=attempt.id, user=user, question_id=item.question_id, choices=item.answer, seq=seq)
+            attempt_submit(attempt_id=attempt.id, user=user)
+    print(json.dumps({"id": exam.id}))
+
+
+def counted_people(exam_id: int, unit_name: str) -> None:
+    """账号 of the people of ``unit_name``'s subtree with a counted attempt at the exam, straight from the
+    attempts table (not through the export code under test), and how many there are in the whole exam."""
+    django_setup()
+    from accounts.models import Unit
+    from quizzes.models import Attempt
+
+    unit = Unit.objects.get(name=unit_name)
+    counted = Attempt.objects.filter(exam_id=exam_id, is_counted=True)
+    inside = counted.filter(user__unit__path__startswith=unit.path)
+    usernames = sorted(inside.values_list("user__username", flat=True))
+    print(json.dumps({"usernames": usernames, "all": counted.count()}))
+
+
 def serve(port: str) -> None:
     python = str(REPO / ".venv" / "bin" / "python")
     os.execv(python, [python, str(REPO / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"])
@@ -218,6 +275,10 @@ if __name__ == "__main__":
         answers(args[0], int(args[1]))
     elif command == "passed":
         passed_quiz(args[0], int(args[1]))
+    elif command == "two-towns-exam":
+        two_towns_exam()
+    elif command == "counted-people":
+        counted_people(int(args[0]), args[1])
     else:
         print(__doc__)
         sys.exit(2)

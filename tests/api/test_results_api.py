@@ -57,6 +57,7 @@ def world(exam, people, tree):
 
 
 STAFF_URLS = [
+    "/api/v1/exams/{exam}/results",
     "/api/v1/exams/{exam}/absentees",
     "/api/v1/exams/{exam}/absentees.xlsx",
     "/api/v1/exams/{exam}/results.xlsx",
@@ -83,6 +84,7 @@ def test_staff_of_another_town_get_404_for_its_units(world, people, tree):
         client = app_login(username)
         exam = world["exam"].pk
         for url in (
+            f"/api/v1/exams/{exam}/results?unit={other.pk}",
             f"/api/v1/exams/{exam}/absentees?unit={other.pk}",
             f"/api/v1/exams/{exam}/absentees.xlsx?unit={other.pk}",
             f"/api/v1/exams/{exam}/results.xlsx?unit={other.pk}",
@@ -161,6 +163,28 @@ def test_results_csv_has_a_bom_crlf_and_no_formulas_and_only_the_readers_people(
         app_login(people.organizer.username).get(f"/api/v1/exams/{exam}/results.csv?submitted_from={tomorrow}")
     )
     assert later.count("\r\n") == 1  # the header only
+
+
+def test_results_list_is_the_csv_as_json_paged_with_the_same_filters_and_scope(world, people, tree):
+    exam = world["exam"].pk
+    city = app_login(people.organizer.username)
+    body = city.get(f"/api/v1/exams/{exam}/results").json()
+    assert body["count"] == 3
+    assert [(r["name"], r["unit_name"], r["score"], r["grade"], r["passed"], r["rank"]) for r in body["results"]] == [
+        ("张三", "南关镇党政办", "100.00", "优秀", True, 1),
+        (INJECTION, "北岭镇", "70.00", "合格", True, 2),  # JSON is not a spreadsheet: no apostrophe
+        ("李四", "北岭镇", "30.00", "不合格", False, 3),
+    ]
+    second = city.get(f"/api/v1/exams/{exam}/results", {"page_size": 2, "page": 2}).json()
+    assert [(r["name"], r["rank"]) for r in second["results"]] == [("李四", 3)]  # the global rank, not the page's
+    failed = city.get(f"/api/v1/exams/{exam}/results", {"passed": "false"}).json()["results"]
+    assert [r["name"] for r in failed] == ["李四"]
+    town_a = city.get(f"/api/v1/exams/{exam}/results", {"unit": tree.town_a.pk}).json()["results"]
+    assert [r["name"] for r in town_a] == ["张三"]
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert city.get(f"/api/v1/exams/{exam}/results", {"submitted_from": tomorrow}).json()["count"] == 0
+    hr_b = app_login(people.hr_b.username).get(f"/api/v1/exams/{exam}/results").json()["results"]
+    assert [r["name"] for r in hr_b] == [INJECTION, "李四"]  # another town's people never leave the server
 
 
 def _workbook(response) -> Any:

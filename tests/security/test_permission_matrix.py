@@ -46,6 +46,12 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/units/": EVERYONE,  # the sign-up form's unit picker
     "GET /api/v1/site-settings": EVERYONE,  # whether sign-up is open
     "PATCH /api/v1/site-settings": {"admin"},  # and organizers of a root unit
+    "GET /api/v1/units/managed": ORGANIZERS,  # each their own subtree
+    "POST /api/v1/units/managed": ORGANIZERS,  # refused later (400) for a parent outside the subtree
+    "PATCH /api/v1/units/managed/{unit_id}": MANAGER,
+    "GET /api/v1/users/": ORGANIZERS,  # each their own subtree's people
+    "GET /api/v1/users/{user_id}": MANAGER,
+    "POST /api/v1/users/{user_id}/password": MANAGER,
     "POST /api/v1/users/{user_id}/unlock": MANAGER,
     "GET /api/v1/banks/": ORGANIZERS,
     "POST /api/v1/banks/": ORGANIZERS,
@@ -83,6 +89,7 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/exams/{exam_id}/absentees": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/absentees.xlsx": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/page-leaves": READERS_OF_THE_EXAM,
+    "GET /api/v1/exams/{exam_id}/results": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/results.xlsx": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/results.csv": READERS_OF_THE_EXAM,
     "GET /api/v1/exams/{exam_id}/stats": READERS_OF_THE_EXAM,

@@ -644,6 +644,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exams/{exam_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description results.xlsx's first sheet as a paged list, same filters: one row per person of the unit's subtree
+         *     with a counting attempt, in leaderboard order with the global rank. The rows are ranked over the whole
+         *     exam, so a page is cut from the ranked stream (one query).
+         */
+        get: operations["exam_results_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/{exam_id}/results.csv": {
         parameters: {
             query?: never;
@@ -898,10 +919,94 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The whole unit tree, flat and in tree order (``path``); public, for the self-signup form. */
+        /** @description The active units of the tree, flat and in tree order (``path``); public, for the self-signup form. */
         get: operations["units_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/managed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The organizer's subtree (their own unit first), deactivated units included, in tree order. */
+        get: operations["units_managed"];
+        put?: never;
+        /** @description The organizer's subtree (their own unit first), deactivated units included, in tree order. */
+        post: operations["unit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/managed/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["unit_update"];
+        trace?: never;
+    };
+    "/api/v1/users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The accounts of the organizer's subtree: search by name, account or mobile number, filter by a unit's subtree. */
+        get: operations["people_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["person_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A new generated initial password, shown once; the person must change it at their next sign-in. */
+        post: operations["person_password_issue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1045,6 +1150,9 @@ export interface components {
          *     * `user.update` - 修改人员信息
          *     * `user.role_change` - 修改角色或权限
          *     * `user.unlock` - 解除登录锁定
+         *     * `user.password_issue` - 重置为初始密码
+         *     * `unit.create` - 新建单位
+         *     * `unit.update` - 修改单位
          *     * `user.password_change` - 修改密码
          *     * `user.password_reset` - 重置密码
          *     * `login.success` - 登录成功
@@ -1056,7 +1164,7 @@ export interface components {
          *     * `admin.delete` - 后台删除
          * @enum {string}
          */
-        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
         BankTag: {
             name: string;
             /** @description 本题库中带此标签的试题数 */
@@ -1604,6 +1712,10 @@ export interface components {
              */
             file: string;
         };
+        InitialPassword: {
+            /** @description 新的初始密码：只显示这一次，本人登录后须修改 */
+            password: string;
+        };
         Issue: {
             /** @description 行号（表格的行，文本/Word 的行或段落） */
             line: number | null;
@@ -1740,6 +1852,21 @@ export interface components {
              * @default 1
              */
             extra_attempts: number;
+        };
+        /** @description A unit of the organizer's tree in the console, with its active accounts (of the unit itself). */
+        ManagedUnit: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            /** 类型 */
+            kind?: components["schemas"]["UnitKindEnum"];
+            readonly parent_id: number | null;
+            readonly depth: number;
+            readonly path: string;
+            /** 启用 */
+            is_active?: boolean;
+            /** @description 本单位（不含下级）的在用账号数 */
+            readonly people: number;
         };
         Me: {
             readonly id: number;
@@ -1916,6 +2043,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Exam"][];
         };
+        PaginatedPersonList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Person"][];
+        };
         PaginatedQuestionBankList: {
             /** @example 123 */
             count: number;
@@ -2008,6 +2150,99 @@ export interface components {
         PatchedSiteSettingsRequest: {
             /** 允许自助注册 */
             self_signup_enabled?: boolean;
+        };
+        PatchedUnitUpdateRequest: {
+            name?: string;
+            kind?: components["schemas"]["UnitKindEnum"];
+            /**
+             * Format: int64
+             * @description 移到此单位之下（须在您的管理范围内）
+             */
+            parent_id?: number;
+            /** @description false：停用（须无在用账号和启用的下级单位） */
+            is_active?: boolean;
+        };
+        Person: {
+            readonly id: number;
+            /**
+             * 用户名
+             * @description 必填；长度为150个字符或以下；只能包含字母、数字、特殊字符“@”、“.”、“-”和“_”。
+             */
+            username: string;
+            /** 姓名 */
+            real_name?: string;
+            /** 手机号 */
+            phone?: string;
+            /** 角色 */
+            role?: components["schemas"]["RoleEnum"];
+            readonly unit_id: number | null;
+            readonly unit_name: string;
+            /**
+             * 有效
+             * @description 指明用户是否被认为是活跃的。以反选代替删除帐号。
+             */
+            is_active?: boolean;
+            /** 在名册中 */
+            is_on_roster?: boolean;
+            /** 须修改初始密码 */
+            must_change_password?: boolean;
+            /**
+             * 上次登录
+             * Format: date-time
+             */
+            last_login?: string | null;
+        };
+        PersonAttempt: {
+            readonly id: number;
+            readonly exam_id: number;
+            readonly exam_title: string;
+            /** Format: int64 */
+            number?: number;
+            status?: components["schemas"]["AttemptStatusEnum"];
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: decimal */
+            score?: string | null;
+            /** Format: decimal */
+            max_score: string;
+            passed?: boolean | null;
+            /** Format: int64 */
+            time_used_seconds?: number | null;
+            /** @description The attempt that counts for this person under the exam's counting policy. */
+            is_counted?: boolean;
+        };
+        PersonDetail: {
+            readonly id: number;
+            /**
+             * 用户名
+             * @description 必填；长度为150个字符或以下；只能包含字母、数字、特殊字符“@”、“.”、“-”和“_”。
+             */
+            username: string;
+            /** 姓名 */
+            real_name?: string;
+            /** 手机号 */
+            phone?: string;
+            /** 角色 */
+            role?: components["schemas"]["RoleEnum"];
+            readonly unit_id: number | null;
+            readonly unit_name: string;
+            /**
+             * 有效
+             * @description 指明用户是否被认为是活跃的。以反选代替删除帐号。
+             */
+            is_active?: boolean;
+            /** 在名册中 */
+            is_on_roster?: boolean;
+            /** 须修改初始密码 */
+            must_change_password?: boolean;
+            /**
+             * 上次登录
+             * Format: date-time
+             */
+            last_login?: string | null;
+            readonly attempts: components["schemas"]["PersonAttempt"][];
         };
         /** @description One page of the person leaderboard, and the requester's own row wherever it stands. */
         PersonLeaderboard: {
@@ -2141,6 +2376,35 @@ export interface components {
             rank: number | null;
             ranked_count: number;
             review_available: boolean;
+        };
+        ResultPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["ResultRow"][];
+        };
+        /** @description One person's counting result (``quizzes.results.ResultRow``). */
+        ResultRow: {
+            unit_name: string;
+            name: string;
+            /** @description 账号 */
+            username: string;
+            /** Format: decimal */
+            score: string;
+            /** @description 等级（按考试的等级分段；无分段时为空） */
+            grade: string;
+            passed: boolean;
+            time_used_seconds: number | null;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            submitted_at: string | null;
+            /** @description 已交卷次数 */
+            attempt_count: number;
+            /** @description 全考试排名（并列同名次） */
+            rank: number;
         };
         /**
          * @description * `immediately` - 交卷后立即
@@ -2332,6 +2596,16 @@ export interface components {
             readonly parent_id: number | null;
             readonly depth: number;
             readonly path: string;
+        };
+        UnitCreateRequest: {
+            name: string;
+            /** @default other */
+            kind: components["schemas"]["UnitKindEnum"];
+            /**
+             * Format: int64
+             * @description 上级单位（须在您的管理范围内）
+             */
+            parent_id: number;
         };
         /**
          * @description * `city` - 市/县
@@ -2789,6 +3063,9 @@ export interface operations {
                  *     * `user.update` - 修改人员信息
                  *     * `user.role_change` - 修改角色或权限
                  *     * `user.unlock` - 解除登录锁定
+                 *     * `user.password_issue` - 重置为初始密码
+                 *     * `unit.create` - 新建单位
+                 *     * `unit.update` - 修改单位
                  *     * `user.password_change` - 修改密码
                  *     * `user.password_reset` - 重置密码
                  *     * `login.success` - 登录成功
@@ -2799,7 +3076,7 @@ export interface operations {
                  *     * `admin.change` - 后台修改
                  *     * `admin.delete` - 后台删除
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 分页结果集中的页码。 */
@@ -2896,6 +3173,9 @@ export interface operations {
                  *     * `user.update` - 修改人员信息
                  *     * `user.role_change` - 修改角色或权限
                  *     * `user.unlock` - 解除登录锁定
+                 *     * `user.password_issue` - 重置为初始密码
+                 *     * `unit.create` - 新建单位
+                 *     * `unit.update` - 修改单位
                  *     * `user.password_change` - 修改密码
                  *     * `user.password_reset` - 重置密码
                  *     * `login.success` - 登录成功
@@ -2906,7 +3186,7 @@ export interface operations {
                  *     * `admin.change` - 后台修改
                  *     * `admin.delete` - 后台删除
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 从此时起（含） */
@@ -5739,6 +6019,83 @@ export interface operations {
             };
         };
     };
+    exam_results_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description 只要合格或不合格的 */
+                passed?: boolean | null;
+                /** @description 交卷日期不早于（含） */
+                submitted_from?: string;
+                /** @description 交卷日期不晚于（含） */
+                submitted_to?: string;
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                exam_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultPage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exam_results_csv: {
         parameters: {
             query?: {
@@ -6750,6 +7107,435 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Unit"][];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    units_managed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedUnit"][];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unit_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UnitCreateRequest"];
+                "multipart/form-data": components["schemas"]["UnitCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedUnit"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unit_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedUnitUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedUnitUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedUnitUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedUnit"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    people_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 姓名、账号或手机号 */
+                q?: string;
+                /** @description 只看此单位及其下级（须在您的管理范围内） */
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPersonList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    person_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    person_password_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InitialPassword"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description 请求过于频繁 */
