@@ -35,7 +35,7 @@ test.describe('console exam-day operations', () => {
     await grant.getByRole('button', { name: '确定调整' }).click()
     const peopleError = grant.locator('.el-form-item.is-error', { hasText: '对象' }).locator('.el-form-item__error')
     await expect(peopleError).toBeVisible()
-    await expect(peopleError).not.toHaveText('请搜索并选择人员')
+    await expect(peopleError).toContainText('赵外（e2e_out）') // named, not by id
     await shot(page, 'c5-grant-errors')
     await grant.locator('.el-tag', { hasText: '赵外' }).locator('.el-tag__close').click()
 
@@ -79,7 +79,10 @@ test.describe('console exam-day operations', () => {
     await expect(makeupRow).toContainText('补考')
     await expect(makeupRow).toContainText('年度补考')
     await expect(makeupRow).toContainText('补考 1 次')
+    await expect(makeupRow).toContainText('补考时间：')
     await shot(page, 'c5-makeup-given')
+    await inForce.scrollIntoViewIfNeeded()
+    await shot(page, 'c5-makeups-in-force')
 
     // the page-leave table, refreshed on demand
     const leaves = page.getByTestId('page-leaves')
