@@ -1,4 +1,15 @@
-import { test, expect, fixtureIds, login, shot, DESKTOP, noSeriousViolations } from './fixtures'
+import {
+  test,
+  expect,
+  fixtureIds,
+  guardOrigin,
+  login,
+  shot,
+  createLeaveLimitExam,
+  setPageHidden,
+  DESKTOP,
+  noSeriousViolations,
+} from './fixtures'
 
 // Exam-day operations on a published exam (南关镇's 下半年学法考试, which no other spec sits): an organizer
 // gives one participant ten more minutes with a reason, sees it in force, withdraws it, gives the absentees a
@@ -91,5 +102,45 @@ test.describe('console exam-day operations', () => {
     await expect(leaves).toContainText('本考试不限切屏次数')
     await expect(leaves.getByRole('columnheader', { name: '切屏次数' })).toBeVisible()
     await noSeriousViolations(page, 'exam-day operations after a make-up')
+  })
+
+  test('the page-leave table shows a participant who left the exam page, after a refresh', async ({ page, browser, baseURL }) => {
+    const examId = createLeaveLimitExam(5)
+    await page.goto('/login')
+    await login(page, 'e2e_org')
+    await expect(page).toHaveURL(/\/console$/)
+    await page.goto(`/console/exams/${examId}/operations`)
+    const leaves = page.getByTestId('page-leaves')
+    await expect(leaves).toContainText('还没有人切屏。')
+    await expect(leaves).toContainText('本考试切屏超过 5 次自动交卷。')
+
+    // 刘洋 (e2e_o4) sits it on a phone and switches away twice
+    const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+    const phoneGuard = guardOrigin(phone, baseURL!)
+    const sitter = await phone.newPage()
+    await sitter.goto(`/exams/${examId}/take`)
+    await login(sitter, 'e2e_o4')
+    await expect(sitter.locator('fieldset.question')).toBeVisible()
+    const notice = sitter.getByTestId('leave-notice')
+    for (const n of [1, 2]) {
+      await setPageHidden(sitter, true)
+      await setPageHidden(sitter, false)
+      await expect(notice).toHaveText(`已离开页面 ${n} 次，超过 5 次将自动交卷。`)
+    }
+
+    // the phone reports each leave in the background: the organizer refreshes until the second one is in
+    const row = leaves.locator('.el-table__row', { hasText: 'e2e_o4' })
+    await expect(async () => {
+      await leaves.getByRole('button', { name: '刷新' }).click()
+      await expect(row.locator('td').nth(4)).toHaveText('2 次', { timeout: 2_000 })
+    }).toPass({ timeout: 20_000 })
+    await expect(row).toContainText('刘洋')
+    await expect(row).toContainText('第 1 次')
+    await expect(row).toContainText('作答中')
+    await expect(leaves).toContainText('切屏记录（1）')
+    await row.scrollIntoViewIfNeeded()
+    await shot(page, 'c5-page-leaves')
+    phoneGuard.check()
+    await phone.close()
   })
 })
