@@ -82,3 +82,44 @@ export async function listQuestions(
 }
 
 export const qrUrl = (id: number) => `/api/v1/exams/${id}/qr.png`
+
+// --- exam-day operations: overrides, make-ups, page leaves ------------------------------------------
+export type ExamOverride = S['ExamOverride']
+export type OverrideInput = S['ExamOverrideInputRequest']
+export type MakeupInput = S['MakeupInputRequest']
+export type PageLeaveRow = S['PageLeaveRow']
+export type PersonHit = S['Person']
+
+export async function listOverrides(id: number, query: { page?: number; page_size?: number }) {
+  return (await call(() => client.GET('/api/v1/exams/{exam_id}/overrides', { params: { path: { exam_id: id }, query } })))
+    .data
+}
+
+export async function grantOverride(id: number, body: OverrideInput) {
+  return (await call(() => client.POST('/api/v1/exams/{exam_id}/overrides', { params: { path: { exam_id: id } }, body })))
+    .data
+}
+
+export async function withdrawOverride(id: number, overrideId: number, reason: string) {
+  await call(() =>
+    client.DELETE('/api/v1/exams/{exam_id}/overrides/{override_id}', {
+      params: { path: { exam_id: id, override_id: overrideId }, query: { reason } },
+    }),
+  )
+}
+
+export async function grantMakeups(id: number, body: MakeupInput) {
+  return (await call(() => client.POST('/api/v1/exams/{exam_id}/makeups', { params: { path: { exam_id: id } }, body })))
+    .data
+}
+
+export async function listPageLeaves(id: number, query: { page?: number; page_size?: number }) {
+  return (
+    await call(() => client.GET('/api/v1/exams/{exam_id}/page-leaves', { params: { path: { exam_id: id }, query } }))
+  ).data
+}
+
+/** People of the organizer's scope by name, username or phone (the people area's search). */
+export async function searchPeople(q: string) {
+  return (await call(() => client.GET('/api/v1/users/', { params: { query: { q, page_size: 20 } } }))).data
+}

@@ -20,5 +20,12 @@ const routes: RouteRecordRaw[] = [
     props: (route) => ({ id: Number(route.params.id) }),
     meta: { console: ['organizer'] },
   },
+  {
+    path: 'exams/:id(\\d+)/operations',
+    name: 'console-exam-operations',
+    component: () => import('./ExamOperationsPage.vue'),
+    props: (route) => ({ id: Number(route.params.id) }),
+    meta: { console: ['organizer'] },
+  },
 ]
 export default routes
