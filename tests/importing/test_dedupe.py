@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 from quizzes.importing.dedupe import (
     find_duplicates,
@@ -101,12 +100,12 @@ def test_flag_duplicates_warnings_with_lines() -> None:
     ]
 
 
-def test_five_thousand_against_five_thousand_is_fast() -> None:
+def test_five_thousand_against_five_thousand_finds_exactly_the_copies() -> None:
+    # its speed is measured by bench/import_bench.py (make bench), against a baseline in the same run: a
+    # wall-clock limit here failed on a loaded machine and proved nothing on an idle one
     rng = random.Random(1)
     chars = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
     bank = [(i, "".join(rng.choices(chars, k=rng.randint(20, 120)))) for i in range(5000)]
     texts = ["".join(rng.choices(chars, k=rng.randint(20, 120))) for _ in range(4990)] + [t for _i, t in bank[:10]]
-    started = time.perf_counter()
     found = find_duplicates(texts, bank)
-    assert time.perf_counter() - started < 5
     assert sum(1 for f in found if f.exact_in_bank) == 10
