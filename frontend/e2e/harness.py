@@ -139,6 +139,48 @@ def setup() -> None:
     print(json.dumps({"quiz": quiz.id, "roster": roster.id, "upcoming": upcoming.id}))
 
 
+def stats_exam() -> None:
+    """A quiz that five people of 南关镇 (e2e_o1…e2e_o5) have finished, with its first question answered wrongly
+    by everyone (facility 0: the statistics flag it) and the others by a fixed pattern: the monitor spec's
+    statistics do not depend on what other specs of the run have done to the shared fixtures."""
+    django_setup()
+    from django.utils import timezone
+
+    from accounts.models import Unit, User
+    from quizzes.models import Exam, Question, QuestionBank, QuestionKind
+    from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
+    from quizzes.services.exams import PaperItem, exam_create, exam_publish
+
+    civil = QuestionBank.objects.get(name__contains="民法典")
+    questions = Question.objects.filter(bank=civil, is_active=True).order_by("-id")
+    paper = [*questions.filter(kind=QuestionKind.SINGLE)[:3], *questions.filter(kind=QuestionKind.JUDGE)[:2]]
+    now = timezone.now()
+    exam = exam_create(
+        unit=Unit.objects.get(name="清河市"),
+        created_by=User.objects.get(username="e2e_org"),
+        fixed=[PaperItem(question=q, points=Decimal(20)) for q in paper],
+        title="统计分析小测（测试）",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        time_limit_seconds=30 * 60,
+        max_attempts=1,
+        review_policy=Exam.ReviewPolicy.IMMEDIATELY,
+        is_public=True,
+    )
+    exam = exam_publish(exam=exam)
+    for i, (username, _name) in enumerate(OTHERS):
+        user = User.objects.get(username=username)
+        attempt, _ = attempt_start(exam=exam, user=user, rng=random.Random(i))
+        # by question, not by position: the paper's order may be shuffled per person
+        for j, item in enumerate(attempt.paper.order_by("question_id"), start=0):
+            wrong = [o["letter"] for o in item.options if o["letter"] not in item.answer][:1]
+            right = j > 0 and (i + j) % 3 != 0
+            choices = list(item.answer) if right else wrong
+            answer_save(attempt_id=attempt.id, user=user, question_id=item.question_id, choices=choices, seq=j + 1)
+        attempt_submit(attempt_id=attempt.id, user=user)
+    print(json.dumps({"id": exam.id}))
+
+
 def short_exam(seconds: int, leave_limit: int | None = None) -> None:
     django_setup()
     from django.utils import timezone
@@ -275,6 +317,8 @@ if __name__ == "__main__":
         answers(args[0], int(args[1]))
     elif command == "passed":
         passed_quiz(args[0], int(args[1]))
+    elif command == "stats-exam":
+        stats_exam()
     elif command == "two-towns-exam":
         two_towns_exam()
     elif command == "counted-people":
