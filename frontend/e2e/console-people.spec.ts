@@ -134,4 +134,15 @@ test('HR of one town downloads results.xlsx holding exactly that town’s people
   await page.getByRole('tab', { name: '单位汇总' }).click()
   await expect(page.getByRole('cell', { name: '南关镇司法所' })).toBeVisible()
   await shot(page, 'c4-hr-summary')
+
+  // the exam is run by the city, not by the town: its live dashboard and statistics are reached from here
+  await page.getByRole('link', { name: '实时参考情况' }).click()
+  await expect(page).toHaveURL(new RegExp(`/console/exams/${exam}/live$`))
+  await expect(page.getByText('统计范围：南关镇')).toBeVisible()
+  await page.goBack() // back on the same exam
+  await expect(page).toHaveURL(new RegExp(`/console/results\\?exam=${exam}$`))
+  await expect(page.locator('.filters').getByText('两镇学法考试（测试）')).toBeVisible()
+  await page.getByRole('link', { name: '考试统计' }).click()
+  await expect(page).toHaveURL(new RegExp(`/console/exams/${exam}/stats$`))
+  await expect(page.getByTestId('stats-summary')).toBeVisible()
 })

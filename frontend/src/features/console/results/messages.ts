@@ -1,6 +1,8 @@
 const zh = {
   exam: '考试',
   chooseExam: '选择考试',
+  live: '实时参考情况',
+  stats: '考试统计',
   noExams: '还没有可以查看成绩的考试。考试发布并有人交卷后，成绩会出现在这里。',
   unit: '单位（含下级）',
   allMyUnits: '我管理的全部单位',
@@ -50,6 +52,8 @@ const zh = {
 const en: typeof zh = {
   exam: 'Exam',
   chooseExam: 'Choose an exam',
+  live: 'Live participation',
+  stats: 'Exam statistics',
   noExams: 'No exam has results to show yet. Once an exam is published and people submit, results appear here.',
   unit: 'Unit (with subunits)',
   allMyUnits: 'All my units',
