@@ -6,7 +6,6 @@ Only organizers, and only for banks in their scope (``banks_for``); others get 4
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -28,6 +27,7 @@ from quizzes.models import ImportBatch, QuestionBank
 from quizzes.selectors import banks_for
 from quizzes.services.imports import bank_export_xlsx, import_commit, import_preview
 
+from .downloads import attachment
 from .permissions import IsOrganizer
 
 XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}
@@ -95,7 +95,7 @@ class ImportBatchSerializer(serializers.Serializer[Any]):
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = attachment(filename)
     return response
 
 

@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 from accounts.audit import audit_csv_lines, audit_events_for
 from accounts.models import AuditEvent
 
+from ..downloads import CSV_CONTENT_TYPE, attachment
 from ..pagination import PageNumberPagination
 from ..permissions import IsOrganizer, request_user
 from ..serializers.audit import AuditEventQuerySerializer, AuditEventSerializer
-from .results import CSV_CONTENT_TYPE, _disposition
 
 
 def _events(request: Request) -> QuerySet[AuditEvent]:
@@ -50,5 +50,5 @@ class AuditEventCsvView(APIView):
     def get(self, request: Request) -> StreamingHttpResponse:
         lines = audit_csv_lines(_events(request).iterator(chunk_size=2000))
         response = StreamingHttpResponse((line.encode("utf-8") for line in lines), content_type=CSV_CONTENT_TYPE)
-        response["Content-Disposition"] = _disposition(_("审计日志.csv"))
+        response["Content-Disposition"] = attachment(_("审计日志.csv"))
         return response

@@ -20,11 +20,12 @@ from quizzes.certificate_pdf import certificate_font, certificates_zip, render_c
 from quizzes.errors import CertificateNotFound
 from quizzes.models import Certificate
 
+from ..downloads import attachment
 from ..permissions import IsResultsReader, request_user
+from ..scoping import results_scope
 from ..serializers.certificates import CertificateVerificationSerializer
 from ..serializers.results import UnitQuerySerializer
 from .exams import participant_url
-from .results import _disposition, _scoped
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
 
@@ -39,7 +40,7 @@ def _pdf(request: Request, certificate: Certificate) -> HttpResponse:
     font = certificate_font()
     facts = selectors.person_certificate_facts(certificate, verify_url=verify_url_for(request))
     response = HttpResponse(render_certificate(facts, font), content_type="application/pdf")
-    response["Content-Disposition"] = _disposition(
+    response["Content-Disposition"] = attachment(
         _("%(title)s-合格证书-%(name)s.pdf") % {"title": facts.exam_title, "name": facts.name}
     )
     return response
@@ -91,11 +92,11 @@ class CertificatesZipView(APIView):
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, exam_id: int) -> StreamingHttpResponse:
-        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        exam, unit, _query = results_scope(request, exam_id, UnitQuerySerializer)
         font = certificate_font()  # refuse before the response starts, not in the middle of the zip
         items = selectors.subtree_certificates(exam=exam, unit=unit, verify_url=verify_url_for(request))
         response = StreamingHttpResponse(certificates_zip(items, font), content_type="application/zip")
-        response["Content-Disposition"] = _disposition(
+        response["Content-Disposition"] = attachment(
             _("%(title)s-合格证书-%(unit)s.zip") % {"title": exam.title, "unit": unit.name}
         )
         return response

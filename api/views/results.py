@@ -7,10 +7,7 @@ and sent with FileResponse; csv is a generator behind StreamingHttpResponse.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
-from typing import IO, Any
-from urllib.parse import quote
+from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -18,17 +15,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from accounts.models import Unit
 from quizzes import caching, exports, results, selectors
-from quizzes.access import access_exam_results_for_staff, access_results_unit
+from quizzes.access import access_results_unit
 from quizzes.importing.template import XLSX_CONTENT_TYPE
 from quizzes.models import Exam
 
+from ..downloads import CSV_CONTENT_TYPE, attachment, xlsx_file
 from ..pagination import PageNumberPagination
 from ..permissions import IsResultsReader, request_user
+from ..scoping import results_scope
 from ..serializers.results import (
     AbsenteePageSerializer,
     LearningRecordsQuerySerializer,
@@ -43,38 +41,7 @@ from ..serializers.results import (
 from ..serializers.stats import ExamStatsQuerySerializer, ExamStatsSerializer
 
 XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY}
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 PAGE_PARAMETERS = [OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)]
-
-
-def _disposition(filename: str) -> str:
-    return f"attachment; filename=\"export.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
-
-
-def _xlsx_file(write: Callable[[IO[bytes]], None], filename: str) -> FileResponse:
-    """Write the workbook to an anonymous temporary file (gone when the response closes it) and send it."""
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  # FileResponse closes it
-    write(out)
-    out.seek(0)
-    response = FileResponse(out, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _disposition(filename)
-    return response
-
-
-def _scoped(
-    request: Request, exam_id: int, query_class: type[Serializer[Any]] | None = None, *, unit_id: int | None = None
-) -> tuple[Exam, Unit, dict[str, Any]]:
-    """The exam the requester may read results of, the unit of their subtree asked for (the query's ``unit``
-    or ``unit_id``; the exam's unit by default) and the validated query."""
-    user = request_user(request)
-    exam = access_exam_results_for_staff(user, exam_id)
-    data: dict[str, Any] = {}
-    if query_class is not None:
-        query = query_class(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        unit_id = data.get("unit")
-    return exam, access_results_unit(user, unit_id, default=exam.unit), data
 
 
 def _filters(data: dict[str, Any]) -> results.ResultFilters:
@@ -109,7 +76,7 @@ class UnitPeopleView(_PagedPeopleView):
 
     @extend_schema(parameters=PAGE_PARAMETERS, responses=UnitPeoplePageSerializer)
     def get(self, request: Request, exam_id: int, unit_id: int) -> Response:
-        exam, unit, _query = _scoped(request, exam_id, unit_id=unit_id)
+        exam, unit, _query = results_scope(request, exam_id, unit_id=unit_id)
         return self.people(request, exam, unit)
 
 
@@ -121,7 +88,7 @@ class AbsenteesView(_PagedPeopleView):
 
     @extend_schema(parameters=[UnitQuerySerializer, *PAGE_PARAMETERS], responses=AbsenteePageSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
-        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        exam, unit, _query = results_scope(request, exam_id, UnitQuerySerializer)
         return self.people(request, exam, unit)
 
 
@@ -133,7 +100,7 @@ class PageLeavesView(APIView):
 
     @extend_schema(parameters=[UnitQuerySerializer, *PAGE_PARAMETERS], responses=PageLeavePageSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
-        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        exam, unit, _query = results_scope(request, exam_id, UnitQuerySerializer)
         paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(results.page_leave_rows(exam=exam, unit=unit), request, self)
         assert paginator.page is not None
@@ -151,9 +118,9 @@ class AbsenteesXlsxView(APIView):
 
     @extend_schema(operation_id="exam_absentees_xlsx", parameters=[UnitQuerySerializer], responses=XLSX_RESPONSE)
     def get(self, request: Request, exam_id: int) -> FileResponse:
-        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        exam, unit, _query = results_scope(request, exam_id, UnitQuerySerializer)
         rows = results.unit_people(exam=exam, unit=unit, absent_only=True).iterator(chunk_size=selectors.CHUNK)
-        return _xlsx_file(
+        return xlsx_file(
             lambda out: exports.write_absentees_xlsx(out, rows=rows),
             _("%(title)s-未参考名单.xlsx") % {"title": exam.title},
         )
@@ -172,7 +139,7 @@ class ResultsListView(APIView):
         responses=ResultPageSerializer,
     )
     def get(self, request: Request, exam_id: int) -> Response:
-        exam, unit, data = _scoped(request, exam_id, ResultsExportQuerySerializer)
+        exam, unit, data = results_scope(request, exam_id, ResultsExportQuerySerializer)
         paginator = PageNumberPagination()
         rows = list(results.result_rows(exam=exam, unit=unit, filters=_filters(data)))
         page_rows = paginator.paginate_queryset(rows, request, self)
@@ -191,10 +158,10 @@ class ResultsXlsxView(APIView):
 
     @extend_schema(operation_id="exam_results_xlsx", parameters=[ResultsXlsxQuerySerializer], responses=XLSX_RESPONSE)
     def get(self, request: Request, exam_id: int) -> FileResponse:
-        exam, unit, data = _scoped(request, exam_id, ResultsXlsxQuerySerializer)
+        exam, unit, data = results_scope(request, exam_id, ResultsXlsxQuerySerializer)
         filters = _filters(data)
         answers = data["answers"]
-        return _xlsx_file(
+        return xlsx_file(
             lambda out: exports.write_results_xlsx(out, exam=exam, unit=unit, filters=filters, answers=answers),
             _("%(title)s-成绩.xlsx") % {"title": exam.title},
         )
@@ -209,10 +176,10 @@ class ResultsCsvView(APIView):
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request, exam_id: int) -> StreamingHttpResponse:
-        exam, unit, data = _scoped(request, exam_id, ResultsExportQuerySerializer)
+        exam, unit, data = results_scope(request, exam_id, ResultsExportQuerySerializer)
         lines = exports.results_csv_lines(exam=exam, unit=unit, filters=_filters(data))
         response = StreamingHttpResponse((line.encode("utf-8") for line in lines), content_type=CSV_CONTENT_TYPE)
-        response["Content-Disposition"] = _disposition(_("%(title)s-成绩.csv") % {"title": exam.title})
+        response["Content-Disposition"] = attachment(_("%(title)s-成绩.csv") % {"title": exam.title})
         return response
 
 
@@ -232,7 +199,7 @@ class LearningRecordsXlsxView(APIView):
         unit = access_results_unit(user, query.validated_data.get("unit"))
         year = query.validated_data["year"]
         exams = results.year_exams(exams=selectors.exams_with_results_for(user), year=year)
-        return _xlsx_file(
+        return xlsx_file(
             lambda out: exports.write_learning_records_xlsx(out, exams=exams, unit=unit, year=year),
             _("%(year)s年学法档案.xlsx") % {"year": year},
         )
@@ -246,7 +213,7 @@ class ExamStatsView(APIView):
 
     @extend_schema(parameters=[ExamStatsQuerySerializer], responses=ExamStatsSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
-        exam, unit, data = _scoped(request, exam_id, ExamStatsQuerySerializer)
+        exam, unit, data = results_scope(request, exam_id, ExamStatsQuerySerializer)
         stats = caching.cached_exam_stats(exam=exam, unit=unit, attempt_set=data["attempts"])
         return Response(ExamStatsSerializer(stats, context={"exam_id": exam.pk}).data)
 
@@ -259,6 +226,6 @@ class ExamLiveView(APIView):
 
     @extend_schema(parameters=[UnitQuerySerializer], responses=LiveCountsSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
-        exam, unit, _query = _scoped(request, exam_id, UnitQuerySerializer)
+        exam, unit, _query = results_scope(request, exam_id, UnitQuerySerializer)
         counts = caching.cached_live_counts(exam=exam, unit=unit)
         return Response(LiveCountsSerializer(counts, context={"exam_id": exam.pk}).data)
