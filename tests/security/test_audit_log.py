@@ -13,6 +13,7 @@ import pytest
 from django import forms
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -231,6 +232,25 @@ def test_nothing_changes_or_deletes_an_event(tree: Tree, people: People):
     assert AuditEvent.objects.get(pk=event.pk).action == AuditEvent.Action.LOGIN
     User.objects.filter(pk=people.organizer.pk).delete()  # deleting a person keeps their events
     assert AuditEvent.objects.get(pk=event.pk).actor_username == people.organizer.username
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_postgresql_refuses_changing_or_deleting_an_event_even_in_raw_sql(people: People) -> None:
+    """The database keeps the log append-only against raw SQL too; deleting the acting person still works
+    (Django nulls the link; the event keeps the name)."""
+    event = AuditEvent.objects.create(
+        actor=people.organizer, actor_username=people.organizer.username, action=AuditEvent.Action.LOGIN
+    )
+    for statement in (
+        "UPDATE accounts_auditevent SET action = 'user.unlock' WHERE id = %s",
+        "UPDATE accounts_auditevent SET actor_id = NULL, target_repr = 'x' WHERE id = %s",
+        "DELETE FROM accounts_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [event.pk])
+    User.objects.filter(pk=people.organizer.pk).delete()
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert (event.actor_id, event.actor_username, event.action) == (None, people.organizer.username, "login.success")
 
 
 # --- Writes through the Django admin ------------------------------------------------------------------
