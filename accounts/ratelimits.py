@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+from config.cache import UNAVAILABLE, ResilientRedisCache
+
 UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
 
 
@@ -50,13 +52,7 @@ def hit(keys: list[tuple[str, Rate]], *, now: float | None = None) -> list[Hit]:
         windows.append((f"rl:{key}:{rate.seconds}:{index}", rate, int((index + 1) * rate.seconds - now) + 1))
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        client = backend._cache.get_client(write=True)
-        pipe = client.pipeline(transaction=False)
-        for key, rate, _ in windows:
-            full = backend.make_key(key)
-            pipe.incr(full)
-            pipe.expire(full, rate.seconds + 1, nx=True)
-        counts = pipe.execute()[::2]
+        counts = _redis_counts(backend, windows)
     else:
         counts = []
         for key, rate, _ in windows:
@@ -67,3 +63,23 @@ def hit(keys: list[tuple[str, Rate]], *, now: float | None = None) -> list[Hit]:
                 backend.set(key, 1, rate.seconds + 1)
                 counts.append(1)
     return [Hit(int(count), retry) for count, (_, _, retry) in zip(counts, windows, strict=True)]
+
+
+def _redis_counts(backend: RedisCache, windows: list[tuple[str, Rate, int]]) -> list[int]:
+    """INCR and EXPIRE NX of every window's key in one pipeline. While Redis is unreachable
+    (config.cache.ResilientRedisCache) nothing is counted: the limits let the request through."""
+    if isinstance(backend, ResilientRedisCache) and not backend.available():
+        return [0] * len(windows)
+    try:
+        client = backend._cache.get_client(write=True)
+        pipe = client.pipeline(transaction=False)
+        for key, rate, _ in windows:
+            full = backend.make_key(key)
+            pipe.incr(full)
+            pipe.expire(full, rate.seconds + 1, nx=True)
+        return [int(count) for count in pipe.execute()[::2]]
+    except UNAVAILABLE as error:
+        if not isinstance(backend, ResilientRedisCache):
+            raise
+        backend.failed(error)
+        return [0] * len(windows)

@@ -80,8 +80,11 @@ def _generations(*keys: str) -> list[int]:
     found: dict[str, Any] = cache.get_many(keys)
     for key in keys:
         if key not in found:
-            cache.add(key, time.time_ns(), timeout=None)
-            found[key] = cache.get(key)
+            start = time.time_ns()
+            cache.add(key, start, timeout=None)
+            # the cache may have lost it again, or be unreachable (config.cache): a generation of its own
+            # then, which no stored value carries
+            found[key] = cache.get(key, start)
     return [int(found[key]) for key in keys]
 
 

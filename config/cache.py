@@ -1,0 +1,97 @@
+"""Django's Redis cache that degrades instead of failing when Redis cannot be reached.
+
+Everything Xuefa keeps in the cache can be recomputed or done without: cached rankings and statistics
+(read again from the database), the person behind a session (read from the database), sessions
+(``cached_db``: the database holds them too), paper candidates, and the throttle and login counters.
+So while Redis is unreachable a read is a miss and a write is skipped, and requests are served from the
+database instead of answering 500. What is given up meanwhile, and why that is the better side for an
+exam's opening: the API throttle and the login limits per address and per account count nothing (the
+password policy and Argon2's cost still stand; docs/security.md).
+
+After a failure the cache is not tried again for ``RETRY_SECONDS`` by that worker thread (a circuit breaker:
+Django keeps a cache object per thread), so a Redis host that drops packets costs one connect timeout per
+thread and interval, not one per request.
+Connect and socket timeouts are short for the same reason (settings: ``socket_connect_timeout``,
+``socket_timeout``). When Redis is back, values written before the outage may be stale for at most
+``quizzes.caching.TTL`` seconds, the same safety net as for writes outside the services.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("xuefa.cache")
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+RETRY_SECONDS = 5.0
+T = TypeVar("T")
+
+
+class CacheUnavailable(Exception):
+    """Redis cannot be reached now (for callers that talk to its client directly: accounts.ratelimits)."""
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0
+
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def failed(self, error: BaseException) -> None:
+        """Note an unreachable Redis: skip it for RETRY_SECONDS, and say so in the log once per interval."""
+        if self.available():
+            logger.warning("Redis unreachable (%s); serving without the cache for %.0f s", error, RETRY_SECONDS)
+        self._down_until = time.monotonic() + RETRY_SECONDS
+
+    def guarded(self, call: Callable[[], T], fallback: T) -> T:
+        if not self.available():
+            return fallback
+        try:
+            return call()
+        except UNAVAILABLE as error:
+            self.failed(error)
+            return fallback
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return self.guarded(lambda: super(ResilientRedisCache, self).get(key, default, version), default)
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        return self.guarded(lambda: super(ResilientRedisCache, self).get_many(keys, version), {})
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return self.guarded(lambda: super(ResilientRedisCache, self).has_key(key, version), False)
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self.guarded(lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), False)
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        self.guarded(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
+
+    def set_many(self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
+        return self.guarded(lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), [])
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self.guarded(lambda: super(ResilientRedisCache, self).touch(key, timeout, version), False)
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return self.guarded(lambda: super(ResilientRedisCache, self).delete(key, version), False)
+
+    def delete_many(self, keys: Any, version: int | None = None) -> None:
+        self.guarded(lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        """As Django's; while Redis is unreachable it raises ValueError, as for a missing key, so that callers
+        fall back to ``set`` (skipped too): a counter then counts nothing."""
+        missing = object()
+        value = self.guarded(lambda: super(ResilientRedisCache, self).incr(key, delta, version), missing)
+        if value is missing:
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
+        return value  # type: ignore[return-value]

@@ -1,0 +1,86 @@
+"""A Redis outage degrades to the database instead of answering 500 (config/cache.py)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+
+from config.cache import ResilientRedisCache
+from quizzes.models import Question
+from tests.conftest import app_login
+
+pytestmark = pytest.mark.django_db
+
+# nothing listens on port 1: every connection is refused at once
+DOWN = {
+    "default": {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    }
+}
+
+
+@pytest.fixture
+def redis_down(settings: Any) -> ResilientRedisCache:
+    settings.CACHES = DOWN
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    backend = caches["default"]
+    assert isinstance(backend, ResilientRedisCache)
+    return backend
+
+
+def test_a_participant_signs_in_sits_and_submits_while_redis_is_down(caplog, redis_down, exam, people, bank):
+    caplog.set_level(logging.WARNING, logger="xuefa.cache")
+    client = app_login(people.alice.username)  # the login limits count nothing, and let it through
+    assert client.get("/api/v1/me").json()["username"] == people.alice.username
+    assert [e["id"] for e in client.get("/api/v1/exams/").json()["results"]] == [exam.pk]
+    started = client.post(f"/api/v1/exams/{exam.pk}/attempts")
+    assert started.status_code == 201, started.content
+    paper = started.json()
+    keys = {q.pk: q.answer for q in Question.objects.filter(bank=bank)}
+    for seq, question in enumerate(paper["questions"], start=1):
+        saved = client.put(
+            f"/api/v1/attempts/{paper['id']}/answers/{question['question_id']}",
+            {"choices": keys[question["question_id"]], "seq": seq},
+            format="json",
+        )
+        assert saved.status_code == 200, saved.content
+    submitted = client.post(f"/api/v1/attempts/{paper['id']}/submit")
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["result"]["score"] == "100.00"
+    board = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/people").json()
+    assert board["results"][0]["name"] == "张三"
+    units = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units")
+    assert units.status_code == 200
+    staff = app_login(people.organizer.username)
+    assert staff.get(f"/api/v1/exams/{exam.pk}/stats").status_code == 200
+    assert staff.get(f"/api/v1/exams/{exam.pk}/live").status_code == 200
+    # said once per interval (the first time while the fixtures were made), not once per request
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    assert [r.getMessage()[:17] for r in records] == ["Redis unreachable"]
+
+
+def test_after_a_failure_the_cache_is_left_alone_for_a_while(redis_down, monkeypatch):
+    calls = []
+    real_get_client = redis_down._cache.get_client
+
+    def counting_get_client(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real_get_client(*args, **kwargs)
+
+    monkeypatch.setattr(redis_down._cache, "get_client", counting_get_client)
+    assert redis_down.get("k", "default") == "default"
+    assert len(calls) == 1
+    redis_down.set("k", 1)
+    assert redis_down.get_many(["k"]) == {}
+    assert redis_down.add("k", 1) is False
+    with pytest.raises(ValueError, match="unavailable"):
+        redis_down.incr("k")
+    assert len(calls) == 1  # the breaker is open: Redis was not tried again
+    monkeypatch.setattr("config.cache.time.monotonic", lambda: redis_down._down_until + 1)
+    assert redis_down.has_key("k") is False
+    assert len(calls) == 2  # tried again after RETRY_SECONDS
