@@ -121,6 +121,7 @@ class UnitNode:
     id: int
     parent_id: int | None
     name: str
+    is_active: bool = True
 
 
 class UnitIndex:
@@ -152,11 +153,13 @@ class UnitIndex:
         single_root = sum(1 for u in nodes if u.parent_id is None) == 1
         self.inside: dict[tuple[str, ...], int] = {}
         self.outside: dict[tuple[str, ...], int] = {}
-        self.display: dict[int, str] = {}
+        self.display: dict[int, str] = {}  # the active units of the base's subtree, for suggestions
+        self.inactive = {u.id for u in nodes if not u.is_active}
         for unit_id, path in full.items():
             if path[: len(base)] == base:
                 relative = path[len(base) :]
-                self.display[unit_id] = "/".join(relative) or base[-1]
+                if unit_id not in self.inactive:
+                    self.display[unit_id] = "/".join(relative) or base[-1]
                 for key in (relative, path[len(base) - 1 :], path, path[1:] if single_root else ()):
                     if key:
                         self.inside.setdefault(key, unit_id)
@@ -166,9 +169,12 @@ class UnitIndex:
                         self.outside.setdefault(key, unit_id)
 
     def resolve(self, text: str) -> tuple[int | None, str | None]:
-        """(unit id, None), or (None, the error code: ``unit_unknown`` or ``unit_not_allowed``)."""
+        """(unit id, None), or (None, the error code: ``unit_unknown``, ``unit_not_allowed`` or
+        ``unit_inactive``: deactivated units take nobody in)."""
         key = unit_key(text)
         if key in self.inside:
+            if self.inside[key] in self.inactive:
+                return None, "unit_inactive"
             return self.inside[key], None
         if key in self.outside:
             return None, "unit_not_allowed"
@@ -394,6 +400,14 @@ def check_rows(records: Sequence[tuple[int, Mapping[str, str]]], *, units: UnitI
                     problem,
                     _("单位“%(unit)s”不在您管理的范围（%(scope)s）内。")
                     % {"unit": row.unit_text, "scope": units.base_name},
+                )
+            elif problem == "unit_inactive":
+                nearest = units.suggestions(row.unit_text)
+                error(
+                    UNIT_COLUMN,
+                    problem,
+                    _("单位“%(unit)s”已停用，不能再把人员放入。可用的单位：%(nearest)s。")
+                    % {"unit": row.unit_text, "nearest": join_list(nearest) or units.base_name},
                 )
             elif problem:
                 nearest = units.suggestions(row.unit_text)

@@ -50,7 +50,7 @@ def _passwords_key(batch: RosterImport) -> str:
 
 
 def _unit_index(unit: Unit) -> UnitIndex:
-    nodes = (UnitNode(pk, parent_id, name) for pk, parent_id, name in Unit.objects.values_list("pk", "parent", "name"))
+    nodes = (UnitNode(*row) for row in Unit.objects.values_list("pk", "parent", "name", "is_active"))
     return UnitIndex(nodes, base_id=unit.pk)
 
 

@@ -76,6 +76,17 @@ def test_unit_key_and_index() -> None:
     assert city.suggestions("完全无关的名字") == []
 
 
+def test_a_deactivated_unit_takes_nobody_in() -> None:
+    units = [*UNITS, UnitNode(6, 2, "综治办", is_active=False)]
+    town = UnitIndex(units, base_id=2)
+    assert town.resolve("综治办") == (None, "unit_inactive")
+    assert town.resolve("党政办") == (3, None)
+    assert "综治办" not in town.suggestions("综治办")
+    rows = check_rows(rows_of({"姓名": "甲", "账号": "a10", "单位": "综治办"}), units=town)
+    assert [(i.line, i.column, i.code) for i in rows[0].errors] == [(2, "单位", "unit_inactive")]
+    assert rows[0].errors[0].message.startswith("单位“综治办”已停用")
+
+
 def test_generate_password_is_strong_and_random() -> None:
     passwords = {generate_password() for _i in range(50)}
     assert len(passwords) == 50
