@@ -12,6 +12,7 @@ from quizzes.models import Attempt, Exam, QuestionKind
 from quizzes.ranking import UNIT_ORDER_KEYS
 from quizzes.services.exams import MAX_DRAW_RULES, MAX_FIXED_QUESTIONS, MAX_PAPER_QUESTIONS
 
+from ..links import participant_url
 from .fields import ExamDateTimeField, IdField
 
 
@@ -125,6 +126,9 @@ class ExamManagementSerializer(serializers.Serializer[Any]):
     audience_unit_ids = serializers.ListField(child=serializers.IntegerField())
     fixed_questions = FixedQuestionEntrySerializer(many=True)
     draw_rules = DrawRuleEntrySerializer(many=True)
+    participant_link = serializers.CharField(
+        help_text=_("参考人员打开本考试的地址（设置了 XUEFA_SITE_URL 时以它为准），用于复制链接和二维码")
+    )
 
 
 class ExamDetailSerializer(ExamSerializer):
@@ -153,7 +157,10 @@ class ExamDetailSerializer(ExamSerializer):
     @extend_schema_field(ExamManagementSerializer(allow_null=True))
     def get_management(self, exam: Exam) -> dict[str, Any] | None:
         management = self._detail().management
-        return None if management is None else dict(ExamManagementSerializer(management).data)
+        if management is None:
+            return None
+        link = participant_url(self.context["request"], f"/exams/{exam.pk}")
+        return dict(ExamManagementSerializer({**vars(management), "participant_link": link}).data)
 
 
 class FixedQuestionInput(serializers.Serializer[Any]):

@@ -21,11 +21,11 @@ from quizzes.errors import CertificateNotFound
 from quizzes.models import Certificate
 
 from ..downloads import attachment
+from ..links import participant_url
 from ..permissions import IsResultsReader, request_user
 from ..scoping import results_scope
 from ..serializers.certificates import CertificateVerificationSerializer
 from ..serializers.results import UnitQuerySerializer
-from .exams import participant_url
 
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiTypes.BINARY}
 

@@ -3,10 +3,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urljoin
 
 import segno
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -40,6 +38,7 @@ from quizzes.services.exams import (
     paper_compose,
 )
 
+from ..links import participant_url
 from ..pagination import PageNumberPagination
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
 from ..serializers.attempts import AttemptSerializer
@@ -113,7 +112,7 @@ class ExamDetailView(APIView):
         user = request_user(request)
         exam = access_exam_to_read(user, exam_id)
         detail = selectors.exam_detail(exam=exam, user=user)
-        return Response(ExamDetailSerializer(exam, context={"detail": detail}).data)
+        return Response(ExamDetailSerializer(exam, context={"detail": detail, "request": request}).data)
 
     @extend_schema(request=ExamUpdateInputSerializer, responses=ExamSerializer)
     def patch(self, request: Request, exam_id: int) -> Response:
@@ -278,14 +277,6 @@ class SamplePaperView(APIView):
             ],
         }
         return Response(SamplePaperSerializer(paper).data)
-
-
-def participant_url(request: Request, path: str) -> str:
-    """The absolute address of a page of the app: under the configured site address (XUEFA_SITE_URL, the
-    address participants use, whatever host the organizer reached), else the host of this request."""
-    if settings.XUEFA_SITE_URL:
-        return urljoin(settings.XUEFA_SITE_URL.rstrip("/") + "/", path.lstrip("/"))
-    return request.build_absolute_uri(path)
 
 
 class ExamQrCodeView(APIView):

@@ -186,8 +186,12 @@ def test_qr_code_encodes_the_participant_link_at_the_request_host(people: People
 @override_settings(XUEFA_SITE_URL="https://xuefa.example.gov.cn/")
 def test_qr_code_uses_the_configured_site_address(people: People, tree: Tree, bank: Any) -> None:
     exam = make_exam(unit=tree.town_a, bank=bank, audience=[tree.town_a])
-    response = app_login(people.organizer_a.username).get(f"/api/v1/exams/{exam.pk}/qr.png")
+    organizer = app_login(people.organizer_a.username)
+    response = organizer.get(f"/api/v1/exams/{exam.pk}/qr.png")
     assert response.content == _qr(f"https://xuefa.example.gov.cn/exams/{exam.pk}")
+    # the console's "copy link" gives the same address
+    detail = organizer.get(f"/api/v1/exams/{exam.pk}/").json()
+    assert detail["management"]["participant_link"] == f"https://xuefa.example.gov.cn/exams/{exam.pk}"
 
 
 def test_qr_code_of_another_towns_exam_is_not_found(people: People, tree: Tree, bank: Any) -> None:

@@ -279,6 +279,7 @@ def test_exam_detail_shows_composition_only_to_its_managers(tree, people):
     first = bank.questions.earliest("id")
     assert management["fixed_questions"][0] == {"question_id": first.pk, "position": 1, "points": "10.00"}
     assert len(management["fixed_questions"]) == 7 and management["draw_rules"] == []
+    assert management["participant_link"] == f"http://testserver/exams/{exam.pk}"  # no XUEFA_SITE_URL: this host
     participant = app_login(people.alice.username).get(f"/api/v1/exams/{exam.pk}/").json()
     assert participant["management"] is None and participant["question_count"] == 7  # null: not theirs to manage
     assert participant["attempts_left"] == 2 and participant["my_attempts"] == []

@@ -1522,6 +1522,8 @@ export interface components {
             audience_unit_ids: number[];
             fixed_questions: components["schemas"]["FixedQuestionEntry"][];
             draw_rules: components["schemas"]["DrawRuleEntry"][];
+            /** @description 参考人员打开本考试的地址（设置了 XUEFA_SITE_URL 时以它为准），用于复制链接和二维码 */
+            participant_link: string;
         };
         ExamOverride: {
             id: number;
