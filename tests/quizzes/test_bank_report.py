@@ -32,7 +32,7 @@ from quizzes.services.banks import bank_create, question_create
 from quizzes.services.shipped import banks_load_shipped
 from tests.conftest import Tree
 
-GROUPED = {"civil_code.csv": (23, 11), "cadre_law.csv": (21, 10)}
+GROUPED = {"civil_code.csv": (27, 13), "cadre_law.csv": (21, 10)}
 
 
 @pytest.mark.parametrize("shipped", SHIPPED_BANKS, ids=lambda b: b.filename)
@@ -76,7 +76,7 @@ def test_bank_report_command(tree: Tree) -> None:
     out = io.StringIO()
     call_command("bank_report", str(civil.pk), stdout=out)
     text = out.getvalue()
-    assert f"题库 {civil.pk}“{civil.name}”：273 题（单选 141、多选 61、判断 71），互斥组 11 个（23 题）。" in text
+    assert f"题库 {civil.pk}“{civil.name}”：289 题（单选 148、多选 65、判断 76），互斥组 13 个（27 题）。" in text
     assert "[通过] 多选题中只有一个错误选项的比例：" in text
     assert "[通过] 没有法条依据的试题：0（标准：0 道）" in text
 
