@@ -55,17 +55,22 @@ REVIEWED_NOT_MIRRORS = {"civil_code.csv": [[11, 12]], "cadre_law.csv": [[11, 36]
 def test_the_shipped_banks_stay_within_the_thresholds(shipped: ShippedBank) -> None:
     questions = read_shipped_bank(shipped)
     report = bank_report([QualityQuestion.from_fields(q.line, q.fields()) for q in questions])
-    metric = report.metric
+
+    def value(code: str) -> float:
+        measured = report.metric(code).value
+        assert measured is not None, code  # both banks have questions of every kind
+        return measured
+
     # issue #12's targets, spelled out
-    assert metric("multiple_one_wrong").value <= MAX_ONE_WRONG_SHARE
-    assert metric("key_uniquely_longest").value <= MAX_LONGEST_KEY_SHARE
-    assert abs(metric("absolute_words_choice").value) <= MAX_ABSOLUTE_GAP
-    assert abs(metric("absolute_words_judge").value) <= MAX_JUDGE_ABSOLUTE_GAP
-    assert metric("stem_contains_key").value == 0
+    assert value("multiple_one_wrong") <= MAX_ONE_WRONG_SHARE
+    assert value("key_uniquely_longest") <= MAX_LONGEST_KEY_SHARE
+    assert abs(value("absolute_words_choice")) <= MAX_ABSOLUTE_GAP
+    assert abs(value("absolute_words_judge")) <= MAX_JUDGE_ABSOLUTE_GAP
+    assert value("stem_contains_key") == 0
     # and every other threshold of the report
     failing = {m.code for m in report.metrics if m.status != PASS}
     assert failing <= {"mirror_candidates"}
-    pairs = [pair[:2] for pair in metric("mirror_candidates").detail["pairs"]]
+    pairs = [pair[:2] for pair in report.metric("mirror_candidates").detail["pairs"]]
     assert pairs == REVIEWED_NOT_MIRRORS[shipped.filename]
 
 
