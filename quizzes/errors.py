@@ -105,6 +105,14 @@ class ImportAlreadyCommitted(QuizError):
     default_message = _("这批试题已经导入，不能重复导入。")
 
 
+class LawTextInvalid(QuizError):
+    """A law text that cannot be added to the library as given (no articles, a number twice, no name or
+    edition, an edition already there); ``fields["errors"]`` lists the problems as the preview does."""
+
+    code = "law_text_invalid"
+    default_message = _("法规文本有误。")
+
+
 class BankNameTaken(QuizError):
     code = "bank_name_taken"
     default_message = _("本单位已有同名题库。")
