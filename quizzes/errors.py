@@ -107,10 +107,17 @@ class ImportAlreadyCommitted(QuizError):
 
 class LawTextInvalid(QuizError):
     """A law text that cannot be added to the library as given (no articles, a number twice, no name or
-    edition, an edition already there); ``fields["errors"]`` lists the problems as the preview does."""
+    edition, an edition already there); ``fields`` names them by input field (name, edition, text)."""
 
     code = "law_text_invalid"
     default_message = _("法规文本有误。")
+
+
+class LawTextReadOnly(QuizError):
+    """A shipped text, or one of a higher unit: readable in the organizer's library, not theirs to remove."""
+
+    code = "law_text_read_only"
+    default_message = _("这一法规文本随系统提供或属于上级单位，不能删除。")
 
 
 class BankNameTaken(QuizError):
@@ -160,6 +167,10 @@ class QuestionNotFound(NotFound):
 
 class UnitNotFound(NotFound):
     default_message = _("单位不存在或不在本次考试的范围内。")
+
+
+class LawTextNotFound(NotFound):
+    default_message = _("法规文本不存在或您无权访问。")
 
 
 class CertificateNotFound(NotFound):

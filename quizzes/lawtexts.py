@@ -22,8 +22,23 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
+_VARIANTS = str.maketrans({"〇": "零", "○": "零", "两": "二"})
 NUMERAL = r"[零〇○一二三四五六七八九十百千两\d]+"
 
 # A country prefix that citations often leave out: 《中华人民共和国民法典》 and 民法典 name one law.
@@ -32,7 +47,8 @@ _SPACES = r"\s"  # any Unicode space: half-width, full-width (U+3000), en space 
 
 
 def chinese_number(text: str) -> int:
-    """一 → 1, 十七 → 17, 一百零五 → 105, 一千二百六十 → 1260, "133" → 133; ``ValueError`` if not a number."""
+    """一 → 1, 十七 → 17, 一百零五 → 105, 一千二百六十 → 1260, "133" → 133; ``ValueError`` if not a number
+    as statutes write them."""
     text = text.strip()
     if text.isdigit():
         return int(text)
@@ -46,7 +62,13 @@ def chinese_number(text: str) -> int:
         else:
             total += (1 if digit is None else digit) * _UNITS[char]
             digit = None
-    return total + (digit or 0)
+    total += digit or 0
+    # only the way numbers are written (十七, 一百零五; 一十七 and 两百 too): 十百条 or 一〇五 is no number
+    written = text.translate(_VARIANTS)
+    canonical = chinese_numeral(total) if 0 < total < 10000 else ""
+    if written not in (canonical, "一" + canonical if canonical.startswith("十") else canonical):
+        raise ValueError(text)
+    return total
 
 
 def chinese_numeral(number: int) -> str:
@@ -178,9 +200,7 @@ def split_problems(articles: Sequence[ParsedArticle]) -> list[SplitProblem]:
         elif (previous is None and article.number > 1 and not article.sub) or (
             previous is not None and not article.sub and article.number > previous.number + 1
         ):
-            problems.append(
-                SplitProblem(article.line, "gap", article.number, 0, previous.number if previous else None)
-            )
+            problems.append(SplitProblem(article.line, "gap", article.number, 0, previous.number if previous else None))
         if not article.paragraphs:
             problems.append(SplitProblem(article.line, "empty", article.number, article.sub))
         seen.add(key)

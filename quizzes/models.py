@@ -508,9 +508,7 @@ class LawText(models.Model):
         verbose_name_plural = _("法规文本")
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                Coalesce("unit", models.Value(0)), "key", "edition", name="lawtext_unique_edition"
-            ),
+            models.UniqueConstraint(Coalesce("unit", models.Value(0)), "key", "edition", name="lawtext_unique_edition"),
             models.UniqueConstraint(
                 Coalesce("unit", models.Value(0)),
                 "key",

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .importing.dedupe import NEAR_THRESHOLD, find_duplicates, normalise_text, question_text, similarity
+from .lawtexts import citations
 from .models import OPTION_LETTERS, QuestionKind
 
 PASS = "pass"
@@ -41,8 +42,6 @@ MAX_JUDGE_ABSOLUTE_GAP = 0.10  # absolute words: true statements within 10 point
 MIN_KEY_IN_STEM = 4  # a key option of at least 4 characters found whole in the stem
 MIRROR_THRESHOLD = 0.5  # bigram similarity of two questions citing the same article: a mirror candidate
 
-_ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+条")
-_LAW = re.compile(r"《[^》]+》")
 _OPTION_TRIM = " \t\r\n\u3000。．.，,；;：:、"
 
 
@@ -151,15 +150,10 @@ def key_is_uniquely_longest(question: QualityQuestion) -> bool:
 
 
 def articles(legal_basis: str) -> set[tuple[str, str]]:
-    """The (law, article) pairs a legal basis cites: "《民法典》第十七条、第十八条" → two pairs. An article
-    without a law before it belongs to the last law named; a basis without articles is itself one key."""
-    keys: set[tuple[str, str]] = set()
-    law = ""
-    for match in re.finditer(f"{_LAW.pattern}|{_ARTICLE.pattern}", legal_basis):
-        if match.group(0).startswith("《"):
-            law = match.group(0)
-        else:
-            keys.add((law, match.group(0)))
+    """The (law, article) pairs a legal basis cites, read by ``lawtexts.citations`` (the law by its key):
+    "《中华人民共和国民法典》第十七条、第十八条" → (民法典, 第十七条), (民法典, 第十八条); a range cites every
+    article in it. A basis without articles is itself one key."""
+    keys = {(cited.key, cited.heading) for cited in citations(legal_basis)}
     if not keys and legal_basis.strip():
         keys.add((normalise_text(legal_basis), ""))
     return keys

@@ -22,6 +22,7 @@ from . import leaderboards, scoring, timing
 from .models import Answer, Attempt, AttemptQuestion, Exam, ExamOverride, Question, QuestionBank, Tag
 from .quality import QualityQuestion, Report, bank_report
 from .scoring import CENT
+from .selectors_laws import cited_article_texts
 
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
@@ -220,7 +221,9 @@ def attempt_paper(*, attempt: Attempt) -> list[dict[str, Any]]:
 
 
 def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
-    """Paper with key, explanation, legal basis, the participant's choices and marks (after finalisation)."""
+    """Paper with key, explanation, legal basis, the participant's choices and marks (after finalisation),
+    and the text of the articles each legal basis cites (``articles``: 法条原文, from the library of the
+    exam's unit; one query for the whole paper, none when nothing is cited)."""
     answers = {
         row["question_id"]: row
         for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "score")
@@ -230,7 +233,9 @@ def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
         .order_by("position")
         .values(*PARTICIPANT_PAPER_FIELDS, "answer", "explanation", "legal_basis")
     )
-    for question in review:
+    texts = cited_article_texts(unit_id=attempt.exam.unit_id, legal_bases=[q["legal_basis"] for q in review])
+    for question, cited in zip(review, texts, strict=True):
+        question["articles"] = cited
         answer = answers.get(question["question_id"])
         question["choices"] = answer["choices"] if answer else []
         question["score"] = answer["score"] if answer and answer["score"] is not None else Decimal("0.00")

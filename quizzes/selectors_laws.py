@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts import scopes
 from accounts.models import Unit, User
@@ -92,6 +93,20 @@ def unresolved_citations(legal_basis: str, library: dict[str, LibraryLaw]) -> li
     ]
 
 
+def citation_errors(*, unit_id: int, legal_bases: Sequence[str]) -> list[list[str]]:
+    """For each legal basis, a message per cited article that the current edition of its law in the unit's
+    library does not have (laws not in the library are not checked). Two queries for the whole list."""
+    library = library_laws(unit_id=unit_id, keys={c.key for basis in legal_bases for c in citations(basis)})
+    return [
+        [
+            _("法规库中的《%(law)s》（%(edition)s）没有%(heading)s，请核对条号。")
+            % {"law": library[c.key].name, "edition": library[c.key].edition, "heading": c.heading}
+            for c in unresolved_citations(basis, library)
+        ]
+        for basis in legal_bases
+    ]
+
+
 def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[list[dict[str, Any]]]:
     """For each legal basis, the texts of the articles it cites that the unit's library holds (current
     editions), in the order cited: ``{"law", "edition", "heading", "chapter", "text"}``. One query for the
@@ -105,7 +120,9 @@ def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[lis
         LawArticle.objects.filter(
             _in_library_of(unit_id, "law"), law__is_current=True, law__key__in=keys, number__in=numbers
         )
-        .values("law__key", "law__name", "law__edition", "law__unit__path", "number", "sub", "heading", "chapter", "text")
+        .values(
+            "law__key", "law__name", "law__edition", "law__unit__path", "number", "sub", "heading", "chapter", "text"
+        )
         .order_by("law__key", "number", "sub")
     )
     rows = list(rows)
@@ -133,4 +150,3 @@ def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[lis
         ]
         for found_here in cited
     ]
-

@@ -74,8 +74,8 @@ def law_text_lines(*, filename: str = "", content: bytes | None = None, text: st
     return decode_text(content).splitlines()
 
 
-def _issue(line: int | None, code: str, message: str) -> dict[str, Any]:
-    return {"line": line, "code": code, "message": message}
+def _issue(line: int | None, code: str, message: str, field: str = "text") -> dict[str, Any]:
+    return {"line": line, "field": field, "code": code, "message": message}
 
 
 def law_text_preview(*, unit: Unit | None, name: str, edition: str, lines: Sequence[str]) -> LawPreview:
@@ -88,9 +88,11 @@ def law_text_preview(*, unit: Unit | None, name: str, edition: str, lines: Seque
     articles = split_articles(lines)
     preview = LawPreview(name=name, key=key, edition=edition, articles=articles)
     if not name:
-        preview.errors.append(_issue(None, "name_required", _("请填写法规名称。")))
+        preview.errors.append(_issue(None, "name_required", _("请填写法规名称。"), "name"))
     if not edition:
-        preview.errors.append(_issue(None, "edition_required", _("请填写版本（如通过或修订日期、施行日期）。")))
+        preview.errors.append(
+            _issue(None, "edition_required", _("请填写版本（如通过或修订日期、施行日期）。"), "edition")
+        )
     for problem in split_problems(articles):
         heading = ""
         if problem.number is not None:
@@ -127,7 +129,7 @@ def law_text_preview(*, unit: Unit | None, name: str, edition: str, lines: Seque
         same = LawText.objects.filter(unit=unit, key=key)
         if same.filter(edition=edition).exists():
             preview.errors.append(
-                _issue(None, "edition_exists", _("法规库中已有《%(name)s》的这一版本。") % {"name": name})
+                _issue(None, "edition_exists", _("法规库中已有《%(name)s》的这一版本。") % {"name": name}, "edition")
             )
         current = same.filter(is_current=True).values_list("edition", flat=True).first()
         preview.replaces_current = current
@@ -137,9 +139,7 @@ def law_text_preview(*, unit: Unit | None, name: str, edition: str, lines: Seque
 def _write_articles(law: LawText, articles: Sequence[ParsedArticle]) -> int:
     LawArticle.objects.bulk_create(
         [
-            LawArticle(
-                law=law, number=a.number, sub=a.sub, heading=a.heading, text=a.text, chapter=a.chapter[:300]
-            )
+            LawArticle(law=law, number=a.number, sub=a.sub, heading=a.heading, text=a.text, chapter=a.chapter[:300])
             for a in articles
         ],
         batch_size=1000,
@@ -159,13 +159,17 @@ def law_text_create(
     *, unit: Unit, name: str, edition: str, lines: Sequence[str], source: str = "", created_by: User | None = None
 ) -> LawText:
     """Add a text to a unit's library as the current edition of its law (the previous current edition
-    stays, not current). Refused (``LawTextInvalid``, with the preview's errors) while it has errors."""
+    stays, not current). Refused (``LawTextInvalid``, the preview's errors by field: name, edition, text)
+    while it has errors."""
     preview = law_text_preview(unit=unit, name=name, edition=edition, lines=lines)
     if preview.errors:
-        raise LawTextInvalid(
-            _("法规文本中还有 %(count)d 处错误。") % {"count": len(preview.errors)},
-            fields={"errors": preview.errors},
-        )
+        fields: dict[str, list[str]] = {}
+        for issue in preview.errors:
+            message = issue["message"]
+            if issue["line"] is not None:
+                message = _("第 %(line)d 行：%(message)s") % {"line": issue["line"], "message": message}
+            fields.setdefault(issue["field"], []).append(message)
+        raise LawTextInvalid(_("法规文本中还有 %(count)d 处错误。") % {"count": len(preview.errors)}, fields=fields)
     law = LawText.objects.create(
         unit=unit,
         name=preview.name[:MAX_NAME],
@@ -178,6 +182,18 @@ def law_text_create(
     _write_articles(law, preview.articles)
     _make_current(law)
     return law
+
+
+@transaction.atomic
+def law_text_delete(*, law: LawText) -> None:
+    """Remove an organizer's text from its unit's library; if it was the current edition, the most recently
+    added other edition of the law there becomes current. Questions citing it are left as they are (their
+    reviews show the article text from whichever edition is then current, or none)."""
+    LawText.objects.select_for_update().filter(pk=law.pk).delete()
+    if law.is_current:
+        latest = LawText.objects.filter(unit=law.unit, key=law.key).order_by("-created_at", "-pk").first()
+        if latest is not None:
+            _make_current(latest)
 
 
 # --- the shipped texts --------------------------------------------------------------------------
