@@ -231,7 +231,8 @@ def access_law_text_to_read(user: User, law_id: int) -> LawText:
 def access_law_text_to_manage(user: User, law_id: int) -> LawText:
     """A text that the organizer's subtree added: readable ones of others are ``LawTextReadOnly``."""
     law = access_law_text_to_read(user, law_id)
-    unit = scopes.staff_unit(user)
-    if law.unit is None or unit is None or not (user.is_superuser or law.unit.path.startswith(unit.path)):
+    if law.unit is None:
+        raise LawTextReadOnly()
+    if not scopes.scope_to_staff(LawText.objects.filter(pk=law.pk), user, "unit").exists():
         raise LawTextReadOnly()
     return law

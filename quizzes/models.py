@@ -518,7 +518,7 @@ class LawText(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"《{self.name}》（{self.edition}）"
+        return f"{self.name} ({self.edition})"
 
 
 class LawArticle(models.Model):

@@ -36,13 +36,12 @@ def law_texts_for(user: User | AnonymousUser) -> QuerySet[LawText]:
     (the library their banks are checked against). Each with ``article_count``."""
     if not scopes.is_organizer(user):
         return LawText.objects.none()
-    unit = scopes.staff_unit(user)
-    if unit is None:
-        return LawText.objects.none()
-    if user.is_superuser:
-        visible = LawText.objects.all()
-    else:
-        visible = LawText.objects.filter(
+    visible = LawText.objects.all()
+    if not user.is_superuser:
+        unit = scopes.staff_unit(user)
+        if unit is None:
+            return LawText.objects.none()
+        visible = visible.filter(
             Q(unit__isnull=True) | scopes.subtree_q(unit, "unit") | Q(unit__path__in=scopes.ancestor_paths(unit))
         )
     return visible.select_related("unit").annotate(article_count=Count("articles"))
@@ -71,7 +70,7 @@ def library_laws(*, unit_id: int, keys: Iterable[str]) -> dict[str, LibraryLaw]:
         .values("pk", "key", "name", "edition", "unit__path")
         .order_by("key")
     )
-    chosen: dict[str, dict[str, Any]] = {}
+    chosen: dict[str, Any] = {}
     for row in rows:
         best = chosen.get(row["key"])
         if best is None or len(row["unit__path"] or "") > len(best["unit__path"] or ""):
@@ -116,7 +115,7 @@ def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[lis
     numbers = {c.number for found in cited for c in found}
     if not keys:
         return [[] for _ in legal_bases]
-    rows = (
+    rows = list(
         LawArticle.objects.filter(
             _in_library_of(unit_id, "law"), law__is_current=True, law__key__in=keys, number__in=numbers
         )
@@ -125,7 +124,6 @@ def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[lis
         )
         .order_by("law__key", "number", "sub")
     )
-    rows = list(rows)
     nearest: dict[str, str] = {}  # per law, the nearest library that holds a cited article: one edition shown
     for row in rows:
         path = row["law__unit__path"] or ""
@@ -139,14 +137,14 @@ def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[lis
     return [
         [
             {
-                "law": f"《{row['law__name']}》",
-                "edition": row["law__edition"],
-                "heading": row["heading"],
-                "chapter": row["chapter"],
-                "text": row["text"],
+                "law": f"《{hit['law__name']}》",
+                "edition": hit["law__edition"],
+                "heading": hit["heading"],
+                "chapter": hit["chapter"],
+                "text": hit["text"],
             }
             for c in found_here
-            if (row := found.get((c.key, c.number, c.sub))) is not None
+            if (hit := found.get((c.key, c.number, c.sub))) is not None
         ]
         for found_here in cited
     ]

@@ -35,7 +35,7 @@ class PaperQuestionSerializer(FrozenQuestionSerializer):
 
 
 class CitedArticleSerializer(serializers.Serializer[Any]):
-    """One article that the question's legal basis cites, as the law-text library holds it (法条原文)."""
+    """One article that the question's legal basis cites, as the law-text library holds it."""
 
     law = serializers.CharField(help_text=_("法规名称，如《中华人民共和国民法典》"))
     edition = serializers.CharField(help_text=_("版本"))

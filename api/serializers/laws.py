@@ -56,7 +56,9 @@ class LawTextDetailSerializer(LawTextSerializer):
 class LawTextPasteSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200, help_text=_("法规名称，如 中国共产党纪律处分条例"))
     edition = serializers.CharField(max_length=200, help_text=_("版本，如 2023年12月8日修订，2024年1月1日起施行"))
-    source = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("来源说明"))
+    source = serializers.CharField(  # type: ignore[assignment]  # DRF pops declared fields
+        required=False, allow_blank=True, default="", help_text=_("来源说明")
+    )
     unit_id = IdField(required=False, help_text=_("默认为当前用户所在单位"))
     text = serializers.CharField(
         required=False, allow_blank=True, default="", trim_whitespace=False, help_text=_("粘贴的法规全文")
@@ -87,7 +89,7 @@ class LawPreviewSerializer(serializers.Serializer[Any]):
     last_heading = serializers.CharField(allow_null=True)
     chapters = serializers.ListField(child=serializers.CharField(), help_text=_("识别出的编、章、节"))
     sample = LawSampleSerializer(many=True, help_text=_("前三条"))
-    errors = LawIssueSerializer(many=True, help_text=_("有错误时不能保存"))
+    errors = LawIssueSerializer(many=True, help_text=_("有错误时不能保存"))  # type: ignore[assignment]
     warnings = LawIssueSerializer(many=True, help_text=_("如条号不连续；可以保存"))
     replaces_current = serializers.CharField(
         allow_null=True, help_text=_("保存后不再是现行版本的已有版本；没有则为 null")
