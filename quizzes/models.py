@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,6 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+
+from .lawtexts import law_key
 
 OPTION_LETTERS = "ABCDEFGH"
 JUDGE_OPTIONS = ["正确", "错误"]  # stored as the options of every judge question: data
@@ -519,6 +522,10 @@ class LawText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.edition})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = law_key(self.name)  # always the name's: citations find the law by it
+        super().save(*args, **kwargs)
 
 
 class LawArticle(models.Model):
