@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.audit import AuditContext
 from quizzes.access import access_law_text_to_manage, access_law_text_to_read, access_unit_for_new_content
 from quizzes.importing.detect import MAX_FILE_BYTES
 from quizzes.models import LawText
@@ -69,6 +70,7 @@ class LawTextListView(generics.ListAPIView[LawText]):
             source=values["source"],
             lines=lines,
             created_by=user,
+            audit=AuditContext.from_request(request),
         )
         law.article_count = law.articles.count()  # type: ignore[attr-defined]
         return Response(LawTextSerializer(law).data, status=status.HTTP_201_CREATED)
@@ -102,5 +104,6 @@ class LawTextDetailView(APIView):
     @extend_schema(operation_id="laws_destroy", responses={204: None})
     def delete(self, request: Request, law_id: int) -> Response:
         """Remove a text that the organizer's subtree added (shipped texts and those of higher units stay)."""
-        law_text_delete(law=access_law_text_to_manage(request_user(request), law_id))
+        law = access_law_text_to_manage(request_user(request), law_id)
+        law_text_delete(law=law, audit=AuditContext.from_request(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -16,7 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Unit, User
+from accounts.audit import AuditContext, audit_record
+from accounts.models import AuditEvent, Unit, User
 
 from ..errors import ImportFileError, LawTextInvalid
 from ..importing.detect import decode_text, detect_format
@@ -156,7 +157,14 @@ def _make_current(law: LawText) -> None:
 
 @transaction.atomic
 def law_text_create(
-    *, unit: Unit, name: str, edition: str, lines: Sequence[str], source: str = "", created_by: User | None = None
+    *,
+    unit: Unit,
+    name: str,
+    edition: str,
+    lines: Sequence[str],
+    source: str = "",
+    created_by: User | None = None,
+    audit: AuditContext | None = None,
 ) -> LawText:
     """Add a text to a unit's library as the current edition of its law (the previous current edition
     stays, not current). Refused (``LawTextInvalid``, the preview's errors by field: name, edition, text)
@@ -181,14 +189,28 @@ def law_text_create(
     )
     _write_articles(law, preview.articles)
     _make_current(law)
+    audit_record(
+        context=audit,
+        action=AuditEvent.Action.LAW_TEXT_CREATE,
+        unit=unit,
+        target=law,
+        after={"name": law.name, "edition": law.edition, "articles": len(preview.articles)},
+    )
     return law
 
 
 @transaction.atomic
-def law_text_delete(*, law: LawText) -> None:
+def law_text_delete(*, law: LawText, audit: AuditContext | None = None) -> None:
     """Remove an organizer's text from its unit's library; if it was the current edition, the most recently
     added other edition of the law there becomes current. Questions citing it are left as they are (their
     reviews show the article text from whichever edition is then current, or none)."""
+    audit_record(
+        context=audit,
+        action=AuditEvent.Action.LAW_TEXT_DELETE,
+        unit=law.unit,
+        target=law,
+        before={"name": law.name, "edition": law.edition, "is_current": law.is_current},
+    )
     LawText.objects.select_for_update().filter(pk=law.pk).delete()
     if law.is_current:
         latest = LawText.objects.filter(unit=law.unit, key=law.key).order_by("-created_at", "-pk").first()

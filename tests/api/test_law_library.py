@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from docx import Document
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
 from accounts.services import user_create
 from quizzes.lawtexts import chinese_numeral, citations
 from quizzes.models import LawArticle, LawText, Question
@@ -278,6 +278,12 @@ def test_paste_preview_then_save(tree: Tree, people: People) -> None:
     saved = client.post("/api/v1/laws/", body, format="json")
     assert saved.status_code == 201, saved.json()
     law = LawText.objects.get()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LAW_TEXT_CREATE)
+    assert (event.actor, event.unit, event.after) == (
+        people.organizer_a,
+        tree.town_a,
+        {"name": "中国共产党纪律处分条例", "edition": "2023年12月8日修订", "articles": 3},
+    )
     assert (law.unit, law.key, law.is_current, saved.json()["article_count"]) == (
         tree.town_a,
         "中国共产党纪律处分条例",
@@ -444,6 +450,11 @@ def test_library_scope(tree: Tree, people: People) -> None:
     assert client_a.delete(f"/api/v1/laws/{town_a.pk}/").status_code == 204
     assert app_login(people.organizer.username).delete(f"/api/v1/laws/{city.pk}/").status_code == 204
     assert list(LawText.objects.values_list("pk", flat=True)) == [shipped.pk]
+    deleted = AuditEvent.objects.filter(action=AuditEvent.Action.LAW_TEXT_DELETE).order_by("pk")
+    assert [(e.actor, e.target_repr) for e in deleted] == [
+        (people.organizer_a, "南关镇规定 (1)"),
+        (people.organizer, "清河市规定 (1)"),
+    ]
 
 
 def test_deleting_the_current_edition_makes_the_latest_other_current(tree: Tree, people: People) -> None:
