@@ -19,10 +19,11 @@ from accounts import scopes
 from accounts.models import Unit, User
 
 from . import leaderboards, scoring, timing
+from .lawtexts import citations
 from .models import Answer, Attempt, AttemptQuestion, Exam, ExamOverride, Question, QuestionBank, Tag
 from .quality import QualityQuestion, Report, bank_report
 from .scoring import CENT
-from .selectors_laws import cited_article_texts
+from .selectors_laws import cited_article_texts, library_articles
 
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
@@ -153,10 +154,13 @@ def bank_tags(*, bank: QuestionBank) -> QuerySet[Tag]:
 
 def bank_quality_report(*, bank: QuestionBank) -> Report:
     """The quality report (``quizzes.quality``) over the bank's active questions (those a draw can pick), in
-    one query; questions are named by id."""
+    one query, and the coverage of the laws they cite that the bank's unit's law-text library holds (two more
+    when it holds any); questions are named by id."""
     fields = ("pk", "kind", "stem", "options", "answer", "legal_basis", "exclusion_group")
     rows = Question.objects.filter(bank=bank, is_active=True).order_by("pk").values(*fields)
-    return bank_report([QualityQuestion.from_fields(row["pk"], row) for row in rows])
+    questions = [QualityQuestion.from_fields(row["pk"], row) for row in rows]
+    keys = {cited.key for q in questions for cited in citations(q.legal_basis)}
+    return bank_report(questions, library_articles(unit_id=bank.unit_id, keys=keys))
 
 
 def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:

@@ -8,6 +8,7 @@ number of questions or citations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from accounts.models import Unit, User
 
 from .lawtexts import CitedArticle, citations
 from .models import LawArticle, LawText
+from .quality import LibraryArticles
 
 
 def _in_library_of(unit_id: int, field: str = "") -> Q:
@@ -59,9 +61,8 @@ class LibraryLaw:
     articles: frozenset[tuple[int, int]]
 
 
-def library_laws(*, unit_id: int, keys: Iterable[str]) -> dict[str, LibraryLaw]:
-    """The current edition of each law (by key) in a unit's library, with the numbers of its articles;
-    laws not in the library are absent. Two queries."""
+def _current_laws(unit_id: int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The current edition of each law (by key) in a unit's library, the nearest unit's winning. One query."""
     wanted = {k for k in keys if k}
     if not wanted:
         return {}
@@ -75,12 +76,37 @@ def library_laws(*, unit_id: int, keys: Iterable[str]) -> dict[str, LibraryLaw]:
         best = chosen.get(row["key"])
         if best is None or len(row["unit__path"] or "") > len(best["unit__path"] or ""):
             chosen[row["key"]] = row
+    return chosen
+
+
+def library_laws(*, unit_id: int, keys: Iterable[str]) -> dict[str, LibraryLaw]:
+    """The current edition of each law (by key) in a unit's library, with the numbers of its articles;
+    laws not in the library are absent. Two queries."""
+    chosen = _current_laws(unit_id, keys)
     numbers: dict[int, set[tuple[int, int]]] = {row["pk"]: set() for row in chosen.values()}
-    for law_id, number, sub in LawArticle.objects.filter(law_id__in=numbers).values_list("law_id", "number", "sub"):
-        numbers[law_id].add((number, sub))
+    if numbers:
+        for law_id, number, sub in LawArticle.objects.filter(law_id__in=numbers).values_list("law_id", "number", "sub"):
+            numbers[law_id].add((number, sub))
     return {
         key: LibraryLaw(key, row["name"], row["edition"], frozenset(numbers[row["pk"]])) for key, row in chosen.items()
     }
+
+
+_BOOK = re.compile(r"^(?:第[^ ]+编(?: .*)?|[总分附] ?则)$")
+
+
+def library_articles(*, unit_id: int, keys: Iterable[str]) -> dict[str, LibraryArticles]:
+    """The articles (number, sub, book) of the current edition of each law (by key) in a unit's library, for
+    the quality report's coverage; the book is the first part of the chapter path when it is a 编. Two
+    queries."""
+    chosen = _current_laws(unit_id, keys)
+    found: dict[int, list[tuple[int, int, str]]] = {row["pk"]: [] for row in chosen.values()}
+    if found:
+        rows = LawArticle.objects.filter(law_id__in=found).order_by("number", "sub")
+        for law_id, number, sub, chapter in rows.values_list("law_id", "number", "sub", "chapter"):
+            first = chapter.split(" / ")[0]
+            found[law_id].append((number, sub, first if _BOOK.match(first) else ""))
+    return {key: LibraryArticles(row["name"], found[row["pk"]]) for key, row in chosen.items()}
 
 
 def unresolved_citations(legal_basis: str, library: dict[str, LibraryLaw]) -> list[CitedArticle]:

@@ -85,7 +85,10 @@ DATA: dict[str, dict[str, str]] = {
         "_OPTION_TRIM": "punctuation trimmed from option texts",
     },
     "quizzes/lawtexts.py": {"*": "the conventions of statute texts and citations: numerals, 第X条, 编/章/节, 《…》"},
-    "quizzes/selectors_laws.py": {"cited_article_texts": "the title marks 《》 around a law's name"},
+    "quizzes/selectors_laws.py": {
+        "cited_article_texts": "the title marks 《》 around a law's name",
+        "_BOOK": "how a book (第一编 总则, 附则) opens a chapter path, read from law texts",
+    },
     "quizzes/services/laws.py": {
         "_HEADER_FIELDS": "the header labels (名称/版本/来源) of the shipped law files",
         "read_shipped_law": "idem: the full-width colon after them",
