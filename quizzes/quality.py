@@ -335,7 +335,8 @@ def law_coverage(questions: Sequence[QualityQuestion], library: Mapping[str, Lib
     for question in questions:
         for article in {(c.key, c.number, c.sub) for c in citations(question.legal_basis)}:
             cited[article[0]][article[1:]] += 1
-    laws = []
+    laws: list[dict[str, Any]] = []
+    shares: list[float] = []
     for key in sorted(k for k in cited if k in library):
         law = library[key]
         books: dict[str, list[int]] = {}
@@ -346,6 +347,7 @@ def law_coverage(questions: Sequence[QualityQuestion], library: Mapping[str, Lib
             row[1] += bool(questions_here)
             row[2] += questions_here
         examined = sum(row[1] for row in books.values())
+        shares.append(_share(examined, len(law.articles)) or 0.0)
         laws.append(
             {
                 "law": law.name,
@@ -362,7 +364,7 @@ def law_coverage(questions: Sequence[QualityQuestion], library: Mapping[str, Lib
     return Metric(
         "law_coverage",
         _("所引法律中被考到的条文比例（法规库中有的法律）"),
-        min((law["share"] or 0.0 for law in laws), default=None),
+        min(shares, default=None),
         _("仅供参考"),
         PASS,
         {"laws": laws},
