@@ -193,6 +193,8 @@ class AuditEvent(models.Model):
         QUESTION_CREATE = "question.create", _("新建题目")
         QUESTION_UPDATE = "question.update", _("修改题目")
         QUESTION_IMPORT = "question_import.commit", _("导入题目")
+        LAW_TEXT_CREATE = "law_text.create", _("添加法规文本")
+        LAW_TEXT_DELETE = "law_text.delete", _("删除法规文本")
         EXAM_CREATE = "exam.create", _("新建考试")
         EXAM_UPDATE = "exam.update", _("修改考试")
         EXAM_PUBLISH = "exam.publish", _("发布考试")

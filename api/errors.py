@@ -47,6 +47,8 @@ DOMAIN_STATUS: dict[type[quiz_errors.QuizError], int] = {  # the first class the
     quiz_errors.ImportFileError: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ImportHasErrors: status.HTTP_400_BAD_REQUEST,
     quiz_errors.ImportAlreadyCommitted: status.HTTP_409_CONFLICT,
+    quiz_errors.LawTextInvalid: status.HTTP_400_BAD_REQUEST,
+    quiz_errors.LawTextReadOnly: status.HTTP_403_FORBIDDEN,
     account_errors.PasswordsGone: status.HTTP_410_GONE,
     account_errors.UnitNameTaken: status.HTTP_400_BAD_REQUEST,
     account_errors.UnitChangeRefused: status.HTTP_409_CONFLICT,

@@ -72,4 +72,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("attempts/<id:attempt_id>/submit", attempts.AttemptSubmitView.as_view(), name="attempt-submit"),
     path("", include("api.urls_imports")),  # question files: template, import preview/commit, export
     path("", include("api.urls_roster")),  # roster (名册) import
+    path("", include("api.urls_laws")),  # the law-text library (法规库)
 ]

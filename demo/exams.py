@@ -14,6 +14,7 @@ from quizzes.i18n import join_clauses
 from quizzes.importing.shipped import SHIPPED_BANKS, missing_shipped_files
 from quizzes.models import Exam, Question, QuestionBank, QuestionKind
 from quizzes.services.exams import PaperItem, RuleSpec, exam_create, exam_publish
+from quizzes.services.laws import laws_load_shipped
 from quizzes.services.shipped import banks_load_shipped
 
 from .summary import DemoSeedError, DemoSummary
@@ -48,6 +49,7 @@ def seed_banks(summary: DemoSummary, root: Unit) -> tuple[QuestionBank, Question
         for shipped in missing_shipped_files()
     ]
     try:
+        laws_load_shipped()  # the texts the banks cite: the reviews show them (法条原文)
         added = banks_load_shipped(unit=root, skip_missing=True)
     except QuizError as exc:
         added = {}

@@ -24,13 +24,16 @@ from .errors import (
     ExamNotFound,
     InvalidComposition,
     InvalidOverride,
+    LawTextNotFound,
+    LawTextReadOnly,
     OverrideNotFound,
     QuestionNotFound,
     UnitNotAllowed,
     UnitNotFound,
 )
 from .i18n import join_list
-from .models import Attempt, Certificate, Exam, ExamOverride, Question, QuestionBank
+from .models import Attempt, Certificate, Exam, ExamOverride, LawText, Question, QuestionBank
+from .selectors_laws import law_texts_for
 
 
 def access_exam_to_read(user: User, exam_id: int) -> Exam:
@@ -215,3 +218,21 @@ def access_override(user: User, exam: Exam, override_id: int) -> ExamOverride:
     if override is None:
         raise OverrideNotFound()
     return override
+
+
+def access_law_text_to_read(user: User, law_id: int) -> LawText:
+    """A text of the organizer's library (shipped, their unit's ancestors', their subtree's)."""
+    law = law_texts_for(user).filter(pk=law_id).first()
+    if law is None:
+        raise LawTextNotFound()
+    return law
+
+
+def access_law_text_to_manage(user: User, law_id: int) -> LawText:
+    """A text that the organizer's subtree added: readable ones of others are ``LawTextReadOnly``."""
+    law = access_law_text_to_read(user, law_id)
+    if law.unit is None:
+        raise LawTextReadOnly()
+    if not scopes.scope_to_staff(LawText.objects.filter(pk=law.pk), user, "unit").exists():
+        raise LawTextReadOnly()
+    return law

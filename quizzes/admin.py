@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from accounts.admin import AuditedAdmin
 
-from .models import Attempt, Exam, Question, QuestionBank, Tag
+from .models import Attempt, Exam, LawArticle, LawText, Question, QuestionBank, Tag
 
 
 @admin.register(QuestionBank)
@@ -34,3 +34,23 @@ class AttemptAdmin(AuditedAdmin[Attempt]):
 
 
 admin.site.register(Tag, AuditedAdmin)
+
+
+@admin.register(LawText)
+class LawTextAdmin(AuditedAdmin[LawText]):
+    """The law-text library; texts are added by ``load_laws`` or the organizers' upload (split into articles)."""
+
+    list_display = ("name", "edition", "unit", "is_current", "created_at")
+    list_filter = ("is_current",)
+    search_fields = ("name", "edition")
+    readonly_fields = ("key",)  # set from the name on save
+
+
+@admin.register(LawArticle)
+class LawArticleAdmin(AuditedAdmin[LawArticle]):
+    """One article: a typo in an uploaded text is corrected here."""
+
+    list_display = ("heading", "law", "chapter")
+    list_select_related = ("law",)
+    search_fields = ("text", "law__name")
+    raw_id_fields = ("law",)

@@ -105,6 +105,21 @@ class ImportAlreadyCommitted(QuizError):
     default_message = _("这批试题已经导入，不能重复导入。")
 
 
+class LawTextInvalid(QuizError):
+    """A law text that cannot be added to the library as given (no articles, a number twice, no name or
+    edition, an edition already there); ``fields`` names them by input field (name, edition, text)."""
+
+    code = "law_text_invalid"
+    default_message = _("法规文本有误。")
+
+
+class LawTextReadOnly(QuizError):
+    """A shipped text, or one of a higher unit: readable in the organizer's library, not theirs to remove."""
+
+    code = "law_text_read_only"
+    default_message = _("这一法规文本随系统提供或属于上级单位，不能删除。")
+
+
 class BankNameTaken(QuizError):
     code = "bank_name_taken"
     default_message = _("本单位已有同名题库。")
@@ -152,6 +167,10 @@ class QuestionNotFound(NotFound):
 
 class UnitNotFound(NotFound):
     default_message = _("单位不存在或不在本次考试的范围内。")
+
+
+class LawTextNotFound(NotFound):
+    default_message = _("法规文本不存在或您无权访问。")
 
 
 class CertificateNotFound(NotFound):

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+
+from .lawtexts import law_key
 
 OPTION_LETTERS = "ABCDEFGH"
 JUDGE_OPTIONS = ["正确", "错误"]  # stored as the options of every judge question: data
@@ -475,3 +479,70 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+# --- The law-text library (法条原文): statutes and regulations split into articles --------------------
+
+
+class LawText(models.Model):
+    """One edition of a law or regulation, split into articles (``LawArticle``).
+
+    ``unit`` is empty for the texts shipped with Xuefa (quizzes/data/laws/, everyone's library); a text an
+    organizer adds belongs to their unit and serves the banks of that unit's subtree. ``key`` is the name
+    citations find it by (``lawtexts.law_key``: 《中华人民共和国民法典》 → 民法典). Of the editions of one
+    law in one library exactly one is current: citations are checked against it and the review shows it.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="law_texts"
+    )
+    name = models.CharField(_("法规名称"), max_length=200)
+    key = models.CharField(max_length=200, db_index=True, editable=False)
+    edition = models.CharField(_("版本"), max_length=200)
+    source = models.TextField(_("来源"), blank=True)
+    is_current = models.BooleanField(_("现行版本"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("法规文本")
+        verbose_name_plural = _("法规文本")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(Coalesce("unit", models.Value(0)), "key", "edition", name="lawtext_unique_edition"),
+            models.UniqueConstraint(
+                Coalesce("unit", models.Value(0)),
+                "key",
+                condition=Q(is_current=True),
+                name="lawtext_one_current_edition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.edition})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = law_key(self.name)  # always the name's: citations find the law by it
+        super().save(*args, **kwargs)
+
+
+class LawArticle(models.Model):
+    """One article of a law text: 第十七条 is ``number`` 17; 第一百三十三条之一 is 133 with ``sub`` 1."""
+
+    law = models.ForeignKey(LawText, on_delete=models.CASCADE, related_name="articles")
+    number = models.PositiveIntegerField(_("条号"))
+    sub = models.PositiveSmallIntegerField(_("之几"), default=0)
+    heading = models.CharField(_("条标"), max_length=30)
+    text = models.TextField(_("条文"))
+    chapter = models.CharField(_("所在章节"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("法条")
+        verbose_name_plural = _("法条")
+        ordering = ["law_id", "number", "sub"]
+        constraints = [models.UniqueConstraint(fields=["law", "number", "sub"], name="lawarticle_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.law.name}{self.heading}"

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .importing.dedupe import NEAR_THRESHOLD, find_duplicates, normalise_text, question_text, similarity
+from .lawtexts import citations
 from .models import OPTION_LETTERS, QuestionKind
 
 PASS = "pass"
@@ -41,8 +42,6 @@ MAX_JUDGE_ABSOLUTE_GAP = 0.10  # absolute words: true statements within 10 point
 MIN_KEY_IN_STEM = 4  # a key option of at least 4 characters found whole in the stem
 MIRROR_THRESHOLD = 0.5  # bigram similarity of two questions citing the same article: a mirror candidate
 
-_ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+条")
-_LAW = re.compile(r"《[^》]+》")
 _OPTION_TRIM = " \t\r\n\u3000。．.，,；;：:、"
 
 
@@ -151,15 +150,10 @@ def key_is_uniquely_longest(question: QualityQuestion) -> bool:
 
 
 def articles(legal_basis: str) -> set[tuple[str, str]]:
-    """The (law, article) pairs a legal basis cites: "《民法典》第十七条、第十八条" → two pairs. An article
-    without a law before it belongs to the last law named; a basis without articles is itself one key."""
-    keys: set[tuple[str, str]] = set()
-    law = ""
-    for match in re.finditer(f"{_LAW.pattern}|{_ARTICLE.pattern}", legal_basis):
-        if match.group(0).startswith("《"):
-            law = match.group(0)
-        else:
-            keys.add((law, match.group(0)))
+    """The (law, article) pairs a legal basis cites, read by ``lawtexts.citations`` (the law by its key):
+    "《中华人民共和国民法典》第十七条、第十八条" → (民法典, 第十七条), (民法典, 第十八条); a range cites every
+    article in it. A basis without articles is itself one key."""
+    keys = {(cited.key, cited.heading) for cited in citations(legal_basis)}
     if not keys and legal_basis.strip():
         keys.add((normalise_text(legal_basis), ""))
     return keys
@@ -323,8 +317,63 @@ def _pairs(pairs: Iterable[tuple[QualityQuestion, QualityQuestion, float]]) -> l
     return [[a.ref, b.ref, score] for a, b, score in pairs]
 
 
-def bank_report(questions: Sequence[QualityQuestion]) -> Report:
-    """Every metric over ``questions`` (a bank, or a file's questions)."""
+@dataclass(frozen=True)
+class LibraryArticles:
+    """The articles of one law in the law-text library: ``articles`` are (number, sub, book), the book being
+    the first part of the article's chapter path (第一编 总则), empty for a law without books."""
+
+    name: str
+    articles: Sequence[tuple[int, int, str]]
+
+
+def law_coverage(questions: Sequence[QualityQuestion], library: Mapping[str, LibraryArticles]) -> Metric:
+    """How much of each cited law that the library holds the questions examine: per law the articles cited
+    at least once, and per book (编) its articles, those examined and the questions citing it (a bank meant to
+    cover a code spreads over its books in proportion to their articles). The value is the smallest share of
+    a law's articles examined; informational, never a warning (a bank may cover one chapter on purpose)."""
+    cited: dict[str, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
+    for question in questions:
+        for article in {(c.key, c.number, c.sub) for c in citations(question.legal_basis)}:
+            cited[article[0]][article[1:]] += 1
+    laws: list[dict[str, Any]] = []
+    shares: list[float] = []
+    for key in sorted(k for k in cited if k in library):
+        law = library[key]
+        books: dict[str, list[int]] = {}
+        for number, sub, book in law.articles:
+            questions_here = cited[key].get((number, sub), 0)
+            row = books.setdefault(book, [0, 0, 0])
+            row[0] += 1
+            row[1] += bool(questions_here)
+            row[2] += questions_here
+        examined = sum(row[1] for row in books.values())
+        shares.append(_share(examined, len(law.articles)) or 0.0)
+        laws.append(
+            {
+                "law": law.name,
+                "articles": len(law.articles),
+                "examined": examined,
+                "never_examined": len(law.articles) - examined,
+                "share": _share(examined, len(law.articles)),
+                "books": [
+                    {"book": book, "articles": n, "examined": seen, "questions": asked}
+                    for book, (n, seen, asked) in books.items()
+                ],
+            }
+        )
+    return Metric(
+        "law_coverage",
+        _("所引法律中被考到的条文比例（法规库中有的法律）"),
+        min(shares, default=None),
+        _("仅供参考"),
+        PASS,
+        {"laws": laws},
+    )
+
+
+def bank_report(questions: Sequence[QualityQuestion], library: Mapping[str, LibraryArticles] | None = None) -> Report:
+    """Every metric over ``questions`` (a bank, or a file's questions); with ``library`` (the law-text
+    library's laws by key) also how much of each cited law they examine."""
     singles = [q for q in questions if q.kind == QuestionKind.SINGLE and len(q.answer) == 1]
     multiples = [q for q in questions if q.kind == QuestionKind.MULTIPLE]
     judges = [q for q in questions if q.kind == QuestionKind.JUDGE]
@@ -379,6 +428,8 @@ def bank_report(questions: Sequence[QualityQuestion]) -> Report:
             {"share": _share(len(uncited), len(questions)), "refs": uncited},
         ),
     ]
+    if library is not None:
+        metrics.append(law_coverage(questions, library))
     return Report(counts=counts, metrics=metrics)
 
 

@@ -19,9 +19,11 @@ from accounts import scopes
 from accounts.models import Unit, User
 
 from . import leaderboards, scoring, timing
+from .lawtexts import citations
 from .models import Answer, Attempt, AttemptQuestion, Exam, ExamOverride, Question, QuestionBank, Tag
 from .quality import QualityQuestion, Report, bank_report
 from .scoring import CENT
+from .selectors_laws import cited_article_texts, library_articles
 
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
@@ -152,10 +154,13 @@ def bank_tags(*, bank: QuestionBank) -> QuerySet[Tag]:
 
 def bank_quality_report(*, bank: QuestionBank) -> Report:
     """The quality report (``quizzes.quality``) over the bank's active questions (those a draw can pick), in
-    one query; questions are named by id."""
+    one query, and the coverage of the laws they cite that the bank's unit's law-text library holds (two more
+    when it holds any); questions are named by id."""
     fields = ("pk", "kind", "stem", "options", "answer", "legal_basis", "exclusion_group")
     rows = Question.objects.filter(bank=bank, is_active=True).order_by("pk").values(*fields)
-    return bank_report([QualityQuestion.from_fields(row["pk"], row) for row in rows])
+    questions = [QualityQuestion.from_fields(row["pk"], row) for row in rows]
+    keys = {cited.key for q in questions for cited in citations(q.legal_basis)}
+    return bank_report(questions, library_articles(unit_id=bank.unit_id, keys=keys))
 
 
 def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:
@@ -220,7 +225,9 @@ def attempt_paper(*, attempt: Attempt) -> list[dict[str, Any]]:
 
 
 def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
-    """Paper with key, explanation, legal basis, the participant's choices and marks (after finalisation)."""
+    """Paper with key, explanation, legal basis, the participant's choices and marks (after finalisation),
+    and the text of the articles each legal basis cites (``articles``: 法条原文, from the library of the
+    exam's unit; one query for the whole paper, none when nothing is cited)."""
     answers = {
         row["question_id"]: row
         for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "score")
@@ -230,7 +237,9 @@ def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
         .order_by("position")
         .values(*PARTICIPANT_PAPER_FIELDS, "answer", "explanation", "legal_basis")
     )
-    for question in review:
+    texts = cited_article_texts(unit_id=attempt.exam.unit_id, legal_bases=[q["legal_basis"] for q in review])
+    for question, cited in zip(review, texts, strict=True):
+        question["articles"] = cited
         answer = answers.get(question["question_id"])
         question["choices"] = answer["choices"] if answer else []
         question["score"] = answer["score"] if answer and answer["score"] is not None else Decimal("0.00")

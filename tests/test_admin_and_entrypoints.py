@@ -14,6 +14,7 @@ from accounts.models import SiteSettings
 from accounts.services import user_create
 from quizzes.models import Exam, Tag
 from quizzes.services.attempts import attempt_start
+from quizzes.services.laws import law_text_create
 from tests.conftest import People
 
 
@@ -22,6 +23,7 @@ def admin_client_logged_in(people: People, exam: Exam) -> Client:
     attempt_start(exam=exam, user=people.alice)
     SiteSettings.load()
     Tag.objects.get_or_create(name="总则编")
+    law_text_create(unit=exam.unit, name="中华人民共和国民法典", edition="2020年", lines=["第一条 为了……制定本法。"])
     client = Client()
     client.force_login(user_create(username="root", password=None, is_superuser=True))
     return client

@@ -82,10 +82,17 @@ DATA: dict[str, dict[str, str]] = {
     "quizzes/quality.py": {
         "ABSOLUTE_WORDS": "absolute words (一律、任何…) looked for in questions' texts",
         "_NOT_ABSOLUTE": "idem: words containing them that are not absolute (所有权, 首都)",
-        "_ARTICLE": "how legal bases cite articles (第十七条), read from questions",
-        "_LAW": "how legal bases name laws (《…》), read from questions",
         "_OPTION_TRIM": "punctuation trimmed from option texts",
-        "articles": "the opening bracket 《 of a law's name",
+    },
+    "quizzes/lawtexts.py": {"*": "the conventions of statute texts and citations: numerals, 第X条, 编/章/节, 《…》"},
+    "quizzes/selectors_laws.py": {
+        "cited_article_texts": "the title marks 《》 around a law's name",
+        "_BOOK": "how a book (第一编 总则, 附则) opens a chapter path, read from law texts",
+    },
+    "quizzes/services/laws.py": {
+        "_HEADER_FIELDS": "the header labels (名称/版本/来源) of the shipped law files",
+        "read_shipped_law": "idem: the full-width colon after them",
+        "law_text_preview": "the title marks 《》 stripped from a law's name",
     },
     "accounts/roster.py": {
         "ROSTER_FIELD_LABELS": "the roster's column headers, which files must match and issues name as their column",

@@ -34,10 +34,23 @@ class PaperQuestionSerializer(FrozenQuestionSerializer):
     saved = SavedAnswerSerializer(allow_null=True)
 
 
+class CitedArticleSerializer(serializers.Serializer[Any]):
+    """One article that the question's legal basis cites, as the law-text library holds it."""
+
+    law = serializers.CharField(help_text=_("法规名称，如《中华人民共和国民法典》"))
+    edition = serializers.CharField(help_text=_("版本"))
+    heading = serializers.CharField(help_text=_("条标，如第十七条"))
+    chapter = serializers.CharField(help_text=_("所在编、章、节"))
+    text = serializers.CharField(help_text=_("条文；各款以换行分隔"))
+
+
 class ReviewQuestionSerializer(FrozenQuestionSerializer):
     answer = serializers.ListField(child=serializers.CharField(), help_text=_("正确答案"))
     explanation = serializers.CharField()
     legal_basis = serializers.CharField()
+    articles = CitedArticleSerializer(
+        many=True, help_text=_("法条依据所引条文的原文（法规库中有该法规时）；法规库中没有的不列出")
+    )
     choices = serializers.ListField(child=serializers.CharField())
     score = serializers.DecimalField(max_digits=6, decimal_places=2)
     correct = serializers.BooleanField()

@@ -13,6 +13,7 @@ from .. import caching
 from ..errors import BankNameTaken, InvalidQuestion
 from ..models import Question, QuestionBank, Tag
 from ..questions import normalise_question_fields, question_validate
+from ..selectors_laws import citation_errors
 
 
 def bank_create(*, name: str, unit: Unit, description: str = "", created_by: User | None = None) -> QuestionBank:
@@ -49,11 +50,15 @@ def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
 
 
 def _clean_question(
-    *, kind: str, stem: str, options: Sequence[str], answer: Sequence[str]
+    *, bank: QuestionBank, kind: str, stem: str, options: Sequence[str], answer: Sequence[str], legal_basis: str
 ) -> tuple[list[str], list[str]]:
-    """Options and answer in stored form, or ``InvalidQuestion`` naming every wrong field."""
+    """Options and answer in stored form, or ``InvalidQuestion`` naming every wrong field (a legal basis
+    citing an article that the library's current edition of its law does not have among them)."""
     clean_options, letters = normalise_question_fields(kind=kind, options=options, answer=answer)
     errors = question_validate(kind=kind, stem=stem, options=clean_options, answer=letters)
+    citations = citation_errors(unit_id=bank.unit_id, legal_bases=[legal_basis])[0] if legal_basis else []
+    if citations:
+        errors = {**errors, "legal_basis": citations}
     if errors:
         raise InvalidQuestion(fields=errors)
     return clean_options, letters
@@ -77,7 +82,12 @@ def question_create(
     *, bank: QuestionBank, tags: Iterable[str] = (), audit: AuditContext | None = None, **fields: Any
 ) -> Question:
     options, answer = _clean_question(
-        kind=fields["kind"], stem=fields["stem"], options=fields.get("options", []), answer=fields.get("answer", [])
+        bank=bank,
+        kind=fields["kind"],
+        stem=fields["stem"],
+        options=fields.get("options", []),
+        answer=fields.get("answer", []),
+        legal_basis=fields.get("legal_basis", ""),
     )
     fields.update(options=options, answer=answer)
     question = Question.objects.create(bank=bank, **fields)
@@ -96,6 +106,8 @@ def question_update(
 ) -> Question:
     """Edit a bank question. Attempts already started keep their frozen copy (see ``exam_regrade_question``)."""
     options, answer = _clean_question(
+        bank=question.bank,
+        legal_basis=fields.get("legal_basis", question.legal_basis),
         kind=fields.get("kind", question.kind),
         stem=fields.get("stem", question.stem),
         options=fields.get("options", question.options),

@@ -25,6 +25,7 @@ from ..importing.types import FIELD_LABELS, Issue, ParsedQuestion
 from ..models import ImportBatch, Question, QuestionBank
 from ..quality import QualityQuestion, question_warnings
 from ..questions import normalise_question_fields
+from ..selectors_laws import citation_errors
 from .banks import tags_get_or_create
 
 
@@ -39,6 +40,15 @@ def _flag_quality(questions: Sequence[ParsedQuestion]) -> None:
             question.warnings.append(Issue(question.line, FIELD_LABELS[warning.field], warning.code, warning.message))
 
 
+def _flag_citations(bank: QuestionBank, questions: Sequence[ParsedQuestion]) -> None:
+    """A cited article that the library's current edition of its law lacks is an error of the 法条依据
+    column (docs/import-formats.md §10); laws not in the library are not checked. Two queries."""
+    found = citation_errors(unit_id=bank.unit_id, legal_bases=[q.legal_basis for q in questions])
+    for question, messages in zip(questions, found, strict=True):
+        for message in messages:
+            question.errors.append(Issue(question.line, FIELD_LABELS["legal_basis"], "citation_not_found", message))
+
+
 def import_preview(*, bank: QuestionBank, uploaded_by: User | None, filename: str, content: bytes) -> ImportBatch:
     """Parse an uploaded file and keep the result for review.
 
@@ -48,6 +58,7 @@ def import_preview(*, bank: QuestionBank, uploaded_by: User | None, filename: st
     result = parse_file(filename=filename, content=content)
     flag_duplicates(result.questions, _bank_texts(bank))
     _flag_quality(result.questions)
+    _flag_citations(bank, result.questions)
     items = [q.to_item() for q in result.questions]
     return ImportBatch.objects.create(
         bank=bank,

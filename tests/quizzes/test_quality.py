@@ -174,11 +174,14 @@ def test_near_duplicates_leave_out_grouped_pairs() -> None:
 
 
 def test_articles_of_a_legal_basis() -> None:
-    assert articles("《中华人民共和国民法典》第十九条、第二十条") == {
-        ("《中华人民共和国民法典》", "第十九条"),
-        ("《中华人民共和国民法典》", "第二十条"),
+    # the law by its key (lawtexts.law_key), so that 《中华人民共和国民法典》 and 民法典 cite the same article
+    assert articles("《中华人民共和国民法典》第十九条、第二十条") == {("民法典", "第十九条"), ("民法典", "第二十条")}
+    assert articles("民法典第17条") == {("民法典", "第十七条")} == articles("《民法典》第十七条第一款")
+    assert articles("《中华人民共和国民法典》第十九条至第二十一条") == {
+        ("民法典", "第十九条"),
+        ("民法典", "第二十条"),
+        ("民法典", "第二十一条"),
     }
-    assert articles("民法典第17条") == {("", "第17条")}
     assert articles("《中华人民共和国宪法》序言") == {("中华人民共和国宪法序言", "")}
     assert articles("") == set()
 

@@ -23,8 +23,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Unit, User
 from accounts.services import user_create
-from quizzes.models import Certificate, Question
+from quizzes.models import Certificate, LawText, Question
 from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
+from quizzes.services.laws import law_text_create
 from quizzes.services.overrides import overrides_grant
 from tests.conftest import PASSWORD, People, Tree, app_login, make_bank, make_exam
 from tests.roster_files import roster_csv
@@ -105,6 +106,11 @@ ALLOWED: dict[str, set[str]] = {
     "PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": OWNER,
     "POST /api/v1/attempts/{attempt_id}/submit": OWNER,
     "POST /api/v1/attempts/{attempt_id}/page-leaves": OWNER,
+    "GET /api/v1/laws/": ORGANIZERS,  # each the shipped texts, their ancestors' and their subtree's
+    "POST /api/v1/laws/": ORGANIZERS,  # into their own subtree
+    "POST /api/v1/laws/preview": ORGANIZERS,
+    "GET /api/v1/laws/{law_id}/": MANAGER,  # town A's own text
+    "DELETE /api/v1/laws/{law_id}/": MANAGER,
     "GET /api/v1/roster-imports/template.xlsx": ORGANIZERS,
     "POST /api/v1/roster-imports": ORGANIZERS,
     "GET /api/v1/roster-imports/{import_id}": MANAGER,
@@ -155,6 +161,7 @@ def world(tree: Tree, people: People) -> Iterator[World]:
     attempt_submit(attempt_id=attempt.pk, user=people.alice)
     question = Question.objects.filter(bank=bank).order_by("pk").first()
     assert question is not None
+    law = law_text_create(unit=tree.town_a, name=LAW_NAME, edition="2026年", lines=["第一条 南关镇的规定。"])
 
     organizer = app_login(people.organizer_a.username)
     batch = organizer.post(
@@ -184,6 +191,7 @@ def world(tree: Tree, people: People) -> Iterator[World]:
             "user_id": people.alice.pk,
             "import_id": roster.json()["id"],
             "override_id": override.pk,
+            "law_id": law.pk,
             "code": Certificate.objects.get(exam=exam, user=people.alice).code,
         },
         clients={
@@ -205,6 +213,19 @@ BODIES: dict[str, Any] = {
 }
 
 
+LAW_NAME = "南关镇文明公约"
+
+
+def _restore_law(world: World) -> None:
+    """Put back town A's law text after a role reached DELETE and removed it (the next role finds it again)."""
+    if not LawText.objects.filter(pk=world.ids["law_id"]).exists():
+        LawText.objects.create(pk=world.ids["law_id"], unit=Unit.objects.get(name="南关镇"), name=LAW_NAME, edition="1")
+
+
+# operations that remove what they reach: the world is restored after each role's request
+RESTORE = {"DELETE /api/v1/laws/{law_id}/": _restore_law}
+
+
 @pytest.mark.parametrize("operation", sorted(ALLOWED))
 def test_who_reaches_the_operation(world: World, operation: str) -> None:
     method, path = operation.split(" ", 1)
@@ -216,6 +237,8 @@ def test_who_reaches_the_operation(world: World, operation: str) -> None:
             method, url, data=json.dumps(BODIES.get(operation, {})), content_type="application/json"
         )
         answers[role] = response.status_code
+        if operation in RESTORE:
+            RESTORE[operation](world)
         if response.status_code not in REFUSED:
             reached.add(role)
         # a server without a CJK font answers certificate downloads 503 to whoever reaches them

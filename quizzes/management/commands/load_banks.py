@@ -9,6 +9,7 @@ from accounts.models import Unit
 from accounts.services import unit_create
 from quizzes.errors import QuizError
 from quizzes.importing.shipped import SHIPPED_BANKS, missing_shipped_files
+from quizzes.services.laws import laws_load_shipped
 from quizzes.services.shipped import banks_load_shipped
 
 DEFAULT_ROOT_NAME = "全市"  # the unit created when there is none: data, stored as its name
@@ -17,7 +18,8 @@ DEFAULT_ROOT_NAME = "全市"  # the unit created when there is none: data, store
 class Command(BaseCommand):
     help = (
         "Load the shipped question banks (quizzes/data/banks/*.csv) into a unit; running it again adds nothing. "
-        "A file with errors loads nothing; a missing file is reported and the others are loaded."
+        "A file with errors loads nothing; a missing file is reported and the others are loaded. The shipped law "
+        "texts that the banks cite are loaded first (as manage.py load_laws does)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,6 +35,7 @@ class Command(BaseCommand):
                 _("缺少题库文件 %(path)s：%(bank)s 未导入。") % {"path": shipped.display_path, "bank": shipped.name}
             )
         try:
+            laws_load_shipped()
             added = banks_load_shipped(unit=unit, skip_missing=True)
         except QuizError as exc:
             self.stderr.write(exc.message)
