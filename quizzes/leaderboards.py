@@ -296,7 +296,7 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
         into["scores"] += [score for score in (agg["highest"], agg["lowest"]) if score is not None]
     # 人次: the counted attempts above plus the finished ones that do not count (second sittings; few),
     # read through the attempt_leaderboard_order index's (exam, is_counted) prefix
-    for agg in (
+    for extra in (
         Attempt.objects.filter(
             people_q(exam, "user__", audience_paths=audience),
             scopes.subtree_q(parent, "user__unit"),
@@ -307,7 +307,7 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
         .values("user__unit__path")
         .annotate(n=Count("pk"))
     ):
-        totals.setdefault(agg["user__unit__path"][:key_length], _empty_totals())["extra"] += agg["n"]
+        totals.setdefault(extra["user__unit__path"][:key_length], _empty_totals())["extra"] += extra["n"]
     unranked = [_unit_row(exam, child, totals.get(child.path, _empty_totals())) for child in children]
     order = ranking.unit_order(primary, open_quiz=exam.is_public)
     return UnitBoard(
