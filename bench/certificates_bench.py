@@ -6,8 +6,9 @@ unit subtree's certificates, streamed.
 Uses the database of DATABASE_URL if set, else a throwaway SQLite file under /tmp, and the server's CJK font
 (quizzes.certificate_pdf.certificate_font: XUEFA_CERTIFICATE_FONT or Debian's fonts-noto-cjk). Measured:
 
-- the first certificate of a process and the median of ``--sample`` further ones (fpdf2 parses the font and
-  subsets it for every document: that is nearly all of the time), wall clock and CPU time of the process
+- the first certificate of a process (which parses the font, once per process: certificate_pdf._parsed_font)
+  and the median of ``--sample`` further ones (subsetting the font is most of their time), wall clock and
+  CPU time of the process
   (the CPU time is what a machine shared with other work does not inflate);
 - the zip of ``--certificates`` certificates through the view's own generator (selectors_certificates +
   certificate_pdf.certificates_zip): total time, certificates and MB per second, and peak traced memory

@@ -8,23 +8,29 @@ when set, else the first of ``FONT_CANDIDATES`` present (Debian/Ubuntu ``fonts-n
 ``CertificateFontMissing`` and ``manage.py check`` warns (docs/deployment.md). Nothing is downloaded.
 
 fpdf2 rather than reportlab: Noto CJK's outlines are CFF (PostScript), which reportlab cannot embed, and
-both spend their time on the font (bench/certificates_bench.py).
+both spend their time on the font (bench/certificates_bench.py). fpdf2's reading of the font (its character
+map and every glyph's width) is done once per process (``_parsed_font``); each document gets a copy of it
+with its own subset and its own lazily opened font file, which fpdf2's output subsets in place.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import segno
 from django.conf import settings
 from django.utils.translation import gettext as _
-from fontTools.ttLib import TTCollection
+from fontTools.ttLib import TTCollection, TTFont, newTable
+from fontTools.ttLib.tables._c_m_a_p import CmapSubtable, table__c_m_a_p
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
 
 from . import certificates
 from .errors import CertificateFontMissing
@@ -85,6 +91,62 @@ def _font_at(path: str) -> CertificateFont:
     return CertificateFont(path, index)
 
 
+FAMILY = "cjk"
+UNUSED_TABLES = ("GDEF", "GPOS", "GSUB", "vhea", "vmtx", "VORG")
+
+
+@functools.cache
+def _parsed_font(font: CertificateFont) -> TTFFont:
+    """fpdf2's reading of ``font`` (the character map and every glyph's width: 65,000 glyphs in Noto CJK),
+    done once per process and shared, read-only, by every document (``_add_font``): about 18 MiB held."""
+    pdf = FPDF()
+    pdf.add_font(FAMILY, fname=font.path, collection_font_number=font.index)
+    parsed = pdf.fonts[FAMILY]
+    assert isinstance(parsed, TTFFont)
+    parsed.ttfont.close()  # its decompiled tables (about 36 MiB): every document opens the file anew
+    parsed.ttfont = _open(font)
+    return parsed
+
+
+def _open(font: CertificateFont) -> TTFont:
+    return TTFont(font.path, fontNumber=font.index, lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+
+
+def _add_font(pdf: FPDF, font: CertificateFont) -> None:
+    """``pdf.add_font`` for ``font`` without reading it again: a copy of the parsed font with what one
+    document changes of its own. Its ``ttfont`` is the font file opened anew (lazily, so its tables are
+    read only when the output subsets them), since fpdf2's output subsets it in place. Left out before
+    the subsetter reads them: the layout tables that fpdf2's output drops anyway, and the vertical
+    metrics, unused in horizontal text. The subset keeps the whole font's bounding box rather than
+    recomputing it from the glyphs' outlines (the PDF's font descriptor has its own)."""
+    parsed = _parsed_font(font)
+    mine = copy.copy(parsed)  # shares the read-only character map, widths and descriptor
+    mine.ttfont = _open(font)
+    for tag in UNUSED_TABLES:
+        if tag in mine.ttfont:
+            del mine.ttfont[tag]
+    if mine.is_cff and mine.is_cid_keyed:
+        # such a font (Noto CJK) is embedded as its CFF table alone, so the subsetter need not read its
+        # character map of 65,000 entries (text maps to glyphs through the shared ``parsed.cmap``)
+        mine.ttfont["cmap"] = _empty_cmap()
+    mine.i = len(pdf.fonts) + 1
+    mine.missing_glyphs = []
+    mine.biggest_size_pt = 0
+    mine.subset = SubsetMap(mine)
+    pdf.fonts[FAMILY] = mine
+    if mine.is_cff and mine.is_cid_keyed:  # as add_font does
+        pdf._set_min_pdf_version("1.6")
+
+
+def _empty_cmap() -> table__c_m_a_p:
+    table = cast(table__c_m_a_p, newTable("cmap"))
+    table.tableVersion = 0
+    subtable = CmapSubtable.newSubtable(4)
+    subtable.platformID, subtable.platEncID, subtable.language, subtable.cmap = 3, 1, 0, {}
+    table.tables = [subtable]
+    return table
+
+
 def _date(day: date) -> str:
     return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
 
@@ -95,7 +157,7 @@ def render_certificate(facts: CertificateFacts, font: CertificateFont) -> bytes:
     pdf.set_title(_("合格证书") + " " + certificates.format_code(facts.code))
     pdf.set_creator("Xuefa")
     pdf.set_auto_page_break(auto=False)
-    pdf.add_font("cjk", fname=font.path, collection_font_number=font.index)
+    _add_font(pdf, font)
     pdf.add_page()
     # frame: a red outer line and a thin gold inner one
     pdf.set_draw_color(*RED)
@@ -106,17 +168,17 @@ def render_certificate(facts: CertificateFacts, font: CertificateFont) -> bytes:
     pdf.rect(15, 15, 267, 180)
 
     pdf.set_text_color(*RED)
-    pdf.set_font("cjk", size=40)
+    pdf.set_font(FAMILY, size=40)
     pdf.set_char_spacing(12)
     pdf.set_xy(15, 28)
     pdf.cell(267, 18, _("合格证书"), align="C")
     pdf.set_char_spacing(0)
 
     pdf.set_text_color(*INK)
-    pdf.set_font("cjk", size=20)
+    pdf.set_font(FAMILY, size=20)
     pdf.set_xy(40, 72)
     pdf.cell(217, 12, _("%(name)s 同志：") % {"name": facts.name})
-    pdf.set_font("cjk", size=16)
+    pdf.set_font(FAMILY, size=16)
     pdf.set_xy(40, 90)
     body = _("　　您于%(date)s参加“%(exam)s”，成绩 %(score)s 分，等级%(grade)s，经考核合格，特发此证。") % {
         "date": _date(facts.exam_date),
@@ -125,29 +187,29 @@ def render_certificate(facts: CertificateFacts, font: CertificateFont) -> bytes:
         "grade": facts.grade,
     }
     pdf.multi_cell(217, 10, body)
-    pdf.set_font("cjk", size=14)
+    pdf.set_font(FAMILY, size=14)
     pdf.set_xy(40, pdf.get_y() + 2)
     pdf.cell(217, 10, _("单位：%(unit)s") % {"unit": facts.unit})
 
     # issuer and date, bottom right
     pdf.set_text_color(*INK)
-    pdf.set_font("cjk", size=16)
+    pdf.set_font(FAMILY, size=16)
     pdf.set_xy(150, 150)
     pdf.cell(112, 10, facts.issuer, align="R")
-    pdf.set_font("cjk", size=13)
+    pdf.set_font(FAMILY, size=13)
     pdf.set_xy(150, 161)
     pdf.cell(112, 8, _date(facts.issued_on), align="R")
 
     # verification, bottom left: QR code, the code and where to check it
     _draw_qr(pdf, facts.verify_url, x=30, y=140, size=34)
-    pdf.set_font("cjk", size=10)
+    pdf.set_font(FAMILY, size=10)
     pdf.set_text_color(*GREY)
     pdf.set_xy(68, 150)
     pdf.cell(80, 6, _("证书编号：%(code)s") % {"code": certificates.format_code(facts.code)})
     pdf.set_xy(68, 157)
     pdf.cell(80, 6, _("扫码或访问以下地址验证："))
     pdf.set_xy(68, 163)
-    pdf.set_font("cjk", size=8)
+    pdf.set_font(FAMILY, size=8)
     pdf.cell(80, 5, facts.verify_url)
     return bytes(pdf.output())
 
