@@ -114,3 +114,43 @@ def test_reads_query_counts_are_pinned(tree, people, django_assert_num_queries):
     organizer = app_login(people.organizer.username)
     with django_assert_num_queries(EXAM_DETAIL_QUERIES + 1 + MANAGER_DETAIL_EXTRA):  # +1: first request after login
         assert len(organizer.get(f"/api/v1/exams/{exam.pk}/").json()["management"]["fixed_questions"]) == 6
+
+
+# Practice answers cost no more than an autosave (docs/adr/0015): one read (the item with its question, the
+# hidden check for exams open by their own window and the book entry), one guarded UPDATE and one book statement
+# (+ transaction); a right answer to a question not in the book writes no book row
+PRACTICE_ANSWER_QUERIES = 5 + SESSION_QUERIES
+PRACTICE_RIGHT_NOT_IN_BOOK_QUERIES = 4 + SESSION_QUERIES
+assert PRACTICE_ANSWER_QUERIES <= AUTOSAVE_QUERIES
+
+
+@pytest.mark.parametrize("size", [6, 60])
+def test_practice_answer_costs_no_more_than_an_autosave(tree, people, size, django_assert_num_queries):
+    from tests.api.test_practice import open_practice
+
+    bank = _exam_with(tree, size).fixed_questions.first().question.bank
+    exam_bank = bank_create(name="考试题库", unit=tree.city)  # an exam open now, on another bank
+    question_create(bank=exam_bank, kind="judge", stem="判断", options=[], answer=["A"])
+    make_exam(unit=tree.city, bank=exam_bank, audience=[tree.city], title="开放中的考试")
+    from quizzes.models import Exam
+
+    Exam.objects.filter(fixed_questions__question__bank=bank).update(status=Exam.Status.CLOSED)
+    practice = open_practice(app_login(people.organizer.username), bank, [tree.city])
+    client = app_login(people.alice.username)
+    round_ = client.post(f"/api/v1/practice-sets/{practice['id']}/rounds", {"count": 3}, format="json").json()
+    first, second, third = (q["question_id"] for q in round_["questions"])
+    keys = {q.pk: q.answer for q in Question.objects.filter(pk__in=[first, second, third])}
+    client.get("/api/v1/me")  # the first request after login saves last_login: not the answer's cost
+
+    def put(question_id: int, choices: list[str]) -> dict:
+        url = f"/api/v1/practice-rounds/{round_['id']}/answers/{question_id}"
+        return client.put(url, {"choices": choices}, format="json").json()
+
+    with django_assert_num_queries(PRACTICE_ANSWER_QUERIES):  # wrong: into the book
+        assert put(first, ["B"] if keys[first] != ["B"] else ["A"])["correct"] is False
+    with django_assert_num_queries(PRACTICE_RIGHT_NOT_IN_BOOK_QUERIES):
+        assert put(second, keys[second])["correct"] is True
+    book_round = client.post("/api/v1/wrong-answers/rounds", {"count": 1}, format="json").json()
+    with django_assert_num_queries(PRACTICE_ANSWER_QUERIES):  # right, in the book: its run of right answers
+        url = f"/api/v1/practice-rounds/{book_round['id']}/answers/{first}"
+        assert client.put(url, {"choices": keys[first]}, format="json").json()["book"]["right_streak"] == 1
