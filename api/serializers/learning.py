@@ -181,7 +181,7 @@ class BookCountSerializer(serializers.Serializer[Any]):
 
 class CalendarQuerySerializer(serializers.Serializer[Any]):
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text=_("月份，如 2026-11；默认本月")
+        r"^(20|21)\d{2}-(0[1-9]|1[0-2])$", required=False, help_text=_("月份，如 2026-11；默认本月")
     )
 
 
@@ -206,6 +206,9 @@ class ReachQuerySerializer(serializers.Serializer[Any]):
     date_to = serializers.DateField(required=False, help_text=_("截止日期（含）；默认今天"))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("date_from", "date_to"):
+            if attrs.get(name) and not 2000 <= attrs[name].year <= 2199:
+                raise serializers.ValidationError({name: [_("日期须在 2000 年至 2199 年之间。")]})
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
             raise serializers.ValidationError({"date_from": [_("起始日期不能晚于截止日期。")]})
         return attrs
