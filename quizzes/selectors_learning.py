@@ -61,7 +61,7 @@ def exams_open_to(*, user: User, now: datetime) -> list[int]:
     ]
 
 
-def in_exams_q(exams: QuerySet[Exam] | Sequence[int], prefix: str = "") -> Q:
+def in_exams_q(exams: QuerySet[Exam, Any] | Sequence[int], prefix: str = "") -> Q:
     """Questions (reached from the queried model through ``prefix``, e.g. ``"question__"``) that are in one of
     ``exams``: on a fixed paper, or a candidate of a draw rule (bank, kind, tag if any, difficulty if any)."""
 
@@ -76,7 +76,7 @@ def in_exams_q(exams: QuerySet[Exam] | Sequence[int], prefix: str = "") -> Q:
     return Q(Exists(fixed)) | Q(Exists(drawn))
 
 
-def _window_open_exams(user: User, now: datetime) -> QuerySet[Exam]:
+def _window_open_exams(user: User, now: datetime) -> QuerySet[Exam, Any]:
     """Exams of the person's audience open now by their own window, without an override of the person's (those
     are ``timing``'s to decide: ``exams_open_to``)."""
     return (
@@ -88,7 +88,7 @@ def _window_open_exams(user: User, now: datetime) -> QuerySet[Exam]:
     )
 
 
-def exams_open_to_unit(*, unit: Unit, now: datetime) -> QuerySet[Exam]:
+def exams_open_to_unit(*, unit: Unit, now: datetime) -> QuerySet[Exam, Any]:
     """Exams open now by their own window to the people of ``unit`` (their audience reaches it; an open quiz:
     its owning unit is above it). The daily draw leaves their questions out for the whole unit; a person's own
     override or make-up is checked when they answer."""
@@ -102,7 +102,7 @@ def exams_open_to_unit(*, unit: Unit, now: datetime) -> QuerySet[Exam]:
     ).values("pk")
 
 
-def _override_exams(user: User) -> QuerySet[Exam]:
+def _override_exams(user: User) -> QuerySet[Exam, Any]:
     return Exam.objects.filter(pk__in=ExamOverride.objects.filter(user=user).values("exam_id")).values("pk")
 
 
@@ -362,7 +362,7 @@ def daily_done_days(*, user: User, since: date | None = None) -> set[date]:
     rows = rounds.annotate(
         total=Count("items"), answered=Count("items", filter=Q(items__answered_at__isnull=False))
     ).values_list("day", "total", "answered")
-    return {day for day, total, answered in rows if total and answered == total}
+    return {day for day, total, answered in rows if day is not None and total and answered == total}
 
 
 @dataclass(frozen=True)
@@ -435,15 +435,18 @@ def learning_reach(*, unit: Unit, date_from: date, date_to: date) -> Reach:
     children = list(Unit.objects.filter(parent=unit).order_by("sort_order", "path")) or [unit]
     key_length = len(children[0].path)
     by_path: dict[str, list[dict[str, Any]]] = {}
-    for row in _answered_in(unit, date_from, date_to).values("round__user__unit__path").annotate(**AGGREGATES):
+    units_rows: QuerySet[Any, Any] = (
+        _answered_in(unit, date_from, date_to).values("round__user__unit__path").annotate(**AGGREGATES)
+    )
+    for row in units_rows:
         by_path.setdefault(row["round__user__unit__path"][:key_length], []).append(row)
-    per_day = {
-        row["day"]: ReachRow(row["people"], row["rounds"], row["answered"], row["correct"])
-        for row in _answered_in(unit, date_from, date_to)
+    day_rows: QuerySet[Any, Any] = (
+        _answered_in(unit, date_from, date_to)
         .annotate(day=TruncDate("answered_at"))
         .values("day")
         .annotate(**AGGREGATES)
-    }
+    )
+    per_day = {row["day"]: ReachRow(row["people"], row["rounds"], row["answered"], row["correct"]) for row in day_rows}
     units = [(child, _tally(by_path.get(child.path, []))) for child in children]
     days = []
     day = date_from

@@ -152,7 +152,7 @@ class BookEntrySerializer(serializers.Serializer[Any]):
     choices = serializers.ListField(child=serializers.CharField(), help_text=_("您最近一次的错误答案"))
     wrong_count = serializers.IntegerField()
     right_streak = serializers.IntegerField()
-    source = serializers.ChoiceField(choices=[("practice", _("练习")), ("exam", _("考试"))])
+    source = serializers.ChoiceField(choices=[("practice", _("练习")), ("exam", _("考试"))])  # type: ignore[assignment]
     exam_id = serializers.IntegerField(allow_null=True)
     last_wrong_at = serializers.DateTimeField()
     retired_at = serializers.DateTimeField(allow_null=True)

@@ -1,5 +1,5 @@
 """Learning between exams (docs/adr/0015): practice sets (organizers open them), practice rounds and their
-answers, the wrong-answer book (错题本), daily questions (每日一练) and the learning reach for organizers and HR.
+answers, the wrong-answer book, daily questions and the learning reach for organizers and HR.
 
 Nothing here reads or writes attempts, answers or rankings.
 """
@@ -154,7 +154,7 @@ class PracticeRoundStartView(APIView):
 
 
 class DailyRoundView(APIView):
-    """Today's daily questions (每日一练) of a practice set: the same for everyone of the requester's unit;
+    """Today's daily questions of a practice set: the same for everyone of the requester's unit;
     asking again returns the same round with the answers given."""
 
     @extend_schema(request=None, responses=PracticeRoundSerializer)
@@ -190,7 +190,7 @@ class PracticeAnswerView(APIView):
 
 
 class BookListView(APIView):
-    """The requester's wrong-answer book (错题本), latest mistake first; ``retired=true``: the retired ones."""
+    """The requester's wrong-answer book, latest mistake first; ``retired=true``: the retired ones."""
 
     @extend_schema(parameters=[BookQuerySerializer, *PAGE_PARAMETERS], responses=BookPageSerializer)
     def get(self, request: Request) -> Response:
@@ -269,7 +269,7 @@ def _counts(row: selectors_learning.ReachRow) -> dict[str, Any]:
 
 class LearningReachView(APIView):
     """Practice in a unit's subtree (the requester's own by default; results' scopes): per child unit, rolled
-    up, and per day: people, 人次, questions answered, accuracy. At most a year at a time."""
+    up, and per day: people, rounds (person-times), questions answered, accuracy. At most a year at a time."""
 
     permission_classes = [IsResultsReader]
 

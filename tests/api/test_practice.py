@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -110,7 +111,7 @@ def test_a_round_by_tag_and_bad_requests_name_what_is_wrong(tree, people):
     not_in_round = answer(
         alice,
         round_["id"],
-        Question.objects.exclude(pk__in=[x["question_id"] for x in round_["questions"]]).first().pk,
+        Question.objects.exclude(pk__in=[x["question_id"] for x in round_["questions"]]).earliest("pk").pk,
         ["A"],
     )
     assert not_in_round.status_code == 404
@@ -163,7 +164,7 @@ def _exam_of(bank: QuestionBank, tree, questions: list[Question], audience: list
     from quizzes.services.exams import PaperItem
 
     now = timezone.now()
-    defaults = dict(
+    defaults: dict[str, Any] = dict(
         title="考试",
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(hours=2),
@@ -221,7 +222,7 @@ def test_an_exam_that_opens_after_the_round_started_hides_the_key(tree, people):
 def test_a_random_exam_hides_every_question_its_rules_may_draw(tree, people):
     bank = chapter_bank(tree.city)
     now = timezone.now()
-    tag = Question.objects.filter(bank=bank, tags__name="公民").first().tags.get()
+    tag = Question.objects.filter(bank=bank, tags__name="公民").earliest("pk").tags.get()
     exam = exam_create(
         unit=tree.city,
         created_by=None,

@@ -78,7 +78,7 @@ def test_an_exam_mistake_enters_the_book_when_the_review_shows_the_key(tree, peo
     _sit(alice, exam, wrong=2)
     entries = book(alice)
     assert len(entries) == 2 and {e["source"] for e in entries} == {"exam"} and entries[0]["exam_id"] == exam.pk
-    first = Question.objects.filter(bank=bank).order_by("id").first()
+    first = Question.objects.filter(bank=bank).earliest("pk")
     by_question = {e["question_id"]: e for e in entries}
     assert by_question[first.pk]["choices"] == ["B"]
     # the exam is still open to alice: its questions keep their keys hidden in the book
@@ -103,7 +103,7 @@ def test_an_exam_mistake_after_close_waits_for_the_close_and_never_is_never_coll
 
 
 def test_a_second_exam_mistake_counts_again_and_puts_a_retired_question_back(tree, people, bank):
-    first = Question.objects.filter(bank=bank).order_by("id").first()
+    first = Question.objects.filter(bank=bank).earliest("pk")
     WrongAnswer.objects.create(
         user=people.alice,
         question=first,

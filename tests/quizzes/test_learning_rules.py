@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 
 from quizzes import learning
-from quizzes.learning import BookState, book_after_answer
+from quizzes.learning import BookState, Slot, book_after_answer
 
 
 def test_slot_of_groups_by_bank_and_group():
@@ -16,9 +17,9 @@ def test_slot_of_groups_by_bank_and_group():
 
 
 def test_pick_slots_takes_one_question_per_slot_and_skips_used_ones():
-    group = ("g", 1, "甲")
-    candidates = [(1, group), (2, group), (3, ("q", 3)), (4, ("q", 4)), (5, ("q", 5))]
-    used = {("q", 5)}
+    group: Slot = ("g", 1, "甲")
+    candidates: list[tuple[int, Slot]] = [(1, group), (2, group), (3, ("q", 3)), (4, ("q", 4)), (5, ("q", 5))]
+    used: set[Slot] = {("q", 5)}
     picked = learning.pick_slots(list(candidates), 10, random.Random(1), used)
     assert len(picked) == 3 and 5 not in picked and len({1, 2} & set(picked)) == 1
     assert group in used and ("q", 3) in used
@@ -26,11 +27,11 @@ def test_pick_slots_takes_one_question_per_slot_and_skips_used_ones():
 
 
 def test_daily_draw_is_deterministic_per_set_unit_and_day_whatever_the_order():
-    candidates = [(i, ("q", i)) for i in range(1, 41)]
+    candidates: list[tuple[int, Slot]] = [(i, ("q", i)) for i in range(1, 41)]
     day = date(2026, 11, 30)
 
-    def draw(**kw):
-        args = dict(candidates=candidates, count=5, practice_set_id=1, unit_id=2, day=day) | kw
+    def draw(**kw: Any) -> list[int]:
+        args: dict[str, Any] = dict(candidates=candidates, count=5, practice_set_id=1, unit_id=2, day=day) | kw
         return learning.daily_draw(**args)
 
     assert draw() == draw(candidates=list(reversed(candidates)))
