@@ -354,11 +354,9 @@ def book_candidates(*, user: User, now: datetime, exclude_exams: Sequence[int]) 
 # --- Daily questions --------------------------------------------------------------------------------------
 
 
-def daily_done_days(*, user: User, since: date | None = None) -> set[date]:
+def daily_done_days(*, user: User) -> set[date]:
     """Days on which the person answered every question of a daily round (of any practice set). One query."""
     rounds = PracticeRound.objects.filter(user=user, kind=PracticeRound.Kind.DAILY)
-    if since is not None:
-        rounds = rounds.filter(day__gte=since)
     rows = rounds.annotate(
         total=Count("items"), answered=Count("items", filter=Q(items__answered_at__isnull=False))
     ).values_list("day", "total", "answered")

@@ -154,3 +154,44 @@ def test_practice_answer_costs_no_more_than_an_autosave(tree, people, size, djan
     with django_assert_num_queries(PRACTICE_ANSWER_QUERIES):  # right, in the book: its run of right answers
         url = f"/api/v1/practice-rounds/{book_round['id']}/answers/{first}"
         assert client.put(url, {"choices": keys[first]}, format="json").json()["book"]["right_streak"] == 1
+
+
+# the learning reads: the same number of queries whatever the number of questions, rounds and answers
+PRACTICE_SETS_QUERIES = 3 + SESSION_QUERIES  # count, page, tags
+ROUND_DETAIL_QUERIES = 4 + SESSION_QUERIES  # the round, the open exams (candidates, overrides), the items
+BOOK_QUERIES = 4 + SESSION_QUERIES  # the open exams (two), count, page
+BOOK_COUNT_QUERIES = 1 + SESSION_QUERIES
+CALENDAR_QUERIES = 1 + SESSION_QUERIES
+REACH_QUERIES = 3 + SESSION_QUERIES  # children, per unit, per day (the unit: the cached person's own)
+
+
+@pytest.mark.parametrize("rounds", [1, 4])
+def test_learning_reads_query_counts_are_pinned(tree, people, rounds, django_assert_num_queries):
+    from tests.api.test_practice import answer, chapter_bank, open_practice, start
+
+    bank = chapter_bank(tree.city, per_tag=10)
+    exam_bank = bank_create(name="考试题库", unit=tree.city)  # an exam open now, on another bank
+    question_create(bank=exam_bank, kind="judge", stem="判断", options=[], answer=["A"])
+    make_exam(unit=tree.city, bank=exam_bank, audience=[tree.city], title="开放中的考试")
+    practice = open_practice(app_login(people.organizer.username), bank, [tree.city], daily_count=3)
+    client = app_login(people.alice.username)
+    for _ in range(rounds):
+        round_ = start(client, practice["id"], count=5)
+        for q in round_["questions"]:
+            answer(client, round_["id"], q["question_id"], ["B"])
+    daily = client.post(f"/api/v1/practice-sets/{practice['id']}/daily").json()
+    with django_assert_num_queries(PRACTICE_SETS_QUERIES):
+        assert client.get("/api/v1/practice-sets/").json()["count"] == 1
+    with django_assert_num_queries(ROUND_DETAIL_QUERIES):
+        assert len(client.get(f"/api/v1/practice-rounds/{round_['id']}").json()["questions"]) == 5
+    with django_assert_num_queries(BOOK_QUERIES):
+        assert client.get("/api/v1/wrong-answers/").json()["count"] >= 5
+    with django_assert_num_queries(BOOK_COUNT_QUERIES):
+        assert client.get("/api/v1/wrong-answers/count").json()["open"] >= 5
+    with django_assert_num_queries(CALENDAR_QUERIES):
+        assert client.get("/api/v1/daily/calendar").json()["today_done"] is False
+    assert daily["kind"] == "daily"
+    organizer = app_login(people.organizer.username)
+    organizer.get("/api/v1/me")  # the first request after login saves last_login
+    with django_assert_num_queries(REACH_QUERIES):
+        assert organizer.get("/api/v1/learning/reach").json()["total"]["rounds"] == rounds
