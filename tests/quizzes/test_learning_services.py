@@ -9,7 +9,9 @@ import pytest
 from accounts.models import Unit
 from quizzes.errors import InvalidPracticeSet, NoPracticeQuestions, PracticeSetNotFound
 from quizzes.models import PracticeItem, PracticeRound, PracticeSet, QuestionBank
+from quizzes.selectors_learning import audience_unit_of
 from quizzes.services import learning as services
+from quizzes.services.attempts import validate_choices
 from tests.api.test_practice import chapter_bank
 
 pytestmark = pytest.mark.django_db
@@ -49,16 +51,16 @@ def test_daily_questions_for_someone_outside_the_audience_are_refused(tree, peop
 
 def test_two_daily_starts_at_once_give_one_round(tree, people, monkeypatch):
     practice_set = _set(tree, people)
-    original = services.audience_unit_of
+    original = audience_unit_of
     other: list[PracticeRound] = []
 
     def other_tab_meanwhile(**kwargs: Any) -> Unit | None:
         # the person's other tab creates the day's round after this request found none
-        monkeypatch.setattr(services, "audience_unit_of", original)
+        monkeypatch.setattr("quizzes.services.learning.audience_unit_of", original)
         other.append(services.daily_round_start(practice_set=practice_set, user=people.alice))
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "audience_unit_of", other_tab_meanwhile)
+    monkeypatch.setattr("quizzes.services.learning.audience_unit_of", other_tab_meanwhile)
     practice_round = services.daily_round_start(practice_set=practice_set, user=people.alice)
     assert PracticeRound.objects.filter(user=people.alice, kind="daily").get() == practice_round == other[0]
 
@@ -67,13 +69,13 @@ def test_two_answers_at_once_keep_the_first(tree, people, monkeypatch):
     practice_set = _set(tree, people)
     practice_round = services.practice_round_start(practice_set=practice_set, user=people.alice, count=1)
     item = practice_round.items.get()
-    original = services.validate_choices
+    original = validate_choices
 
     def other_answer_first(**kwargs: Any) -> list[str]:
         PracticeItem.objects.filter(pk=item.pk).update(choices=["B"], correct=False, answered_at=item.round.started_at)
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "validate_choices", other_answer_first)
+    monkeypatch.setattr("quizzes.services.learning.validate_choices", other_answer_first)
     result = services.practice_answer(
         round_id=practice_round.pk, user=people.alice, question_id=item.question_id, choices=["A"]
     )
