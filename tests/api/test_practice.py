@@ -292,3 +292,17 @@ def test_make_exam_helper_questions_are_practised_once_the_exam_is_closed(tree, 
     assert blocked.status_code == 409
     Exam.objects.filter(pk=exam.pk).update(status=Exam.Status.CLOSED)
     assert len(start(alice, practice["id"], count=50)["questions"]) == 7
+
+
+def test_a_round_never_holds_two_questions_of_one_exclusion_group(tree, people):
+    bank = bank_create(name="互斥题库", unit=tree.city)
+    for i in range(3):  # three ways of asking one point
+        question_create(
+            bank=bank, kind="judge", stem=f"同一知识点{i}", options=[], answer=["A"], exclusion_group="诉讼时效"
+        )
+    question_create(bank=bank, kind="judge", stem="另一知识点", options=[], answer=["A"])
+    practice = open_practice(app_login(people.organizer.username), bank, [tree.city])
+    alice = app_login(people.alice.username)
+    for _ in range(5):
+        stems = [q["stem"] for q in start(alice, practice["id"], count=10)["questions"]]
+        assert len(stems) == 2 and "另一知识点" in stems

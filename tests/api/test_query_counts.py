@@ -23,6 +23,9 @@ SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
 START_QUERIES = 13 + SESSION_QUERIES  # loads the person; their overrides (one indexed read) fix the deadline
 AUTOSAVE_QUERIES = 5 + SESSION_QUERIES  # lock, paper row, one guarded upsert (+ transaction)
 SUBMIT_QUERIES = 14 + SESSION_QUERIES  # the counted rank (one aggregate); the certificate: read + issue
+# a paper with wrong answers costs one statement more: they enter the wrong-answer book in one upsert
+# (services/book.py, docs/adr/0015); the all-right papers measured here cost none
+SUBMIT_WITH_MISTAKES_QUERIES = SUBMIT_QUERIES + 1
 UNIT_LEADERBOARD_QUERIES = 6 + SESSION_QUERIES  # units, audience, headcounts, results
 # a participant's person leaderboard: access (the exam, the audience), then the top rows and their names unless
 # cached (per exam generation: a submit or regrade reads them again); no overdue sweep (GETs write nothing)
@@ -195,3 +198,22 @@ def test_learning_reads_query_counts_are_pinned(tree, people, rounds, django_ass
     organizer.get("/api/v1/me")  # the first request after login saves last_login
     with django_assert_num_queries(REACH_QUERIES):
         assert organizer.get("/api/v1/learning/reach").json()["total"]["rounds"] == rounds
+
+
+def test_submit_with_mistakes_costs_one_statement_more(tree, people):
+    exam = _exam_with(tree, 6)
+    client = app_login(people.alice.username)
+    paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    keys = {q.pk: q.answer for q in Question.objects.filter(pk__in=[q["question_id"] for q in paper["questions"]])}
+    for seq, q in enumerate(paper["questions"], start=1):
+        key = keys[q["question_id"]]
+        choices = (["B"] if key != ["B"] else ["A"]) if seq == 1 else key  # the first one wrong
+        client.put(
+            f"/api/v1/attempts/{paper['id']}/answers/{q['question_id']}",
+            {"choices": choices, "seq": seq},
+            format="json",
+        )
+    with CaptureQueriesContext(connection) as submit:
+        result = client.post(f"/api/v1/attempts/{paper['id']}/submit").json()["result"]
+    assert result["passed"] is True  # the same certificate path as the all-right paper
+    assert len(submit) == SUBMIT_WITH_MISTAKES_QUERIES
