@@ -66,6 +66,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
         None,
         dict(participant=200, organizer=200, organizer_other_town=200, hr=200),
     ),
+    ("get", "/api/v1/practice-rounds/", None, dict(participant=200, organizer=200, organizer_other_town=200, hr=200)),
     (
         "get",
         "/api/v1/practice-rounds/{round}",

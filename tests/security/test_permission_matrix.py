@@ -121,6 +121,7 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/practice-sets/{practice_set_id}/progress": AUDIENCE,
     "POST /api/v1/practice-sets/{practice_set_id}/rounds": AUDIENCE,
     "POST /api/v1/practice-sets/{practice_set_id}/daily": AUDIENCE,
+    "GET /api/v1/practice-rounds/": SIGNED_IN,  # each their own rounds
     "GET /api/v1/practice-rounds/{round_id}": OWNER,
     "PUT /api/v1/practice-rounds/{round_id}/answers/{question_id}": OWNER,  # 409: the question is in an open exam
     "GET /api/v1/wrong-answers/": SIGNED_IN,  # each their own book
