@@ -72,7 +72,7 @@ schema: install
 	$(VENV_PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 # coverage floor: 95 % overall (pyproject.toml), 100 % for the pure rules and the scopes
-FULL_COVERAGE := accounts/scopes.py,quizzes/scoring.py,quizzes/ranking.py,quizzes/reporting.py,quizzes/statistics.py,quizzes/quality.py,quizzes/lawtexts.py,quizzes/timing.py,quizzes/certificates.py
+FULL_COVERAGE := accounts/scopes.py,quizzes/scoring.py,quizzes/ranking.py,quizzes/reporting.py,quizzes/statistics.py,quizzes/quality.py,quizzes/lawtexts.py,quizzes/timing.py,quizzes/certificates.py,quizzes/learning.py
 
 pytest: install
 	.venv/bin/pytest --create-db -q --cov --cov-report=term

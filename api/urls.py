@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
 from .converters import IdConverter
-from .views import accounts, attempts, audit, banks, certificates, docs, exams, overrides, people, results
+from .views import accounts, attempts, audit, banks, certificates, docs, exams, learning, overrides, people, results
 
 register_converter(IdConverter, "id")
 
@@ -70,6 +70,33 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("attempts/<id:attempt_id>/answers/<id:question_id>", attempts.AnswerView.as_view(), name="attempt-answer"),
     path("attempts/<id:attempt_id>/page-leaves", attempts.PageLeaveView.as_view(), name="attempt-page-leaves"),
     path("attempts/<id:attempt_id>/submit", attempts.AttemptSubmitView.as_view(), name="attempt-submit"),
+    # learning between exams (docs/adr/0015)
+    path("practice-sets/", learning.PracticeSetListView.as_view(), name="practice-set-list"),
+    path("practice-sets/managed", learning.ManagedPracticeSetListView.as_view(), name="practice-set-managed"),
+    path(
+        "practice-sets/managed/<id:practice_set_id>",
+        learning.ManagedPracticeSetDetailView.as_view(),
+        name="practice-set-managed-detail",
+    ),
+    path(
+        "practice-sets/<id:practice_set_id>/progress", learning.PracticeProgressView.as_view(), name="practice-progress"
+    ),
+    path(
+        "practice-sets/<id:practice_set_id>/rounds", learning.PracticeRoundStartView.as_view(), name="practice-rounds"
+    ),
+    path("practice-sets/<id:practice_set_id>/daily", learning.DailyRoundView.as_view(), name="practice-daily"),
+    path("practice-rounds/", learning.PracticeRoundListView.as_view(), name="practice-round-list"),
+    path("practice-rounds/<id:round_id>", learning.PracticeRoundDetailView.as_view(), name="practice-round-detail"),
+    path(
+        "practice-rounds/<id:round_id>/answers/<id:question_id>",
+        learning.PracticeAnswerView.as_view(),
+        name="practice-answer",
+    ),
+    path("wrong-answers/", learning.BookListView.as_view(), name="wrong-answer-list"),
+    path("wrong-answers/count", learning.BookCountView.as_view(), name="wrong-answer-count"),
+    path("wrong-answers/rounds", learning.BookRoundStartView.as_view(), name="wrong-answer-rounds"),
+    path("daily/calendar", learning.DailyCalendarView.as_view(), name="daily-calendar"),
+    path("learning/reach", learning.LearningReachView.as_view(), name="learning-reach"),
     path("", include("api.urls_imports")),  # question files: template, import preview/commit, export
     path("", include("api.urls_roster")),  # roster (名册) import
     path("", include("api.urls_laws")),  # the law-text library (法规库)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import leaderboards, selectors, selectors_certificates
+from . import leaderboards, selectors, selectors_certificates, selectors_learning
 from .errors import (
     AttemptNotFound,
     BankNotFound,
@@ -27,12 +27,14 @@ from .errors import (
     LawTextNotFound,
     LawTextReadOnly,
     OverrideNotFound,
+    PracticeRoundNotFound,
+    PracticeSetNotFound,
     QuestionNotFound,
     UnitNotAllowed,
     UnitNotFound,
 )
 from .i18n import join_list
-from .models import Attempt, Certificate, Exam, ExamOverride, LawText, Question, QuestionBank
+from .models import Attempt, Certificate, Exam, ExamOverride, LawText, PracticeRound, PracticeSet, Question, QuestionBank
 from .selectors_laws import law_texts_for
 
 
@@ -236,3 +238,25 @@ def access_law_text_to_manage(user: User, law_id: int) -> LawText:
     if not scopes.scope_to_staff(LawText.objects.filter(pk=law.pk), user, "unit").exists():
         raise LawTextReadOnly()
     return law
+
+def access_practice_set_to_practise(user: User, practice_set_id: int) -> PracticeSet:
+    """An open practice set whose audience reaches the person's unit."""
+    practice_set = selectors_learning.practice_sets_for(user).filter(pk=practice_set_id).first()
+    if practice_set is None:
+        raise PracticeSetNotFound()
+    return practice_set
+
+
+def access_practice_set_to_manage(user: User, practice_set_id: int) -> PracticeSet:
+    """A practice set owned by a unit of the organizer's subtree."""
+    practice_set = selectors_learning.practice_sets_managed_by(user).filter(pk=practice_set_id).first()
+    if practice_set is None:
+        raise PracticeSetNotFound()
+    return practice_set
+
+
+def access_own_round(user: User, round_id: int) -> PracticeRound:
+    practice_round = PracticeRound.objects.filter(pk=round_id, user=user).first()
+    if practice_round is None:
+        raise PracticeRoundNotFound()
+    return practice_round

@@ -193,3 +193,31 @@ class UnitNotAllowed(QuizError):
 
     code = "unit_not_allowed"
     default_message = _("单位不存在或不在您管理的范围内。")
+
+
+# --- Learning (practice, the wrong-answer book, daily questions) ----------------------------------------------
+
+
+class QuestionInOpenExam(QuizError):
+    """The question is in an exam open to the person now: practice neither offers it nor shows its key."""
+
+    code = "question_in_open_exam"
+    default_message = _("该题属于您正在开放的考试，考试期间不能练习，也不显示答案。")
+
+
+class NoPracticeQuestions(QuizError):
+    code = "no_practice_questions"
+    default_message = _("没有可练习的试题。")
+
+
+class InvalidPracticeSet(QuizError):
+    code = "invalid_practice_set"
+    default_message = _("练习设置无效。")
+
+
+class PracticeSetNotFound(NotFound):
+    default_message = _("练习不存在或未向您开放。")
+
+
+class PracticeRoundNotFound(NotFound):
+    default_message = _("练习不存在、不属于您，或该题不在本轮练习中。")

@@ -546,3 +546,126 @@ class LawArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.law.name}{self.heading}"
+
+
+# --- Learning between exams: practice, the wrong-answer book, daily questions (issue 13, docs/adr/0015) -------
+# Separate from attempts and answers: nothing here is scored, ranked or counted as an exam.
+
+
+class PracticeSet(models.Model):
+    """A bank (or some of its tags) opened for practice to an audience of units (each with its subtree), with
+    ``daily_count`` daily questions (每日一练) a day (0: none)."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    bank = models.ForeignKey(QuestionBank, verbose_name=_("题库"), on_delete=models.PROTECT, related_name="+")
+    tags = models.ManyToManyField(Tag, verbose_name=_("标签（空为全部）"), blank=True, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+")
+    audience_units = models.ManyToManyField(Unit, verbose_name=_("练习单位（含下级）"), related_name="+")
+    daily_count = models.PositiveSmallIntegerField(_("每日一练题数"), default=5)
+    is_open = models.BooleanField(_("开放练习"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("练习")
+        verbose_name_plural = _("练习")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DailySet(models.Model):
+    """One unit's daily questions of a practice set on one day, drawn once (seeded by set, unit and day,
+    ``quizzes.learning.daily_draw``) and kept, so that everyone of the unit answers the same questions."""
+
+    practice_set = models.ForeignKey(PracticeSet, on_delete=models.CASCADE, related_name="daily_sets")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    question_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["practice_set_id", "unit_id", "day"]
+        constraints = [models.UniqueConstraint(fields=["practice_set", "unit", "day"], name="dailyset_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.practice_set_id}/{self.unit_id} {self.day}"
+
+
+class PracticeRound(models.Model):
+    """N questions a person practises at one go: of a practice set (by tag or at random), from their book,
+    or their unit's daily questions of one day. Untimed."""
+
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", _("练习")
+        BOOK = "book", _("错题重练")
+        DAILY = "daily", _("每日一练")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_rounds")
+    practice_set = models.ForeignKey(
+        PracticeSet, null=True, blank=True, on_delete=models.CASCADE, related_name="rounds"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRACTICE)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    day = models.DateField(null=True, blank=True, help_text="Daily rounds: the day.")
+    started_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["user_id", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "practice_set", "day"], condition=Q(kind="daily"), name="practiceround_one_daily"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "kind", "day"], name="practiceround_user_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.pk}"
+
+
+class PracticeItem(models.Model):
+    """A question of a practice round and, once answered (once), the choices and whether they were right."""
+
+    round = models.ForeignKey(PracticeRound, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    choices = models.JSONField(null=True, blank=True)
+    correct = models.BooleanField(null=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["round", "question"], name="practiceitem_unique_question")]
+        indexes = [models.Index(fields=["answered_at"], name="practiceitem_answered_at")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}#{self.position}"
+
+
+class WrongAnswer(models.Model):
+    """A question in a person's wrong-answer book (错题本), with their last wrong choices.
+
+    Entered by a wrong practice answer (``from_practice``) or, at an exam's finalisation, by a wrong exam
+    answer (``attempt``); an exam's entry shows only once the exam's review policy shows its key
+    (``selectors_learning.book_visible_q``). Retired after ``learning.RETIRE_AFTER`` right answers in a row.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wrong_answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    choices = models.JSONField(default=list)
+    wrong_count = models.PositiveIntegerField(default=1)
+    right_streak = models.PositiveSmallIntegerField(default=0)
+    from_practice = models.BooleanField(default=False)
+    attempt = models.ForeignKey(Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_wrong_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user_id", "-last_wrong_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="wronganswer_one_per_question")]
+        indexes = [models.Index(fields=["user", "retired_at"], name="wronganswer_user_retired")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.question_id}"

@@ -15,6 +15,7 @@ from accounts.services import user_create
 from quizzes.models import Exam, Tag
 from quizzes.services.attempts import attempt_start
 from quizzes.services.laws import law_text_create
+from quizzes.services.learning import practice_set_create
 from tests.conftest import People
 
 
@@ -24,6 +25,12 @@ def admin_client_logged_in(people: People, exam: Exam) -> Client:
     SiteSettings.load()
     Tag.objects.get_or_create(name="总则编")
     law_text_create(unit=exam.unit, name="中华人民共和国民法典", edition="2020年", lines=["第一条 为了……制定本法。"])
+    practice_set_create(
+        user=people.organizer,
+        title="民法典练习",
+        bank_id=exam.fixed_questions.first().question.bank_id,  # type: ignore[union-attr]
+        audience_unit_ids=[exam.unit_id],
+    )
     client = Client()
     client.force_login(user_create(username="root", password=None, is_superuser=True))
     return client

@@ -40,6 +40,7 @@ from ..errors import (
 from ..i18n import join_list
 from ..models import OPTION_LETTERS, Answer, Attempt, AttemptQuestion, Exam, PageLeave, Question, QuestionKind
 from ..selectors import exam_terms, personal_terms, user_in_audience
+from .book import book_collect_exam_mistakes
 from .certificates import certificate_sync
 from .exams import paper_compose
 
@@ -284,8 +285,9 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     attempt.status = status
     attempt.submitted_at = at
     attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
-    _set_score(attempt, exam)
+    wrong = _set_score(attempt, exam)
     attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed"])
+    book_collect_exam_mistakes(attempt=attempt, exam=exam, wrong=wrong)  # one statement, none if all right
     counted_id = attempts_update_counted(exam=exam, user_id=attempt.user_id)
     attempt.is_counted = attempt.pk == counted_id  # the rows changed by queryset; keep the instance true
     counted = attempt if attempt.is_counted else None
@@ -296,14 +298,18 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     return attempt
 
 
-def _set_score(attempt: Attempt, exam: Exam) -> None:
-    """Mark the saved answers and set (not save) the attempt's score and pass."""
-    attempt.score = sum(_mark_answers(attempt=attempt, exam=exam).values(), Decimal("0.00"))
+def _set_score(attempt: Attempt, exam: Exam) -> list[tuple[int, list[str]]]:
+    """Mark the saved answers and set (not save) the attempt's score and pass. Returns the answers that did not
+    earn full points, as (question id, choices), for the wrong-answer book."""
+    wrong: list[tuple[int, list[str]]] = []
+    attempt.score = sum(_mark_answers(attempt=attempt, exam=exam, wrong=wrong).values(), Decimal("0.00"))
     attempt.passed = scoring.is_pass(scoring.percent_of(attempt.score, attempt.max_score), exam.pass_percent)
+    return wrong
 
 
-def _mark_answers(*, attempt: Attempt, exam: Exam) -> dict[int, Decimal]:
-    """Mark every saved answer of ``attempt`` against its frozen key; returns marks by question id."""
+def _mark_answers(*, attempt: Attempt, exam: Exam, wrong: list[tuple[int, list[str]]]) -> dict[int, Decimal]:
+    """Mark every saved answer of ``attempt`` against its frozen key; returns marks by question id and adds the
+    answers short of full points to ``wrong``."""
     paper = {
         row["question_id"]: row
         for row in AttemptQuestion.objects.filter(attempt=attempt).values("question_id", "kind", "answer", "points")
@@ -321,6 +327,8 @@ def _mark_answers(*, attempt: Attempt, exam: Exam) -> dict[int, Decimal]:
             step=exam.score_step,
         )
         marks[answer.question_id] = answer.score
+        if answer.score < row["points"]:
+            wrong.append((answer.question_id, list(answer.choices)))
     if answers:
         Answer.objects.bulk_update(answers, ["score"], batch_size=1000)
     return marks

@@ -24,6 +24,7 @@ from ..access import (
 )
 from ..errors import ExamNotEditable, InsufficientQuestions, InvalidComposition, InvalidStatusChange
 from ..i18n import join_list
+from ..learning import Slot, pick_slots, slot_of
 from ..models import DrawRule, Exam, ExamQuestion, Question, QuestionKind, Tag
 
 KIND_ORDER = {QuestionKind.SINGLE: 0, QuestionKind.MULTIPLE: 1, QuestionKind.JUDGE: 2}
@@ -267,10 +268,6 @@ def exam_update_by(
     return exam_update(exam=exam, audience_units=audience, fixed=fixed, rules=rules, audit=audit, **fields)
 
 
-# A draw slot: a question without a group ("q", id), or one exclusion group of a bank ("g", bank id, name)
-Slot = tuple[str, int] | tuple[str, int, str]
-
-
 def _rule_candidates(rule: DrawRule) -> list[tuple[int, Slot]]:
     """The rule's candidate questions (id order), each with its slot: at most one question per slot is drawn."""
     qs = Question.objects.filter(bank_id=rule.bank_id, kind=rule.kind, is_active=True)
@@ -279,7 +276,7 @@ def _rule_candidates(rule: DrawRule) -> list[tuple[int, Slot]]:
     if rule.difficulty:
         qs = qs.filter(difficulty=rule.difficulty)
     rows = qs.order_by("id").values_list("id", "exclusion_group").distinct()
-    return [(qid, ("g", rule.bank_id, group) if group else ("q", qid)) for qid, group in rows]
+    return [(qid, slot_of(qid, rule.bank_id, group)) for qid, group in rows]
 
 
 def _insufficient(rule: DrawRule, available: int) -> InsufficientQuestions:
@@ -340,16 +337,7 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
         slots = len({slot for _qid, slot in candidates})
         if slots < rule.count:
             raise _too_few_slots(rule, len(candidates), slots)
-        rng.shuffle(candidates)
-        picked = 0
-        for qid, slot in candidates:
-            if picked == rule.count:
-                break
-            if slot in used:
-                continue
-            used.add(slot)
-            chosen.append((qid, rule.points))
-            picked += 1
+        chosen += [(qid, rule.points) for qid in pick_slots(candidates, rule.count, rng, used)]
     questions = Question.objects.in_bulk([qid for qid, _points in chosen])
     return [PaperItem(questions[qid], points) for qid, points in chosen]
 

@@ -23,6 +23,9 @@ SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 2
 START_QUERIES = 13 + SESSION_QUERIES  # loads the person; their overrides (one indexed read) fix the deadline
 AUTOSAVE_QUERIES = 5 + SESSION_QUERIES  # lock, paper row, one guarded upsert (+ transaction)
 SUBMIT_QUERIES = 14 + SESSION_QUERIES  # the counted rank (one aggregate); the certificate: read + issue
+# a paper with wrong answers costs one statement more: they enter the wrong-answer book in one upsert
+# (services/book.py, docs/adr/0015); the all-right papers measured here cost none
+SUBMIT_WITH_MISTAKES_QUERIES = SUBMIT_QUERIES + 1
 UNIT_LEADERBOARD_QUERIES = 6 + SESSION_QUERIES  # units, audience, headcounts, results
 # a participant's person leaderboard: access (the exam, the audience), then the top rows and their names unless
 # cached (per exam generation: a submit or regrade reads them again); no overdue sweep (GETs write nothing)
@@ -114,3 +117,106 @@ def test_reads_query_counts_are_pinned(tree, people, django_assert_num_queries):
     organizer = app_login(people.organizer.username)
     with django_assert_num_queries(EXAM_DETAIL_QUERIES + 1 + MANAGER_DETAIL_EXTRA):  # +1: first request after login
         assert len(organizer.get(f"/api/v1/exams/{exam.pk}/").json()["management"]["fixed_questions"]) == 6
+
+
+# Practice answers cost no more than an autosave (docs/adr/0015): one read (the item with its question, the
+# hidden check for exams open by their own window and the book entry), one guarded UPDATE and one book statement
+# (+ transaction); a right answer to a question not in the book writes no book row
+PRACTICE_ANSWER_QUERIES = 5 + SESSION_QUERIES
+PRACTICE_RIGHT_NOT_IN_BOOK_QUERIES = 4 + SESSION_QUERIES
+assert PRACTICE_ANSWER_QUERIES <= AUTOSAVE_QUERIES
+
+
+@pytest.mark.parametrize("size", [6, 60])
+def test_practice_answer_costs_no_more_than_an_autosave(tree, people, size, django_assert_num_queries):
+    from tests.api.test_practice import open_practice
+
+    bank = _exam_with(tree, size).fixed_questions.first().question.bank
+    exam_bank = bank_create(name="考试题库", unit=tree.city)  # an exam open now, on another bank
+    question_create(bank=exam_bank, kind="judge", stem="判断", options=[], answer=["A"])
+    make_exam(unit=tree.city, bank=exam_bank, audience=[tree.city], title="开放中的考试")
+    from quizzes.models import Exam
+
+    Exam.objects.filter(fixed_questions__question__bank=bank).update(status=Exam.Status.CLOSED)
+    practice = open_practice(app_login(people.organizer.username), bank, [tree.city])
+    client = app_login(people.alice.username)
+    round_ = client.post(f"/api/v1/practice-sets/{practice['id']}/rounds", {"count": 3}, format="json").json()
+    first, second, third = (q["question_id"] for q in round_["questions"])
+    keys = {q.pk: q.answer for q in Question.objects.filter(pk__in=[first, second, third])}
+    client.get("/api/v1/me")  # the first request after login saves last_login: not the answer's cost
+
+    def put(question_id: int, choices: list[str]) -> dict:
+        url = f"/api/v1/practice-rounds/{round_['id']}/answers/{question_id}"
+        return client.put(url, {"choices": choices}, format="json").json()
+
+    with django_assert_num_queries(PRACTICE_ANSWER_QUERIES):  # wrong: into the book
+        assert put(first, ["B"] if keys[first] != ["B"] else ["A"])["correct"] is False
+    with django_assert_num_queries(PRACTICE_RIGHT_NOT_IN_BOOK_QUERIES):
+        assert put(second, keys[second])["correct"] is True
+    book_round = client.post("/api/v1/wrong-answers/rounds", {"count": 1}, format="json").json()
+    with django_assert_num_queries(PRACTICE_ANSWER_QUERIES):  # right, in the book: its run of right answers
+        url = f"/api/v1/practice-rounds/{book_round['id']}/answers/{first}"
+        assert client.put(url, {"choices": keys[first]}, format="json").json()["book"]["right_streak"] == 1
+
+
+# the learning reads: the same number of queries whatever the number of questions, rounds and answers
+PRACTICE_SETS_QUERIES = 3 + SESSION_QUERIES  # count, page, tags
+ROUND_DETAIL_QUERIES = 4 + SESSION_QUERIES  # the round, the open exams (candidates, overrides), the items
+BOOK_QUERIES = 4 + SESSION_QUERIES  # the open exams (two), count, page
+BOOK_COUNT_QUERIES = 1 + SESSION_QUERIES
+ROUNDS_QUERIES = 2 + SESSION_QUERIES  # count, page
+CALENDAR_QUERIES = 1 + SESSION_QUERIES
+REACH_QUERIES = 3 + SESSION_QUERIES  # children, per unit, per day (the unit: the cached person's own)
+
+
+@pytest.mark.parametrize("rounds", [1, 4])
+def test_learning_reads_query_counts_are_pinned(tree, people, rounds, django_assert_num_queries):
+    from tests.api.test_practice import answer, chapter_bank, open_practice, start
+
+    bank = chapter_bank(tree.city, per_tag=10)
+    exam_bank = bank_create(name="考试题库", unit=tree.city)  # an exam open now, on another bank
+    question_create(bank=exam_bank, kind="judge", stem="判断", options=[], answer=["A"])
+    make_exam(unit=tree.city, bank=exam_bank, audience=[tree.city], title="开放中的考试")
+    practice = open_practice(app_login(people.organizer.username), bank, [tree.city], daily_count=3)
+    client = app_login(people.alice.username)
+    for _ in range(rounds):
+        round_ = start(client, practice["id"], count=5)
+        for q in round_["questions"]:
+            answer(client, round_["id"], q["question_id"], ["B"])
+    daily = client.post(f"/api/v1/practice-sets/{practice['id']}/daily").json()
+    with django_assert_num_queries(PRACTICE_SETS_QUERIES):
+        assert client.get("/api/v1/practice-sets/").json()["count"] == 1
+    with django_assert_num_queries(ROUND_DETAIL_QUERIES):
+        assert len(client.get(f"/api/v1/practice-rounds/{round_['id']}").json()["questions"]) == 5
+    with django_assert_num_queries(BOOK_QUERIES):
+        assert client.get("/api/v1/wrong-answers/").json()["count"] >= 5
+    with django_assert_num_queries(BOOK_COUNT_QUERIES):
+        assert client.get("/api/v1/wrong-answers/count").json()["open"] >= 5
+    with django_assert_num_queries(ROUNDS_QUERIES):
+        assert client.get("/api/v1/practice-rounds/").json()["count"] == rounds + 1
+    with django_assert_num_queries(CALENDAR_QUERIES):
+        assert client.get("/api/v1/daily/calendar").json()["today_done"] is False
+    assert daily["kind"] == "daily"
+    organizer = app_login(people.organizer.username)
+    organizer.get("/api/v1/me")  # the first request after login saves last_login
+    with django_assert_num_queries(REACH_QUERIES):
+        assert organizer.get("/api/v1/learning/reach").json()["total"]["rounds"] == rounds
+
+
+def test_submit_with_mistakes_costs_one_statement_more(tree, people):
+    exam = _exam_with(tree, 6)
+    client = app_login(people.alice.username)
+    paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    keys = {q.pk: q.answer for q in Question.objects.filter(pk__in=[q["question_id"] for q in paper["questions"]])}
+    for seq, q in enumerate(paper["questions"], start=1):
+        key = keys[q["question_id"]]
+        choices = (["B"] if key != ["B"] else ["A"]) if seq == 1 else key  # the first one wrong
+        client.put(
+            f"/api/v1/attempts/{paper['id']}/answers/{q['question_id']}",
+            {"choices": choices, "seq": seq},
+            format="json",
+        )
+    with CaptureQueriesContext(connection) as submit:
+        result = client.post(f"/api/v1/attempts/{paper['id']}/submit").json()["result"]
+    assert result["passed"] is True  # the same certificate path as the all-right paper
+    assert len(submit) == SUBMIT_WITH_MISTAKES_QUERIES

@@ -36,6 +36,7 @@ from accounts.services.roster import roster_preview
 from config.wsgi import application
 from quizzes.models import Attempt, Exam, Question
 from quizzes.services.attempts import attempt_start
+from quizzes.services.learning import practice_round_start, practice_set_create
 from tests.conftest import PASSWORD, People, make_bank, make_exam
 
 MAX_EXAMPLES = 20
@@ -57,6 +58,8 @@ PARAMETER_ROWS = {
     "attempt_id": "attempt",
     "batch_id": "batch",
     "import_id": "roster_import",
+    "practice_set_id": "practice_set",
+    "round_id": "practice_round",
 }
 
 
@@ -85,12 +88,18 @@ def seeded(people: People, exam: Exam) -> Iterator[dict[str, str]]:
     own_exam = make_exam(unit=city, bank=own_bank, audience=[city])
     attempt_start(exam=own_exam, user=people.organizer)
     attempt_start(exam=exam, user=people.alice)
+    practice_set = practice_set_create(
+        user=people.organizer, title="练习", bank_id=make_bank(city, name="练习题库").pk, audience_unit_ids=[city.pk]
+    )
+    practice_round = practice_round_start(practice_set=practice_set, user=people.organizer, count=3)
     SEEDED.clear()
     SEEDED.update(
         exam=[exam.pk, own_exam.pk],
         bank=[own_bank.pk],
         question=list(Question.objects.filter(bank=own_bank).values_list("pk", flat=True)[:3]),
         attempt=list(Attempt.objects.order_by("pk").values_list("pk", flat=True)),
+        practice_set=[practice_set.pk],
+        practice_round=[practice_round.pk],
         roster_import=[roster_preview(unit=city, uploaded_by=None, filename="名册.csv", content=ROSTER).pk],
     )
     login = APIClient().post(
