@@ -34,7 +34,17 @@ from .errors import (
     UnitNotFound,
 )
 from .i18n import join_list
-from .models import Attempt, Certificate, Exam, ExamOverride, LawText, PracticeRound, PracticeSet, Question, QuestionBank
+from .models import (
+    Attempt,
+    Certificate,
+    Exam,
+    ExamOverride,
+    LawText,
+    PracticeRound,
+    PracticeSet,
+    Question,
+    QuestionBank,
+)
 from .selectors_laws import law_texts_for
 
 
@@ -238,6 +248,7 @@ def access_law_text_to_manage(user: User, law_id: int) -> LawText:
     if not scopes.scope_to_staff(LawText.objects.filter(pk=law.pk), user, "unit").exists():
         raise LawTextReadOnly()
     return law
+
 
 def access_practice_set_to_practise(user: User, practice_set_id: int) -> PracticeSet:
     """An open practice set whose audience reaches the person's unit."""
