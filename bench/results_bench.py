@@ -184,7 +184,7 @@ def main() -> int:
         cold = timed(lambda: caching.cached_leaderboard_units(exam=exam, parent=city), repeat=1)
         cached = timed(lambda: caching.cached_leaderboard_units(exam=exam, parent=city), repeat=20)
         assert caching.cached_leaderboard_units(exam=exam, parent=city) == leaderboard_units(exam=exam, parent=city)
-        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        backend = str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1]
         print(
             f"database: {connection.vendor}; {args.attempts} finished attempts, {people} people, "
             f"{len(units)} units ({args.towns} towns × {args.depts} departments)"
