@@ -294,6 +294,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/daily/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's daily-question streak and the days of a month done. */
+        get: operations["daily_calendar_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/": {
         parameters: {
             query?: never;
@@ -774,6 +791,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/laws/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The law texts of the organizer's library: shipped, their unit's ancestors' and their subtree's. */
+        get: operations["laws_list"];
+        put?: never;
+        /**
+         * 保存法规文本（与预览相同的输入）
+         * @description The law texts of the organizer's library: shipped, their unit's ancestors' and their subtree's.
+         */
+        post: operations["laws_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/laws/{law_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One text with all its articles, in order. */
+        get: operations["laws_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Remove a text that the organizer's subtree added (shipped texts and those of higher units stay). */
+        delete: operations["laws_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/laws/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 预览法规文本的分条结果（不保存） */
+        post: operations["laws_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/learning-records.xlsx": {
         parameters: {
             query?: never;
@@ -786,6 +859,26 @@ export interface paths {
          *     and a conclusion.
          */
         get: operations["learning_records_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Practice in a unit's subtree (the requester's own by default; results' scopes): per child unit, rolled
+         *     up, and per day: people, rounds (person-times), questions answered, accuracy. At most a year at a time.
+         */
+        get: operations["learning_reach_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,6 +902,169 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-rounds/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's rounds, newest first, with their questions answered and right (to resume one). */
+        get: operations["practice_rounds_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-rounds/{round_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One of the requester's rounds: keys only of the questions answered (and not in an exam open now). */
+        get: operations["practice_rounds_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-rounds/{round_id}/answers/{question_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * @description Answer one question of a round (once): right or wrong at once, with the key, explanation and legal
+         *     basis. A question of an exam open to the requester now is refused (``question_in_open_exam``).
+         */
+        put: operations["practice_rounds_answers_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The practice sets open to the requester (their unit is in the audience). */
+        get: operations["practice_sets_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/{practice_set_id}/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Today's daily questions of a practice set: the same for everyone of the requester's unit;
+         *     asking again returns the same round with the answers given.
+         */
+        post: operations["practice_sets_daily_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/{practice_set_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's progress per tag (chapter) of a practice set: questions, seen, answered right. */
+        get: operations["practice_sets_progress_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/{practice_set_id}/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Start a practice round: ``count`` questions of one tag (chapter) or of the whole set, at random. Questions
+         *     of an exam open to the requester now are never drawn.
+         */
+        post: operations["practice_sets_rounds_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/managed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Practice sets of the organizer's subtree; open a bank (or some of its tags) for practice. */
+        get: operations["practice_sets_managed_list"];
+        put?: never;
+        /** @description Practice sets of the organizer's subtree; open a bank (or some of its tags) for practice. */
+        post: operations["practice_sets_managed_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/managed/{practice_set_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["practice_sets_managed_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Change the title, tags, audience or daily count, or stop (``is_open: false``) the practice. */
+        patch: operations["practice_sets_managed_partial_update"];
         trace?: never;
     };
     "/api/v1/roster-imports": {
@@ -1033,6 +1289,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wrong-answers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's wrong-answer book, latest mistake first; ``retired=true``: the retired ones. */
+        get: operations["wrong_answers_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wrong-answers/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many questions are in the requester's book (for the home page). */
+        get: operations["wrong_answers_count_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wrong-answers/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Practise again ``count`` questions of the requester's book. */
+        post: operations["wrong_answers_rounds_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1135,6 +1442,8 @@ export interface components {
          * @description * `question.create` - 新建题目
          *     * `question.update` - 修改题目
          *     * `question_import.commit` - 导入题目
+         *     * `law_text.create` - 添加法规文本
+         *     * `law_text.delete` - 删除法规文本
          *     * `exam.create` - 新建考试
          *     * `exam.update` - 修改考试
          *     * `exam.publish` - 发布考试
@@ -1164,11 +1473,66 @@ export interface components {
          *     * `admin.delete` - 后台删除
          * @enum {string}
          */
-        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
         BankTag: {
             name: string;
             /** @description 本题库中带此标签的试题数 */
             question_count: number;
+        };
+        BookCount: {
+            /** @description 错题本中待练的题数 */
+            open: number;
+            /** @description 已移出（连续答对两次）的题数 */
+            retired: number;
+        };
+        BookEntry: {
+            question_id: number;
+            kind: string;
+            stem: string;
+            options: components["schemas"]["Option"][];
+            /** @description 您最近一次的错误答案 */
+            choices: string[];
+            wrong_count: number;
+            right_streak: number;
+            source: components["schemas"]["SourceEnum"];
+            exam_id: number | null;
+            /** Format: date-time */
+            last_wrong_at: string;
+            /** Format: date-time */
+            retired_at: string | null;
+            /** @description true：此题属于您正在开放的考试，暂不显示答案 */
+            hidden: boolean;
+            feedback: components["schemas"]["Feedback"] | null;
+        };
+        BookPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["BookEntry"][];
+        };
+        BookRoundStartRequest: {
+            /** @default 10 */
+            count: number;
+        };
+        BookState: {
+            wrong_count: number;
+            /** @description 连续答对次数；连续答对 2 次即移出错题本 */
+            right_streak: number;
+            retired: boolean;
+        };
+        Calendar: {
+            /** @description 连续完成每日一练的天数 */
+            streak: number;
+            today_done: boolean;
+            month: string;
+            days: components["schemas"]["CalendarDay"][];
+        };
+        CalendarDay: {
+            /** Format: date */
+            date: string;
+            done: boolean;
         };
         /** @description The public verification of a certificate: no account, phone, unit or score. */
         CertificateVerification: {
@@ -1197,6 +1561,19 @@ export interface components {
              * @description 撤销日期；有效时为 null
              */
             revoked_on: string | null;
+        };
+        /** @description One article that the question's legal basis cites, as the law-text library holds it. */
+        CitedArticle: {
+            /** @description 法规名称，如《中华人民共和国民法典》 */
+            law: string;
+            /** @description 版本 */
+            edition: string;
+            /** @description 条标，如第十七条 */
+            heading: string;
+            /** @description 所在编、章、节 */
+            chapter: string;
+            /** @description 条文；各款以换行分隔 */
+            text: string;
         };
         /**
          * @description * `likely_wrong_key_or_too_hard` - likely_wrong_key_or_too_hard
@@ -1630,6 +2007,14 @@ export interface components {
          * @enum {string}
          */
         ExamStatusEnum: "draft" | "published" | "closed";
+        Feedback: {
+            /** @description 正确答案 */
+            answer: string[];
+            /** @description 解析 */
+            explanation: string;
+            /** @description 法条依据 */
+            legal_basis: string;
+        };
         FixedQuestionEntry: {
             question_id: number;
             position: number;
@@ -1772,6 +2157,121 @@ export interface components {
             skipped: number;
             readonly flags: components["schemas"]["ItemFlag"][];
         };
+        LawIssue: {
+            /** @description 行号（文本的行，Word 的段落） */
+            line: number | null;
+            /** @description name、edition 或 text（文本或文件） */
+            field: string;
+            code: string;
+            message: string;
+        };
+        LawPreview: {
+            name: string;
+            edition: string;
+            article_count: number;
+            first_heading: string | null;
+            last_heading: string | null;
+            /** @description 识别出的编、章、节 */
+            chapters: string[];
+            /** @description 前三条 */
+            sample: components["schemas"]["LawSample"][];
+            /** @description 有错误时不能保存 */
+            errors: components["schemas"]["LawIssue"][];
+            /** @description 如条号不连续；可以保存 */
+            warnings: components["schemas"]["LawIssue"][];
+            /** @description 保存后不再是现行版本的已有版本；没有则为 null */
+            replaces_current: string | null;
+        };
+        LawSample: {
+            heading: string;
+            text: string;
+        };
+        LawText: {
+            readonly id: number;
+            /** 法规名称 */
+            name: string;
+            /** 版本 */
+            edition: string;
+            /** 来源 */
+            source?: string;
+            /** 现行版本 */
+            is_current?: boolean;
+            /** @description 所属单位；随系统提供的文本为 null */
+            readonly unit_id: number | null;
+            /** @description 所属单位名称；随系统提供的文本为 null */
+            readonly unit_name: string | null;
+            readonly article_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        LawTextDetail: {
+            readonly id: number;
+            /** 法规名称 */
+            name: string;
+            /** 版本 */
+            edition: string;
+            /** 来源 */
+            source?: string;
+            /** 现行版本 */
+            is_current?: boolean;
+            /** @description 所属单位；随系统提供的文本为 null */
+            readonly unit_id: number | null;
+            /** @description 所属单位名称；随系统提供的文本为 null */
+            readonly unit_name: string | null;
+            readonly article_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly articles: {
+                [key: string]: unknown;
+            }[];
+        };
+        LawTextPasteRequest: {
+            /** @description 法规名称，如 中国共产党纪律处分条例 */
+            name: string;
+            /** @description 版本，如 2023年12月8日修订，2024年1月1日起施行 */
+            edition: string;
+            /**
+             * @description 来源说明
+             * @default
+             */
+            source: string;
+            /**
+             * Format: int64
+             * @description 默认为当前用户所在单位
+             */
+            unit_id?: number;
+            /**
+             * @description 粘贴的法规全文
+             * @default
+             */
+            text: string;
+        };
+        LawTextUploadRequest: {
+            /** @description 法规名称，如 中国共产党纪律处分条例 */
+            name: string;
+            /** @description 版本，如 2023年12月8日修订，2024年1月1日起施行 */
+            edition: string;
+            /**
+             * @description 来源说明
+             * @default
+             */
+            source: string;
+            /**
+             * Format: int64
+             * @description 默认为当前用户所在单位
+             */
+            unit_id?: number;
+            /**
+             * @description 粘贴的法规全文
+             * @default
+             */
+            text: string;
+            /**
+             * Format: binary
+             * @description 法规文件：.txt 或 .docx（与 text 二选一）
+             */
+            file?: string;
+        };
         /**
          * @description * `full` - 显示全名
          *     * `masked` - 姓名打码（如 张*明）
@@ -1854,6 +2354,28 @@ export interface components {
              * @default 1
              */
             extra_attempts: number;
+        };
+        /** @description A practice set as the organizers who manage it see it. */
+        ManagedPracticeSet: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            readonly bank_id: number;
+            readonly bank_name: string;
+            /** @description 开放练习的标签（章节）；空为题库的全部试题 */
+            readonly tags: string[];
+            /**
+             * 每日一练题数
+             * Format: int64
+             */
+            daily_count?: number;
+            readonly unit_id: number;
+            readonly unit_name: string;
+            readonly audience_unit_ids: number[];
+            /** 开放练习 */
+            is_open?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
         };
         /** @description A unit of the organizer's tree in the console, with its active accounts (of the unit itself). */
         ManagedUnit: {
@@ -2045,6 +2567,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Exam"][];
         };
+        PaginatedLawTextList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["LawText"][];
+        };
+        PaginatedManagedPracticeSetList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ManagedPracticeSet"][];
+        };
         PaginatedPersonList: {
             /** @example 123 */
             count: number;
@@ -2059,6 +2611,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Person"][];
+        };
+        PaginatedPracticeSetList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PracticeSet"][];
         };
         PaginatedQuestionBankList: {
             /** @example 123 */
@@ -2144,6 +2711,14 @@ export interface components {
             composition?: components["schemas"]["CompositionEnum"];
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
+        };
+        PatchedPracticeSetUpdateRequest: {
+            title?: string;
+            tags?: string[];
+            audience_unit_ids?: number[];
+            daily_count?: number;
+            /** @description false：停止开放练习 */
+            is_open?: boolean;
         };
         PatchedQuestionBankUpdateRequest: {
             name?: string;
@@ -2269,6 +2844,69 @@ export interface components {
             /** Format: date-time */
             submitted_at: string;
         };
+        PracticeAnswerInputRequest: {
+            choices: string[];
+        };
+        PracticeAnswerOutput: {
+            question_id: number;
+            choices: string[];
+            correct: boolean;
+            /** @description false：本轮已答过此题，以第一次作答为准 */
+            applied: boolean;
+            feedback: components["schemas"]["Feedback"];
+            /** @description 此题在错题本中的状态；null 表示不在错题本中 */
+            book: components["schemas"]["BookState"] | null;
+        };
+        PracticeRound: {
+            id: number;
+            kind: components["schemas"]["PracticeRoundKindEnum"];
+            practice_set_id: number | null;
+            /**
+             * Format: date
+             * @description 每日一练的日期
+             */
+            day: string | null;
+            /** Format: date-time */
+            started_at: string;
+            questions: components["schemas"]["RoundQuestion"][];
+        };
+        /**
+         * @description * `practice` - 练习
+         *     * `book` - 错题重练
+         *     * `daily` - 每日一练
+         * @enum {string}
+         */
+        PracticeRoundKindEnum: "practice" | "book" | "daily";
+        /** @description A practice set as a participant sees it. */
+        PracticeSet: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            readonly bank_id: number;
+            readonly bank_name: string;
+            /** @description 开放练习的标签（章节）；空为题库的全部试题 */
+            readonly tags: string[];
+            /**
+             * 每日一练题数
+             * Format: int64
+             */
+            daily_count?: number;
+        };
+        PracticeSetInputRequest: {
+            title: string;
+            /** Format: int64 */
+            bank_id: number;
+            /** @description 只开放这些标签（章节）的试题；省略或为空则开放整个题库 */
+            tags?: string[];
+            audience_unit_ids: number[];
+            /** @default 5 */
+            daily_count: number;
+            /**
+             * Format: int64
+             * @description 主办单位；默认您的单位
+             */
+            unit_id?: number;
+        };
         /** @description A bank question as organizers see it, key included (never used for participants). */
         Question: {
             readonly id: number;
@@ -2345,6 +2983,64 @@ export interface components {
          * @enum {string}
          */
         QuestionKindEnum: "single" | "multiple" | "judge";
+        Reach: {
+            unit_id: number;
+            unit_name: string;
+            /** Format: date */
+            date_from: string;
+            /** Format: date */
+            date_to: string;
+            total: components["schemas"]["ReachCounts"];
+            /** @description 各下级单位（含其下级） */
+            units: components["schemas"]["ReachUnit"][];
+            days: components["schemas"]["ReachDay"][];
+        };
+        ReachCounts: {
+            /** @description 练习人数 */
+            people: number;
+            /** @description 练习人次（有作答的练习轮数） */
+            rounds: number;
+            /** @description 答题数 */
+            answered: number;
+            correct: number;
+            /**
+             * Format: decimal
+             * @description 正确率（%）
+             */
+            accuracy: string | null;
+        };
+        ReachDay: {
+            /** @description 练习人数 */
+            people: number;
+            /** @description 练习人次（有作答的练习轮数） */
+            rounds: number;
+            /** @description 答题数 */
+            answered: number;
+            correct: number;
+            /**
+             * Format: decimal
+             * @description 正确率（%）
+             */
+            accuracy: string | null;
+            /** Format: date */
+            date: string;
+        };
+        ReachUnit: {
+            /** @description 练习人数 */
+            people: number;
+            /** @description 练习人次（有作答的练习轮数） */
+            rounds: number;
+            /** @description 答题数 */
+            answered: number;
+            correct: number;
+            /**
+             * Format: decimal
+             * @description 正确率（%）
+             */
+            accuracy: string | null;
+            unit_id: number;
+            unit_name: string;
+        };
         RegradeInputRequest: {
             /** Format: int64 */
             question_id: number;
@@ -2428,6 +3124,8 @@ export interface components {
             answer: string[];
             explanation: string;
             legal_basis: string;
+            /** @description 法条依据所引条文的原文（法规库中有该法规时）；法规库中没有的不列出 */
+            articles: components["schemas"]["CitedArticle"][];
             choices: string[];
             /** Format: decimal */
             score: string;
@@ -2543,6 +3241,47 @@ export interface components {
              */
             deactivate_missing: boolean;
         };
+        RoundPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["RoundSummary"][];
+        };
+        RoundQuestion: {
+            question_id: number;
+            position: number;
+            kind: string;
+            stem: string;
+            options: components["schemas"]["Option"][];
+            /** @description true：此题属于您正在开放的考试，暂不能作答，也不显示答案 */
+            hidden: boolean;
+            answered: boolean;
+            choices: string[] | null;
+            correct: boolean | null;
+            /** @description 作答后：答案、解析和法条依据 */
+            feedback: components["schemas"]["Feedback"] | null;
+        };
+        RoundStartRequest: {
+            /** @description 按标签（章节）练习；省略为随机 */
+            tag?: string;
+            /** @default 10 */
+            count: number;
+        };
+        RoundSummary: {
+            id: number;
+            kind: components["schemas"]["PracticeRoundKindEnum"];
+            practice_set_id: number | null;
+            practice_set_title: string | null;
+            /** Format: date */
+            day: string | null;
+            /** Format: date-time */
+            started_at: string;
+            question_count: number;
+            answered_count: number;
+            correct_count: number;
+        };
         RuleAvailability: {
             /** @description 规则序号，从 1 开始 */
             position: number;
@@ -2587,8 +3326,23 @@ export interface components {
             /** 允许自助注册 */
             self_signup_enabled: boolean;
         };
+        /**
+         * @description * `practice` - 练习
+         *     * `exam` - 考试
+         * @enum {string}
+         */
+        SourceEnum: "practice" | "exam";
         /** @enum {string} */
         StateEnum: "draft" | "published" | "running" | "closed";
+        TagProgress: {
+            tag: string;
+            /** @description 本标签可练习的试题数 */
+            questions: number;
+            /** @description 练过的题数 */
+            seen: number;
+            /** @description 答对过的题数 */
+            correct: number;
+        };
         Unit: {
             readonly id: number;
             /** 名称 */
@@ -3050,6 +3804,8 @@ export interface operations {
                  *     * `question.create` - 新建题目
                  *     * `question.update` - 修改题目
                  *     * `question_import.commit` - 导入题目
+                 *     * `law_text.create` - 添加法规文本
+                 *     * `law_text.delete` - 删除法规文本
                  *     * `exam.create` - 新建考试
                  *     * `exam.update` - 修改考试
                  *     * `exam.publish` - 发布考试
@@ -3078,7 +3834,7 @@ export interface operations {
                  *     * `admin.change` - 后台修改
                  *     * `admin.delete` - 后台删除
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+                action?: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 分页结果集中的页码。 */
@@ -3160,6 +3916,8 @@ export interface operations {
                  *     * `question.create` - 新建题目
                  *     * `question.update` - 修改题目
                  *     * `question_import.commit` - 导入题目
+                 *     * `law_text.create` - 添加法规文本
+                 *     * `law_text.delete` - 删除法规文本
                  *     * `exam.create` - 新建考试
                  *     * `exam.update` - 修改考试
                  *     * `exam.publish` - 发布考试
@@ -3188,7 +3946,7 @@ export interface operations {
                  *     * `admin.change` - 后台修改
                  *     * `admin.delete` - 后台删除
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+                action?: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 从此时起（含） */
@@ -4266,6 +5024,64 @@ export interface operations {
             };
             /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    daily_calendar_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 月份，如 2026-11；默认本月 */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Calendar"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6543,6 +7359,353 @@ export interface operations {
             };
         };
     };
+    laws_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedLawTextList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    laws_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["LawTextUploadRequest"];
+                "application/json": components["schemas"]["LawTextPasteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LawText"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    laws_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                law_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LawTextDetail"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    laws_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                law_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    laws_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["LawTextUploadRequest"];
+                "application/json": components["schemas"]["LawTextPasteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LawPreview"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     learning_records_xlsx: {
         parameters: {
             query: {
@@ -6563,6 +7726,77 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    learning_reach_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含）；默认 30 天前 */
+                date_from?: string;
+                /** @description 截止日期（含）；默认今天 */
+                date_to?: string;
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reach"];
                 };
             };
             /** @description 请求数据有误（fields 指出字段） */
@@ -6640,6 +7874,816 @@ export interface operations {
             };
             /** @description 无权执行此操作，或须先修改初始密码 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_rounds_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_rounds_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                round_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeRound"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_rounds_answers_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+                round_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PracticeAnswerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PracticeAnswerInputRequest"];
+                "multipart/form-data": components["schemas"]["PracticeAnswerInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeAnswerOutput"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPracticeSetList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_daily_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeRound"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_progress_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagProgress"][];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_rounds_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RoundStartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RoundStartRequest"];
+                "multipart/form-data": components["schemas"]["RoundStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeRound"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_managed_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedManagedPracticeSetList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_managed_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PracticeSetInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PracticeSetInputRequest"];
+                "multipart/form-data": components["schemas"]["PracticeSetInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedPracticeSet"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_managed_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedPracticeSet"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_managed_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPracticeSetUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPracticeSetUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPracticeSetUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedPracticeSet"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7598,6 +9642,200 @@ export interface operations {
             };
             /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    wrong_answers_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description true：已移出错题本的题 */
+                retired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookPage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    wrong_answers_count_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookCount"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    wrong_answers_rounds_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BookRoundStartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BookRoundStartRequest"];
+                "multipart/form-data": components["schemas"]["BookRoundStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeRound"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
