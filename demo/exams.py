@@ -137,13 +137,25 @@ def seed_roster_exam(
 
 
 def fixed_paper(bank: QuestionBank, fallback: QuestionBank, rng: random.Random) -> list[PaperItem]:
-    """PAPER_PLAN drawn from ``bank``, topped up from ``fallback`` where a kind runs short."""
+    """PAPER_PLAN drawn from ``bank``, topped up from ``fallback`` where a kind runs short.
+
+    At most one question of each exclusion group (a fixed paper with two is refused by ``exam_create``).
+    """
     items: list[PaperItem] = []
+    groups: set[tuple[int, str]] = set()  # (bank, group) already on the paper
     for kind, count, points in PAPER_PLAN:
         chosen: list[Question] = []
         for source in dict.fromkeys([bank, fallback]):
             pool = list(Question.objects.filter(bank=source, kind=kind, is_active=True).order_by("pk"))
-            chosen += rng.sample(pool, min(len(pool), count - len(chosen)))
+            for question in rng.sample(pool, len(pool)):
+                if len(chosen) == count:
+                    break
+                if question.exclusion_group:
+                    group = (source.pk, question.exclusion_group)
+                    if group in groups:
+                        continue
+                    groups.add(group)
+                chosen.append(question)
         if len(chosen) < count:
             raise DemoSeedError(
                 _("%(bank)s 中%(kind)s不足 %(count)d 道。")

@@ -254,6 +254,19 @@ def test_a_missing_cadre_bank_is_a_warning_and_a_broken_civil_code_bank_an_error
 
 
 @pytest.mark.django_db
+def test_the_fixed_paper_takes_one_question_of_each_exclusion_group() -> None:
+    root = Unit.objects.create(name=ROOT_NAME, kind=Unit.Kind.CITY, path="0001")
+    stand_in_banks(root)
+    cadre = QuestionBank.objects.get(name=CADRE_BANK)
+    civil = QuestionBank.objects.get(name=CIVIL_CODE_BANK)
+    cadre.questions.filter(kind=QuestionKind.SINGLE).update(exclusion_group="同一条")  # all 12 singles, one group
+    paper = demo_exams.fixed_paper(cadre, civil, random.Random(7))
+    singles = [item.question for item in paper if item.question.kind == QuestionKind.SINGLE]
+    assert len(singles) == 10 and len(paper) == 25
+    assert [q.bank_id for q in singles].count(cadre.pk) == 1  # the other nine come from the Civil Code bank
+
+
+@pytest.mark.django_db
 @pytest.mark.skipif(
     not all(b.path.is_file() for b in shipped.SHIPPED_BANKS), reason="the shipped bank files are not there"
 )
