@@ -44,6 +44,9 @@ test('a participant logs in, changes the initial password, takes the Civil Code 
   await expect(page.getByRole('heading', { name: '答题解析' })).toBeVisible()
   await expect(page.getByText('正确答案').first()).toBeVisible()
   await expect(page.getByText('法条依据').first()).toBeVisible()
+  // the words of the cited article, from the law-text library, under each question
+  const article = page.getByRole('region', { name: '法条原文' }).first()
+  await expect(article).toContainText('《中华人民共和国民法典》第')
   await page.locator('.review-item').first().scrollIntoViewIfNeeded()
   await shot(page, '08-review')
 

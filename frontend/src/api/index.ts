@@ -42,6 +42,8 @@ export interface ReviewQuestion extends Omit<PaperQuestion, 'saved'> {
   choices: string[]
   score: string
   correct: boolean
+  /** 法条原文: the cited articles' words, from the law-text library (none when the law is not in it) */
+  articles?: { law: string; edition: string; heading: string; chapter: string; text: string }[]
 }
 
 export interface Attempt {

@@ -149,6 +149,7 @@ const en: typeof zh = {
     wrong: 'Wrong',
     explanation: 'Explanation',
     legalBasis: 'Legal basis',
+    articleText: 'Text of the article',
     gotPoints: '{n} pts',
     backHome: 'Home',
     again: 'Try again',

@@ -147,6 +147,7 @@ export default {
     wrong: '答错',
     explanation: '解析',
     legalBasis: '法条依据',
+    articleText: '法条原文',
     gotPoints: '得 {n} 分',
     backHome: '回到首页',
     again: '再考一次',
