@@ -32,7 +32,7 @@ from quizzes.services.banks import bank_create, question_create
 from quizzes.services.shipped import banks_load_shipped
 from tests.conftest import Tree
 
-GROUPED = {"civil_code.csv": (51, 25), "cadre_law.csv": (25, 12)}
+GROUPED = {"civil_code.csv": (55, 27), "cadre_law.csv": (25, 12)}
 
 
 @pytest.mark.parametrize("shipped", SHIPPED_BANKS, ids=lambda b: b.filename)
@@ -81,7 +81,7 @@ def test_bank_report_command(tree: Tree) -> None:
     out = io.StringIO()
     call_command("bank_report", str(civil.pk), stdout=out)
     text = out.getvalue()
-    assert f"题库 {civil.pk}“{civil.name}”：527 题（单选 252、多选 100、判断 175），互斥组 25 个（51 题）。" in text
+    assert f"题库 {civil.pk}“{civil.name}”：552 题（单选 263、多选 103、判断 186），互斥组 27 个（55 题）。" in text
     assert "[通过] 多选题中只有一个错误选项的比例：" in text
     assert "[通过] 没有法条依据的试题：0（标准：0 道）" in text
 
