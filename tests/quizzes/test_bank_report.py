@@ -32,7 +32,7 @@ from quizzes.services.banks import bank_create, question_create
 from quizzes.services.shipped import banks_load_shipped
 from tests.conftest import Tree
 
-GROUPED = {"civil_code.csv": (31, 15), "cadre_law.csv": (32, 14)}
+GROUPED = {"civil_code.csv": (57, 28), "cadre_law.csv": (32, 14)}
 
 
 @pytest.mark.parametrize("shipped", SHIPPED_BANKS, ids=lambda b: b.filename)
@@ -81,7 +81,7 @@ def test_bank_report_command(tree: Tree) -> None:
     out = io.StringIO()
     call_command("bank_report", str(civil.pk), stdout=out)
     text = out.getvalue()
-    assert f"题库 {civil.pk}“{civil.name}”：301 题（单选 155、多选 65、判断 81），互斥组 15 个（31 题）。" in text
+    assert f"题库 {civil.pk}“{civil.name}”：627 题（单选 295、多选 110、判断 222），互斥组 28 个（57 题）。" in text
     assert "[通过] 多选题中只有一个错误选项的比例：" in text
     assert "[通过] 没有法条依据的试题：0（标准：0 道）" in text
 
