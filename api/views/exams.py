@@ -181,27 +181,15 @@ class PersonLeaderboardView(APIView):
         ranked, me = leaderboards.people_page(
             exam=exam, viewer=user, board=people, rows=page or [], start=paginator.page.start_index() - 1
         )
-        board = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": ranked,
-            "me": me,
-        }
+        board = {**paginator.page_data(ranked), "me": me}
         return Response(PersonLeaderboardSerializer(board).data)
 
     def _participant(self, request: Request, exam: Exam, user: User) -> Response:
         top, me = caching.cached_participant_board(exam=exam, viewer_id=user.pk)
         paginator = ParticipantLeaderboardPagination()
         page = paginator.paginate_queryset(top, request, self) or []
-        assert paginator.page is not None
-        board = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": leaderboards.leaderboard_rows_for_participant(exam=exam, rows=page, viewer_id=user.pk),
-            "me": me,
-        }
+        rows = leaderboards.leaderboard_rows_for_participant(exam=exam, rows=page, viewer_id=user.pk)
+        board = {**paginator.page_data(rows), "me": me}
         return Response(PersonLeaderboardSerializer(board).data)
 
 

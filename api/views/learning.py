@@ -172,13 +172,7 @@ class PracticeRoundListView(APIView):
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(selectors_learning.rounds_of(user=request_user(request)), request, self)
-        assert paginator.page is not None
-        page = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": rows or [],
-        }
+        page = paginator.page_data(rows)
         return Response(RoundPageSerializer(page).data)
 
 
@@ -220,13 +214,7 @@ class BookListView(APIView):
             request,
             self,
         )
-        assert paginator.page is not None
-        page = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": [selectors_learning.book_row(row) for row in rows or []],
-        }
+        page = paginator.page_data([selectors_learning.book_row(row) for row in rows or []])
         return Response(BookPageSerializer(page).data)
 
 

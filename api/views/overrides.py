@@ -43,13 +43,7 @@ class ExamOverrideListView(APIView):
         exam = access_exam_to_manage(user, exam_id)
         paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(selectors.exam_overrides(exam=exam, user=user), request, self)
-        assert paginator.page is not None
-        page = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": rows or [],
-        }
+        page = paginator.page_data(rows)
         return Response(ExamOverridePageSerializer(page).data)
 
     @extend_schema(request=ExamOverrideInputSerializer, responses={201: OverrideGrantResultSerializer})

@@ -60,13 +60,7 @@ class _PagedPeopleView(APIView):
         rows = paginator.paginate_queryset(
             results.unit_people(exam=exam, unit=unit, absent_only=self.absent_only), request, self
         )
-        assert paginator.page is not None
-        page = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": rows or [],
-        }
+        page = paginator.page_data(rows)
         return Response(self.page_serializer(page).data)
 
 
@@ -103,13 +97,7 @@ class PageLeavesView(APIView):
         exam, unit, _query = results_scope(request, exam_id, UnitQuerySerializer)
         paginator = PageNumberPagination()
         rows = paginator.paginate_queryset(results.page_leave_rows(exam=exam, unit=unit), request, self)
-        assert paginator.page is not None
-        page = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": rows or [],
-        }
+        page = paginator.page_data(rows)
         return Response(PageLeavePageSerializer(page).data)
 
 
@@ -143,13 +131,7 @@ class ResultsListView(APIView):
         paginator = PageNumberPagination()
         rows = list(results.result_rows(exam=exam, unit=unit, filters=_filters(data)))
         page_rows = paginator.paginate_queryset(rows, request, self)
-        assert paginator.page is not None
-        page = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": page_rows or [],
-        }
+        page = paginator.page_data(page_rows)
         return Response(ResultPageSerializer(page).data)
 
 
