@@ -294,6 +294,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/daily/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's daily-question streak and the days of a month done. */
+        get: operations["daily_calendar_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exams/": {
         parameters: {
             query?: never;
@@ -794,6 +811,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/learning/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Practice in a unit's subtree (the requester's own by default; results' scopes): per child unit, rolled
+         *     up, and per day: people, rounds (person-times), questions answered, accuracy. At most a year at a time.
+         */
+        get: operations["learning_reach_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -809,6 +846,152 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-rounds/{round_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One of the requester's rounds: keys only of the questions answered (and not in an exam open now). */
+        get: operations["practice_rounds_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-rounds/{round_id}/answers/{question_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * @description Answer one question of a round (once): right or wrong at once, with the key, explanation and legal
+         *     basis. A question of an exam open to the requester now is refused (``question_in_open_exam``).
+         */
+        put: operations["practice_rounds_answers_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The practice sets open to the requester (their unit is in the audience). */
+        get: operations["practice_sets_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/{practice_set_id}/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Today's daily questions of a practice set: the same for everyone of the requester's unit;
+         *     asking again returns the same round with the answers given.
+         */
+        post: operations["practice_sets_daily_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/{practice_set_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's progress per tag (chapter) of a practice set: questions, seen, answered right. */
+        get: operations["practice_sets_progress_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/{practice_set_id}/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Start a practice round: ``count`` questions of one tag (chapter) or of the whole set, at random. Questions
+         *     of an exam open to the requester now are never drawn.
+         */
+        post: operations["practice_sets_rounds_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/managed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Practice sets of the organizer's subtree; open a bank (or some of its tags) for practice. */
+        get: operations["practice_sets_managed_list"];
+        put?: never;
+        /** @description Practice sets of the organizer's subtree; open a bank (or some of its tags) for practice. */
+        post: operations["practice_sets_managed_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice-sets/managed/{practice_set_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["practice_sets_managed_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Change the title, tags, audience or daily count, or stop (``is_open: false``) the practice. */
+        patch: operations["practice_sets_managed_partial_update"];
         trace?: never;
     };
     "/api/v1/roster-imports": {
@@ -1033,6 +1216,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wrong-answers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's wrong-answer book, latest mistake first; ``retired=true``: the retired ones. */
+        get: operations["wrong_answers_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wrong-answers/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many questions are in the requester's book (for the home page). */
+        get: operations["wrong_answers_count_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wrong-answers/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Practise again ``count`` questions of the requester's book. */
+        post: operations["wrong_answers_rounds_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1169,6 +1403,61 @@ export interface components {
             name: string;
             /** @description 本题库中带此标签的试题数 */
             question_count: number;
+        };
+        BookCount: {
+            /** @description 错题本中待练的题数 */
+            open: number;
+            /** @description 已移出（连续答对两次）的题数 */
+            retired: number;
+        };
+        BookEntry: {
+            question_id: number;
+            kind: string;
+            stem: string;
+            options: components["schemas"]["Option"][];
+            /** @description 您最近一次的错误答案 */
+            choices: string[];
+            wrong_count: number;
+            right_streak: number;
+            source: components["schemas"]["SourceEnum"];
+            exam_id: number | null;
+            /** Format: date-time */
+            last_wrong_at: string;
+            /** Format: date-time */
+            retired_at: string | null;
+            /** @description true：此题属于您正在开放的考试，暂不显示答案 */
+            hidden: boolean;
+            feedback: components["schemas"]["Feedback"] | null;
+        };
+        BookPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["BookEntry"][];
+        };
+        BookRoundStartRequest: {
+            /** @default 10 */
+            count: number;
+        };
+        BookState: {
+            wrong_count: number;
+            /** @description 连续答对次数；连续答对 2 次即移出错题本 */
+            right_streak: number;
+            retired: boolean;
+        };
+        Calendar: {
+            /** @description 连续完成每日一练的天数 */
+            streak: number;
+            today_done: boolean;
+            month: string;
+            days: components["schemas"]["CalendarDay"][];
+        };
+        CalendarDay: {
+            /** Format: date */
+            date: string;
+            done: boolean;
         };
         /** @description The public verification of a certificate: no account, phone, unit or score. */
         CertificateVerification: {
@@ -1628,6 +1917,14 @@ export interface components {
          * @enum {string}
          */
         ExamStatusEnum: "draft" | "published" | "closed";
+        Feedback: {
+            /** @description 正确答案 */
+            answer: string[];
+            /** @description 解析 */
+            explanation: string;
+            /** @description 法条依据 */
+            legal_basis: string;
+        };
         FixedQuestionEntry: {
             question_id: number;
             position: number;
@@ -1853,6 +2150,28 @@ export interface components {
              */
             extra_attempts: number;
         };
+        /** @description A practice set as the organizers who manage it see it. */
+        ManagedPracticeSet: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            readonly bank_id: number;
+            readonly bank_name: string;
+            /** @description 开放练习的标签（章节）；空为题库的全部试题 */
+            readonly tags: string[];
+            /**
+             * 每日一练题数
+             * Format: int64
+             */
+            daily_count?: number;
+            readonly unit_id: number;
+            readonly unit_name: string;
+            readonly audience_unit_ids: number[];
+            /** 开放练习 */
+            is_open?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
         /** @description A unit of the organizer's tree in the console, with its active accounts (of the unit itself). */
         ManagedUnit: {
             readonly id: number;
@@ -2043,6 +2362,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Exam"][];
         };
+        PaginatedManagedPracticeSetList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ManagedPracticeSet"][];
+        };
         PaginatedPersonList: {
             /** @example 123 */
             count: number;
@@ -2057,6 +2391,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Person"][];
+        };
+        PaginatedPracticeSetList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PracticeSet"][];
         };
         PaginatedQuestionBankList: {
             /** @example 123 */
@@ -2142,6 +2491,14 @@ export interface components {
             composition?: components["schemas"]["CompositionEnum"];
             fixed_questions?: components["schemas"]["FixedQuestionInputRequest"][];
             draw_rules?: components["schemas"]["DrawRuleInputRequest"][];
+        };
+        PatchedPracticeSetUpdateRequest: {
+            title?: string;
+            tags?: string[];
+            audience_unit_ids?: number[];
+            daily_count?: number;
+            /** @description false：停止开放练习 */
+            is_open?: boolean;
         };
         PatchedQuestionBankUpdateRequest: {
             name?: string;
@@ -2267,6 +2624,69 @@ export interface components {
             /** Format: date-time */
             submitted_at: string;
         };
+        PracticeAnswerInputRequest: {
+            choices: string[];
+        };
+        PracticeAnswerOutput: {
+            question_id: number;
+            choices: string[];
+            correct: boolean;
+            /** @description false：本轮已答过此题，以第一次作答为准 */
+            applied: boolean;
+            feedback: components["schemas"]["Feedback"];
+            /** @description 此题在错题本中的状态；null 表示不在错题本中 */
+            book: components["schemas"]["BookState"] | null;
+        };
+        PracticeRound: {
+            id: number;
+            kind: components["schemas"]["PracticeRoundKindEnum"];
+            practice_set_id: number | null;
+            /**
+             * Format: date
+             * @description 每日一练的日期
+             */
+            day: string | null;
+            /** Format: date-time */
+            started_at: string;
+            questions: components["schemas"]["RoundQuestion"][];
+        };
+        /**
+         * @description * `practice` - 练习
+         *     * `book` - 错题重练
+         *     * `daily` - 每日一练
+         * @enum {string}
+         */
+        PracticeRoundKindEnum: "practice" | "book" | "daily";
+        /** @description A practice set as a participant sees it. */
+        PracticeSet: {
+            readonly id: number;
+            /** 标题 */
+            title: string;
+            readonly bank_id: number;
+            readonly bank_name: string;
+            /** @description 开放练习的标签（章节）；空为题库的全部试题 */
+            readonly tags: string[];
+            /**
+             * 每日一练题数
+             * Format: int64
+             */
+            daily_count?: number;
+        };
+        PracticeSetInputRequest: {
+            title: string;
+            /** Format: int64 */
+            bank_id: number;
+            /** @description 只开放这些标签（章节）的试题；省略或为空则开放整个题库 */
+            tags?: string[];
+            audience_unit_ids: number[];
+            /** @default 5 */
+            daily_count: number;
+            /**
+             * Format: int64
+             * @description 主办单位；默认您的单位
+             */
+            unit_id?: number;
+        };
         /** @description A bank question as organizers see it, key included (never used for participants). */
         Question: {
             readonly id: number;
@@ -2343,6 +2763,64 @@ export interface components {
          * @enum {string}
          */
         QuestionKindEnum: "single" | "multiple" | "judge";
+        Reach: {
+            unit_id: number;
+            unit_name: string;
+            /** Format: date */
+            date_from: string;
+            /** Format: date */
+            date_to: string;
+            total: components["schemas"]["ReachCounts"];
+            /** @description 各下级单位（含其下级） */
+            units: components["schemas"]["ReachUnit"][];
+            days: components["schemas"]["ReachDay"][];
+        };
+        ReachCounts: {
+            /** @description 练习人数 */
+            people: number;
+            /** @description 练习人次（有作答的练习轮数） */
+            rounds: number;
+            /** @description 答题数 */
+            answered: number;
+            correct: number;
+            /**
+             * Format: decimal
+             * @description 正确率（%）
+             */
+            accuracy: string | null;
+        };
+        ReachDay: {
+            /** @description 练习人数 */
+            people: number;
+            /** @description 练习人次（有作答的练习轮数） */
+            rounds: number;
+            /** @description 答题数 */
+            answered: number;
+            correct: number;
+            /**
+             * Format: decimal
+             * @description 正确率（%）
+             */
+            accuracy: string | null;
+            /** Format: date */
+            date: string;
+        };
+        ReachUnit: {
+            /** @description 练习人数 */
+            people: number;
+            /** @description 练习人次（有作答的练习轮数） */
+            rounds: number;
+            /** @description 答题数 */
+            answered: number;
+            correct: number;
+            /**
+             * Format: decimal
+             * @description 正确率（%）
+             */
+            accuracy: string | null;
+            unit_id: number;
+            unit_name: string;
+        };
         RegradeInputRequest: {
             /** Format: int64 */
             question_id: number;
@@ -2541,6 +3019,26 @@ export interface components {
              */
             deactivate_missing: boolean;
         };
+        RoundQuestion: {
+            question_id: number;
+            position: number;
+            kind: string;
+            stem: string;
+            options: components["schemas"]["Option"][];
+            /** @description true：此题属于您正在开放的考试，暂不能作答，也不显示答案 */
+            hidden: boolean;
+            answered: boolean;
+            choices: string[] | null;
+            correct: boolean | null;
+            /** @description 作答后：答案、解析和法条依据 */
+            feedback: components["schemas"]["Feedback"] | null;
+        };
+        RoundStartRequest: {
+            /** @description 按标签（章节）练习；省略为随机 */
+            tag?: string;
+            /** @default 10 */
+            count: number;
+        };
         RuleAvailability: {
             /** @description 规则序号，从 1 开始 */
             position: number;
@@ -2585,8 +3083,23 @@ export interface components {
             /** 允许自助注册 */
             self_signup_enabled: boolean;
         };
+        /**
+         * @description * `practice` - 练习
+         *     * `exam` - 考试
+         * @enum {string}
+         */
+        SourceEnum: "practice" | "exam";
         /** @enum {string} */
         StateEnum: "draft" | "published" | "running" | "closed";
+        TagProgress: {
+            tag: string;
+            /** @description 本标签可练习的试题数 */
+            questions: number;
+            /** @description 练过的题数 */
+            seen: number;
+            /** @description 答对过的题数 */
+            correct: number;
+        };
         Unit: {
             readonly id: number;
             /** 名称 */
@@ -4264,6 +4777,64 @@ export interface operations {
             };
             /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    daily_calendar_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 月份，如 2026-11；默认本月 */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Calendar"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6610,6 +7181,77 @@ export interface operations {
             };
         };
     };
+    learning_reach_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含）；默认 30 天前 */
+                date_from?: string;
+                /** @description 截止日期（含）；默认今天 */
+                date_to?: string;
+                /** @description 只看此单位及其下级（须在您的范围内；默认您的单位） */
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reach"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     me_retrieve: {
         parameters: {
             query?: never;
@@ -6638,6 +7280,749 @@ export interface operations {
             };
             /** @description 无权执行此操作，或须先修改初始密码 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_rounds_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                round_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeRound"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_rounds_answers_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+                round_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PracticeAnswerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PracticeAnswerInputRequest"];
+                "multipart/form-data": components["schemas"]["PracticeAnswerInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeAnswerOutput"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPracticeSetList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_daily_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeRound"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_progress_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagProgress"][];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_rounds_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RoundStartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RoundStartRequest"];
+                "multipart/form-data": components["schemas"]["RoundStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeRound"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_managed_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedManagedPracticeSetList"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_managed_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PracticeSetInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PracticeSetInputRequest"];
+                "multipart/form-data": components["schemas"]["PracticeSetInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedPracticeSet"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_managed_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedPracticeSet"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_sets_managed_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practice_set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPracticeSetUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPracticeSetUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPracticeSetUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagedPracticeSet"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7596,6 +8981,200 @@ export interface operations {
             };
             /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与当前状态冲突（如考试未开放、已交卷、次数已用完） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求内容过大（JSON 上限 1 MB，上传文件上限 20 MB） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    wrong_answers_retrieve: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description true：已移出错题本的题 */
+                retired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookPage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    wrong_answers_count_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookCount"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    wrong_answers_rounds_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BookRoundStartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BookRoundStartRequest"];
+                "multipart/form-data": components["schemas"]["BookRoundStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PracticeRound"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
