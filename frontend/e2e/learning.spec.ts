@@ -11,8 +11,8 @@ function keyOf(question: string): string[] {
   return JSON.parse(harness('key', question))
 }
 
-/** Answer the question on screen right or wrong (by the server's key) and confirm; returns its id. */
-async function answer(page: Page, right: boolean): Promise<string> {
+/** Choose the right or a wrong answer (by the server's key) and confirm it; returns the question's id. */
+async function give(page: Page, right: boolean): Promise<string> {
   const id = await questionId(page)
   const key = keyOf(id)
   const letters = await page.locator('fieldset.question input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
@@ -21,6 +21,12 @@ async function answer(page: Page, right: boolean): Promise<string> {
     await page.locator('fieldset.question label.option', { has: page.locator(`input[value="${letter}"]`) }).click()
   }
   await page.getByRole('button', { name: '确定' }).click()
+  return id
+}
+
+/** Answer the question on screen right or wrong and wait for the verdict; returns its id. */
+async function answer(page: Page, right: boolean): Promise<string> {
+  const id = await give(page, right)
   await expect(page.getByTestId('feedback')).toContainText(right ? '回答正确' : '回答错误')
   return id
 }
@@ -119,7 +125,7 @@ test('a participant practises a chapter, gets one wrong, re-practises it from th
   await expect(page.getByTestId('book-count')).toHaveCount(0)
 })
 
-test('a participant completes the daily questions and sees the streak and the calendar', async ({ page }) => {
+test('a participant completes the daily questions (one answered offline) and sees the streak and the calendar', async ({ page, context }) => {
   practiceSet('e2e_daily')
   await page.goto('/')
   await login(page, 'e2e_daily')
@@ -132,10 +138,19 @@ test('a participant completes the daily questions and sees the streak and the ca
   await page.getByRole('button', { name: '开始今日练习' }).click()
 
   await expect(page.locator('fieldset.question')).toBeVisible()
-  for (let i = 0; i < 3; i++) {
-    await answer(page, i !== 1)
-    await forward(page)
-  }
+  await answer(page, true)
+  await forward(page)
+  // Offline: the answer is kept on the phone and says so; it is sent, and checked, when the network returns.
+  await context.setOffline(true)
+  await give(page, false)
+  await expect(page.getByTestId('answer-status')).toContainText('离线，恢复后提交')
+  await expect(page.locator('fieldset.question input').first()).toBeDisabled()
+  await shot(page, '50b-daily-offline-answer')
+  await context.setOffline(false)
+  await expect(page.getByTestId('feedback')).toContainText('回答错误', { timeout: 40_000 })
+  await forward(page)
+  await answer(page, true)
+  await forward(page)
   await expect(page.getByTestId('summary')).toContainText('共 3 题，答对 2 题，答错 1 题')
   await expect(page.getByTestId('daily-streak')).toHaveText('今日已完成，已连续打卡 1 天')
   await shot(page, '51-daily-summary')

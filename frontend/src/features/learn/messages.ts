@@ -32,6 +32,7 @@ const zh = {
   notCounted: '练习不计成绩，也不进入排名。',
   // the round page
   roundTitle: { practice: '练习', book: '错题重练', daily: '每日一练' },
+  roundOfTag: '练习：{tag}',
   of: '第 {n} / {total} 题',
   submitAnswer: '确定',
   chooseFirst: '请先选择答案',
@@ -131,6 +132,7 @@ const en: typeof zh = {
   noTags: 'This practice has no chapters: use random practice.',
   notCounted: 'Practice is not scored and never reaches a ranking.',
   roundTitle: { practice: 'Practice', book: 'Mistakes again', daily: 'Daily questions' },
+  roundOfTag: 'Practice: {tag}',
   of: 'Question {n} of {total}',
   submitAnswer: 'Check',
   chooseFirst: 'Choose an answer first',
