@@ -85,6 +85,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "practice-sets/<id:practice_set_id>/rounds", learning.PracticeRoundStartView.as_view(), name="practice-rounds"
     ),
     path("practice-sets/<id:practice_set_id>/daily", learning.DailyRoundView.as_view(), name="practice-daily"),
+    path("practice-rounds/", learning.PracticeRoundListView.as_view(), name="practice-round-list"),
     path("practice-rounds/<id:round_id>", learning.PracticeRoundDetailView.as_view(), name="practice-round-detail"),
     path(
         "practice-rounds/<id:round_id>/answers/<id:question_id>",

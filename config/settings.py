@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
         "ExamKindEnum": [("roster", "roster"), ("open", "open")],
         "ExamOverrideKindEnum": "quizzes.models.ExamOverride.Kind",
         "PageLeaveKindEnum": "quizzes.models.PageLeave.Kind",
+        "PracticeRoundKindEnum": "quizzes.models.PracticeRound.Kind",
     },
     # ids in URLs use the "id" converter (api/converters.py): integers, at most 18 digits
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},

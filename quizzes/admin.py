@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from accounts.admin import AuditedAdmin
 
-from .models import Attempt, Exam, Question, QuestionBank, Tag
+from .models import Attempt, Exam, PracticeSet, Question, QuestionBank, Tag
 
 
 @admin.register(QuestionBank)
@@ -31,6 +31,12 @@ class AttemptAdmin(AuditedAdmin[Attempt]):
     list_display = ("exam", "user", "number", "status", "score", "submitted_at")
     list_filter = ("status",)
     raw_id_fields = ("user",)
+
+
+@admin.register(PracticeSet)
+class PracticeSetAdmin(AuditedAdmin[PracticeSet]):
+    list_display = ("title", "bank", "unit", "daily_count", "is_open")
+    list_filter = ("is_open",)
 
 
 admin.site.register(Tag, AuditedAdmin)

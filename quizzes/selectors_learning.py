@@ -235,6 +235,31 @@ def round_detail(*, practice_round: PracticeRound, user: User, now: datetime | N
     }
 
 
+def rounds_of(*, user: User) -> QuerySet[Any, Any]:
+    """The person's rounds, newest first, each with how many questions it holds, how many were answered and
+    how many right (to resume one, or look back). One query a page."""
+    return (
+        PracticeRound.objects.filter(user=user)
+        .annotate(
+            question_count=Count("items"),
+            answered_count=Count("items", filter=Q(items__answered_at__isnull=False)),
+            correct_count=Count("items", filter=Q(items__correct=True)),
+        )
+        .order_by("-started_at", "-pk")
+        .values(
+            "id",
+            "kind",
+            "practice_set_id",
+            "practice_set__title",
+            "day",
+            "started_at",
+            "question_count",
+            "answered_count",
+            "correct_count",
+        )
+    )
+
+
 @dataclass(frozen=True)
 class TagProgress:
     tag: str

@@ -14,6 +14,7 @@ from accounts.models import SiteSettings
 from accounts.services import user_create
 from quizzes.models import Exam, Tag
 from quizzes.services.attempts import attempt_start
+from quizzes.services.learning import practice_set_create
 from tests.conftest import People
 
 
@@ -22,6 +23,12 @@ def admin_client_logged_in(people: People, exam: Exam) -> Client:
     attempt_start(exam=exam, user=people.alice)
     SiteSettings.load()
     Tag.objects.get_or_create(name="总则编")
+    practice_set_create(
+        user=people.organizer,
+        title="民法典练习",
+        bank_id=exam.fixed_questions.first().question.bank_id,  # type: ignore[union-attr]
+        audience_unit_ids=[exam.unit_id],
+    )
     client = Client()
     client.force_login(user_create(username="root", password=None, is_superuser=True))
     return client

@@ -122,6 +122,25 @@ class PracticeRoundSerializer(serializers.Serializer[Any]):
     questions = RoundQuestionSerializer(many=True)
 
 
+class RoundSummarySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=PracticeRound.Kind.choices)
+    practice_set_id = serializers.IntegerField(allow_null=True)
+    practice_set_title = serializers.CharField(source="practice_set__title", allow_null=True)
+    day = serializers.DateField(allow_null=True)
+    started_at = serializers.DateTimeField()
+    question_count = serializers.IntegerField()
+    answered_count = serializers.IntegerField()
+    correct_count = serializers.IntegerField()
+
+
+class RoundPageSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RoundSummarySerializer(many=True)
+
+
 class PracticeAnswerInputSerializer(serializers.Serializer[Any]):
     choices = serializers.ListField(child=serializers.CharField(max_length=1), min_length=1, max_length=8)
 

@@ -53,6 +53,7 @@ from ..serializers.learning import (
     PracticeSetUpdateSerializer,
     ReachQuerySerializer,
     ReachSerializer,
+    RoundPageSerializer,
     RoundStartSerializer,
     TagProgressSerializer,
 )
@@ -162,6 +163,23 @@ class DailyRoundView(APIView):
         user = request_user(request)
         practice_set = access_practice_set_to_practise(user, practice_set_id)
         return Response(render_round(daily_round_start(practice_set=practice_set, user=user), request))
+
+
+class PracticeRoundListView(APIView):
+    """The requester's rounds, newest first, with their questions answered and right (to resume one)."""
+
+    @extend_schema(operation_id="practice_rounds_list", parameters=PAGE_PARAMETERS, responses=RoundPageSerializer)
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        rows = paginator.paginate_queryset(selectors_learning.rounds_of(user=request_user(request)), request, self)
+        assert paginator.page is not None
+        page = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": rows or [],
+        }
+        return Response(RoundPageSerializer(page).data)
 
 
 class PracticeRoundDetailView(APIView):

@@ -90,6 +90,16 @@ def test_an_organizer_opens_a_bank_and_its_audience_practises_with_feedback(tree
     assert [q["answered"] for q in shown] == [True, True, False]
     assert shown[1]["feedback"]["answer"] == ["A"] and shown[2]["feedback"] is None
 
+    [listed] = alice.get("/api/v1/practice-rounds/").json()["results"]
+    assert (listed["id"], listed["question_count"], listed["answered_count"], listed["correct_count"]) == (
+        round_["id"],
+        3,
+        2,
+        1,
+    )
+    assert listed["practice_set_title"] == "宪法学习" and listed["kind"] == "practice"
+    assert app_login(people.carol.username).get("/api/v1/practice-rounds/").json()["count"] == 0
+
     progress = alice.get(f"/api/v1/practice-sets/{practice['id']}/progress").json()
     assert progress == [{"tag": "总纲", "questions": 4, "seen": 2, "correct": 1}]
 

@@ -1,4 +1,5 @@
-"""The permission matrix of the learning endpoints (docs/adr/0015): every endpoint, every role.
+"""The learning endpoints' exact statuses by role (docs/adr/0015), beside their rows in the whole API's matrix
+(tests/security/test_permission_matrix.py), including another town's organizer.
 
 Participants practise what is open to their unit; organizers manage practice sets of their subtree; organizers
 and HR read the learning reach of their subtree (the scopes of results); a round is its owner's alone (someone
@@ -65,6 +66,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
         None,
         dict(participant=200, organizer=200, organizer_other_town=200, hr=200),
     ),
+    ("get", "/api/v1/practice-rounds/", None, dict(participant=200, organizer=200, organizer_other_town=200, hr=200)),
     (
         "get",
         "/api/v1/practice-rounds/{round}",

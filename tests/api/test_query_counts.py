@@ -164,6 +164,7 @@ PRACTICE_SETS_QUERIES = 3 + SESSION_QUERIES  # count, page, tags
 ROUND_DETAIL_QUERIES = 4 + SESSION_QUERIES  # the round, the open exams (candidates, overrides), the items
 BOOK_QUERIES = 4 + SESSION_QUERIES  # the open exams (two), count, page
 BOOK_COUNT_QUERIES = 1 + SESSION_QUERIES
+ROUNDS_QUERIES = 2 + SESSION_QUERIES  # count, page
 CALENDAR_QUERIES = 1 + SESSION_QUERIES
 REACH_QUERIES = 3 + SESSION_QUERIES  # children, per unit, per day (the unit: the cached person's own)
 
@@ -191,6 +192,8 @@ def test_learning_reads_query_counts_are_pinned(tree, people, rounds, django_ass
         assert client.get("/api/v1/wrong-answers/").json()["count"] >= 5
     with django_assert_num_queries(BOOK_COUNT_QUERIES):
         assert client.get("/api/v1/wrong-answers/count").json()["open"] >= 5
+    with django_assert_num_queries(ROUNDS_QUERIES):
+        assert client.get("/api/v1/practice-rounds/").json()["count"] == rounds + 1
     with django_assert_num_queries(CALENDAR_QUERIES):
         assert client.get("/api/v1/daily/calendar").json()["today_done"] is False
     assert daily["kind"] == "daily"

@@ -18,13 +18,15 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from accounts.models import Unit, User
 from accounts.services import user_create
-from quizzes.models import Certificate, Question
+from quizzes.models import Certificate, PracticeItem, PracticeRound, Question
 from quizzes.services.attempts import answer_save, attempt_start, attempt_submit
+from quizzes.services.learning import practice_set_create
 from quizzes.services.overrides import overrides_grant
 from tests.conftest import PASSWORD, People, Tree, app_login, make_bank, make_exam
 from tests.roster_files import roster_csv
@@ -110,6 +112,23 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/roster-imports/{import_id}": MANAGER,
     "POST /api/v1/roster-imports/{import_id}/commit": MANAGER,
     "GET /api/v1/roster-imports/{import_id}/passwords.xlsx": MANAGER,
+    # learning (docs/adr/0015): a practice set of town A's bank, open to town A; alice's round
+    "GET /api/v1/practice-sets/": SIGNED_IN,  # each the sets open to their unit
+    "GET /api/v1/practice-sets/managed": ORGANIZERS,  # each the sets of their own subtree
+    "POST /api/v1/practice-sets/managed": ORGANIZERS,  # refused later (400) for a bank outside the subtree
+    "GET /api/v1/practice-sets/managed/{practice_set_id}": MANAGER,
+    "PATCH /api/v1/practice-sets/managed/{practice_set_id}": MANAGER,
+    "GET /api/v1/practice-sets/{practice_set_id}/progress": AUDIENCE,
+    "POST /api/v1/practice-sets/{practice_set_id}/rounds": AUDIENCE,
+    "POST /api/v1/practice-sets/{practice_set_id}/daily": AUDIENCE,
+    "GET /api/v1/practice-rounds/": SIGNED_IN,  # each their own rounds
+    "GET /api/v1/practice-rounds/{round_id}": OWNER,
+    "PUT /api/v1/practice-rounds/{round_id}/answers/{question_id}": OWNER,  # 409: the question is in an open exam
+    "GET /api/v1/wrong-answers/": SIGNED_IN,  # each their own book
+    "GET /api/v1/wrong-answers/count": SIGNED_IN,
+    "POST /api/v1/wrong-answers/rounds": SIGNED_IN,  # 409 with an empty book
+    "GET /api/v1/daily/calendar": SIGNED_IN,
+    "GET /api/v1/learning/reach": RESULTS_READERS,  # each within their own subtree
 }
 
 
@@ -155,6 +174,17 @@ def world(tree: Tree, people: People) -> Iterator[World]:
     attempt_submit(attempt_id=attempt.pk, user=people.alice)
     question = Question.objects.filter(bank=bank).order_by("pk").first()
     assert question is not None
+    practice_set = practice_set_create(
+        user=people.organizer_a,
+        title="南关镇练习",
+        bank_id=make_bank(tree.town_a, name="南关镇练习题库").pk,
+        audience_unit_ids=[tree.town_a.pk],
+    )
+    # alice's round holds the exam's question (as if started before the exam opened): answering it is refused
+    practice_round = PracticeRound.objects.create(
+        user=people.alice, practice_set=practice_set, started_at=timezone.now()
+    )
+    PracticeItem.objects.create(round=practice_round, question=question, position=1)
 
     organizer = app_login(people.organizer_a.username)
     batch = organizer.post(
@@ -185,6 +215,8 @@ def world(tree: Tree, people: People) -> Iterator[World]:
             "import_id": roster.json()["id"],
             "override_id": override.pk,
             "code": Certificate.objects.get(exam=exam, user=people.alice).code,
+            "practice_set_id": practice_set.pk,
+            "round_id": practice_round.pk,
         },
         clients={
             "anonymous": APIClient(),
@@ -202,6 +234,7 @@ def world(tree: Tree, people: People) -> Iterator[World]:
 BODIES: dict[str, Any] = {
     "PUT /api/v1/attempts/{attempt_id}/answers/{question_id}": {"choices": [], "seq": 1},
     "POST /api/v1/attempts/{attempt_id}/page-leaves": {"kind": "return", "seq": 1},
+    "PUT /api/v1/practice-rounds/{round_id}/answers/{question_id}": {"choices": ["A"]},
 }
 
 
