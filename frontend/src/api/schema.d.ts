@@ -848,6 +848,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/practice-rounds/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The requester's rounds, newest first, with their questions answered and right (to resume one). */
+        get: operations["practice_rounds_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/practice-rounds/{round_id}": {
         parameters: {
             query?: never;
@@ -3019,6 +3036,14 @@ export interface components {
              */
             deactivate_missing: boolean;
         };
+        RoundPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["RoundSummary"][];
+        };
         RoundQuestion: {
             question_id: number;
             position: number;
@@ -3038,6 +3063,19 @@ export interface components {
             tag?: string;
             /** @default 10 */
             count: number;
+        };
+        RoundSummary: {
+            id: number;
+            kind: components["schemas"]["PracticeRoundKindEnum"];
+            practice_set_id: number | null;
+            practice_set_title: string | null;
+            /** Format: date */
+            day: string | null;
+            /** Format: date-time */
+            started_at: string;
+            question_count: number;
+            answered_count: number;
+            correct_count: number;
         };
         RuleAvailability: {
             /** @description 规则序号，从 1 开始 */
@@ -7280,6 +7318,73 @@ export interface operations {
             };
             /** @description 无权执行此操作，或须先修改初始密码 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求过于频繁 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    practice_rounds_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundPage"];
+                };
+            };
+            /** @description 请求数据有误（fields 指出字段） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权执行此操作，或须先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不存在，或不在您的可见范围内（含不存在的页码） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
