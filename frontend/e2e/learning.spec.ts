@@ -70,12 +70,17 @@ test('a participant practises a chapter, gets one wrong, re-practises it from th
   await page.getByTestId('feedback').scrollIntoViewIfNeeded()
   await shot(page, '43b-round-wrong-explanation')
   await noSeriousViolations(page, 'practice feedback')
+  // Left half-done, the round is offered again on the practice set's page, where it stopped.
+  await page.goto(`/practice/${setId}`)
+  await expect(page.getByTestId('resume')).toContainText('已答 1 / 5 题')
+  await shot(page, '43c-practice-set-resume')
+  await page.getByTestId('resume').getByRole('button', { name: '继续' }).click()
+  await expect(page.locator('.status-bar')).toContainText('第 2 / 5 题')
   for (let i = 1; i < 5; i++) {
-    await forward(page)
     await answer(page, true)
     if (i === 1) await shot(page, '44-round-right-feedback')
+    await forward(page)
   }
-  await forward(page)
   const summary = page.getByTestId('summary')
   await expect(summary).toContainText('共 5 题，答对 4 题，答错 1 题')
   await shot(page, '45-round-summary')

@@ -83,6 +83,7 @@ export type BookCount = S['BookCount']
 export type DailyCalendar = S['Calendar']
 export type PracticeAnswer = S['PracticeAnswerOutput']
 export type RoundKind = S['PracticeRoundKindEnum']
+export type RoundSummary = S['RoundSummary']
 
 export interface RoundQuestion extends Omit<S['RoundQuestion'], 'kind' | 'options'> {
   kind: QuestionKind
@@ -248,6 +249,11 @@ export const api = {
       client.POST('/api/v1/practice-sets/{practice_set_id}/daily', { params: { path: { practice_set_id: setId } } }),
     )
     return practiceRound(t.data)
+  },
+  /** the requester's latest rounds, newest first, with how many questions are answered (to resume one) */
+  async practiceRounds(pageSize = 20): Promise<RoundSummary[]> {
+    const t = await call(() => client.GET('/api/v1/practice-rounds/', { params: { query: { page_size: pageSize } } }))
+    return t.data.results
   },
   async practiceRound(id: number): Promise<PracticeRound> {
     const t = await call(() => client.GET('/api/v1/practice-rounds/{round_id}', { params: { path: { round_id: id } } }))
