@@ -325,7 +325,8 @@ def practice_set(username: str) -> None:
             daily_count=3,
         )
     if not User.objects.filter(username=username).exists():
-        user_create(username=username, password=PASSWORD, real_name="练习者", unit=Unit.objects.get(name="南关镇司法所"))
+        office = Unit.objects.get(name="南关镇司法所")
+        user_create(username=username, password=PASSWORD, real_name="练习者", unit=office)
     print(json.dumps({"id": found.pk}))
 
 
