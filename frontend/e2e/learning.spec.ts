@@ -95,6 +95,7 @@ test('a participant practises a chapter, gets one wrong, re-practises it from th
   // The book holds the mistake, with the answer given; the home page counts it.
   await page.goto('/')
   await expect(page.getByTestId('book-count')).toHaveText('1')
+  await shot(page, '45b-home-book-count')
   await page.getByTestId('book-entry-link').click()
   await expect(page).toHaveURL(/\/book$/)
   const entry = page.getByTestId('book-entry')
