@@ -1,18 +1,17 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
+import { ApiError } from '@/api/errors'
 
 const calls: string[] = []
 let online = true
 let refuse = ''
 
-vi.mock('@/api', async () => {
-  const { ApiError } = await import('@/api/errors')
+vi.mock('./api', async () => {
   const feedback = { answer: ['A'], explanation: 'why', legal_basis: 'art. 1' }
   const timed = <T>(data: T) => ({ data, sentAt: 0, receivedAt: 0, serverDate: null })
   return {
-    ApiError,
-    api: {
+    learnApi: {
       practiceAnswer: async (_round: number, q: number, choices: string[]) => {
         if (!online) throw new ApiError(0, 'network', 'network')
         if (refuse) throw new ApiError(409, refuse, refuse)
@@ -24,7 +23,7 @@ vi.mock('@/api', async () => {
   }
 })
 
-const { useRoundStore } = await import('./store')
+const { useRoundStore } = await import('./roundStore')
 
 const option = (letter: string) => ({ letter, text: letter.toLowerCase() })
 function round() {

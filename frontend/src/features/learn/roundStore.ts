@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
-import { api, ApiError, type BookState, type Feedback, type PracticeRound, type RoundQuestion } from '@/api'
-import { itemState, summariseRound, type ItemState } from '@/lib/practice'
+import { ApiError } from '@/api/errors'
+import { learnApi, type BookState, type Feedback, type PracticeRound, type RoundQuestion } from './api'
+import { itemState, summariseRound, type ItemState } from './practice'
 import { toggleChoice } from '@/lib/paper'
 import { outcomeOf } from '@/lib/saveOutcome'
 import { SaveQueue, type SaveStatus } from '@/lib/saveQueue'
@@ -62,7 +63,7 @@ export const useRoundStore = defineStore('practiceRound', {
   actions: {
     async load(id: number): Promise<PracticeRound> {
       if (this.round?.id === id && this.queue) return this.round
-      return this.open(await api.practiceRound(id))
+      return this.open(await learnApi.practiceRound(id))
     },
 
     /** Show a round just started or fetched, with what this phone has not sent yet. */
@@ -89,7 +90,7 @@ export const useRoundStore = defineStore('practiceRound', {
         storage: window.localStorage,
         send: async (change) => {
           try {
-            const r = await api.practiceAnswer(round.id, change.questionId, change.choices)
+            const r = await learnApi.practiceAnswer(round.id, change.questionId, change.choices)
             const { choices, correct, feedback, book } = r.data
             this.checked[change.questionId] = { choices, correct, feedback, book }
             delete this.refused[change.questionId]
