@@ -174,4 +174,12 @@ test('a participant completes the daily questions (one answered offline) and see
   await page.goto('/')
   await expect(page.getByTestId('daily-entry')).toContainText('今日已完成')
   await expect(page.getByTestId('daily-entry')).toContainText('连续 1 天')
+
+  // In English too (the messages load with the pages)
+  await page.getByTestId('daily-entry').click()
+  await page.getByRole('button', { name: 'English' }).click()
+  await expect(page.getByRole('heading', { name: 'Daily questions', level: 1 })).toBeVisible()
+  await expect(page.getByText('Done today')).toBeVisible()
+  await shot(page, '53-daily-english')
+  await page.getByRole('button', { name: '中文' }).click()
 })
