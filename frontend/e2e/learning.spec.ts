@@ -144,7 +144,10 @@ test('a participant completes the daily questions (one answered offline) and see
   await page.getByRole('button', { name: '开始今日练习' }).click()
 
   await expect(page.locator('fieldset.question')).toBeVisible()
+  await page.getByRole('button', { name: '大字模式' }).click()
   await answer(page, true)
+  await shot(page, '50a-daily-large-text-feedback')
+  await page.getByRole('button', { name: '大字模式' }).click()
   await forward(page)
   // Offline: the answer is kept on the phone and says so; it is sent, and checked, when the network returns.
   await context.setOffline(true)
