@@ -36,7 +36,7 @@ export default defineConfig({
     command: `mkdir -p test-results && ../.venv/bin/python e2e/harness.py setup > test-results/fixtures.json && exec ../.venv/bin/python e2e/harness.py serve ${PORT}`,
     url: `http://127.0.0.1:${PORT}/api/v1/site-settings`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    timeout: 300_000, // setup loads the shipped banks and law texts: about 100 s on a loaded 2-core machine
     stdout: 'ignore',
     stderr: 'pipe',
     env: {

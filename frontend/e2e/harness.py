@@ -5,6 +5,8 @@
     python frontend/e2e/harness.py short-exam SECONDS # an exam whose window closes SECONDS from now
     python frontend/e2e/harness.py leave-limit-exam N # an exam that submits an attempt after N page leaves
     python frontend/e2e/harness.py answers USER EXAM  # the saved answers of USER's latest attempt (JSON)
+    python frontend/e2e/harness.py practice-set USER  # a practice set for 南关镇 and a new participant USER in it
+    python frontend/e2e/harness.py key QUESTION       # a question's key (letters, JSON)
 
 The database lives at $XUEFA_E2E_DB (default /tmp/xuefa-e2e.sqlite3).
 """
@@ -298,6 +300,43 @@ def counted_people(exam_id: int, unit_name: str) -> None:
     print(json.dumps({"usernames": usernames, "all": counted.count()}))
 
 
+# --- learning: practice, the wrong-answer book, daily questions (learning.spec.ts) ------------------------------
+
+
+PRACTICE_SET = "民法典学习（测试）"
+
+
+def practice_set(username: str) -> None:
+    """The Civil Code bank opened for practice to 南关镇 (three daily questions), made once per database through
+    the service, and a new participant USER of 南关镇司法所: nothing they practise touches other specs' people."""
+    django_setup()
+    from accounts.models import Unit, User
+    from accounts.services import user_create
+    from quizzes.models import PracticeSet, QuestionBank
+    from quizzes.services.learning import practice_set_create
+
+    found = PracticeSet.objects.filter(title=PRACTICE_SET).first()
+    if found is None:
+        found = practice_set_create(
+            user=User.objects.get(username="e2e_org"),
+            title=PRACTICE_SET,
+            bank_id=QuestionBank.objects.get(name__contains="民法典").pk,
+            audience_unit_ids=[Unit.objects.get(name="南关镇").pk],
+            daily_count=3,
+        )
+    if not User.objects.filter(username=username).exists():
+        office = Unit.objects.get(name="南关镇司法所")
+        user_create(username=username, password=PASSWORD, real_name="练习者", unit=office)
+    print(json.dumps({"id": found.pk}))
+
+
+def key(question_id: int) -> None:
+    django_setup()
+    from quizzes.models import Question
+
+    print(json.dumps(sorted(Question.objects.get(pk=question_id).answer)))
+
+
 def serve(port: str) -> None:
     python = str(REPO / ".venv" / "bin" / "python")
     os.execv(python, [python, str(REPO / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"])
@@ -317,6 +356,10 @@ if __name__ == "__main__":
         answers(args[0], int(args[1]))
     elif command == "passed":
         passed_quiz(args[0], int(args[1]))
+    elif command == "practice-set":
+        practice_set(args[0])
+    elif command == "key":
+        key(int(args[0]))
     elif command == "stats-exam":
         stats_exam()
     elif command == "two-towns-exam":

@@ -49,6 +49,16 @@ export const router = createRouter({
       props: true,
       meta: { public: true },
     },
+    // learning between exams: practice, the wrong-answer book, daily questions (lazy, outside the exam route)
+    { path: '/practice/:id(\\d+)', name: 'practice-set', component: () => import('@/features/learn/PracticeSetPage.vue'), props: true },
+    {
+      path: '/practice/rounds/:id(\\d+)',
+      name: 'practice-round',
+      component: () => import('@/features/learn/RoundPage.vue'),
+      props: true,
+    },
+    { path: '/book', name: 'book', component: () => import('@/features/learn/BookPage.vue') },
+    { path: '/daily', name: 'daily', component: () => import('@/features/learn/DailyPage.vue') },
     consoleRoute,
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/shell/NotFoundPage.vue'), meta: { public: true } },
   ],

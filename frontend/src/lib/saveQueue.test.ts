@@ -223,4 +223,18 @@ describe('SaveQueue', () => {
     again.toggleMark(3)
     expect(again.markedIds).toEqual([])
   })
+
+  it('keeps its changes under the key it is given (practice rounds beside exam attempts)', async () => {
+    const server = fakeServer()
+    server.setOnline(false)
+    const storage = new MemoryStorage()
+    const queue = new SaveQueue({ attemptId: 7, storageKey: 'xuefa.practice.7', send: server.send, storage, timers: new FakeTimers() })
+    queue.set(3, ['A'])
+    await settle()
+    expect(storage.getItem('xuefa.attempt.7')).toBeNull()
+    expect(JSON.parse(storage.getItem('xuefa.practice.7')!).pending).toHaveLength(1)
+    const again = new SaveQueue({ attemptId: 7, storageKey: 'xuefa.practice.7', send: server.send, storage, timers: new FakeTimers() })
+    expect(again.choicesOf(3)).toEqual(['A'])
+    expect(new SaveQueue({ attemptId: 7, send: server.send, storage, timers: new FakeTimers() }).choicesOf(3)).toEqual([])
+  })
 })

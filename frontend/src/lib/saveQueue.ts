@@ -43,6 +43,8 @@ export interface Timers {
 
 interface SaveQueueOptions {
   attemptId: number
+  /** where the unsent changes are kept on the device; default `xuefa.attempt.<attemptId>` (an exam's answers) */
+  storageKey?: string
   send: (change: AnswerChange) => Promise<SendOutcome>
   storage: KeyValueStorage
   timers?: Timers
@@ -73,8 +75,8 @@ const defaultTimers: Timers = {
 
 export class SaveQueue {
   readonly attemptId: number
-  private readonly opts: Required<Omit<SaveQueueOptions, 'onChange' | 'onStatus' | 'onRejected'>> &
-    Pick<SaveQueueOptions, 'onChange' | 'onStatus' | 'onRejected'>
+  private readonly opts: Required<Omit<SaveQueueOptions, 'onChange' | 'onStatus' | 'onRejected' | 'storageKey'>> &
+    Pick<SaveQueueOptions, 'onChange' | 'onStatus' | 'onRejected' | 'storageKey'>
   private answers = new Map<number, StoredAnswer>()
   private pending: AnswerChange[] = []
   private marked = new Set<number>()
@@ -97,7 +99,7 @@ export class SaveQueue {
   }
 
   get storageKey(): string {
-    return `xuefa.attempt.${this.attemptId}`
+    return this.opts.storageKey ?? `xuefa.attempt.${this.attemptId}`
   }
 
   /**

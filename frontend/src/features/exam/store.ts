@@ -2,7 +2,8 @@ import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import { api, ApiError, type Attempt, type Exam, type PaperQuestion } from '@/api'
 import { createServerClock, type ServerClock } from '@/lib/clock'
-import { SaveQueue, type SaveStatus, type SendOutcome } from '@/lib/saveQueue'
+import { SaveQueue, type SaveStatus } from '@/lib/saveQueue'
+import { outcomeOf } from '@/lib/saveOutcome'
 import { summarise, toggleChoice } from '@/lib/paper'
 import { useResultStore } from '@/features/result/store'
 
@@ -10,14 +11,6 @@ import { useResultStore } from '@/features/result/store'
 let clock: ServerClock | null = null
 
 const SAVE_TIMEOUT_MS = 15_000
-
-function outcomeOf(e: unknown): SendOutcome {
-  if (!(e instanceof ApiError)) return { kind: 'retry' }
-  // Kept on the phone and retried: no network, a server in trouble, or a session to renew by signing in.
-  if (e.isNetwork || e.status >= 500 || e.status === 429 || e.isSignedOut) return { kind: 'retry' }
-  if (e.code === 'password_change_required') return { kind: 'retry' }
-  return { kind: 'rejected', code: e.code }
-}
 
 export const useExamStore = defineStore('exam', {
   state: () => ({
