@@ -293,7 +293,9 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     counted = attempt if attempt.is_counted else None
     if counted is None and counted_id is not None:  # an earlier attempt still counts (highest or first)
         counted = Attempt.objects.filter(pk=counted_id).first()
-    certificate_sync(exam=exam, user_id=attempt.user_id, counted=counted, now=at)  # issued as finalised
+    certificate_sync(  # issued as finalised
+        exam=exam, user_id=attempt.user_id, counted=counted, now=at, first_finish=attempt.number == 1
+    )
     caching.exam_changed(exam.pk)
     return attempt
 
