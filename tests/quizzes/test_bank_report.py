@@ -81,7 +81,7 @@ def test_bank_report_command(tree: Tree) -> None:
     out = io.StringIO()
     call_command("bank_report", str(civil.pk), stdout=out)
     text = out.getvalue()
-    assert f"题库 {civil.pk}“{civil.name}”：627 题（单选 295、多选 110、判断 222），互斥组 28 个（57 题）。" in text
+    assert f"题库 {civil.pk}“{civil.name}”：769 题（单选 363、多选 129、判断 277），互斥组 28 个（57 题）。" in text
     assert "[通过] 多选题中只有一个错误选项的比例：" in text
     assert "[通过] 没有法条依据的试题：0（标准：0 道）" in text
 
