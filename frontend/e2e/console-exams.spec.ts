@@ -110,7 +110,7 @@ test.describe.serial('console exams', () => {
     const rule = page.getByTestId('rule-1')
     await openSelect(rule, '规则 1 题库')
     await page.locator('.el-select-dropdown:visible li', { hasText: '学纪学法' }).click()
-    // 200, the most a rule may draw; the bank holds 170 single-choice questions
+    // 200, the most a rule may draw; the bank holds 189 single-choice questions
     await rule.getByLabel('规则 1 抽题数').fill('200')
     await rule.getByLabel('规则 1 抽题数').press('Tab')
     await expect(page.getByTestId('rule-1-available')).toContainText('需要 200 道题')

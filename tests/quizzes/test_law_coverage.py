@@ -36,7 +36,7 @@ def test_coverage_per_law_and_book() -> None:
         cite(1, "《中华人民共和国民法典》第一条"),
         cite(2, "《民法典》第一条、第三条"),
         cite(3, "《中华人民共和国刑法》第一百三十三条之一"),
-        cite(4, "《中华人民共和国行政复议法》第一条"),  # not in the library: not measured
+        cite(4, "《中华人民共和国土地管理法》第一条"),  # not in the library: not measured
         cite(5, ""),
     ]
     metric = law_coverage(questions, LIBRARY)
