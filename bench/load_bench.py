@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -47,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from loadgen import Client, Stats  # noqa: E402
+from loadgen import Client, Reply, Stats  # noqa: E402
 
 PASSWORD = "Bench-Passw0rd-2026"
 SECRET = "load-bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -550,11 +551,19 @@ async def exam_day(
     login_seconds: float,
     connections: int,
     stats: Stats,
-    on_progress: Any = None,
+    on_reply: Callable[[str, str, Reply | None], None] | None = None,
 ) -> dict[str, Any]:
     """Each taker: log in (spread over ``login_seconds``), start, ``autosaves`` answers, submit when everyone
-    has answered (submits bunched), then read the leaderboard. Returns what the server acknowledged."""
+    has answered (submits bunched), then read the leaderboard. Returns what the server acknowledged;
+    ``on_reply(taker, step, reply)`` sees every answer (None: none came, retries included)."""
     client = Client(servers, connections, stats)
+
+    async def call(name: str, step: str, method: str, path: str, **kwargs: Any) -> Reply | None:
+        reply = await client.call(step, method, path, **kwargs)
+        if on_reply is not None:
+            on_reply(name, step, reply)
+        return reply
+
     acked_answers: dict[tuple[int, int], int] = {}
     acked_submits: set[int] = set()
     ready = asyncio.Event()
@@ -564,14 +573,14 @@ async def exam_day(
     async def taker(index: int, name: str) -> None:
         nonlocal answered
         await asyncio.sleep(login_seconds * index / total)
-        reply = await client.call(
-            "login", "POST", "/_allauth/app/v1/auth/login", payload={"username": name, "password": PASSWORD}
+        reply = await call(
+            name, "login", "POST", "/_allauth/app/v1/auth/login", payload={"username": name, "password": PASSWORD}
         )
         if reply is None or reply.status != 200:
             answered += 1
             return
         token = reply.json()["meta"]["session_token"]
-        reply = await client.call("start", "POST", f"/api/v1/exams/{exam_id}/attempts", token=token)
+        reply = await call(name, "start", "POST", f"/api/v1/exams/{exam_id}/attempts", token=token)
         if reply is None or reply.status not in (200, 201):
             answered += 1
             return
@@ -581,7 +590,8 @@ async def exam_day(
         for seq in range(1, autosaves + 1):
             question = questions[(seq - 1) % len(questions)]
             letter = "AB"[seq % 2]
-            reply = await client.call(
+            reply = await call(
+                name,
                 "autosave",
                 "PUT",
                 f"/api/v1/attempts/{attempt_id}/answers/{question}",
@@ -594,10 +604,10 @@ async def exam_day(
         if answered >= total:
             ready.set()
         await ready.wait()
-        reply = await client.call("submit", "POST", f"/api/v1/attempts/{attempt_id}/submit", token=token)
+        reply = await call(name, "submit", "POST", f"/api/v1/attempts/{attempt_id}/submit", token=token)
         if reply is not None and reply.status == 200 and reply.json()["status"] == "submitted":
             acked_submits.add(attempt_id)
-        await client.call("leaderboard", "GET", f"/api/v1/exams/{exam_id}/leaderboard/people", token=token)
+        await call(name, "leaderboard", "GET", f"/api/v1/exams/{exam_id}/leaderboard/people", token=token)
 
     await asyncio.gather(*(taker(i, name) for i, name in enumerate(usernames)))
     await client.close()

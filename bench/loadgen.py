@@ -22,6 +22,7 @@ class ServerClosed(Exception):
 class Reply:
     status: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -55,14 +56,12 @@ class Connection:
             raise ServerClosed() from error
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
-        length, close = 0, False
+        headers = {}
         for line in lines[1:]:
             name, _, value = line.partition(":")
-            name = name.strip().lower()
-            if name == "content-length":
-                length = int(value)
-            elif name == "connection" and value.strip().lower() == "close":
-                close = True
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", 0))
+        close = headers.get("connection", "").lower() == "close"
         try:
             payload = await self.reader.readexactly(length)
         except (asyncio.IncompleteReadError, ConnectionError) as error:
@@ -70,7 +69,7 @@ class Connection:
             raise ServerClosed() from error
         if close:
             await self.close()
-        return Reply(status, payload)
+        return Reply(status, payload, headers)
 
 
 @dataclass
@@ -78,6 +77,7 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     retries: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    retried: list[tuple[str, float]] = field(default_factory=list)  # (step, first try sent) of each retry
     failures: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def summary(self, step: str) -> dict[str, Any]:
@@ -136,6 +136,7 @@ class Client:
                 self.stats.statuses[step][reply.status] += 1
                 return reply
             self.stats.retries[step] += 1
+            self.stats.retried.append((step, started))
             await asyncio.sleep(0.05 * (attempt + 1))
         self.stats.failures[step] += 1
         return None
