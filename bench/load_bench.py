@@ -18,7 +18,8 @@ What it does:
    with an asyncio client (bench/loadgen.py) where steps depend on answers (login tokens, the exam day).
    Every run is bounded in requests and in time. Each figure is printed as req/s, p50/p99 and its share of the
    ceiling, measured on the same server before and after; the generator's CPU per request is printed next to
-   the server's to show that the generator is not the bottleneck.
+   the server's to show that the generator is not the bottleneck, and the capacity per app core (1000 / the
+   server's CPU ms per request) of the exam's steps.
 4. The exam day: takers log in over the first part, start, autosave, submit bunched at the end; errors and p99
    per step; then the rows in the database are counted against what the harness had acknowledged.
 """
@@ -489,6 +490,20 @@ def print_table(figures: list[tuple[Figure, bool]], ceiling: float) -> None:
         )
 
 
+def print_capacity_per_core(figures: list[tuple[Figure, bool]]) -> None:
+    """Requests one app core serves per second, by scenario: 1000 / the server's CPU ms per request (gunicorn's
+    master and workers; PostgreSQL, Redis and the generator not counted). On a busy machine each request
+    costs more CPU (caches and cores shared), so only a quiet machine's figure is the hardware's."""
+    load = os.getloadavg()[0]
+    quiet = load < (os.cpu_count() or 1)
+    print(f"\ncapacity per app core (1000 / server CPU ms per request); load average {load:.1f}:"
+          + ("" if quiet else " NOT a quiet machine, these understate the hardware"))  # fmt: skip
+    for figure, _ in figures:
+        if figure.name.startswith(("GET /me", "start storm", "autosave", "submit storm")):
+            per_core = 1000 / figure.server_cpu_per_req_ms if figure.server_cpu_per_req_ms else 0.0
+            print(f"  {figure.name:<58} {per_core:8.0f} req/s per app core")
+
+
 def async_figure(
     name: str, stats: Stats, step: str, seconds: float, server: Server, cpu0: float, gen0: float
 ) -> Figure:
@@ -897,6 +912,7 @@ def main() -> int:
             "(a shared machine: absolute figures are depressed, read the shares)"
         )
         print_table(figures, ceiling)
+        print_capacity_per_core(figures)
         print(f"\nexam day: {len(day_names)} takers, {sizes.autosaves} autosaves each, {day_seconds:.0f} s")
         print(
             f"{'step':<12} {'count':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'retries':>7} {'failed':>6}"

@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,11 +128,14 @@ class Nginx:
         cmd = [self.binary, "-p", str(self.prefix), "-c", str(self.conf), "-e", str(self.prefix / "error.log")]
         subprocess.run([*cmd, "-t", "-q"], check=True)
         self.process = subprocess.Popen([*cmd, "-g", "daemon off;"], start_new_session=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and self.process.poll() is None:
-            if (self.prefix / "nginx.pid").exists():
-                return
-            time.sleep(0.1)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:  # ready: it answers from a server
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bench/ceiling", timeout=5) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
         raise RuntimeError(f"nginx did not start; see {self.prefix / 'error.log'}")
 
     def stop(self) -> None:
@@ -159,7 +163,7 @@ class Nginx:
             elif "upstream server temporarily disabled" in line:
                 counts["server taken out (max_fails)"] += 1
             elif "[error]" in line or "[crit]" in line or "[alert]" in line or "[emerg]" in line:
-                counts["other errors"] += 1
+                counts[f"other: {line.split(']', 1)[-1][:160]}"] += 1
         return counts
 
 
@@ -323,7 +327,7 @@ def report(
         problems.append("no participant who had logged in on the killed server went on on the survivor")
 
     # failures: a retry only for a request sent before the kill, every request answered, no error at the end
-    late_retries = [(step, when - t0) for step, when in stats.retried if when >= kill]
+    late_retries = [(step, round(when - t0, 2), why) for step, when, why in stats.retried if when >= kill]
     if late_retries:
         problems.append(f"{len(late_retries)} requests sent after the kill needed a retry: {late_retries[:5]}")
     failed = sum(stats.failures.values())
@@ -373,6 +377,8 @@ def report(
         s = stats.summary(step)
         rows.append((f"{step}: answers {s.get('statuses', {})}, client retries / without answer",
                      f"{s.get('retries', 0)} / {s.get('failures', 0)}"))  # fmt: skip
+    rows.append(("client retries (step, first try sent at s, why)",
+                 [(step, round(when - t0, 2), why) for step, when, why in stats.retried]))  # fmt: skip
     rows.append(("client retries of requests sent after the kill", len(late_retries)))
     rows += list(check.items())
     for what, value in rows:
