@@ -104,10 +104,12 @@ chaos: install
 bench-load: install
 	$(VENV_PY) bench/load_bench.py $(BENCH_LOAD_ARGS)
 
-# Two app servers behind one nginx on the same PostgreSQL and Redis, one killed (kill -9) mid-run: no request
-# fails but those in flight on it, which a retry completes; every acknowledged answer and submit is stored.
+# Two app servers behind one nginx on the same PostgreSQL and Redis, one killed (kill -9) mid-run, once while
+# participants save answers and once while they submit: no request fails but those in flight on it, which a
+# retry completes; every acknowledged answer and submit is stored (bench/two_servers.py).
 bench-two-servers: install
 	$(VENV_PY) bench/two_servers.py
+	$(VENV_PY) bench/two_servers.py --kill-during submit
 
 clean:
 	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage frontend/node_modules frontend/dist frontend/test-results

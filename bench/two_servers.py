@@ -18,8 +18,9 @@ What it does:
    response header (`X-Upstream: $upstream_addr`, this configuration only).
 3. Drives the exam day of load_bench.exam_day through nginx: each participant logs in, starts, autosaves and
    submits, a request retried by the client when its connection breaks or nginx answers 502/503/504 (at most
-   5 tries each, loadgen.Client). Once half of the autosaves are acknowledged, the first server is killed:
-   SIGKILL to its whole process group (the gunicorn master and its workers).
+   5 tries each, loadgen.Client). Once half of the autosaves are acknowledged (`--kill-during submit`: a
+   quarter of the submits, which come bunched after every answer), the first server is killed: SIGKILL to its
+   whole process group (the gunicorn master and its workers).
 4. Checks, and exits 1 when one fails:
    - before the kill both servers answered, each at least a quarter of the requests, and participants'
      consecutive requests switched servers (how many participants were served by both is printed); after
@@ -174,20 +175,21 @@ async def drive(
     victim: Server,
     *,
     autosaves: int,
+    kill_during: str,
     stats: Stats,
     seen: Seen,
     max_seconds: float,
 ) -> tuple[dict[str, object], tuple[float, float] | None]:
     """The exam day through nginx; the victim is killed (SIGKILL, master and workers) once half of the
-    autosaves are acknowledged. Returns what was acknowledged and when the kill was sent and when the victim
-    was gone (perf_counter)."""
+    autosaves (or a quarter of the submits) are acknowledged. Returns what was acknowledged, and when the kill
+    was sent and when the victim was gone (perf_counter)."""
     killed: tuple[float, float] | None = None
 
     async def killer() -> None:
         nonlocal killed
-        target = len(names) * autosaves // 2
+        target = len(names) * autosaves // 2 if kill_during == "autosave" else len(names) // 4
         deadline = time.monotonic() + max_seconds
-        while stats.statuses["autosave"].get(200, 0) < target and time.monotonic() < deadline:
+        while stats.statuses[kill_during].get(200, 0) < target and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
         if time.monotonic() < deadline:
             sent = time.perf_counter()
@@ -217,6 +219,7 @@ def main() -> int:
     parser.add_argument("--participants", type=int, default=40)
     parser.add_argument("--autosaves", type=int, default=12, help="answers each participant saves")
     parser.add_argument("--workers", type=int, default=2, help="sync workers per app server")
+    parser.add_argument("--kill-during", choices=["autosave", "submit"], default="autosave")
     parser.add_argument("--max-seconds", type=float, default=300.0, help="the exam day's bound")
     args = parser.parse_args()
 
@@ -252,8 +255,8 @@ def main() -> int:
         stats, seen = Stats(), Seen()
         t0 = time.perf_counter()
         acked, killed = asyncio.run(
-            drive(port, names, ids["day"], servers[0], autosaves=args.autosaves, stats=stats, seen=seen,
-                  max_seconds=args.max_seconds)
+            drive(port, names, ids["day"], servers[0], autosaves=args.autosaves, kill_during=args.kill_during,
+                  stats=stats, seen=seen, max_seconds=args.max_seconds)
         )  # fmt: skip
         seconds = time.perf_counter() - t0
         nginx_errors = nginx.errors()
@@ -293,7 +296,7 @@ def report(
     victim, survivor = (f"127.0.0.1:{s.port}" for s in servers)
     problems: list[str] = []
     if killed is None:
-        problems.append("the first server was never killed (half the autosaves were not acknowledged in time)")
+        problems.append(f"the first server was never killed (too few {args.kill_during}s acknowledged in time)")
     # before the kill: answered before it was sent; after: answered once the victim was gone plus a second for
     # its last answers, complete before it died, to reach the client through nginx
     kill, gone = killed if killed is not None else (float("inf"), float("inf"))
@@ -357,7 +360,8 @@ def report(
     )
     if killed is not None:
         print(
-            f"killed {victim} (SIGKILL to the master and its workers) at {kill - t0:.1f} s, gone at {gone - t0:.1f} s"
+            f"killed {victim} (SIGKILL to the master and its workers) during the {args.kill_during}s at "
+            f"{kill - t0:.1f} s, gone at {gone - t0:.1f} s"
         )
     print("| what | count |")
     print("|---|---|")
