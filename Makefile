@@ -15,7 +15,7 @@ export DJANGO_SECRET_KEY ?= make-checks-only-not-a-secret-0123456789-abcdefghijk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck migrations pytest bench chaos schema frontend clean schema-ts test-frontend e2e bench-frontend bench-load
+.PHONY: install run test lint typecheck migrations pytest bench chaos schema frontend clean schema-ts test-frontend e2e bench-frontend bench-load bench-two-servers
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -92,6 +92,7 @@ bench: install
 	@if [[ "$${DATABASE_URL:-}" == postgres* && -n "$${REDIS_URL:-}" ]]; then $(MAKE) --no-print-directory chaos; \
 	else echo "chaos: skipped (needs DATABASE_URL=postgres://… and REDIS_URL=redis://…; run make chaos)"; fi
 	$(MAKE) --no-print-directory bench-load
+	$(MAKE) --no-print-directory bench-two-servers
 
 # Fault test (docs/security.md): kill -9 gunicorn workers and cut their database connections while clients
 # autosave; every acknowledged answer must be in the database. Production stores: PostgreSQL and Redis.
@@ -102,6 +103,13 @@ chaos: install
 # PostgreSQL and Redis (XUEFA_BENCH_DATABASE_URL, XUEFA_BENCH_REDIS_URL), wrk. BENCH_LOAD_ARGS=--full for the city.
 bench-load: install
 	$(VENV_PY) bench/load_bench.py $(BENCH_LOAD_ARGS)
+
+# Two app servers behind one nginx on the same PostgreSQL and Redis, one killed (kill -9) mid-run, once while
+# participants save answers and once while they submit: no request fails but those in flight on it, which a
+# retry completes; every acknowledged answer and submit is stored (bench/two_servers.py).
+bench-two-servers: install
+	$(VENV_PY) bench/two_servers.py
+	$(VENV_PY) bench/two_servers.py --kill-during submit
 
 clean:
 	rm -rf .venv staticfiles db.sqlite3 .mypy_cache .ruff_cache .coverage frontend/node_modules frontend/dist frontend/test-results

@@ -18,7 +18,8 @@ What it does:
    with an asyncio client (bench/loadgen.py) where steps depend on answers (login tokens, the exam day).
    Every run is bounded in requests and in time. Each figure is printed as req/s, p50/p99 and its share of the
    ceiling, measured on the same server before and after; the generator's CPU per request is printed next to
-   the server's to show that the generator is not the bottleneck.
+   the server's to show that the generator is not the bottleneck, and the capacity per app core (1000 / the
+   server's CPU ms per request) of the exam's steps.
 4. The exam day: takers log in over the first part, start, autosave, submit bunched at the end; errors and p99
    per step; then the rows in the database are counted against what the harness had acknowledged.
 """
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -47,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from loadgen import Client, Stats  # noqa: E402
+from loadgen import Client, Reply, Stats  # noqa: E402
 
 PASSWORD = "Bench-Passw0rd-2026"
 SECRET = "load-bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -488,6 +490,20 @@ def print_table(figures: list[tuple[Figure, bool]], ceiling: float) -> None:
         )
 
 
+def print_capacity_per_core(figures: list[tuple[Figure, bool]]) -> None:
+    """Requests one app core serves per second, by scenario: 1000 / the server's CPU ms per request (gunicorn's
+    master and workers; PostgreSQL, Redis and the generator not counted). On a busy machine each request
+    costs more CPU (caches and cores shared), so only a quiet machine's figure is the hardware's."""
+    load = os.getloadavg()[0]
+    quiet = load < (os.cpu_count() or 1)
+    print(f"\ncapacity per app core (1000 / server CPU ms per request); load average {load:.1f}:"
+          + ("" if quiet else " NOT a quiet machine, these understate the hardware"))  # fmt: skip
+    for figure, _ in figures:
+        if figure.name.startswith(("GET /me", "start storm", "autosave", "submit storm")):
+            per_core = 1000 / figure.server_cpu_per_req_ms if figure.server_cpu_per_req_ms else 0.0
+            print(f"  {figure.name:<58} {per_core:8.0f} req/s per app core")
+
+
 def async_figure(
     name: str, stats: Stats, step: str, seconds: float, server: Server, cpu0: float, gen0: float
 ) -> Figure:
@@ -550,11 +566,19 @@ async def exam_day(
     login_seconds: float,
     connections: int,
     stats: Stats,
-    on_progress: Any = None,
+    on_reply: Callable[[str, str, Reply | None], None] | None = None,
 ) -> dict[str, Any]:
     """Each taker: log in (spread over ``login_seconds``), start, ``autosaves`` answers, submit when everyone
-    has answered (submits bunched), then read the leaderboard. Returns what the server acknowledged."""
+    has answered (submits bunched), then read the leaderboard. Returns what the server acknowledged;
+    ``on_reply(taker, step, reply)`` sees every answer (None: none came, retries included)."""
     client = Client(servers, connections, stats)
+
+    async def call(name: str, step: str, method: str, path: str, **kwargs: Any) -> Reply | None:
+        reply = await client.call(step, method, path, **kwargs)
+        if on_reply is not None:
+            on_reply(name, step, reply)
+        return reply
+
     acked_answers: dict[tuple[int, int], int] = {}
     acked_submits: set[int] = set()
     ready = asyncio.Event()
@@ -564,14 +588,14 @@ async def exam_day(
     async def taker(index: int, name: str) -> None:
         nonlocal answered
         await asyncio.sleep(login_seconds * index / total)
-        reply = await client.call(
-            "login", "POST", "/_allauth/app/v1/auth/login", payload={"username": name, "password": PASSWORD}
+        reply = await call(
+            name, "login", "POST", "/_allauth/app/v1/auth/login", payload={"username": name, "password": PASSWORD}
         )
         if reply is None or reply.status != 200:
             answered += 1
             return
         token = reply.json()["meta"]["session_token"]
-        reply = await client.call("start", "POST", f"/api/v1/exams/{exam_id}/attempts", token=token)
+        reply = await call(name, "start", "POST", f"/api/v1/exams/{exam_id}/attempts", token=token)
         if reply is None or reply.status not in (200, 201):
             answered += 1
             return
@@ -581,7 +605,8 @@ async def exam_day(
         for seq in range(1, autosaves + 1):
             question = questions[(seq - 1) % len(questions)]
             letter = "AB"[seq % 2]
-            reply = await client.call(
+            reply = await call(
+                name,
                 "autosave",
                 "PUT",
                 f"/api/v1/attempts/{attempt_id}/answers/{question}",
@@ -594,10 +619,10 @@ async def exam_day(
         if answered >= total:
             ready.set()
         await ready.wait()
-        reply = await client.call("submit", "POST", f"/api/v1/attempts/{attempt_id}/submit", token=token)
+        reply = await call(name, "submit", "POST", f"/api/v1/attempts/{attempt_id}/submit", token=token)
         if reply is not None and reply.status == 200 and reply.json()["status"] == "submitted":
             acked_submits.add(attempt_id)
-        await client.call("leaderboard", "GET", f"/api/v1/exams/{exam_id}/leaderboard/people", token=token)
+        await call(name, "leaderboard", "GET", f"/api/v1/exams/{exam_id}/leaderboard/people", token=token)
 
     await asyncio.gather(*(taker(i, name) for i, name in enumerate(usernames)))
     await client.close()
@@ -887,6 +912,7 @@ def main() -> int:
             "(a shared machine: absolute figures are depressed, read the shares)"
         )
         print_table(figures, ceiling)
+        print_capacity_per_core(figures)
         print(f"\nexam day: {len(day_names)} takers, {sizes.autosaves} autosaves each, {day_seconds:.0f} s")
         print(
             f"{'step':<12} {'count':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'retries':>7} {'failed':>6}"

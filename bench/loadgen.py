@@ -22,6 +22,7 @@ class ServerClosed(Exception):
 class Reply:
     status: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -55,14 +56,12 @@ class Connection:
             raise ServerClosed() from error
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
-        length, close = 0, False
+        headers = {}
         for line in lines[1:]:
             name, _, value = line.partition(":")
-            name = name.strip().lower()
-            if name == "content-length":
-                length = int(value)
-            elif name == "connection" and value.strip().lower() == "close":
-                close = True
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", 0))
+        close = headers.get("connection", "").lower() == "close"
         try:
             payload = await self.reader.readexactly(length)
         except (asyncio.IncompleteReadError, ConnectionError) as error:
@@ -70,7 +69,7 @@ class Connection:
             raise ServerClosed() from error
         if close:
             await self.close()
-        return Reply(status, payload)
+        return Reply(status, payload, headers)
 
 
 @dataclass
@@ -78,6 +77,8 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     retries: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # each retry: (step, when its first try was sent, why: the status or the connection's error)
+    retried: list[tuple[str, float, str]] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def summary(self, step: str) -> dict[str, Any]:
@@ -123,12 +124,13 @@ class Client:
             body = json.dumps(payload).encode()
         started = time.perf_counter()
         for attempt in range(self.attempts):
+            why = ""
             connection = await self.pool.get()
             try:
                 reply = await connection.request(method, path, headers, body)
-            except (ServerClosed, ConnectionError, OSError):
+            except (ServerClosed, ConnectionError, OSError) as error:
                 await connection.close()
-                reply = None
+                reply, why = None, repr(error.__cause__ or error)
             finally:
                 self.pool.put_nowait(connection)
             if reply is not None and reply.status not in (502, 503, 504):
@@ -136,6 +138,7 @@ class Client:
                 self.stats.statuses[step][reply.status] += 1
                 return reply
             self.stats.retries[step] += 1
+            self.stats.retried.append((step, started, why if reply is None else str(reply.status)))
             await asyncio.sleep(0.05 * (attempt + 1))
         self.stats.failures[step] += 1
         return None
