@@ -32,7 +32,7 @@ from quizzes.services.banks import bank_create, question_create
 from quizzes.services.shipped import banks_load_shipped
 from tests.conftest import Tree
 
-GROUPED = {"civil_code.csv": (57, 28), "cadre_law.csv": (40, 17)}
+GROUPED = {"civil_code.csv": (57, 28), "cadre_law.csv": (62, 26)}
 
 
 @pytest.mark.parametrize("shipped", SHIPPED_BANKS, ids=lambda b: b.filename)
@@ -89,7 +89,7 @@ def test_bank_report_command(tree: Tree) -> None:
     call_command("bank_report", SHIPPED_BANKS[1].name, "--json", stdout=out)
     body = json.loads(out.getvalue())
     assert body["bank"]["name"] == SHIPPED_BANKS[1].name
-    assert body["counts"]["groups"] == 17
+    assert body["counts"]["groups"] == 26
     assert {m["code"]: m["status"] for m in body["metrics"]}["multiple_one_wrong"] == PASS
 
 
