@@ -32,7 +32,7 @@ from quizzes.services.banks import bank_create, question_create
 from quizzes.services.shipped import banks_load_shipped
 from tests.conftest import Tree
 
-GROUPED = {"civil_code.csv": (57, 28), "cadre_law.csv": (32, 14)}
+GROUPED = {"civil_code.csv": (69, 34), "cadre_law.csv": (32, 14)}
 
 
 @pytest.mark.parametrize("shipped", SHIPPED_BANKS, ids=lambda b: b.filename)
