@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.audit import AuditContext
 from quizzes import selectors_learning
 from quizzes.access import (
     access_own_round,
@@ -87,7 +88,9 @@ class ManagedPracticeSetListView(generics.ListCreateAPIView[PracticeSet]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = PracticeSetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        practice_set = practice_set_create(user=request_user(request), **data.validated_data)
+        practice_set = practice_set_create(
+            user=request_user(request), audit=AuditContext.from_request(request), **data.validated_data
+        )
         fresh = selectors_learning.practice_sets_managed_by(request_user(request)).get(pk=practice_set.pk)
         return Response(ManagedPracticeSetSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
@@ -107,7 +110,9 @@ class ManagedPracticeSetDetailView(APIView):
         practice_set = access_practice_set_to_manage(user, practice_set_id)
         data = PracticeSetUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        practice_set_update(user=user, practice_set=practice_set, **data.validated_data)
+        practice_set_update(
+            user=user, practice_set=practice_set, audit=AuditContext.from_request(request), **data.validated_data
+        )
         fresh = selectors_learning.practice_sets_managed_by(user).get(pk=practice_set.pk)
         return Response(ManagedPracticeSetSerializer(fresh).data)
 

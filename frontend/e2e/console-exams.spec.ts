@@ -1,13 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { Locator, Page } from '@playwright/test'
-import { test, expect, login, shot, DESKTOP, noSeriousViolations } from './fixtures'
-
-/** Open an Element Plus select by its accessible name (its box, not the tiny input under the sticky header). */
-async function openSelect(scope: Page | Locator, name: string) {
-  const input = scope.getByRole('combobox', { name })
-  await input.scrollIntoViewIfNeeded()
-  await input.locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click()
-}
+import { test, expect, login, shot, DESKTOP, noSeriousViolations, openSelect } from './fixtures'
 
 // The organizer's exams: the list, the builder of a random paper whose rule counts follow the rules as they
 // change, publishing, the participant link's QR code; and one town's organizer cannot open another's exam.

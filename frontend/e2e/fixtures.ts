@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
+import { test as base, expect, type BrowserContext, type Locator, type Page } from '@playwright/test'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const PASSWORD = 'Xuefa@2026'
@@ -136,6 +136,13 @@ export const test = base.extend<Fixtures>({
   ],
 })
 export { expect }
+
+/** Open an Element Plus select by its accessible name (its box, not the tiny input under the sticky header). */
+export async function openSelect(scope: Page | Locator, name: string) {
+  const input = scope.getByRole('combobox', { name })
+  await input.scrollIntoViewIfNeeded()
+  await input.locator('xpath=ancestor::div[contains(@class,"el-select__wrapper")]').click()
+}
 
 /** The console's users work at a desk: 1366×768, a mouse, no touch. `test.use(DESKTOP)` in console specs. */
 export const DESKTOP = { viewport: { width: 1366, height: 768 }, isMobile: false, hasTouch: false }

@@ -7,6 +7,8 @@
     python frontend/e2e/harness.py answers USER EXAM  # the saved answers of USER's latest attempt (JSON)
     python frontend/e2e/harness.py practice-set USER  # a practice set for 南关镇 and a new participant USER in it
     python frontend/e2e/harness.py key QUESTION       # a question's key (letters, JSON)
+    python frontend/e2e/harness.py practise USER SET N RIGHT  # USER (new, of 北岭镇司法所) answers N questions
+                                                      # of the practice set titled SET, the first RIGHT right
 
 The database lives at $XUEFA_E2E_DB (default /tmp/xuefa-e2e.sqlite3).
 """
@@ -71,8 +73,12 @@ def setup() -> None:
         username="e2e_org", password=PASSWORD, real_name="组织者", unit=city, role=User.Role.ORGANIZER
     )
     # the console's people: an organizer and HR of each town, so tests can check one town never sees another's
-    user_create(username="e2e_org_ng", password=PASSWORD, real_name="南关组织者", unit=nanguan, role=User.Role.ORGANIZER)
-    user_create(username="e2e_org_bl", password=PASSWORD, real_name="北岭组织者", unit=beiling, role=User.Role.ORGANIZER)
+    user_create(
+        username="e2e_org_ng", password=PASSWORD, real_name="南关组织者", unit=nanguan, role=User.Role.ORGANIZER
+    )
+    user_create(
+        username="e2e_org_bl", password=PASSWORD, real_name="北岭组织者", unit=beiling, role=User.Role.ORGANIZER
+    )
     user_create(username="e2e_hr_ng", password=PASSWORD, real_name="南关人事", unit=nanguan, role=User.Role.HR)
     user_create(username="e2e_hr_bl", password=PASSWORD, real_name="北岭人事", unit=beiling, role=User.Role.HR)
     user_create(username="e2e_new", password=PASSWORD, real_name="张新", unit=office, must_change_password=True)
@@ -281,7 +287,9 @@ def two_towns_exam() -> None:
             user = User.objects.get(username=username)
             attempt, _created = attempt_start(exam=exam, user=user)
             for seq, item in enumerate(attempt.paper.order_by("position")[:right], start=1):
-                answer_save(attempt_id=attempt.id, user=user, question_id=item.question_id, choices=item.answer, seq=seq)
+                answer_save(
+                    attempt_id=attempt.id, user=user, question_id=item.question_id, choices=item.answer, seq=seq
+                )
             attempt_submit(attempt_id=attempt.id, user=user)
     print(json.dumps({"id": exam.id}))
 
@@ -337,6 +345,29 @@ def key(question_id: int) -> None:
     print(json.dumps(sorted(Question.objects.get(pk=question_id).answer)))
 
 
+def practise(username: str, set_title: str, count: int, right: int) -> None:
+    """A practice round of ``count`` questions answered through the services by a new participant of 北岭镇司法所
+    (no other spec practises there), the first ``right`` of them right: figures for the console's reach."""
+    django_setup()
+    from accounts.models import Unit, User
+    from accounts.services import user_create
+    from quizzes.models import PracticeSet
+    from quizzes.services.learning import practice_answer, practice_round_start
+
+    user = User.objects.filter(username=username).first() or user_create(
+        username=username, password=PASSWORD, real_name="北岭练习者", unit=Unit.objects.get(name="北岭镇司法所")
+    )
+    practice_set = PracticeSet.objects.filter(title=set_title).latest("pk")
+    practice_round = practice_round_start(practice_set=practice_set, user=user, count=count, rng=random.Random(3))
+    for n, item in enumerate(practice_round.items.select_related("question").order_by("position")):
+        key = list(item.question.answer)
+        wrong = key[:-1] if len(key) > 1 else [letter for letter in "AB" if letter not in key]  # a part is wrong
+        practice_answer(
+            round_id=practice_round.pk, user=user, question_id=item.question_id, choices=key if n < right else wrong
+        )
+    print(json.dumps({"round": practice_round.pk}))
+
+
 def serve(port: str) -> None:
     python = str(REPO / ".venv" / "bin" / "python")
     os.execv(python, [python, str(REPO / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"])
@@ -360,6 +391,8 @@ if __name__ == "__main__":
         practice_set(args[0])
     elif command == "key":
         key(int(args[0]))
+    elif command == "practise":
+        practise(args[0], args[1], int(args[2]), int(args[3]))
     elif command == "stats-exam":
         stats_exam()
     elif command == "two-towns-exam":

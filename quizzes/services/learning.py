@@ -17,7 +17,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.audit import AuditContext, audit_record, changed, snapshot
+from accounts.models import AuditEvent, User
 
 from .. import learning
 from ..access import access_audience_units, access_unit_for_new_content
@@ -55,6 +56,17 @@ MAX_DAILY_QUESTIONS = 50
 
 # --- Practice sets (organizers) ---------------------------------------------------------------------------
 
+PRACTICE_SET_AUDITED = ("title", "bank_id", "unit_id", "daily_count", "is_open")
+
+
+def _practice_set_snapshot(practice_set: PracticeSet) -> dict[str, Any]:
+    """What the audit log keeps of a practice set: its fields, audience and tags (sorted, so that an
+    unchanged list compares equal)."""
+    values = snapshot(practice_set, PRACTICE_SET_AUDITED)
+    values["audience_unit_ids"] = sorted(practice_set.audience_units.values_list("pk", flat=True))
+    values["tags"] = sorted(practice_set.tags.values_list("name", flat=True))
+    return values
+
 
 def _set_tags(bank: QuestionBank, names: Sequence[str]) -> list[Tag]:
     tags = list(Tag.objects.filter(name__in=set(names), questions__bank=bank).distinct())
@@ -75,6 +87,7 @@ def practice_set_create(
     tags: Sequence[str] = (),
     daily_count: int = 5,
     unit_id: int | None = None,
+    audit: AuditContext | None = None,
 ) -> PracticeSet:
     """Open a bank the organizer manages (or some of its tags) for practice to audience units of their
     subtree."""
@@ -95,6 +108,13 @@ def practice_set_create(
     )
     practice_set.audience_units.set(audience)
     practice_set.tags.set(chosen_tags)
+    audit_record(
+        context=audit,
+        action=AuditEvent.Action.PRACTICE_SET_CREATE,
+        unit=practice_set.unit,
+        target=practice_set,
+        after=_practice_set_snapshot(practice_set),
+    )
     return practice_set
 
 
@@ -105,9 +125,12 @@ def practice_set_update(
     practice_set: PracticeSet,
     audience_unit_ids: Sequence[int] | None = None,
     tags: Sequence[str] | None = None,
+    audit: AuditContext | None = None,
     **fields: Any,
 ) -> PracticeSet:
-    """Change a practice set's title, daily count, openness (``is_open``), audience or tags."""
+    """Change a practice set's title, daily count, openness (``is_open``), audience or tags. Audited as a close
+    or a reopen when ``is_open`` changes, else as an update; nothing when nothing changed."""
+    old = _practice_set_snapshot(practice_set)
     for name, value in fields.items():
         setattr(practice_set, name, value)
     if fields:
@@ -118,6 +141,15 @@ def practice_set_update(
         practice_set.audience_units.set(access_audience_units(user, audience_unit_ids))
     if tags is not None:
         practice_set.tags.set(_set_tags(practice_set.bank, tags))
+    before, after = changed(old, _practice_set_snapshot(practice_set))
+    if after:
+        if "is_open" in after:
+            action = AuditEvent.Action.PRACTICE_SET_REOPEN if after["is_open"] else AuditEvent.Action.PRACTICE_SET_CLOSE
+        else:
+            action = AuditEvent.Action.PRACTICE_SET_UPDATE
+        audit_record(
+            context=audit, action=action, unit=practice_set.unit, target=practice_set, before=before, after=after
+        )
     return practice_set
 
 

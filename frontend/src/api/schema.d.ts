@@ -1452,6 +1452,10 @@ export interface components {
          *     * `exam.override` - 个人考试调整
          *     * `exam.override_delete` - 撤销个人考试调整
          *     * `exam.makeup` - 安排补考
+         *     * `practice_set.create` - 新建练习
+         *     * `practice_set.update` - 修改练习
+         *     * `practice_set.close` - 停止练习
+         *     * `practice_set.reopen` - 重新开放练习
          *     * `certificate.revoke` - 撤销合格证书
          *     * `certificate.reinstate` - 恢复合格证书
          *     * `roster_import.commit` - 导入名册
@@ -1473,7 +1477,7 @@ export interface components {
          *     * `admin.delete` - 后台删除
          * @enum {string}
          */
-        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+        AuditEventActionEnum: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "practice_set.create" | "practice_set.update" | "practice_set.close" | "practice_set.reopen" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
         BankTag: {
             name: string;
             /** @description 本题库中带此标签的试题数 */
@@ -3814,6 +3818,10 @@ export interface operations {
                  *     * `exam.override` - 个人考试调整
                  *     * `exam.override_delete` - 撤销个人考试调整
                  *     * `exam.makeup` - 安排补考
+                 *     * `practice_set.create` - 新建练习
+                 *     * `practice_set.update` - 修改练习
+                 *     * `practice_set.close` - 停止练习
+                 *     * `practice_set.reopen` - 重新开放练习
                  *     * `certificate.revoke` - 撤销合格证书
                  *     * `certificate.reinstate` - 恢复合格证书
                  *     * `roster_import.commit` - 导入名册
@@ -3834,7 +3842,7 @@ export interface operations {
                  *     * `admin.change` - 后台修改
                  *     * `admin.delete` - 后台删除
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+                action?: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "practice_set.create" | "practice_set.update" | "practice_set.close" | "practice_set.reopen" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 分页结果集中的页码。 */
@@ -3926,6 +3934,10 @@ export interface operations {
                  *     * `exam.override` - 个人考试调整
                  *     * `exam.override_delete` - 撤销个人考试调整
                  *     * `exam.makeup` - 安排补考
+                 *     * `practice_set.create` - 新建练习
+                 *     * `practice_set.update` - 修改练习
+                 *     * `practice_set.close` - 停止练习
+                 *     * `practice_set.reopen` - 重新开放练习
                  *     * `certificate.revoke` - 撤销合格证书
                  *     * `certificate.reinstate` - 恢复合格证书
                  *     * `roster_import.commit` - 导入名册
@@ -3946,7 +3958,7 @@ export interface operations {
                  *     * `admin.change` - 后台修改
                  *     * `admin.delete` - 后台删除
                  */
-                action?: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
+                action?: "question.create" | "question.update" | "question_import.commit" | "law_text.create" | "law_text.delete" | "exam.create" | "exam.update" | "exam.publish" | "exam.close" | "exam.regrade" | "exam.override" | "exam.override_delete" | "exam.makeup" | "practice_set.create" | "practice_set.update" | "practice_set.close" | "practice_set.reopen" | "certificate.revoke" | "certificate.reinstate" | "roster_import.commit" | "user.create" | "user.update" | "user.role_change" | "user.unlock" | "user.password_issue" | "unit.create" | "unit.update" | "user.password_change" | "user.password_reset" | "login.success" | "login.failure" | "login.locked" | "site_settings.update" | "admin.add" | "admin.change" | "admin.delete";
                 /** @description 操作人账号 */
                 actor?: string;
                 /** @description 从此时起（含） */

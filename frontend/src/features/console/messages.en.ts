@@ -5,7 +5,7 @@ export default {
   signedInAs: '{name} ({unit})',
   roles: { organizer: 'Organizer', hr: 'HR', superuser: 'Superuser' },
   homeTitle: 'Welcome to the console',
-  homeHint: 'Choose a task on the left: manage question banks, build and publish exams, import rosters, read and export results.',
+  homeHint: 'Choose a task on the left: manage question banks, build and publish exams, open practice, import rosters, read and export results and the learning reach.',
   notFound: 'There is no such page, or you may not open it.',
   toConsole: 'Back to the console overview',
   collapse: 'Collapse the menu',

@@ -5,7 +5,7 @@ export default {
   signedInAs: '{name}（{unit}）',
   roles: { organizer: '组织者', hr: '人事', superuser: '超级管理员' },
   homeTitle: '欢迎使用管理后台',
-  homeHint: '在左侧选择要做的事：管理题库、组卷并发布考试、导入名册、查看成绩并导出。',
+  homeHint: '在左侧选择要做的事：管理题库、组卷并发布考试、开放练习、导入名册、查看成绩和学习情况并导出。',
   notFound: '没有这个页面，或者您没有查看它的权限。',
   toConsole: '回到管理后台首页',
   collapse: '收起菜单',
