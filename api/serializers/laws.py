@@ -18,6 +18,7 @@ class LawTextSerializer(serializers.ModelSerializer[LawText]):
     )
     unit_name = serializers.SerializerMethodField(help_text=_("所属单位名称；随系统提供的文本为 null"))
     article_count = serializers.IntegerField(read_only=True)
+    can_delete = serializers.BooleanField(read_only=True, help_text=_("当前用户可以删除：本单位及下级单位添加的文本"))
 
     class Meta:
         model = LawText
@@ -30,6 +31,7 @@ class LawTextSerializer(serializers.ModelSerializer[LawText]):
             "unit_id",
             "unit_name",
             "article_count",
+            "can_delete",
             "created_at",
         ]
 

@@ -2201,6 +2201,8 @@ export interface components {
             /** @description 所属单位名称；随系统提供的文本为 null */
             readonly unit_name: string | null;
             readonly article_count: number;
+            /** @description 当前用户可以删除：本单位及下级单位添加的文本 */
+            readonly can_delete: boolean;
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -2219,6 +2221,8 @@ export interface components {
             /** @description 所属单位名称；随系统提供的文本为 null */
             readonly unit_name: string | null;
             readonly article_count: number;
+            /** @description 当前用户可以删除：本单位及下级单位添加的文本 */
+            readonly can_delete: boolean;
             /** Format: date-time */
             readonly created_at: string;
             readonly articles: {
@@ -7366,6 +7370,7 @@ export interface operations {
                 page?: number;
                 /** @description 每页返回的结果数量。 */
                 page_size?: number;
+                search?: string;
             };
             header?: never;
             path?: never;
