@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.models import LawArticle, LawText
@@ -43,6 +44,7 @@ class LawArticleSerializer(serializers.ModelSerializer[LawArticle]):
     class Meta:
         model = LawArticle
         fields = ["number", "sub", "heading", "chapter", "text"]
+        read_only_fields = fields  # output only: each field always present
 
 
 class LawTextDetailSerializer(LawTextSerializer):
@@ -51,6 +53,7 @@ class LawTextDetailSerializer(LawTextSerializer):
     class Meta(LawTextSerializer.Meta):
         fields = [*LawTextSerializer.Meta.fields, "articles"]
 
+    @extend_schema_field(LawArticleSerializer(many=True))
     def get_articles(self, law: LawText) -> list[dict[str, Any]]:
         return LawArticleSerializer(self.context["articles"], many=True).data  # type: ignore[return-value]
 

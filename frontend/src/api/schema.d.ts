@@ -2157,6 +2157,18 @@ export interface components {
             skipped: number;
             readonly flags: components["schemas"]["ItemFlag"][];
         };
+        LawArticle: {
+            /** 条号 */
+            readonly number: number;
+            /** 之几 */
+            readonly sub: number;
+            /** 条标 */
+            readonly heading: string;
+            /** 所在章节 */
+            readonly chapter: string;
+            /** 条文 */
+            readonly text: string;
+        };
         LawIssue: {
             /** @description 行号（文本的行，Word 的段落） */
             line: number | null;
@@ -2225,9 +2237,7 @@ export interface components {
             readonly can_delete: boolean;
             /** Format: date-time */
             readonly created_at: string;
-            readonly articles: {
-                [key: string]: unknown;
-            }[];
+            readonly articles: components["schemas"]["LawArticle"][];
         };
         LawTextPasteRequest: {
             /** @description 法规名称，如 中国共产党纪律处分条例 */
