@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from accounts import scopes
@@ -35,18 +35,22 @@ def _in_library_of(unit_id: int, field: str = "") -> Q:
 
 def law_texts_for(user: User | AnonymousUser) -> QuerySet[LawText]:
     """The texts an organizer reads: the shipped ones, those of their subtree and of their unit's ancestors
-    (the library their banks are checked against). Each with ``article_count``."""
+    (the library their banks are checked against). Each with ``article_count`` and ``can_delete`` (added in
+    the organizer's subtree: ``access_law_text_to_manage`` lets them go)."""
     if not scopes.is_organizer(user):
         return LawText.objects.none()
     visible = LawText.objects.all()
+    own = Q(unit__isnull=False)
     if not user.is_superuser:
         unit = scopes.staff_unit(user)
         if unit is None:
             return LawText.objects.none()
-        visible = visible.filter(
-            Q(unit__isnull=True) | scopes.subtree_q(unit, "unit") | Q(unit__path__in=scopes.ancestor_paths(unit))
-        )
-    return visible.select_related("unit").annotate(article_count=Count("articles"))
+        own = scopes.subtree_q(unit, "unit")
+        visible = visible.filter(Q(unit__isnull=True) | own | Q(unit__path__in=scopes.ancestor_paths(unit)))
+    return visible.select_related("unit").annotate(
+        article_count=Count("articles"),
+        can_delete=Case(When(own, then=Value(True)), default=Value(False), output_field=BooleanField()),
+    )
 
 
 def law_articles(*, law: LawText) -> QuerySet[LawArticle]:

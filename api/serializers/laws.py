@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from quizzes.models import LawArticle, LawText
@@ -18,6 +19,7 @@ class LawTextSerializer(serializers.ModelSerializer[LawText]):
     )
     unit_name = serializers.SerializerMethodField(help_text=_("所属单位名称；随系统提供的文本为 null"))
     article_count = serializers.IntegerField(read_only=True)
+    can_delete = serializers.BooleanField(read_only=True, help_text=_("当前用户可以删除：本单位及下级单位添加的文本"))
 
     class Meta:
         model = LawText
@@ -30,6 +32,7 @@ class LawTextSerializer(serializers.ModelSerializer[LawText]):
             "unit_id",
             "unit_name",
             "article_count",
+            "can_delete",
             "created_at",
         ]
 
@@ -41,6 +44,7 @@ class LawArticleSerializer(serializers.ModelSerializer[LawArticle]):
     class Meta:
         model = LawArticle
         fields = ["number", "sub", "heading", "chapter", "text"]
+        read_only_fields = fields  # output only: each field always present
 
 
 class LawTextDetailSerializer(LawTextSerializer):
@@ -49,6 +53,7 @@ class LawTextDetailSerializer(LawTextSerializer):
     class Meta(LawTextSerializer.Meta):
         fields = [*LawTextSerializer.Meta.fields, "articles"]
 
+    @extend_schema_field(LawArticleSerializer(many=True))
     def get_articles(self, law: LawText) -> list[dict[str, Any]]:
         return LawArticleSerializer(self.context["articles"], many=True).data  # type: ignore[return-value]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -43,11 +44,20 @@ def _input(request: Request) -> tuple[dict[str, Any], list[str]]:
     return values, law_text_lines(text=values["text"])
 
 
+class LawTextFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no type hints
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = LawText
+        fields = ["search"]
+
+
 class LawTextListView(generics.ListAPIView[LawText]):
     """The law texts of the organizer's library: shipped, their unit's ancestors' and their subtree's."""
 
     permission_classes = [IsOrganizer]
     serializer_class = LawTextSerializer
+    filterset_class = LawTextFilter
 
     def get_queryset(self) -> QuerySet[LawText]:
         if getattr(self, "swagger_fake_view", False):
@@ -73,6 +83,7 @@ class LawTextListView(generics.ListAPIView[LawText]):
             audit=AuditContext.from_request(request),
         )
         law.article_count = law.articles.count()  # type: ignore[attr-defined]
+        law.can_delete = True  # type: ignore[attr-defined]  # added in the organizer's subtree
         return Response(LawTextSerializer(law).data, status=status.HTTP_201_CREATED)
 
 

@@ -464,6 +464,45 @@ def test_library_scope(tree: Tree, people: People) -> None:
     ]
 
 
+@pytest.mark.parametrize("extra", [0, 12])
+def test_library_list_is_searchable_says_which_texts_may_go_and_reads_a_constant_number_of_queries(
+    tree: Tree, people: People, extra: int
+) -> None:
+    shipped_civil_code(range(1, 3))
+    LawText.objects.create(unit=tree.town_a, name="南关镇机关作风建设规定", key="南关镇机关作风建设规定", edition="1")
+    LawText.objects.create(unit=tree.city, name="清河市规定", key="清河市规定", edition="1")
+    for n in range(extra):
+        LawText.objects.create(unit=tree.town_a, name=f"南关镇第{n}号规定", key=f"南关镇第{n}号规定", edition="1")
+    client = app_login(people.organizer_a.username)
+    client.get("/api/v1/me")  # the session's own reads are not the endpoint's
+    from tests.api.test_query_counts import SESSION_QUERIES
+
+    # the page's count (1) and its rows with their article counts and units (1)
+    with CaptureQueriesContext(connection) as read:
+        listed = client.get("/api/v1/laws/", {"page_size": 100}).json()["results"]
+    assert len(read) == SESSION_QUERIES + 2, [q["sql"][:80] for q in read.captured_queries]
+    deletable = {law["name"]: law["can_delete"] for law in listed}
+    assert deletable["中华人民共和国民法典"] is False  # shipped
+    assert deletable["清河市规定"] is False  # the town's organizer reads the city's text, it is not theirs
+    assert deletable["南关镇机关作风建设规定"] is True
+    city = {
+        law["name"]: law["can_delete"]
+        for law in app_login(people.organizer.username).get("/api/v1/laws/").json()["results"]
+    }
+    assert (
+        city["清河市规定"] is True and city["南关镇机关作风建设规定"] is True and city["中华人民共和国民法典"] is False
+    )
+
+    found = client.get("/api/v1/laws/", {"search": "民法"}).json()
+    assert [law["name"] for law in found["results"]] == ["中华人民共和国民法典"] and found["count"] == 1
+    assert client.get("/api/v1/laws/", {"search": "作风"}).json()["count"] == 1
+    shipped = LawText.objects.get(unit=None)
+    assert client.get(f"/api/v1/laws/{shipped.pk}/").json()["can_delete"] is False
+    saved = client.post("/api/v1/laws/", {"name": "某规定", "edition": "1", "text": "第一条 甲。"}, format="json")
+    assert saved.json()["can_delete"] is True
+    assert client.get(f"/api/v1/laws/{saved.json()['id']}/").json()["can_delete"] is True
+
+
 def test_deleting_the_current_edition_makes_the_latest_other_current(tree: Tree, people: People) -> None:
     client = app_login(people.organizer_a.username)
     for edition in ("2015年", "2018年", "2023年"):

@@ -2161,6 +2161,18 @@ export interface components {
             skipped: number;
             readonly flags: components["schemas"]["ItemFlag"][];
         };
+        LawArticle: {
+            /** 条号 */
+            readonly number: number;
+            /** 之几 */
+            readonly sub: number;
+            /** 条标 */
+            readonly heading: string;
+            /** 所在章节 */
+            readonly chapter: string;
+            /** 条文 */
+            readonly text: string;
+        };
         LawIssue: {
             /** @description 行号（文本的行，Word 的段落） */
             line: number | null;
@@ -2205,6 +2217,8 @@ export interface components {
             /** @description 所属单位名称；随系统提供的文本为 null */
             readonly unit_name: string | null;
             readonly article_count: number;
+            /** @description 当前用户可以删除：本单位及下级单位添加的文本 */
+            readonly can_delete: boolean;
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -2223,11 +2237,11 @@ export interface components {
             /** @description 所属单位名称；随系统提供的文本为 null */
             readonly unit_name: string | null;
             readonly article_count: number;
+            /** @description 当前用户可以删除：本单位及下级单位添加的文本 */
+            readonly can_delete: boolean;
             /** Format: date-time */
             readonly created_at: string;
-            readonly articles: {
-                [key: string]: unknown;
-            }[];
+            readonly articles: components["schemas"]["LawArticle"][];
         };
         LawTextPasteRequest: {
             /** @description 法规名称，如 中国共产党纪律处分条例 */
@@ -7378,6 +7392,7 @@ export interface operations {
                 page?: number;
                 /** @description 每页返回的结果数量。 */
                 page_size?: number;
+                search?: string;
             };
             header?: never;
             path?: never;

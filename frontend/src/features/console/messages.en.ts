@@ -1,6 +1,6 @@
 export default {
   title: 'Xuefa exam console',
-  menu: { home: 'Overview', banks: 'Question banks', exams: 'Exams', people: 'People and units', results: 'Results and exports', audit: 'Audit log' },
+  menu: { home: 'Overview', banks: 'Question banks', laws: 'Law library', exams: 'Exams', people: 'People and units', results: 'Results and exports', audit: 'Audit log' },
   participantView: 'Participant pages',
   signedInAs: '{name} ({unit})',
   roles: { organizer: 'Organizer', hr: 'HR', superuser: 'Superuser' },

@@ -1,6 +1,6 @@
 export default {
   title: '学法考试管理后台',
-  menu: { home: '概览', banks: '题库', exams: '考试', people: '人员与单位', results: '成绩与导出', audit: '操作记录' },
+  menu: { home: '概览', banks: '题库', laws: '法规库', exams: '考试', people: '人员与单位', results: '成绩与导出', audit: '操作记录' },
   participantView: '参考人员页面',
   signedInAs: '{name}（{unit}）',
   roles: { organizer: '组织者', hr: '人事', superuser: '超级管理员' },

@@ -21,6 +21,7 @@ const zh = {
   emptyBanks: '还没有题库。点“新建题库”建一个，再导入或录入试题。',
   downloaded: '已下载 {name}',
   backToBanks: '题库',
+  seeLibrary: '在法规库中查看这部法规的条文 ↗',
   kinds: { single: '单选题', multiple: '多选题', judge: '判断题' },
   difficulties: { '1': '1 容易', '2': '2 较易', '3': '3 中等', '4': '4 较难', '5': '5 难' },
   filters: {
@@ -133,6 +134,7 @@ const en: typeof zh = {
   emptyBanks: 'No banks yet. Create one with “New bank”, then import or add questions.',
   downloaded: 'Downloaded {name}',
   backToBanks: 'Question banks',
+  seeLibrary: 'See this law’s articles in the law library ↗',
   kinds: { single: 'Single choice', multiple: 'Multiple choice', judge: 'True/false' },
   difficulties: { '1': '1 easy', '2': '2 fairly easy', '3': '3 medium', '4': '4 fairly hard', '5': '5 hard' },
   filters: {
