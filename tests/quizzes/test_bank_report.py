@@ -32,7 +32,7 @@ from quizzes.services.banks import bank_create, question_create
 from quizzes.services.shipped import banks_load_shipped
 from tests.conftest import Tree
 
-GROUPED = {"civil_code.csv": (70, 34), "cadre_law.csv": (62, 26)}
+GROUPED = {"civil_code.csv": (78, 37), "cadre_law.csv": (62, 26)}
 
 
 @pytest.mark.parametrize("shipped", SHIPPED_BANKS, ids=lambda b: b.filename)
@@ -81,7 +81,7 @@ def test_bank_report_command(tree: Tree) -> None:
     out = io.StringIO()
     call_command("bank_report", str(civil.pk), stdout=out)
     text = out.getvalue()
-    assert f"题库 {civil.pk}“{civil.name}”：769 题（单选 363、多选 129、判断 277），互斥组 34 个（70 题）。" in text
+    assert f"题库 {civil.pk}“{civil.name}”：769 题（单选 363、多选 129、判断 277），互斥组 37 个（78 题）。" in text
     assert "[通过] 多选题中只有一个错误选项的比例：" in text
     assert "[通过] 没有法条依据的试题：0（标准：0 道）" in text
 
