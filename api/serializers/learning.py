@@ -8,7 +8,7 @@ from rest_framework import serializers
 from quizzes.models import PracticeRound, PracticeSet
 from quizzes.services.learning import MAX_DAILY_QUESTIONS, MAX_ROUND_QUESTIONS
 
-from .attempts import OptionSerializer
+from .attempts import CitedArticleSerializer, OptionSerializer
 from .fields import IdField
 
 # --- Practice sets -------------------------------------------------------------------------------------------
@@ -98,6 +98,9 @@ class FeedbackSerializer(serializers.Serializer[Any]):
     answer = serializers.ListField(child=serializers.CharField(), help_text=_("正确答案"))
     explanation = serializers.CharField(help_text=_("解析"))
     legal_basis = serializers.CharField(help_text=_("法条依据"))
+    articles = CitedArticleSerializer(
+        many=True, help_text=_("法条依据所引条文的原文（法规库中有该法规时）；法规库中没有的不列出")
+    )
 
 
 class RoundQuestionSerializer(serializers.Serializer[Any]):

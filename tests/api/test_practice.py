@@ -79,6 +79,7 @@ def test_an_organizer_opens_a_bank_and_its_audience_practises_with_feedback(tree
         "answer": ["A"],
         "explanation": question.explanation,
         "legal_basis": question.legal_basis,
+        "articles": [],  # 《宪法》 is not in this test's library
     }
     wrong = answer(alice, round_["id"], second["question_id"], ["B"]).json()
     assert wrong["correct"] is False and wrong["feedback"]["answer"] == ["A"]
@@ -316,3 +317,40 @@ def test_a_round_never_holds_two_questions_of_one_exclusion_group(tree, people):
     for _ in range(5):
         stems = [q["stem"] for q in start(alice, practice["id"], count=10)["questions"]]
         assert len(stems) == 2 and "另一知识点" in stems
+
+
+def test_the_cited_articles_text_comes_with_the_answer_never_before(tree, people):
+    """法条原文 after each practice answer (issue 13), as the review shows it: from the library of the bank's
+    unit; not in the round before the answer, nor for a question hidden by an open exam."""
+    from tests.api.test_law_library import ARTICLE_17, CIVIL_CODE, shipped_civil_code
+
+    shipped_civil_code()
+    bank = bank_create(name="民法典题库", unit=tree.city)
+    cited = question_create(
+        bank=bank,
+        kind="judge",
+        stem="十八周岁以上的自然人为成年人。",
+        answer=["A"],
+        legal_basis=f"{CIVIL_CODE}第十七条",
+    )
+    practice = open_practice(app_login(people.organizer.username), bank, [tree.city])
+    alice = app_login(people.alice.username)
+    round_ = start(alice, practice["id"], count=1)
+    assert "第十七条" not in str(round_) and ARTICLE_17 not in str(round_)  # nothing of it before the answer
+    article = {
+        "law": CIVIL_CODE,
+        "edition": "2020年5月28日通过",
+        "heading": "第十七条",
+        "chapter": "第一编 总则 / 第二章 自然人",
+        "text": ARTICLE_17,
+    }
+    result = answer(alice, round_["id"], cited.pk, ["B"]).json()
+    assert result["feedback"]["articles"] == [article]
+    shown = alice.get(f"/api/v1/practice-rounds/{round_['id']}").json()["questions"]
+    assert shown[0]["feedback"]["articles"] == [article]  # a resumed round shows it again
+    [entry] = alice.get("/api/v1/wrong-answers/").json()["results"]
+    assert entry["feedback"]["articles"] == [article]  # and so does the book
+
+    make_exam(unit=tree.city, bank=bank, audience=[tree.city], title="开放中的考试")  # now hidden
+    assert "第十七条" not in str(alice.get(f"/api/v1/practice-rounds/{round_['id']}").json()["questions"])
+    assert alice.get("/api/v1/wrong-answers/").json()["results"][0]["feedback"] is None

@@ -2014,6 +2014,8 @@ export interface components {
             explanation: string;
             /** @description 法条依据 */
             legal_basis: string;
+            /** @description 法条依据所引条文的原文（法规库中有该法规时）；法规库中没有的不列出 */
+            articles: components["schemas"]["CitedArticle"][];
         };
         FixedQuestionEntry: {
             question_id: number;

@@ -8,7 +8,7 @@ let online = true
 let refuse = ''
 
 vi.mock('./api', async () => {
-  const feedback = { answer: ['A'], explanation: 'why', legal_basis: 'art. 1' }
+  const feedback = { answer: ['A'], explanation: 'why', legal_basis: 'art. 1', articles: [] }
   const timed = <T>(data: T) => ({ data, sentAt: 0, receivedAt: 0, serverDate: null })
   return {
     learnApi: {
@@ -35,7 +35,7 @@ function round() {
     day: null,
     started_at: new Date().toISOString(),
     questions: [
-      { ...base, question_id: 1, position: 1, stem: 'Q1', answered: true, choices: ['B'], correct: false, feedback: { answer: ['A'], explanation: '', legal_basis: '' } },
+      { ...base, question_id: 1, position: 1, stem: 'Q1', answered: true, choices: ['B'], correct: false, feedback: { answer: ['A'], explanation: '', legal_basis: '', articles: [] } },
       { ...base, question_id: 2, position: 2, stem: 'Q2', answered: false, choices: null, correct: null, feedback: null },
       { ...base, question_id: 3, position: 3, stem: 'Q3', answered: false, choices: null, correct: null, feedback: null, hidden: true },
     ],
