@@ -257,6 +257,7 @@ def round_detail(*, practice_round: PracticeRound, user: User, now: datetime | N
         "id": practice_round.pk,
         "kind": practice_round.kind,
         "practice_set_id": practice_round.practice_set_id,
+        "tag": practice_round.tag.name if practice_round.tag else None,
         "day": practice_round.day,
         "started_at": practice_round.started_at,
         "questions": questions,
@@ -264,8 +265,8 @@ def round_detail(*, practice_round: PracticeRound, user: User, now: datetime | N
 
 
 def rounds_of(*, user: User) -> QuerySet[Any, Any]:
-    """The person's rounds, newest first, each with how many questions it holds, how many were answered and
-    how many right (to resume one, or look back). One query a page."""
+    """The person's rounds, newest first, each with its chapter (tag), how many questions it holds, how many
+    were answered and how many right (to resume one, or look back). One query a page."""
     return (
         PracticeRound.objects.filter(user=user)
         .annotate(
@@ -279,6 +280,7 @@ def rounds_of(*, user: User) -> QuerySet[Any, Any]:
             "kind",
             "practice_set_id",
             "practice_set__title",
+            "tag__name",
             "day",
             "started_at",
             "question_count",

@@ -80,10 +80,11 @@ test('a participant practises a chapter, gets one wrong, re-practises it from th
   await noSeriousViolations(page, 'practice feedback')
   // Left half-done, the round is offered again on the practice set's page, where it stopped.
   await page.goto(`/practice/${setId}`)
-  await expect(page.getByTestId('resume')).toContainText('已答 1 / 5 题')
+  await expect(page.getByTestId('resume')).toContainText('练习：总则编 · 已答 1 / 5 题')
   await shot(page, '43c-practice-set-resume')
   await page.getByTestId('resume').getByRole('button', { name: '继续' }).click()
   await expect(page.locator('.status-bar')).toContainText('第 2 / 5 题')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('练习：总则编') // the resumed round keeps its chapter
   for (let i = 1; i < 5; i++) {
     await answer(page, true)
     if (i === 1) await shot(page, '44-round-right-feedback')

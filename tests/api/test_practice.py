@@ -112,6 +112,12 @@ def test_a_round_by_tag_and_bad_requests_name_what_is_wrong(tree, people):
     alice = app_login(people.alice.username)
     round_ = start(alice, practice["id"], tag="公民", count=50)
     assert len(round_["questions"]) == 4 and all(q["stem"].startswith("公民") for q in round_["questions"])
+    # a round keeps its chapter: resumed from the list or by its address, it is still 公民's
+    assert round_["tag"] == "公民" and alice.get(f"/api/v1/practice-rounds/{round_['id']}").json()["tag"] == "公民"
+    random_round = start(alice, practice["id"], count=2)
+    assert random_round["tag"] is None
+    listed = alice.get("/api/v1/practice-rounds/").json()["results"]
+    assert [(r["id"], r["tag"]) for r in listed] == [(random_round["id"], None), (round_["id"], "公民")]
     unknown = alice.post(f"/api/v1/practice-sets/{practice['id']}/rounds", {"tag": "刑法"}, format="json")
     assert unknown.status_code == 400 and "tag" in unknown.json()["error"]["fields"]
     q = round_["questions"][0]["question_id"]

@@ -2863,6 +2863,8 @@ export interface components {
             id: number;
             kind: components["schemas"]["PracticeRoundKindEnum"];
             practice_set_id: number | null;
+            /** @description 本轮所练的标签（章节）；随机练习、错题本和每日一练为空 */
+            tag: string | null;
             /**
              * Format: date
              * @description 每日一练的日期
@@ -3276,6 +3278,7 @@ export interface components {
             kind: components["schemas"]["PracticeRoundKindEnum"];
             practice_set_id: number | null;
             practice_set_title: string | null;
+            tag: string | null;
             /** Format: date */
             day: string | null;
             /** Format: date-time */

@@ -32,6 +32,7 @@ function round() {
     id: 5,
     kind: 'practice' as const,
     practice_set_id: 1,
+    tag: '总则编',
     day: null,
     started_at: new Date().toISOString(),
     questions: [
@@ -56,6 +57,7 @@ describe('the practice round store', () => {
     const store = useRoundStore()
     store.open(round())
     expect(store.index).toBe(1)
+    expect(store.round?.tag).toBe('总则编') // a resumed chapter round keeps its chapter
     expect(store.states).toEqual(['wrong', 'open', 'hidden'])
     expect(store.choicesOf(1)).toEqual(['B'])
   })
