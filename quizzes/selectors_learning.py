@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -299,13 +299,16 @@ class TagProgress:
 
 
 def tag_progress(*, practice_set: PracticeSet, user: User) -> list[TagProgress]:
-    """The person's progress per tag (chapter) of a practice set: questions, seen, answered right. Two
-    queries (plus the set's tags)."""
+    """The person's progress per tag (chapter) of a practice set, the chapters in the bank's order
+    (``learning.chapter_order``): questions, seen, answered right. Two queries (plus the set's tags)."""
     questions = practice_questions(practice_set=practice_set)
-    totals = {
-        row["tags__name"]: row["n"]
-        for row in questions.filter(tags__isnull=False).values("tags__name").annotate(n=Count("pk", distinct=True))
-    }
+    rows = list(
+        questions.filter(tags__isnull=False)
+        .values("tags__name")
+        .annotate(n=Count("pk", distinct=True), first=Min("pk"))
+    )
+    totals = {row["tags__name"]: row["n"] for row in rows}
+    order = learning.chapter_order({row["tags__name"]: row["first"] for row in rows})
     mine = (
         PracticeItem.objects.filter(round__user=user, answered_at__isnull=False, question__in=questions.values("pk"))
         .filter(question__tags__name__in=list(totals))
@@ -318,11 +321,11 @@ def tag_progress(*, practice_set: PracticeSet, user: User) -> list[TagProgress]:
     return [
         TagProgress(
             tag=name,
-            questions=n,
+            questions=totals[name],
             seen=done[name]["seen"] if name in done else 0,
             correct=done[name]["correct"] if name in done else 0,
         )
-        for name, n in sorted(totals.items())
+        for name in order
     ]
 
 

@@ -118,6 +118,8 @@ def test_a_round_by_tag_and_bad_requests_name_what_is_wrong(tree, people):
     assert random_round["tag"] is None
     listed = alice.get("/api/v1/practice-rounds/").json()["results"]
     assert [(r["id"], r["tag"]) for r in listed] == [(random_round["id"], None), (round_["id"], "公民")]
+    # the chapters in the bank's order (总纲 first), not the characters' (公 < 总)
+    assert [p["tag"] for p in alice.get(f"/api/v1/practice-sets/{practice['id']}/progress").json()] == ["总纲", "公民"]
     unknown = alice.post(f"/api/v1/practice-sets/{practice['id']}/rounds", {"tag": "刑法"}, format="json")
     assert unknown.status_code == 400 and "tag" in unknown.json()["error"]["fields"]
     q = round_["questions"][0]["question_id"]
