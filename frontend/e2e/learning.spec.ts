@@ -37,6 +37,7 @@ async function forward(page: Page) {
 }
 
 test('a participant practises a chapter, gets one wrong, re-practises it from the book until it is retired', async ({ page }) => {
+  test.slow() // the longest journey of the specs (three rounds, the book, the article texts): 120 s is short on a busy machine
   const setId = practiceSet('e2e_learner')
   await page.goto('/')
   await login(page, 'e2e_learner')
