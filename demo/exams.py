@@ -1,4 +1,5 @@
-"""The demo's question banks (the shipped ones) and its two exams: an open quiz and a roster exam."""
+"""The demo's question banks (the shipped ones), its two exams (an open quiz and a roster exam) and its practice
+set (学法练习 between exams)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from accounts.models import Unit, User
 from quizzes.errors import QuizError
 from quizzes.i18n import join_clauses
 from quizzes.importing.shipped import SHIPPED_BANKS, missing_shipped_files
-from quizzes.models import Exam, Question, QuestionBank, QuestionKind
+from quizzes.models import Exam, PracticeSet, Question, QuestionBank, QuestionKind
 from quizzes.services.exams import PaperItem, RuleSpec, exam_create, exam_publish
 from quizzes.services.laws import laws_load_shipped
+from quizzes.services.learning import practice_set_create
 from quizzes.services.shipped import banks_load_shipped
 
 from .summary import DemoSeedError, DemoSummary
@@ -28,6 +30,8 @@ OPEN_QUIZ_DESCRIPTION = "民法典宣传月线上知识竞赛，欢迎全市干�
 ROSTER_EXAM_TITLE = "2026年度全市党员干部学纪学法网上考试"
 ROSTER_EXAM_DESCRIPTION = "全市党员干部年度学纪学法考试，限名册内人员参加，只有一次机会，考试结束后公布答案。"
 OPEN_QUIZ_ATTEMPTS = 3
+PRACTICE_SET_TITLE = "学纪学法日常练习"
+PRACTICE_DAILY_COUNT = 5
 
 # The paper of both exams: 10 single × 4 + 5 multiple × 6 + 10 judge × 3 = 100 points.
 PAPER_PLAN = (
@@ -163,3 +167,28 @@ def fixed_paper(bank: QuestionBank, fallback: QuestionBank, rng: random.Random) 
             )
         items += [PaperItem(question, points) for question in chosen]
     return items
+
+
+def seed_practice_set(summary: DemoSummary, root: Unit, organizer: User, bank: QuestionBank) -> PracticeSet:
+    """学纪学法日常练习: the cadre-law bank open for practice to the whole city, by chapter (its tags: 宪法,
+    政务处分法 …), at random, and five daily questions a day.
+
+    The open quiz draws its random papers from the whole Civil Code bank, so while it is open every Civil Code
+    question is hidden from practice for everyone (docs/adr/0015); the roster exam's fixed paper hides only
+    its 25 questions of the cadre-law bank, and the rest of that bank is there to practise.
+    """
+    step = "practice set"
+    existing = PracticeSet.objects.filter(unit=root, title=PRACTICE_SET_TITLE).order_by("pk").first()
+    if existing is not None:
+        summary.add(step, created=0, existing=1)
+        return existing
+    practice_set = practice_set_create(
+        user=organizer,
+        title=PRACTICE_SET_TITLE,
+        bank_id=bank.pk,
+        audience_unit_ids=[root.pk],
+        daily_count=PRACTICE_DAILY_COUNT,
+        unit_id=root.pk,
+    )
+    summary.add(step, created=1, existing=0)
+    return practice_set

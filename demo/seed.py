@@ -1,5 +1,5 @@
 """Demo data for a fresh installation (``manage.py seed_demo``): a county-level city's unit tree, about
-300 participants, the shipped question banks, an open quiz and a roster exam, and a few hundred
+300 participants, the shipped question banks, an open quiz and a roster exam, a practice set, and a few hundred
 finished attempts made through the real services, so that every page has something to show.
 
 Everything is drawn from ``random.Random(rng_seed)`` and planned before anything is written, so the
@@ -21,7 +21,7 @@ from quizzes.i18n import join_list
 from quizzes.models import Attempt
 
 from .attempts import seed_attempts
-from .exams import seed_banks, seed_open_quiz, seed_roster_exam
+from .exams import seed_banks, seed_open_quiz, seed_practice_set, seed_roster_exam
 from .people import DEMO_PASSWORD, README_PARTICIPANTS, STAFF, plan_participants, seed_units, seed_users
 from .summary import DemoAccount, DemoSummary
 
@@ -41,6 +41,7 @@ def seed_demo(*, now: datetime | None = None, rng_seed: int = 2026) -> DemoSumma
         organizer = users["organizer"]
         open_quiz = seed_open_quiz(summary, root, organizer, civil, now)
         roster_exam = seed_roster_exam(summary, root, organizer, cadre or civil, civil, now, paper_rng)
+        seed_practice_set(summary, root, organizer, cadre or civil)
         seed_attempts(summary, "open quiz attempts", open_quiz, plans, users, now, lambda p: p.open_quiz)
         seed_attempts(
             summary, "roster exam attempts", roster_exam, plans, users, now, lambda p: (p.roster,) if p.roster else ()

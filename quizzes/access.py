@@ -267,7 +267,7 @@ def access_practice_set_to_manage(user: User, practice_set_id: int) -> PracticeS
 
 
 def access_own_round(user: User, round_id: int) -> PracticeRound:
-    practice_round = PracticeRound.objects.filter(pk=round_id, user=user).first()
+    practice_round = PracticeRound.objects.filter(pk=round_id, user=user).select_related("tag").first()
     if practice_round is None:
         raise PracticeRoundNotFound()
     return practice_round

@@ -7,6 +7,7 @@ the facts and pass today's date in. Tested directly at 100 % coverage (docs/adr/
   same rule an exam's random paper uses (``services.exams._draw`` calls ``pick_slots``).
 - The book (错题本): a wrong answer puts the question in (or back in) the book and resets its run of right
   answers; a question answered right ``RETIRE_AFTER`` times in a row is retired.
+- Chapters (tags) are listed in the bank's order, not the characters' (``chapter_order``).
 - Daily questions (每日一练): drawn by a generator seeded with (practice set, unit, day), so that everyone of
   one unit gets the same questions on one day and another day gets others; a streak counts consecutive days
   done up to today (or up to yesterday while today is not done yet).
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import random
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -102,3 +103,12 @@ def month_days(year: int, month: int, done_days: Iterable[date]) -> list[tuple[d
     done = set(done_days)
     last = calendar.monthrange(year, month)[1]
     return [(date(year, month, d), date(year, month, d) in done) for d in range(1, last + 1)]
+
+
+def chapter_order(first_question: Mapping[str, int]) -> list[str]:
+    """The chapters (tags) of a practice set in the bank's order: each where its first question stands
+    (``first_question``: the tag's lowest question id, i.e. the order the bank was written or imported in), ties
+    by name. A bank written along a law lists its chapters in the law's order (民法典: 总则编, 物权编, 合同编,
+    人格权编, 婚姻家庭编, 继承编, 侵权责任编), which the order of the characters does not; and the rule needs
+    nothing of a bank but its questions, whatever laws (or none) they cite."""
+    return sorted(first_question, key=lambda tag: (first_question[tag], tag))

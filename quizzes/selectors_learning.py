@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ from .models import (
     Tag,
     WrongAnswer,
 )
+from .selectors_laws import cited_article_texts
 
 # --- Which questions are hidden from a person -------------------------------------------------------------
 
@@ -175,6 +176,7 @@ ITEM_FIELDS = (
     "question__answer",
     "question__explanation",
     "question__legal_basis",
+    "question__bank__unit_id",
     "choices",
     "correct",
     "answered_at",
@@ -187,27 +189,51 @@ def _options(texts: Sequence[str]) -> list[dict[str, str]]:
     return [{"letter": letter, "text": text} for letter, text in zip(OPTION_LETTERS, texts, strict=False)]
 
 
-def question_feedback(row: dict[str, Any], prefix: str = "question__") -> dict[str, Any]:
-    """What practice shows after an answer: the key, the explanation (解析) and the legal basis (法条依据)."""
+def question_feedback(
+    row: dict[str, Any], prefix: str = "question__", articles: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """What practice shows after an answer: the key, the explanation (解析), the legal basis (法条依据) and the
+    text of the articles it cites (法条原文, ``cited_articles``)."""
     return {
         "answer": row[f"{prefix}answer"],
         "explanation": row[f"{prefix}explanation"],
         "legal_basis": row[f"{prefix}legal_basis"],
+        "articles": list(articles),
     }
 
 
+def cited_articles(rows: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """For each question row (``question__legal_basis``, ``question__bank__unit_id``), the text of the articles
+    its legal basis cites, from the library of its bank's unit (the library the bank's citations are checked
+    against; ``selectors_laws.cited_article_texts``). One query per bank unit among the rows that cite
+    something (a practice set's round: its bank's one), none when nothing is cited."""
+    texts: list[list[dict[str, Any]]] = [[] for _row in rows]
+    by_unit: dict[int, list[int]] = {}
+    for index, row in enumerate(rows):
+        by_unit.setdefault(row["question__bank__unit_id"], []).append(index)
+    for unit_id, indexes in by_unit.items():
+        found = cited_article_texts(unit_id=unit_id, legal_bases=[rows[i]["question__legal_basis"] for i in indexes])
+        for index, articles in zip(indexes, found, strict=True):
+            texts[index] = articles
+    return texts
+
+
 def round_detail(*, practice_round: PracticeRound, user: User, now: datetime | None = None) -> dict[str, Any]:
-    """A round as its owner sees it: each question without its key until answered; once answered, the choices,
-    whether right, and the key with explanation and legal basis, unless the question is now in an exam open to
-    the person (then ``hidden`` and no key). Three queries: the open exams (two), the items."""
+    """A round as its owner sees it, with the chapter (``tag``) it was drawn from: each question without its key
+    until answered; once answered, the choices, whether right, and the key with explanation, legal basis and the
+    cited articles' text, unless the question is now in an exam open to the person (then ``hidden`` and no key).
+    Three queries: the open exams (two), the items; and the cited articles of the questions answered
+    (``cited_articles``: one, none when nothing is cited)."""
     now = now or timezone.now()
     open_ids = exams_open_to(user=user, now=now)
-    rows = (
+    rows = list(
         PracticeItem.objects.filter(round=practice_round)
         .annotate(hidden=in_exams_q(open_ids, "question__"))
         .order_by("position")
         .values(*ITEM_FIELDS, "hidden")
     )
+    shown = [row for row in rows if row["answered_at"] is not None and not row["hidden"]]
+    articles = {row["question_id"]: texts for row, texts in zip(shown, cited_articles(shown), strict=True)}
     questions = []
     for row in rows:
         answered = row["answered_at"] is not None
@@ -222,13 +248,16 @@ def round_detail(*, practice_round: PracticeRound, user: User, now: datetime | N
                 "answered": answered,
                 "choices": row["choices"],
                 "correct": row["correct"],
-                "feedback": question_feedback(row) if answered and not row["hidden"] else None,
+                "feedback": question_feedback(row, articles=articles[row["question_id"]])
+                if answered and not row["hidden"]
+                else None,
             }
         )
     return {
         "id": practice_round.pk,
         "kind": practice_round.kind,
         "practice_set_id": practice_round.practice_set_id,
+        "tag": practice_round.tag.name if practice_round.tag else None,
         "day": practice_round.day,
         "started_at": practice_round.started_at,
         "questions": questions,
@@ -236,8 +265,8 @@ def round_detail(*, practice_round: PracticeRound, user: User, now: datetime | N
 
 
 def rounds_of(*, user: User) -> QuerySet[Any, Any]:
-    """The person's rounds, newest first, each with how many questions it holds, how many were answered and
-    how many right (to resume one, or look back). One query a page."""
+    """The person's rounds, newest first, each with its chapter (tag), how many questions it holds, how many
+    were answered and how many right (to resume one, or look back). One query a page."""
     return (
         PracticeRound.objects.filter(user=user)
         .annotate(
@@ -251,6 +280,7 @@ def rounds_of(*, user: User) -> QuerySet[Any, Any]:
             "kind",
             "practice_set_id",
             "practice_set__title",
+            "tag__name",
             "day",
             "started_at",
             "question_count",
@@ -269,13 +299,16 @@ class TagProgress:
 
 
 def tag_progress(*, practice_set: PracticeSet, user: User) -> list[TagProgress]:
-    """The person's progress per tag (chapter) of a practice set: questions, seen, answered right. Two
-    queries (plus the set's tags)."""
+    """The person's progress per tag (chapter) of a practice set, the chapters in the bank's order
+    (``learning.chapter_order``): questions, seen, answered right. Two queries (plus the set's tags)."""
     questions = practice_questions(practice_set=practice_set)
-    totals = {
-        row["tags__name"]: row["n"]
-        for row in questions.filter(tags__isnull=False).values("tags__name").annotate(n=Count("pk", distinct=True))
-    }
+    rows = list(
+        questions.filter(tags__isnull=False)
+        .values("tags__name")
+        .annotate(n=Count("pk", distinct=True), first=Min("pk"))
+    )
+    totals = {row["tags__name"]: row["n"] for row in rows}
+    order = learning.chapter_order({row["tags__name"]: row["first"] for row in rows})
     mine = (
         PracticeItem.objects.filter(round__user=user, answered_at__isnull=False, question__in=questions.values("pk"))
         .filter(question__tags__name__in=list(totals))
@@ -288,11 +321,11 @@ def tag_progress(*, practice_set: PracticeSet, user: User) -> list[TagProgress]:
     return [
         TagProgress(
             tag=name,
-            questions=n,
+            questions=totals[name],
             seen=done[name]["seen"] if name in done else 0,
             correct=done[name]["correct"] if name in done else 0,
         )
-        for name, n in sorted(totals.items())
+        for name in order
     ]
 
 
@@ -322,6 +355,7 @@ def book_entries(*, user: User, now: datetime | None = None, retired: bool = Fal
         .values(
             "question_id",
             "question__bank_id",
+            "question__bank__unit_id",
             "question__kind",
             "question__stem",
             "question__options",
@@ -340,7 +374,15 @@ def book_entries(*, user: User, now: datetime | None = None, retired: bool = Fal
     )
 
 
-def book_row(row: dict[str, Any]) -> dict[str, Any]:
+def book_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of the book as shown, with the cited articles' text of the questions not hidden (one query per
+    bank unit, ``cited_articles``)."""
+    shown = [row for row in rows if not row["hidden"]]
+    articles = {row["question_id"]: texts for row, texts in zip(shown, cited_articles(shown), strict=True)}
+    return [book_row(row, articles.get(row["question_id"], [])) for row in rows]
+
+
+def book_row(row: dict[str, Any], articles: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     return {
         "question_id": row["question_id"],
         "kind": row["question__kind"],
@@ -354,7 +396,7 @@ def book_row(row: dict[str, Any]) -> dict[str, Any]:
         "last_wrong_at": row["last_wrong_at"],
         "retired_at": row["retired_at"],
         "hidden": row["hidden"],
-        "feedback": None if row["hidden"] else question_feedback(row),
+        "feedback": None if row["hidden"] else question_feedback(row, articles=articles),
     }
 
 

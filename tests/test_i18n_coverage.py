@@ -107,6 +107,7 @@ DATA: dict[str, dict[str, str]] = {
         "OPEN_QUIZ_DESCRIPTION": "idem",
         "ROSTER_EXAM_TITLE": "idem",
         "ROSTER_EXAM_DESCRIPTION": "idem",
+        "PRACTICE_SET_TITLE": "the demo practice set's title, stored as its own",
     },
     "demo/people.py": {"*": "the demo city: unit names, people's names, staff titles"},
 }

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from quizzes.models import PracticeRound, PracticeSet
 from quizzes.services.learning import MAX_DAILY_QUESTIONS, MAX_ROUND_QUESTIONS
 
-from .attempts import OptionSerializer
+from .attempts import CitedArticleSerializer, OptionSerializer
 from .fields import IdField
 
 # --- Practice sets -------------------------------------------------------------------------------------------
@@ -98,6 +98,9 @@ class FeedbackSerializer(serializers.Serializer[Any]):
     answer = serializers.ListField(child=serializers.CharField(), help_text=_("正确答案"))
     explanation = serializers.CharField(help_text=_("解析"))
     legal_basis = serializers.CharField(help_text=_("法条依据"))
+    articles = CitedArticleSerializer(
+        many=True, help_text=_("法条依据所引条文的原文（法规库中有该法规时）；法规库中没有的不列出")
+    )
 
 
 class RoundQuestionSerializer(serializers.Serializer[Any]):
@@ -117,6 +120,7 @@ class PracticeRoundSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=PracticeRound.Kind.choices)
     practice_set_id = serializers.IntegerField(allow_null=True)
+    tag = serializers.CharField(allow_null=True, help_text=_("本轮所练的标签（章节）；随机练习、错题本和每日一练为空"))
     day = serializers.DateField(allow_null=True, help_text=_("每日一练的日期"))
     started_at = serializers.DateTimeField()
     questions = RoundQuestionSerializer(many=True)
@@ -127,6 +131,7 @@ class RoundSummarySerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PracticeRound.Kind.choices)
     practice_set_id = serializers.IntegerField(allow_null=True)
     practice_set_title = serializers.CharField(source="practice_set__title", allow_null=True)
+    tag = serializers.CharField(source="tag__name", allow_null=True)
     day = serializers.DateField(allow_null=True)
     started_at = serializers.DateTimeField()
     question_count = serializers.IntegerField()

@@ -219,7 +219,7 @@ class BookListView(APIView):
             request,
             self,
         )
-        page = paginator.page_data([selectors_learning.book_row(row) for row in rows or []])
+        page = paginator.page_data(selectors_learning.book_rows(rows or []))
         return Response(BookPageSerializer(page).data)
 
 

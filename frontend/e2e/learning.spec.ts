@@ -37,6 +37,7 @@ async function forward(page: Page) {
 }
 
 test('a participant practises a chapter, gets one wrong, re-practises it from the book until it is retired', async ({ page }) => {
+  test.slow() // the longest journey of the specs (three rounds, the book, the article texts): 120 s is short on a busy machine
   const setId = practiceSet('e2e_learner')
   await page.goto('/')
   await login(page, 'e2e_learner')
@@ -64,18 +65,27 @@ test('a participant practises a chapter, gets one wrong, re-practises it from th
   await expect(page.getByTestId('feedback')).toContainText('正确答案')
   await expect(page.getByTestId('feedback')).toContainText('解析')
   await expect(page.getByTestId('feedback')).toContainText('法条依据')
+  // 法条原文: the cited article's words from the law-text library, after the answer (never before it)
+  const articles = page.getByTestId('feedback').getByTestId('articles')
+  await expect(articles).toBeVisible()
+  await expect(articles).toContainText('法条原文')
+  await expect(articles.locator('.article-head').first()).toContainText(/《中华人民共和国民法典》第.+条/)
+  await expect(articles.locator('.article-text').first()).not.toBeEmpty()
   await expect(page.getByTestId('book-state')).toHaveText('已加入错题本')
   await expect(page.locator('fieldset.question input').first()).toBeDisabled()
   await shot(page, '43-round-wrong-feedback')
   await page.getByTestId('feedback').scrollIntoViewIfNeeded()
   await shot(page, '43b-round-wrong-explanation')
+  await articles.scrollIntoViewIfNeeded()
+  await shot(page, '43d-round-wrong-article-text')
   await noSeriousViolations(page, 'practice feedback')
   // Left half-done, the round is offered again on the practice set's page, where it stopped.
   await page.goto(`/practice/${setId}`)
-  await expect(page.getByTestId('resume')).toContainText('已答 1 / 5 题')
+  await expect(page.getByTestId('resume')).toContainText('练习：总则编 · 已答 1 / 5 题')
   await shot(page, '43c-practice-set-resume')
   await page.getByTestId('resume').getByRole('button', { name: '继续' }).click()
   await expect(page.locator('.status-bar')).toContainText('第 2 / 5 题')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('练习：总则编') // the resumed round keeps its chapter
   for (let i = 1; i < 5; i++) {
     await answer(page, true)
     if (i === 1) await shot(page, '44-round-right-feedback')
@@ -102,6 +112,8 @@ test('a participant practises a chapter, gets one wrong, re-practises it from th
   await expect(entry).toHaveCount(1)
   await expect(entry).toContainText('您上次的答案')
   await expect(entry).toContainText('答错 1 次')
+  await entry.locator('summary').click()
+  await expect(entry.getByTestId('articles')).toContainText('法条原文')
   await shot(page, '46-book')
   await noSeriousViolations(page, 'book')
 

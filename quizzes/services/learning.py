@@ -42,6 +42,7 @@ from ..selectors_learning import (
     _window_open_exams,
     audience_unit_of,
     book_candidates,
+    cited_articles,
     exams_open_to,
     exams_open_to_unit,
     in_exams_q,
@@ -283,13 +284,18 @@ def _book_state(row: dict[str, Any]) -> learning.BookState | None:
 def practice_answer(
     *, round_id: int, user: User, question_id: int, choices: Sequence[str], now: datetime | None = None
 ) -> PracticeAnswerResult:
-    """Answer one question of the person's round, once: whether right, with the key, explanation and legal
-    basis at once. Refused (``QuestionInOpenExam``, nothing recorded, no key) for a question in an exam open to
-    the person now. The book follows ``learning.book_after_answer``.
+    """Answer one question of the person's round, once: whether right, with the key, explanation, legal basis
+    and the cited articles' text (法条原文) at once. Refused (``QuestionInOpenExam``, nothing recorded, no key,
+    no article) for a question in an exam open to the person now. The book follows
+    ``learning.book_after_answer``.
 
-    As cheap as an autosave: one read (the item, its question, the hidden check for exams open by their own
-    window, the book entry), one guarded UPDATE and at most one book statement; only a person with an
-    override of an exam holding the question costs the exact check (``exams_open_to``) on top.
+    No dearer than an autosave: one read (the item, its question, the hidden check for exams open by their own
+    window, the book entry), the cited articles (one read, none when nothing is cited), one guarded UPDATE and
+    at most one book statement; only a person with an override of an exam holding the question costs the
+    exact check (``exams_open_to``) on top. The UPDATE and the book statement are not wrapped in a transaction
+    (its BEGIN and COMMIT pay for the articles): the guarded UPDATE decides which answer counts, the book
+    statement follows only when it did, and a failure between the two loses that one book entry, never an
+    answer.
     """
     now = now or timezone.now()
     book = WrongAnswer.objects.filter(user=user, question=OuterRef("question_id"))
@@ -313,23 +319,22 @@ def practice_answer(
     )
     if hidden:
         raise QuestionInOpenExam()
-    feedback = question_feedback(row)
+    feedback = question_feedback(row, articles=cited_articles([row])[0])
     state = _book_state(row)
     if row["answered_at"] is not None:
         return PracticeAnswerResult(question_id, row["choices"], bool(row["correct"]), False, feedback, state)
     letters = list(OPTION_LETTERS[: len(row["question__options"])])
     stored = validate_choices(kind=row["question__kind"], option_letters=letters, choices=choices)
     correct = stored == sorted(row["question__answer"])
-    with transaction.atomic():
-        updated = PracticeItem.objects.filter(pk=row["pk"], answered_at__isnull=True).update(
-            choices=stored, correct=correct, answered_at=now
-        )
-        if not updated:  # a concurrent answer of the same item won: report it
-            first = PracticeItem.objects.get(pk=row["pk"])
-            return PracticeAnswerResult(question_id, first.choices or [], bool(first.correct), False, feedback, state)
-        new = learning.book_after_answer(state, correct=correct)
-        if new is not None and new != state:
-            _book_write(user=user, question_id=question_id, state=new, choices=None if correct else stored, now=now)
+    updated = PracticeItem.objects.filter(pk=row["pk"], answered_at__isnull=True).update(
+        choices=stored, correct=correct, answered_at=now
+    )
+    if not updated:  # a concurrent answer of the same item won: report it
+        first = PracticeItem.objects.get(pk=row["pk"])
+        return PracticeAnswerResult(question_id, first.choices or [], bool(first.correct), False, feedback, state)
+    new = learning.book_after_answer(state, correct=correct)
+    if new is not None and new != state:
+        _book_write(user=user, question_id=question_id, state=new, choices=None if correct else stored, now=now)
     return PracticeAnswerResult(question_id, stored, correct, True, feedback, new)
 
 

@@ -79,6 +79,7 @@ def test_an_organizer_opens_a_bank_and_its_audience_practises_with_feedback(tree
         "answer": ["A"],
         "explanation": question.explanation,
         "legal_basis": question.legal_basis,
+        "articles": [],  # 《宪法》 is not in this test's library
     }
     wrong = answer(alice, round_["id"], second["question_id"], ["B"]).json()
     assert wrong["correct"] is False and wrong["feedback"]["answer"] == ["A"]
@@ -111,6 +112,14 @@ def test_a_round_by_tag_and_bad_requests_name_what_is_wrong(tree, people):
     alice = app_login(people.alice.username)
     round_ = start(alice, practice["id"], tag="公民", count=50)
     assert len(round_["questions"]) == 4 and all(q["stem"].startswith("公民") for q in round_["questions"])
+    # a round keeps its chapter: resumed from the list or by its address, it is still 公民's
+    assert round_["tag"] == "公民" and alice.get(f"/api/v1/practice-rounds/{round_['id']}").json()["tag"] == "公民"
+    random_round = start(alice, practice["id"], count=2)
+    assert random_round["tag"] is None
+    listed = alice.get("/api/v1/practice-rounds/").json()["results"]
+    assert [(r["id"], r["tag"]) for r in listed] == [(random_round["id"], None), (round_["id"], "公民")]
+    # the chapters in the bank's order (总纲 first), not the characters' (公 < 总)
+    assert [p["tag"] for p in alice.get(f"/api/v1/practice-sets/{practice['id']}/progress").json()] == ["总纲", "公民"]
     unknown = alice.post(f"/api/v1/practice-sets/{practice['id']}/rounds", {"tag": "刑法"}, format="json")
     assert unknown.status_code == 400 and "tag" in unknown.json()["error"]["fields"]
     q = round_["questions"][0]["question_id"]
@@ -316,3 +325,40 @@ def test_a_round_never_holds_two_questions_of_one_exclusion_group(tree, people):
     for _ in range(5):
         stems = [q["stem"] for q in start(alice, practice["id"], count=10)["questions"]]
         assert len(stems) == 2 and "另一知识点" in stems
+
+
+def test_the_cited_articles_text_comes_with_the_answer_never_before(tree, people):
+    """法条原文 after each practice answer (issue 13), as the review shows it: from the library of the bank's
+    unit; not in the round before the answer, nor for a question hidden by an open exam."""
+    from tests.api.test_law_library import ARTICLE_17, CIVIL_CODE, shipped_civil_code
+
+    shipped_civil_code()
+    bank = bank_create(name="民法典题库", unit=tree.city)
+    cited = question_create(
+        bank=bank,
+        kind="judge",
+        stem="十八周岁以上的自然人为成年人。",
+        answer=["A"],
+        legal_basis=f"{CIVIL_CODE}第十七条",
+    )
+    practice = open_practice(app_login(people.organizer.username), bank, [tree.city])
+    alice = app_login(people.alice.username)
+    round_ = start(alice, practice["id"], count=1)
+    assert "第十七条" not in str(round_) and ARTICLE_17 not in str(round_)  # nothing of it before the answer
+    article = {
+        "law": CIVIL_CODE,
+        "edition": "2020年5月28日通过",
+        "heading": "第十七条",
+        "chapter": "第一编 总则 / 第二章 自然人",
+        "text": ARTICLE_17,
+    }
+    result = answer(alice, round_["id"], cited.pk, ["B"]).json()
+    assert result["feedback"]["articles"] == [article]
+    shown = alice.get(f"/api/v1/practice-rounds/{round_['id']}").json()["questions"]
+    assert shown[0]["feedback"]["articles"] == [article]  # a resumed round shows it again
+    [entry] = alice.get("/api/v1/wrong-answers/").json()["results"]
+    assert entry["feedback"]["articles"] == [article]  # and so does the book
+
+    make_exam(unit=tree.city, bank=bank, audience=[tree.city], title="开放中的考试")  # now hidden
+    assert "第十七条" not in str(alice.get(f"/api/v1/practice-rounds/{round_['id']}").json()["questions"])
+    assert alice.get("/api/v1/wrong-answers/").json()["results"][0]["feedback"] is None

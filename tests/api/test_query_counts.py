@@ -122,18 +122,25 @@ def test_reads_query_counts_are_pinned(tree, people, django_assert_num_queries):
 
 
 # Practice answers cost no more than an autosave (docs/adr/0015): one read (the item with its question, the
-# hidden check for exams open by their own window and the book entry), one guarded UPDATE and one book statement
-# (+ transaction); a right answer to a question not in the book writes no book row
-PRACTICE_ANSWER_QUERIES = 5 + SESSION_QUERIES
-PRACTICE_RIGHT_NOT_IN_BOOK_QUERIES = 4 + SESSION_QUERIES
+# hidden check for exams open by their own window and the book entry), the cited articles' text (法条原文: one
+# read, none when the legal basis cites nothing), one guarded UPDATE and one book statement (no transaction: its
+# SAVEPOINT and RELEASE, BEGIN and COMMIT outside tests, pay for the articles); a right answer to a question not
+# in the book writes no book row
+PRACTICE_ANSWER_QUERIES = 4 + SESSION_QUERIES
+PRACTICE_RIGHT_NOT_IN_BOOK_QUERIES = 3 + SESSION_QUERIES
 assert PRACTICE_ANSWER_QUERIES <= AUTOSAVE_QUERIES
 
 
 @pytest.mark.parametrize("size", [6, 60])
 def test_practice_answer_costs_no_more_than_an_autosave(tree, people, size, django_assert_num_queries):
+    from quizzes.lawtexts import chinese_numeral
+    from tests.api.test_law_library import CIVIL_CODE, shipped_civil_code
     from tests.api.test_practice import open_practice
 
+    shipped_civil_code(range(1, 61))
     bank = _exam_with(tree, size).fixed_questions.first().question.bank
+    for i, question in enumerate(Question.objects.filter(bank=bank).order_by("pk")):  # each cites an article
+        Question.objects.filter(pk=question.pk).update(legal_basis=f"{CIVIL_CODE}第{chinese_numeral(i + 1)}条")
     exam_bank = bank_create(name="考试题库", unit=tree.city)  # an exam open now, on another bank
     question_create(bank=exam_bank, kind="judge", stem="判断", options=[], answer=["A"])
     make_exam(unit=tree.city, bank=exam_bank, audience=[tree.city], title="开放中的考试")
@@ -152,7 +159,8 @@ def test_practice_answer_costs_no_more_than_an_autosave(tree, people, size, djan
         return client.put(url, {"choices": choices}, format="json").json()
 
     with django_assert_num_queries(PRACTICE_ANSWER_QUERIES):  # wrong: into the book
-        assert put(first, ["B"] if keys[first] != ["B"] else ["A"])["correct"] is False
+        wrong = put(first, ["B"] if keys[first] != ["B"] else ["A"])
+        assert wrong["correct"] is False and len(wrong["feedback"]["articles"]) == 1
     with django_assert_num_queries(PRACTICE_RIGHT_NOT_IN_BOOK_QUERIES):
         assert put(second, keys[second])["correct"] is True
     book_round = client.post("/api/v1/wrong-answers/rounds", {"count": 1}, format="json").json()
@@ -163,8 +171,9 @@ def test_practice_answer_costs_no_more_than_an_autosave(tree, people, size, djan
 
 # the learning reads: the same number of queries whatever the number of questions, rounds and answers
 PRACTICE_SETS_QUERIES = 3 + SESSION_QUERIES  # count, page, tags
-ROUND_DETAIL_QUERIES = 4 + SESSION_QUERIES  # the round, the open exams (candidates, overrides), the items
-BOOK_QUERIES = 4 + SESSION_QUERIES  # the open exams (two), count, page
+# the round, the open exams (candidates, overrides), the items, the cited articles of those answered (one read)
+ROUND_DETAIL_QUERIES = 5 + SESSION_QUERIES
+BOOK_QUERIES = 5 + SESSION_QUERIES  # the open exams (two), count, page, the cited articles (one read)
 BOOK_COUNT_QUERIES = 1 + SESSION_QUERIES
 ROUNDS_QUERIES = 2 + SESSION_QUERIES  # count, page
 CALENDAR_QUERIES = 1 + SESSION_QUERIES

@@ -16,7 +16,14 @@ from django.core.management import call_command
 from accounts.models import Unit, User
 from demo import exams as demo_exams
 from demo import people as demo_people
-from demo.exams import CADRE_BANK, CIVIL_CODE_BANK, OPEN_QUIZ_TITLE, ROSTER_EXAM_TITLE
+from demo.exams import (
+    CADRE_BANK,
+    CIVIL_CODE_BANK,
+    OPEN_QUIZ_TITLE,
+    PRACTICE_DAILY_COUNT,
+    PRACTICE_SET_TITLE,
+    ROSTER_EXAM_TITLE,
+)
 from demo.management.commands.seed_demo import render
 from demo.people import DEMO_PASSWORD, README_PARTICIPANTS, ROOT_NAME
 from demo.seed import seed_demo
@@ -25,8 +32,10 @@ from quizzes.errors import ImportHasErrors, NoAttemptsLeft
 from quizzes.importing import shipped
 from quizzes.leaderboards import leaderboard_people, leaderboard_units
 from quizzes.models import Attempt, Exam, QuestionBank, QuestionKind
+from quizzes.selectors_learning import practice_sets_for
 from quizzes.services.attempts import attempt_start
 from quizzes.services.banks import bank_create, question_create
+from quizzes.services.learning import daily_round_start, practice_round_start
 
 NOW = datetime(2026, 5, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 README_FIRST = "13800000001"
@@ -214,6 +223,27 @@ def test_the_readme_participant_can_start_both_exams_after_seeding(
     assert sat is not None and sat.status != Attempt.Status.IN_PROGRESS
     with pytest.raises(NoAttemptsLeft):
         attempt_start(exam=roster_exam, user=sat.user, now=later)
+
+
+@pytest.mark.django_db
+def test_a_participant_can_practise_while_both_exams_are_open(
+    fake_shipped_banks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's practice set is usable during both exams: the cadre-law bank, less the roster exam's paper
+    (the open quiz's random papers hide the whole Civil Code bank, so practice is not on it)."""
+    plan = demo_people.plan_participants
+    monkeypatch.setattr("demo.seed.plan_participants", lambda rng: plan(rng)[:10])
+    seed_demo(now=NOW)
+    first = User.objects.get(username=README_FIRST)
+    [practice_set] = practice_sets_for(first)
+    assert practice_set.title == PRACTICE_SET_TITLE and practice_set.bank.name == CADRE_BANK
+    assert practice_set.daily_count == PRACTICE_DAILY_COUNT
+    later = NOW + timedelta(minutes=1)
+    practice_round = practice_round_start(practice_set=practice_set, user=first, count=50, now=later)
+    drawn = set(practice_round.items.values_list("question_id", flat=True))
+    on_paper = set(Exam.objects.get(title=ROSTER_EXAM_TITLE).fixed_questions.values_list("question_id", flat=True))
+    assert len(drawn) == 28 - 24 and not drawn & on_paper  # the stand-in bank's 28, less the 24 on the paper
+    assert daily_round_start(practice_set=practice_set, user=first, now=later).items.count() == 4
 
 
 def test_render_agrees_with_itself() -> None:

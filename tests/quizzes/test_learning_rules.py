@@ -72,3 +72,23 @@ def test_month_days_lists_every_day_with_whether_it_was_done():
     assert len(days) == 28 and days[2] == (date(2026, 2, 3), True)
     assert sum(done for _day, done in days) == 1
     assert len(learning.month_days(2028, 2, [])) == 29
+
+
+def test_chapters_follow_the_bank_not_the_characters():
+    # the Civil Code's books, as the shipped bank holds them (its first question of each), and a case tag
+    first = {"侵权责任编": 540, "合同编": 180, "总则编": 1, "物权编": 90, "以案释法": 600, "人格权编": 300}
+    first |= {"婚姻家庭编": 400, "继承编": 470}
+    assert learning.chapter_order(first) == [
+        "总则编",
+        "物权编",
+        "合同编",
+        "人格权编",
+        "婚姻家庭编",
+        "继承编",
+        "侵权责任编",
+        "以案释法",
+    ]
+    assert sorted(first) != learning.chapter_order(first)  # code-point order is not the law's
+    # two tags whose first question is the same one: by name
+    assert learning.chapter_order({"乙": 3, "甲": 3, "丙": 1}) == ["丙", "乙", "甲"]
+    assert learning.chapter_order({}) == []

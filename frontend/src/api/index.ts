@@ -35,6 +35,15 @@ export interface PaperQuestion {
   saved: { choices: string[]; seq: number } | null
 }
 
+/** one article a legal basis cites, in the words of the law-text library (法条原文) */
+export interface CitedArticle {
+  law: string
+  edition: string
+  heading: string
+  chapter: string
+  text: string
+}
+
 export interface ReviewQuestion extends Omit<PaperQuestion, 'saved'> {
   answer: string[]
   explanation: string
@@ -43,7 +52,7 @@ export interface ReviewQuestion extends Omit<PaperQuestion, 'saved'> {
   score: string
   correct: boolean
   /** 法条原文: the cited articles' words, from the law-text library (none when the law is not in it) */
-  articles?: { law: string; edition: string; heading: string; chapter: string; text: string }[]
+  articles?: CitedArticle[]
 }
 
 export interface Attempt {

@@ -2018,6 +2018,8 @@ export interface components {
             explanation: string;
             /** @description 法条依据 */
             legal_basis: string;
+            /** @description 法条依据所引条文的原文（法规库中有该法规时）；法规库中没有的不列出 */
+            articles: components["schemas"]["CitedArticle"][];
         };
         FixedQuestionEntry: {
             question_id: number;
@@ -2879,6 +2881,8 @@ export interface components {
             id: number;
             kind: components["schemas"]["PracticeRoundKindEnum"];
             practice_set_id: number | null;
+            /** @description 本轮所练的标签（章节）；随机练习、错题本和每日一练为空 */
+            tag: string | null;
             /**
              * Format: date
              * @description 每日一练的日期
@@ -3292,6 +3296,7 @@ export interface components {
             kind: components["schemas"]["PracticeRoundKindEnum"];
             practice_set_id: number | null;
             practice_set_title: string | null;
+            tag: string | null;
             /** Format: date */
             day: string | null;
             /** Format: date-time */

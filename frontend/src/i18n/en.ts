@@ -150,6 +150,8 @@ const en: typeof zh = {
     explanation: 'Explanation',
     legalBasis: 'Legal basis',
     articleText: 'Text of the article',
+    articleMore: 'Read it all',
+    articleLess: 'Fold',
     gotPoints: '{n} pts',
     backHome: 'Home',
     again: 'Try again',

@@ -148,6 +148,8 @@ export default {
     explanation: '解析',
     legalBasis: '法条依据',
     articleText: '法条原文',
+    articleMore: '展开全文',
+    articleLess: '收起',
     gotPoints: '得 {n} 分',
     backHome: '回到首页',
     again: '再考一次',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { labelOptions, labelsOf, ranges, summarise, toggleChoice } from './paper'
+import { ARTICLE_FOLD, articleIsLong, labelOptions, labelsOf, ranges, summarise, toggleChoice } from './paper'
 import { attemptsLeft, countedAttempt, examPhase, isOverdue } from './exams'
 
 const shuffled = [
@@ -80,5 +80,13 @@ describe('exam phases', () => {
     const a = { status: 'in_progress', deadline: '2026-05-12T09:30:00+08:00' }
     expect(isOverdue(a, at('2026-05-12T09:29:59+08:00'))).toBe(false)
     expect(isOverdue(a, at('2026-05-12T09:30:00+08:00'))).toBe(true)
+  })
+})
+
+describe('articleIsLong', () => {
+  it('folds an article longer than a few lines', () => {
+    expect(articleIsLong('十八周岁以上的自然人为成年人。')).toBe(false)
+    expect(articleIsLong('字'.repeat(ARTICLE_FOLD))).toBe(false)
+    expect(articleIsLong('字'.repeat(ARTICLE_FOLD + 1))).toBe(true)
   })
 })

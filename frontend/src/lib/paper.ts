@@ -71,3 +71,10 @@ export function ranges(positions: readonly number[]): string {
   }
   return parts.join('、')
 }
+
+/** An article's text longer than this (characters) is shown folded, with a button to read it all. */
+export const ARTICLE_FOLD = 120
+
+export function articleIsLong(text: string): boolean {
+  return text.length > ARTICLE_FOLD
+}

@@ -8,7 +8,7 @@ let online = true
 let refuse = ''
 
 vi.mock('./api', async () => {
-  const feedback = { answer: ['A'], explanation: 'why', legal_basis: 'art. 1' }
+  const feedback = { answer: ['A'], explanation: 'why', legal_basis: 'art. 1', articles: [] }
   const timed = <T>(data: T) => ({ data, sentAt: 0, receivedAt: 0, serverDate: null })
   return {
     learnApi: {
@@ -32,10 +32,11 @@ function round() {
     id: 5,
     kind: 'practice' as const,
     practice_set_id: 1,
+    tag: '总则编',
     day: null,
     started_at: new Date().toISOString(),
     questions: [
-      { ...base, question_id: 1, position: 1, stem: 'Q1', answered: true, choices: ['B'], correct: false, feedback: { answer: ['A'], explanation: '', legal_basis: '' } },
+      { ...base, question_id: 1, position: 1, stem: 'Q1', answered: true, choices: ['B'], correct: false, feedback: { answer: ['A'], explanation: '', legal_basis: '', articles: [] } },
       { ...base, question_id: 2, position: 2, stem: 'Q2', answered: false, choices: null, correct: null, feedback: null },
       { ...base, question_id: 3, position: 3, stem: 'Q3', answered: false, choices: null, correct: null, feedback: null, hidden: true },
     ],
@@ -56,6 +57,7 @@ describe('the practice round store', () => {
     const store = useRoundStore()
     store.open(round())
     expect(store.index).toBe(1)
+    expect(store.round?.tag).toBe('总则编') // a resumed chapter round keeps its chapter
     expect(store.states).toEqual(['wrong', 'open', 'hidden'])
     expect(store.choicesOf(1)).toEqual(['B'])
   })
