@@ -82,9 +82,8 @@ class LawTextListView(generics.ListAPIView[LawText]):
             created_by=user,
             audit=AuditContext.from_request(request),
         )
-        law.article_count = law.articles.count()  # type: ignore[attr-defined]
-        law.can_delete = True  # type: ignore[attr-defined]  # added in the organizer's subtree
-        return Response(LawTextSerializer(law).data, status=status.HTTP_201_CREATED)
+        fresh = law_texts_for(user).get(pk=law.pk)  # as the list shows it: article_count, can_delete
+        return Response(LawTextSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
 class LawTextPreviewView(APIView):
