@@ -153,16 +153,9 @@ class Server:
             "5",
         ]
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=self.env, start_new_session=True)
-        deadline = time.monotonic() + 180  # a loaded machine imports Django slowly
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bench/ceiling", timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"{self.label} did not answer on port {self.port}")
+        if not answers_ceiling(self.process, self.port, seconds=180):  # a loaded machine imports Django slowly
+            self.stop()
+            raise RuntimeError(f"{self.label} did not answer on port {self.port}")
 
     def cpu_seconds(self) -> float:
         """CPU of the master and its workers so far."""
@@ -188,14 +181,35 @@ class Server:
         return [int(pid) for pid in children]
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, sig, timeout=20)
         self.process = None
+
+
+def answers_ceiling(process: subprocess.Popen[bytes], port: int, *, seconds: float) -> bool:
+    """Wait until ``process`` (a server, or nginx in front of one) answers the ceiling view on ``port``;
+    False when it exits or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/ceiling", timeout=2) as reply:
+                if reply.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def stop_group(process: subprocess.Popen[bytes] | None, sig: int, *, timeout: float) -> None:
+    """Send ``sig`` to a process group started with ``start_new_session``; SIGKILL what is left after
+    ``timeout`` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 # --- Measuring ---------------------------------------------------------------------------------------------

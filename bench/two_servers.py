@@ -47,7 +47,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +54,7 @@ from pathlib import Path
 from load_bench import (
     Server,
     Sizes,
+    answers_ceiling,
     cleanup_redis,
     django_setup,
     ensure_tool,
@@ -62,6 +62,7 @@ from load_bench import (
     prepare,
     recreate_database,
     server_env,
+    stop_group,
     verify_day,
 )
 from loadgen import Reply, Stats
@@ -129,24 +130,11 @@ class Nginx:
         cmd = [self.binary, "-p", str(self.prefix), "-c", str(self.conf), "-e", str(self.prefix / "error.log")]
         subprocess.run([*cmd, "-t", "-q"], check=True)
         self.process = subprocess.Popen([*cmd, "-g", "daemon off;"], start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.process.poll() is None:  # ready: it answers from a server
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bench/ceiling", timeout=5) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"nginx did not start; see {self.prefix / 'error.log'}")
+        if not answers_ceiling(self.process, self.port, seconds=30):  # ready: it answers from a server
+            raise RuntimeError(f"nginx did not start; see {self.prefix / 'error.log'}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGQUIT)  # graceful: the master and its worker
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, signal.SIGQUIT, timeout=10)  # graceful: the master and its worker
         self.process = None
 
     def errors(self) -> Counter[str]:
