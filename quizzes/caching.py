@@ -8,7 +8,11 @@ Nothing is ever deleted. Each cached value's key holds generations, counters in 
 - ``people:gen``, bumped by roster commits (new, moved, deactivated people: 应考 headcounts and whose
   results count) and by new units and accounts;
 - ``questions:gen``, bumped by new banks and questions and by question edits (the statistics show each
-  question's current stem and key; a draw rule's candidates are the bank's active questions).
+  question's current stem and key; a draw rule's candidates are the bank's active questions);
+- ``laws:gen``, bumped by every write to the law-text library (a text added, replaced or removed, the
+  shipped texts loaded): the cited articles' words (法条原文) shown after a practice answer and in the
+  wrong-answer book are cached per library and legal basis (``cited_article_texts``), since they change
+  only with the library.
 
 A write bumps its generation when it happens and again once its transaction has committed
 (``transaction.on_commit``): a reader who read the database before the commit may have stored that
@@ -21,14 +25,17 @@ The live dashboard's counts (``results.live_counts``) are cached under the same 
 ``LIVE_TTL`` seconds only: a finished attempt shows at once, a started one within a few seconds, and
 however many staff keep the dashboard open, the database counts each exam and unit once per interval.
 
-The selectors (``leaderboards``, ``selectors_stats``, ``results``) stay pure reads; the views call these
-wrappers.
+The selectors (``leaderboards``, ``selectors_stats``, ``results``, ``selectors_laws``) stay pure reads; the
+views call these wrappers. One exception: learning's ``selectors_learning.cited_articles`` reads the articles'
+words through ``cited_article_texts``, so that a practice answer reads them from the cache (the round, loaded
+before its first answer, put them there) and costs no more than an autosave (docs/adr/0015).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -36,13 +43,15 @@ from django.db import transaction
 
 from accounts.models import Unit
 
-from . import leaderboards, results, selectors_stats
+from . import leaderboards, results, selectors_laws, selectors_stats
 from .models import DrawRule, Exam
 
 TTL = 600  # seconds a cached value lives at most
 LIVE_TTL = 5  # seconds the live dashboard's counts live: starting an attempt bumps no generation
 PEOPLE_KEY = "people:gen"
 QUESTIONS_KEY = "questions:gen"
+LAWS_KEY = "laws:gen"
+ARTICLES_TTL = 86_400  # the library changes rarely and every change bumps LAWS_KEY
 
 
 def exam_key(exam_id: int) -> str:
@@ -76,6 +85,11 @@ def questions_changed() -> None:
     _bump_now_and_on_commit(QUESTIONS_KEY)
 
 
+def laws_changed() -> None:
+    """The law-text library changes in the current transaction."""
+    _bump_now_and_on_commit(LAWS_KEY)
+
+
 def _generations(*keys: str) -> list[int]:
     found: dict[str, Any] = cache.get_many(keys)
     for key in keys:
@@ -86,6 +100,21 @@ def _generations(*keys: str) -> list[int]:
             # then, which no stored value carries
             found[key] = cache.get(key, start)
     return [int(found[key]) for key in keys]
+
+
+def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[list[dict[str, Any]]]:
+    """``selectors_laws.cited_article_texts``, cached per library (``unit_id``) and legal basis: two cache round
+    trips when every basis is cached, else one query for those that are not."""
+    (gen,) = _generations(LAWS_KEY)
+    keys = [f"laws:g{gen}:{unit_id}:{hashlib.sha1(basis.encode()).hexdigest()}" for basis in legal_bases]
+    found: dict[str, Any] = cache.get_many(set(keys))
+    missing = sorted({key: index for index, key in enumerate(keys) if key not in found}.values())
+    if missing:
+        texts = selectors_laws.cited_article_texts(unit_id=unit_id, legal_bases=[legal_bases[i] for i in missing])
+        fresh = {keys[i]: found_here for i, found_here in zip(missing, texts, strict=True)}
+        cache.set_many(fresh, timeout=ARTICLES_TTL)
+        found.update(fresh)
+    return [found[key] for key in keys]
 
 
 def cached_leaderboard_units(

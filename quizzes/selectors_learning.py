@@ -36,7 +36,6 @@ from .models import (
     Tag,
     WrongAnswer,
 )
-from .selectors_laws import cited_article_texts
 
 # --- Which questions are hidden from a person -------------------------------------------------------------
 
@@ -205,8 +204,10 @@ def question_feedback(
 def cited_articles(rows: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """For each question row (``question__legal_basis``, ``question__bank__unit_id``), the text of the articles
     its legal basis cites, from the library of its bank's unit (the library the bank's citations are checked
-    against; ``selectors_laws.cited_article_texts``). One query per bank unit among the rows that cite
-    something (a practice set's round: its bank's one), none when nothing is cited."""
+    against), read through the cache (``caching.cited_article_texts``): none when all are cached, else one
+    query per bank unit among the rows that cite something (a practice set's round: its bank's one)."""
+    from .caching import cited_article_texts  # caching imports the selectors; this one reads through it
+
     texts: list[list[dict[str, Any]]] = [[] for _row in rows]
     by_unit: dict[int, list[int]] = {}
     for index, row in enumerate(rows):
@@ -222,8 +223,8 @@ def round_detail(*, practice_round: PracticeRound, user: User, now: datetime | N
     """A round as its owner sees it, with the chapter (``tag``) it was drawn from: each question without its key
     until answered; once answered, the choices, whether right, and the key with explanation, legal basis and the
     cited articles' text, unless the question is now in an exam open to the person (then ``hidden`` and no key).
-    Three queries: the open exams (two), the items; and the cited articles of the questions answered
-    (``cited_articles``: one, none when nothing is cited)."""
+    Three queries: the open exams (two), the items; and the cited articles of all its questions (``cited_articles``:
+    one, none when they are cached or nothing is cited), which also readies them for the answers to come."""
     now = now or timezone.now()
     open_ids = exams_open_to(user=user, now=now)
     rows = list(
@@ -232,8 +233,9 @@ def round_detail(*, practice_round: PracticeRound, user: User, now: datetime | N
         .order_by("position")
         .values(*ITEM_FIELDS, "hidden")
     )
-    shown = [row for row in rows if row["answered_at"] is not None and not row["hidden"]]
-    articles = {row["question_id"]: texts for row, texts in zip(shown, cited_articles(shown), strict=True)}
+    # the articles of every question, answered or not: only the answered ones are shown, but reading them all
+    # puts them in the cache, where the answers to come find them (services.learning.practice_answer)
+    articles = {row["question_id"]: texts for row, texts in zip(rows, cited_articles(rows), strict=True)}
     questions = []
     for row in rows:
         answered = row["answered_at"] is not None

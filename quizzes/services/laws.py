@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import AuditContext, audit_record
 from accounts.models import AuditEvent, Unit, User
 
+from .. import caching
 from ..errors import ImportFileError, LawTextInvalid
 from ..importing.detect import decode_text, detect_format
 from ..importing.parse_docx import docx_lines
@@ -196,6 +197,7 @@ def law_text_create(
         target=law,
         after={"name": law.name, "edition": law.edition, "articles": len(preview.articles)},
     )
+    caching.laws_changed()
     return law
 
 
@@ -212,6 +214,7 @@ def law_text_delete(*, law: LawText, audit: AuditContext | None = None) -> None:
         before={"name": law.name, "edition": law.edition, "is_current": law.is_current},
     )
     LawText.objects.select_for_update().filter(pk=law.pk).delete()
+    caching.laws_changed()
     if law.is_current:
         latest = LawText.objects.filter(unit=law.unit, key=law.key).order_by("-created_at", "-pk").first()
         if latest is not None:
@@ -277,4 +280,5 @@ def laws_load_shipped() -> dict[str, int]:
             count = _write_articles(law, shipped.articles)
         _make_current(law)
         written[shipped.name] = count
+    caching.laws_changed()  # which edition is current may have changed even where no article was written
     return written

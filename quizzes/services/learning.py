@@ -290,12 +290,10 @@ def practice_answer(
     ``learning.book_after_answer``.
 
     No dearer than an autosave: one read (the item, its question, the hidden check for exams open by their own
-    window, the book entry), the cited articles (one read, none when nothing is cited), one guarded UPDATE and
-    at most one book statement; only a person with an override of an exam holding the question costs the
-    exact check (``exams_open_to``) on top. The UPDATE and the book statement are not wrapped in a transaction
-    (its BEGIN and COMMIT pay for the articles): the guarded UPDATE decides which answer counts, the book
-    statement follows only when it did, and a failure between the two loses that one book entry, never an
-    answer.
+    window, the book entry), the cited articles from the cache (``caching.cited_article_texts``: the round put
+    them there when it was loaded; one read if they were lost), then in one transaction a guarded UPDATE and at
+    most one book statement; only a person with an override of an exam holding the question costs the exact
+    check (``exams_open_to``) on top.
     """
     now = now or timezone.now()
     book = WrongAnswer.objects.filter(user=user, question=OuterRef("question_id"))
@@ -326,15 +324,16 @@ def practice_answer(
     letters = list(OPTION_LETTERS[: len(row["question__options"])])
     stored = validate_choices(kind=row["question__kind"], option_letters=letters, choices=choices)
     correct = stored == sorted(row["question__answer"])
-    updated = PracticeItem.objects.filter(pk=row["pk"], answered_at__isnull=True).update(
-        choices=stored, correct=correct, answered_at=now
-    )
-    if not updated:  # a concurrent answer of the same item won: report it
-        first = PracticeItem.objects.get(pk=row["pk"])
-        return PracticeAnswerResult(question_id, first.choices or [], bool(first.correct), False, feedback, state)
-    new = learning.book_after_answer(state, correct=correct)
-    if new is not None and new != state:
-        _book_write(user=user, question_id=question_id, state=new, choices=None if correct else stored, now=now)
+    with transaction.atomic():  # the answer and its book entry together, or neither
+        updated = PracticeItem.objects.filter(pk=row["pk"], answered_at__isnull=True).update(
+            choices=stored, correct=correct, answered_at=now
+        )
+        if not updated:  # a concurrent answer of the same item won: report it
+            first = PracticeItem.objects.get(pk=row["pk"])
+            return PracticeAnswerResult(question_id, first.choices or [], bool(first.correct), False, feedback, state)
+        new = learning.book_after_answer(state, correct=correct)
+        if new is not None and new != state:
+            _book_write(user=user, question_id=question_id, state=new, choices=None if correct else stored, now=now)
     return PracticeAnswerResult(question_id, stored, correct, True, feedback, new)
 
 

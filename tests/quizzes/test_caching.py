@@ -182,3 +182,27 @@ def test_a_participants_board_is_cached_until_a_submit(
     sit(people.carol.username, exam, correct=7)  # the submit bumps the exam's generation
     top, me = caching.cached_participant_board(exam=exam, viewer_id=people.bob.pk)
     assert [row.user_id for row in top] == [people.carol.pk] and me is not None and me.rank == 3
+
+
+def test_cited_articles_are_cached_per_library_and_follow_its_changes(tree: Tree, people: People) -> None:
+    from quizzes.services.laws import law_text_create, law_text_delete
+
+    basis = "《某县机关作风建设规定》第二条"
+    with CaptureQueriesContext(connection) as first:
+        assert caching.cited_article_texts(unit_id=tree.town_a.pk, legal_bases=[basis, ""]) == [[], []]
+    assert len(first) == 1  # the library has no such text yet
+    with CaptureQueriesContext(connection) as again:
+        assert caching.cited_article_texts(unit_id=tree.town_a.pk, legal_bases=[basis]) == [[]]
+    assert len(again) == 0
+    law = law_text_create(
+        unit=tree.town_a,
+        name="某县机关作风建设规定",
+        edition="2026年",
+        lines=["第一条 为了改进作风，制定本规定。", "第二条 机关工作人员应当按时办结群众事项。"],
+        created_by=people.organizer_a,
+    )
+    (texts,) = caching.cited_article_texts(unit_id=tree.town_a.pk, legal_bases=[basis])
+    assert [t["text"] for t in texts] == ["机关工作人员应当按时办结群众事项。"]  # the new text, not the cached none
+    assert caching.cited_article_texts(unit_id=tree.town_b.pk, legal_bases=[basis]) == [[]]  # another library
+    law_text_delete(law=law)
+    assert caching.cited_article_texts(unit_id=tree.town_a.pk, legal_bases=[basis]) == [[]]

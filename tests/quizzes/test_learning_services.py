@@ -82,6 +82,29 @@ def test_two_answers_at_once_keep_the_first(tree, people, monkeypatch):
     assert (result.applied, result.correct, result.choices) == (False, False, ["B"])
 
 
+def test_an_answer_whose_book_entry_fails_is_not_recorded_either(tree, people, monkeypatch):
+    practice_set = _set(tree, people)
+    practice_round = services.practice_round_start(practice_set=practice_set, user=people.alice, count=1)
+    item = practice_round.items.get()
+    wrong = ["B"] if item.question.answer != ["B"] else ["A"]
+
+    def lost(**kwargs: Any) -> None:
+        raise RuntimeError("the database went away between the two statements")
+
+    monkeypatch.setattr("quizzes.services.learning._book_write", lost)
+    with pytest.raises(RuntimeError):
+        services.practice_answer(
+            round_id=practice_round.pk, user=people.alice, question_id=item.question_id, choices=wrong
+        )
+    item.refresh_from_db()
+    assert item.answered_at is None  # the answer can be given again, and its book entry written with it
+    monkeypatch.undo()
+    again = services.practice_answer(
+        round_id=practice_round.pk, user=people.alice, question_id=item.question_id, choices=wrong
+    )
+    assert again.applied and again.book is not None and again.book.wrong_count == 1
+
+
 def test_the_access_helpers_refuse_what_is_not_reachable(tree, people):
     from quizzes.access import access_practice_set_to_manage, access_practice_set_to_practise
 
