@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -39,8 +39,30 @@ class CacheUnavailable(Exception):
     """Redis cannot be reached now (for callers that talk to its client directly: accounts.ratelimits)."""
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client wrapper, keeping one ``redis.Redis`` per connection pool. Django builds a new one for
+    every cache call, and each rebuilds its table of some 170 response callbacks: on a cached request that was
+    more CPU than the round trips themselves (issue 9's profile). A ``redis.Redis`` is safe to share between
+    threads; the connections stay in the pool, as before."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
     def available(self) -> bool:
         return time.monotonic() >= self._down_until

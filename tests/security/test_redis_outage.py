@@ -84,3 +84,15 @@ def test_after_a_failure_the_cache_is_left_alone_for_a_while(redis_down, monkeyp
     monkeypatch.setattr("config.cache.time.monotonic", lambda: redis_down._down_until + 1)
     assert redis_down.has_key("k") is False
     assert len(calls) == 2  # tried again after RETRY_SECONDS
+
+
+def test_the_cache_keeps_one_redis_client_per_connection_pool(settings):
+    """Django builds a redis.Redis per cache call (and each rebuilds its response-callback table); ours keeps
+    one per pool (config.cache.ReusingRedisCacheClient), and it still follows an outage and a recovery."""
+    settings.CACHES = DOWN
+    backend = caches["default"]
+    assert isinstance(backend, ResilientRedisCache)
+    client = backend._cache.get_client(write=True)
+    assert backend._cache.get_client(write=True) is client
+    assert backend._cache.get_client() is client  # one server: reads and writes share its pool
+    assert client.connection_pool is backend._cache._get_connection_pool(True)
