@@ -1,12 +1,27 @@
-"""allauth's app-client token authentication that says how to authenticate, so that DRF answers a missing or
-invalid login with 401 and ``WWW-Authenticate`` instead of 403 (DRF asks the first authentication class)."""
+"""How the API reads the app client's ``X-Session-Token``.
+
+- ``SessionTokenAuthentication``: allauth's token authentication that says how to authenticate, so that DRF
+  answers a missing or invalid login with 401 and ``WWW-Authenticate`` instead of 403 (DRF asks the first
+  authentication class).
+- ``SessionTokenStrategy`` (``HEADLESS_TOKEN_STRATEGY``): allauth's session-token strategy, but a token is
+  looked up by loading its session once (one cache round trip) instead of asking whether it exists and then
+  loading it (two). A missing or expired session clears its key on load, so an unknown token is still None.
+"""
 
 from __future__ import annotations
 
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.headless.internal import sessionkit
+from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy as AllauthSessionTokenStrategy
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):  # type: ignore[misc]  # allauth has no type hints
     def authenticate_header(self, request: HttpRequest) -> str:
         return "X-Session-Token"
+
+
+class SessionTokenStrategy(AllauthSessionTokenStrategy):  # type: ignore[misc]
+    def lookup_session(self, session_token: str) -> SessionBase | None:
+        return sessionkit.lookup_session(session_token)  # type: ignore[no-any-return]

@@ -198,6 +198,8 @@ TRUSTED_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUSTED_PROXY else 0
 HEADLESS_ONLY = True
 HEADLESS_CLIENTS = ("browser", "app")
+# a token's session is loaded once per request, not checked for and then loaded (api/authentication.py)
+HEADLESS_TOKEN_STRATEGY = "api.authentication.SessionTokenStrategy"
 HEADLESS_FRONTEND_URLS = {
     "account_confirm_email": "/account/verify-email/{key}",
     "account_reset_password_from_key": "/account/password/reset/key/{key}",

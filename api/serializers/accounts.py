@@ -8,10 +8,10 @@ from rest_framework import serializers
 from accounts.models import SiteSettings, Unit, User
 from quizzes.models import Attempt
 
-from .fields import IdField
+from .fields import FieldsBuiltOnce, IdField
 
 
-class UnitSerializer(serializers.ModelSerializer[Unit]):
+class UnitSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Unit]):
     parent_id = serializers.IntegerField(allow_null=True, read_only=True)
 
     class Meta:
@@ -19,7 +19,7 @@ class UnitSerializer(serializers.ModelSerializer[Unit]):
         fields = ["id", "name", "kind", "parent_id", "depth", "path"]
 
 
-class MeSerializer(serializers.ModelSerializer[User]):
+class MeSerializer(FieldsBuiltOnce, serializers.ModelSerializer[User]):
     unit = UnitSerializer(read_only=True)
     is_organizer = serializers.SerializerMethodField()
     is_results_reader = serializers.SerializerMethodField()
@@ -50,14 +50,14 @@ class MeSerializer(serializers.ModelSerializer[User]):
         return is_results_reader(user)
 
 
-class SiteSettingsSerializer(serializers.ModelSerializer[SiteSettings]):
+class SiteSettingsSerializer(FieldsBuiltOnce, serializers.ModelSerializer[SiteSettings]):
     class Meta:
         model = SiteSettings
         fields = ["self_signup_enabled"]
         extra_kwargs = {"self_signup_enabled": {"required": True}}
 
 
-class ManagedUnitSerializer(serializers.ModelSerializer[Unit]):
+class ManagedUnitSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Unit]):
     """A unit of the organizer's tree in the console, with its active accounts (of the unit itself)."""
 
     parent_id = serializers.IntegerField(allow_null=True, read_only=True)
@@ -86,7 +86,7 @@ class PeopleQuerySerializer(serializers.Serializer[Any]):
     unit = IdField(required=False, help_text=_("只看此单位及其下级（须在您的管理范围内）"))
 
 
-class PersonSerializer(serializers.ModelSerializer[User]):
+class PersonSerializer(FieldsBuiltOnce, serializers.ModelSerializer[User]):
     unit_id = serializers.IntegerField(allow_null=True, read_only=True)
     unit_name = serializers.SerializerMethodField()
 
@@ -110,7 +110,7 @@ class PersonSerializer(serializers.ModelSerializer[User]):
         return person.unit.name if person.unit is not None else ""
 
 
-class PersonAttemptSerializer(serializers.ModelSerializer[Attempt]):
+class PersonAttemptSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Attempt]):
     exam_id = serializers.IntegerField(read_only=True)
     exam_title = serializers.CharField(source="exam.title", read_only=True)
 

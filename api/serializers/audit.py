@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from accounts.models import AuditEvent
 
+from .fields import FieldsBuiltOnce
+
 
 class AuditEventQuerySerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=AuditEvent.Action.choices, required=False, help_text=_("操作"))
@@ -15,7 +17,7 @@ class AuditEventQuerySerializer(serializers.Serializer[Any]):
     actor = serializers.CharField(required=False, max_length=150, help_text=_("操作人账号"))
 
 
-class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+class AuditEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer[AuditEvent]):
     actor = serializers.CharField(source="actor_username", help_text=_("操作人账号；命令或匿名时为空"))
     unit = serializers.IntegerField(source="unit_id", allow_null=True)
     before = serializers.JSONField(allow_null=True)

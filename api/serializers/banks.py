@@ -7,10 +7,10 @@ from rest_framework import serializers
 
 from quizzes.models import OPTION_LETTERS, Question, QuestionBank, QuestionKind
 
-from .fields import IdField
+from .fields import FieldsBuiltOnce, IdField
 
 
-class QuestionBankSerializer(serializers.ModelSerializer[QuestionBank]):
+class QuestionBankSerializer(FieldsBuiltOnce, serializers.ModelSerializer[QuestionBank]):
     unit_id = serializers.IntegerField(read_only=True)
     question_count = serializers.IntegerField(read_only=True)
 
@@ -35,7 +35,7 @@ class BankTagSerializer(serializers.Serializer[Any]):
     question_count = serializers.IntegerField(help_text=_("本题库中带此标签的试题数"))
 
 
-class QuestionSerializer(serializers.ModelSerializer[Question]):
+class QuestionSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Question]):
     """A bank question as organizers see it, key included (never used for participants)."""
 
     tags: serializers.RelatedField[Any, Any, Any] = serializers.SlugRelatedField(

@@ -13,10 +13,10 @@ from quizzes.ranking import UNIT_ORDER_KEYS
 from quizzes.services.exams import MAX_DRAW_RULES, MAX_FIXED_QUESTIONS, MAX_PAPER_QUESTIONS
 
 from ..links import participant_url
-from .fields import ExamDateTimeField, IdField
+from .fields import ExamDateTimeField, FieldsBuiltOnce, IdField
 
 
-class MyAttemptSerializer(serializers.ModelSerializer[Attempt]):
+class MyAttemptSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Attempt]):
     class Meta:
         model = Attempt
         fields = [
@@ -40,7 +40,7 @@ class MySittingSerializer(serializers.Serializer[Any]):
     attempts_left = serializers.IntegerField(allow_null=True)
 
 
-class ExamSerializer(serializers.ModelSerializer[Exam]):
+class ExamSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Exam]):
     """An exam as anyone allowed to see it sees it: rules and window, never the paper's content."""
 
     unit_id = serializers.IntegerField(read_only=True)
@@ -396,7 +396,7 @@ class AudienceUnitSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
-class ConsoleExamSerializer(serializers.ModelSerializer[Exam]):
+class ConsoleExamSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Exam]):
     """An exam in the organizer's console list: state, window, audience and how many people have sat it."""
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)

@@ -10,10 +10,10 @@ from rest_framework import serializers
 
 from quizzes.models import LawArticle, LawText
 
-from .fields import IdField
+from .fields import FieldsBuiltOnce, IdField
 
 
-class LawTextSerializer(serializers.ModelSerializer[LawText]):
+class LawTextSerializer(FieldsBuiltOnce, serializers.ModelSerializer[LawText]):
     unit_id = serializers.IntegerField(
         read_only=True, allow_null=True, help_text=_("所属单位；随系统提供的文本为 null")
     )
@@ -40,7 +40,7 @@ class LawTextSerializer(serializers.ModelSerializer[LawText]):
         return law.unit.name if law.unit else None
 
 
-class LawArticleSerializer(serializers.ModelSerializer[LawArticle]):
+class LawArticleSerializer(FieldsBuiltOnce, serializers.ModelSerializer[LawArticle]):
     class Meta:
         model = LawArticle
         fields = ["number", "sub", "heading", "chapter", "text"]

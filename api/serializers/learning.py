@@ -9,12 +9,12 @@ from quizzes.models import PracticeRound, PracticeSet
 from quizzes.services.learning import MAX_DAILY_QUESTIONS, MAX_ROUND_QUESTIONS
 
 from .attempts import CitedArticleSerializer, OptionSerializer
-from .fields import IdField
+from .fields import FieldsBuiltOnce, IdField
 
 # --- Practice sets -------------------------------------------------------------------------------------------
 
 
-class PracticeSetSerializer(serializers.ModelSerializer[PracticeSet]):
+class PracticeSetSerializer(FieldsBuiltOnce, serializers.ModelSerializer[PracticeSet]):
     """A practice set as a participant sees it."""
 
     bank_id = serializers.IntegerField(read_only=True)

@@ -72,3 +72,23 @@ def test_an_unknown_person_is_none(db):
     assert cached_user(someone.pk) == someone
     someone.delete()
     assert cached_user(someone.pk) is None
+
+
+def test_a_token_is_looked_up_by_loading_its_session_once(people, settings):
+    """api.authentication.SessionTokenStrategy: one read of the session (allauth's own asks whether it exists,
+    then loads it), and an unknown, logged-out or expired token is still a 401."""
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # the session reads show as queries
+    client = app_login(people.alice.username)
+    _me(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert _me(client).status_code == 200
+    assert len([q for q in queries if "django_session" in q["sql"]]) == 1
+    token = client._credentials["HTTP_X_SESSION_TOKEN"]
+    client.credentials(HTTP_X_SESSION_TOKEN="no-such-session-token")
+    assert _me(client).status_code == 401
+    client.credentials(HTTP_X_SESSION_TOKEN=token)
+    assert _me(client).status_code == 200
+    Session.objects.filter(session_key=token).delete()
+    assert _me(client).status_code == 401

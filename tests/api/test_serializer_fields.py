@@ -1,0 +1,38 @@
+"""ModelSerializers build their fields from the model once per class (api.serializers.fields.FieldsBuiltOnce)."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework import serializers
+
+from api.serializers.accounts import MeSerializer, UnitSerializer
+from api.serializers.exams import ExamSerializer
+from api.serializers.fields import FieldsBuiltOnce
+
+pytestmark = pytest.mark.django_db
+
+
+def _model_serializers(root: type) -> list[type]:
+    found = []
+    for sub in root.__subclasses__():
+        found += [sub, *_model_serializers(sub)]
+    return found
+
+
+def test_every_model_serializer_of_the_api_builds_its_fields_once():
+    ours = [cls for cls in _model_serializers(serializers.ModelSerializer) if cls.__module__.startswith("api.")]
+    assert ours and all(issubclass(cls, FieldsBuiltOnce) for cls in ours), [
+        cls.__name__ for cls in ours if not issubclass(cls, FieldsBuiltOnce)
+    ]
+
+
+def test_each_instance_gets_its_own_copy_of_the_same_fields(people):
+    first, second = MeSerializer(people.alice), MeSerializer(people.bob)
+    assert list(first.fields) == list(second.fields)
+    assert all(first.fields[name] is not second.fields[name] for name in first.fields)
+    assert first.fields["unit"].parent is first and second.fields["unit"].parent is second
+    assert first.data["username"] == people.alice.username and second.data["username"] == people.bob.username
+    # the same fields as DRF builds them for every instance itself
+    for cls in (MeSerializer, UnitSerializer, ExamSerializer):
+        built, drf = cls().get_fields(), serializers.ModelSerializer.get_fields(cls())
+        assert {n: repr(f) for n, f in built.items()} == {n: repr(f) for n, f in drf.items()}
