@@ -28,7 +28,7 @@ however many staff keep the dashboard open, the database counts each exam and un
 The selectors (``leaderboards``, ``selectors_stats``, ``results``, ``selectors_laws``) stay pure reads; the
 views call these wrappers. One exception: learning's ``selectors_learning.cited_articles`` reads the articles'
 words through ``cited_article_texts``, so that a practice answer reads them from the cache (the round, loaded
-before its first answer, put them there) and costs no more than an autosave (docs/adr/0015).
+before its first answer, put them there) and pays no query for them (docs/adr/0015).
 """
 
 from __future__ import annotations

@@ -296,6 +296,10 @@ class Attempt(models.Model):
             models.Index(fields=["status", "deadline"]),
         ]
 
+    # Set by ``attempt_start`` on an attempt it has just created: the paper it wrote, so that the start's answer
+    # (``selectors.attempt_paper``) reads nothing back. Never set on an attempt loaded from the database.
+    fresh_paper: list[AttemptQuestion] | None = None
+
     def __str__(self) -> str:
         return f"{self.exam_id}/{self.user_id}#{self.number}"
 

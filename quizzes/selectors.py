@@ -207,8 +207,12 @@ PARTICIPANT_PAPER_FIELDS = ("question_id", "position", "kind", "stem", "options"
 def attempt_paper(*, attempt: Attempt) -> list[dict[str, Any]]:
     """The frozen paper as a participant sees it while sitting: no key, explanation or legal basis.
 
-    Each question carries the participant's saved answer (choices, seq). Two queries.
+    Each question carries the participant's saved answer (choices, seq). Two queries; none for the attempt
+    ``attempt_start`` has just created (``Attempt.fresh_paper``: its paper, and no answer yet).
     """
+    if attempt.fresh_paper is not None:
+        fresh = sorted(attempt.fresh_paper, key=lambda row: row.position)
+        return [{name: getattr(row, name) for name in PARTICIPANT_PAPER_FIELDS} | {"saved": None} for row in fresh]
     saved = {
         row["question_id"]: row
         for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "seq", "saved_at")

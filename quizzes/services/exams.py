@@ -323,21 +323,24 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
     """One random draw: each rule's count of distinct questions, none drawn twice across rules, and never
     two questions of one exclusion group (a bank's group: the key is (bank, group)) in the paper.
 
-    Within a rule, the candidates are shuffled and taken in that order, skipping any whose group is
+    Within a rule, the candidates are taken in random order (``pick_slots``), skipping any whose group is
     already in the paper: every slot (an ungrouped question, or a group) is equally likely to be drawn
-    when the rule draws all of them, and a rule never fails while it has ``count`` free slots.
+    when the rule draws all of them, and a rule never fails while it has ``count`` free slots. The cost is
+    the paper's size, not the bank's: the candidates come from the cache and are counted only when a rule
+    comes up short, to say why.
     """
     chosen: list[tuple[int, Decimal]] = []
     used: set[Slot] = set()
     for rule in rules:
         every = caching.cached_rule_candidates(rule, functools.partial(_rule_candidates, rule))
-        candidates = [(qid, slot) for qid, slot in every if slot not in used]
-        if len(candidates) < rule.count:
-            raise _insufficient(rule, len(candidates))
-        slots = len({slot for _qid, slot in candidates})
-        if slots < rule.count:
-            raise _too_few_slots(rule, len(candidates), slots)
-        chosen += [(qid, rule.points) for qid in pick_slots(candidates, rule.count, rng, used)]
+        taken_before = set(used)
+        picked = pick_slots(list(every), rule.count, rng, used)
+        if len(picked) < rule.count:
+            candidates = [slot for _qid, slot in every if slot not in taken_before]
+            if len(candidates) < rule.count:
+                raise _insufficient(rule, len(candidates))
+            raise _too_few_slots(rule, len(candidates), len(set(candidates)))
+        chosen += [(qid, rule.points) for qid in picked]
     questions = Question.objects.in_bulk([qid for qid, _points in chosen])
     return [PaperItem(questions[qid], points) for qid, points in chosen]
 

@@ -225,3 +225,35 @@ def test_update_refuses_a_window_that_closes_before_it_opens(exam: Exam) -> None
     closes_at = exam.closes_at
     exam.refresh_from_db()
     assert exam.closes_at == closes_at
+
+
+@pytest.mark.parametrize("per_statement", [400, 2])
+def test_submit_stores_every_answers_marks_in_as_many_statements_as_it_takes(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch, per_statement: int
+) -> None:
+    """The marks are written by ``UPDATE … FROM`` a union of rows, in chunks (SQLite takes at most 500 terms
+    per compound SELECT): right, wrong, partly right and unanswered questions each get their own mark."""
+    from quizzes.models import Answer
+    from quizzes.services import attempts as attempt_services
+
+    monkeypatch.setattr(attempt_services, "SCORES_PER_STATEMENT", per_statement)
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    paper = list(attempt.paper.order_by("position"))
+    choices = {}
+    for seq, row in enumerate(paper[:-1], start=1):  # the last question stays unanswered
+        wrong = [letter for letter in "AB" if letter not in row.answer][:1]
+        choices[row.question_id] = row.answer[:1] if row.kind == "multiple" else (wrong if seq % 2 else row.answer)
+        answer_save(
+            attempt_id=attempt.pk,
+            user=people.alice,
+            question_id=row.question_id,
+            choices=choices[row.question_id],
+            seq=seq,
+        )
+    finished = attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    marks = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "score"))
+    assert set(marks) == set(choices) and None not in marks.values()
+    for row in paper[:-1]:
+        full = sorted(choices[row.question_id]) == sorted(row.answer)
+        assert (marks[row.question_id] == row.points) is full, (row.kind, choices[row.question_id], row.answer)
+    assert finished.score == sum(marks.values())

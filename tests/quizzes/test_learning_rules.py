@@ -26,6 +26,47 @@ def test_pick_slots_takes_one_question_per_slot_and_skips_used_ones():
     assert len(learning.pick_slots(list(candidates), 2, random.Random(1), set())) == 2
 
 
+def test_pick_slots_draws_as_a_full_shuffle_would_with_only_as_many_numbers_as_it_takes():
+    """The shuffle stops once ``count`` are taken (a paper of 25 from a bank of 5,000 costs 25 random numbers),
+    yet the draw is that of shuffling every candidate and taking them in order: ungrouped questions equally
+    likely, a group of three as likely as it is under the full shuffle."""
+
+    class Counting(random.Random):
+        calls = 0
+
+        def randrange(self, *args: Any, **kwargs: Any) -> int:
+            Counting.calls += 1
+            return super().randrange(*args, **kwargs)
+
+    def full_shuffle(candidates: list[tuple[int, Slot]], count: int, rng: random.Random) -> list[int]:
+        rng.shuffle(candidates)
+        taken: dict[Slot, int] = {}
+        for qid, slot in candidates:
+            if len(taken) < count and slot not in taken:
+                taken[slot] = qid
+        return list(taken.values())
+
+    group: Slot = ("g", 1, "甲")
+    candidates: list[tuple[int, Slot]] = [(1, group), (2, group), (3, group)] + [(i, ("q", i)) for i in range(4, 10)]
+    draws = 20_000
+
+    def tally(draw: Any, rng: random.Random) -> dict[Any, int]:
+        counts: dict[Any, int] = dict.fromkeys(["甲", *range(4, 10)], 0)
+        for _ in range(draws):
+            for qid in draw(list(candidates), 2, rng):
+                counts["甲" if qid <= 3 else qid] += 1
+        return counts
+
+    ours = tally(lambda c, n, rng: learning.pick_slots(c, n, rng, set()), Counting(7))
+    reference = tally(full_shuffle, random.Random(8))
+    assert all(abs(ours[k] - reference[k]) < 0.05 * reference[k] for k in reference), (ours, reference)
+    singles = [ours[k] for k in range(4, 10)]
+    assert max(singles) - min(singles) < 0.08 * min(singles), ours
+    Counting.calls = 0
+    bank: list[tuple[int, Slot]] = [(i, ("q", i)) for i in range(5000)]
+    assert len(set(learning.pick_slots(bank, 25, Counting(9), set()))) == 25 and Counting.calls == 25
+
+
 def test_daily_draw_is_deterministic_per_set_unit_and_day_whatever_the_order():
     candidates: list[tuple[int, Slot]] = [(i, ("q", i)) for i in range(1, 41)]
     day = date(2026, 11, 30)

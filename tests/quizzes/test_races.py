@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
@@ -143,3 +144,84 @@ def test_autosave_does_not_wait_for_a_lock_on_the_exam(exam, people):
     holder.join(timeout=30)
     assert results and not isinstance(results[0], Exception), results
     assert results[0].applied
+
+
+def test_an_autosave_arriving_while_a_submit_holds_the_attempt_waits_and_stores_nothing(exam, people):
+    """The unlocked save (two statements, no transaction) checks that the attempt is open with a share lock on
+    its row: arriving while a submit holds the row, it waits for the submit to commit and then refuses
+    (finalised), instead of storing an answer that the submit's score never saw."""
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    question = attempt.paper.filter(kind="single").first()
+    assert question is not None
+    held, results = threading.Event(), []
+
+    def submit_holding_the_row() -> None:
+        try:
+            with transaction.atomic():
+                Attempt.objects.select_for_update().get(pk=attempt.pk)
+                held.set()
+                time.sleep(1.0)  # the save arrives meanwhile and must wait for this transaction
+                attempt_submit(attempt_id=attempt.pk, user=people.alice)
+        finally:
+            connections.close_all()
+
+    def save() -> None:
+        held.wait(timeout=10)
+        try:
+            results.append(
+                answer_save(
+                    attempt_id=attempt.pk, user=people.alice, question_id=question.question_id, choices=["A"], seq=1
+                )
+            )
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit_holding_the_row), threading.Thread(target=save)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(results) == 1 and type(results[0]).__name__ == "AttemptFinalised", results
+    assert not Answer.objects.filter(attempt=attempt).exists()
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED and attempt.score == Decimal(0)
+
+
+def test_a_submit_waits_for_an_autosave_that_got_there_first(exam, people):
+    """The other order: a save holding its share lock (its statement not yet committed) makes the submit wait,
+    and the submit scores it."""
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    question = attempt.paper.filter(kind="single").first()
+    assert question is not None
+    saved, results = threading.Event(), []
+
+    def save_then_linger() -> None:
+        try:
+            with transaction.atomic():  # as if the save's statement were slow to commit
+                answer_save(
+                    attempt_id=attempt.pk,
+                    user=people.alice,
+                    question_id=question.question_id,
+                    choices=question.answer,
+                    seq=1,
+                )
+                saved.set()
+                time.sleep(1.0)
+        finally:
+            connections.close_all()
+
+    def submit() -> None:
+        saved.wait(timeout=10)
+        try:
+            results.append(attempt_submit(attempt_id=attempt.pk, user=people.alice))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save_then_linger), threading.Thread(target=submit)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(results) == 1 and results[0].score == Decimal(10), results

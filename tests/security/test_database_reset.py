@@ -50,7 +50,7 @@ def assert_retryable_503(response) -> None:
 @pytest.mark.parametrize("error", [OperationalError("server closed the connection unexpectedly"), InterfaceError()])
 def test_a_connection_lost_before_the_save_is_a_503_and_the_retry_saves(exam, people, monkeypatch, error):
     url, attempt_id = save_url(exam, people)
-    monkeypatch.setattr(attempt_services, "_answer_upsert", once(error, attempt_services._answer_upsert))
+    monkeypatch.setattr(attempt_services, "_answer_row_upsert", once(error, attempt_services._answer_row_upsert))
     client = app_login(people.alice.username)
     client.raise_request_exception = False
     assert_retryable_503(client.put(url, {"choices": ["A"], "seq": 1}, format="json"))
@@ -103,7 +103,7 @@ def test_postgresql_backend_terminated_under_an_autosave(exam, people, monkeypat
             cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
         raise AssertionError("the terminated connection answered")  # pragma: no cover
 
-    monkeypatch.setattr(attempt_services, "_answer_upsert", terminate_then_save)
+    monkeypatch.setattr(attempt_services, "_answer_row_upsert", terminate_then_save)
     client = app_login(people.alice.username)
     client.raise_request_exception = False
     assert_retryable_503(client.put(url, {"choices": ["C"], "seq": 1}, format="json"))
