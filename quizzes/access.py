@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import leaderboards, selectors, selectors_certificates, selectors_learning
+from . import caching, leaderboards, selectors, selectors_certificates, selectors_learning
 from .errors import (
     AttemptNotFound,
     BankNotFound,
@@ -67,15 +67,15 @@ def access_exam_to_manage(user: User, exam_id: int) -> Exam:
 def access_exam_to_sit(user: User, exam_id: int) -> Exam:
     """A published or closed exam; whether this person may start it now is ``attempt_start``'s to say
     (window, audience, attempts left), with its own errors."""
-    exam = Exam.objects.exclude(status=Exam.Status.DRAFT).filter(pk=exam_id).first()
-    if exam is None:
+    exam = caching.cached_exam(exam_id)  # every start of an exam's opening asks: one cache round trip
+    if exam is None or exam.status == Exam.Status.DRAFT:
         raise ExamNotFound()
     return exam
 
 
 def access_exam_results(user: User, exam_id: int) -> Exam:
     """An exam whose leaderboards the person may read: staff of its reach, or its audience once published."""
-    exam = Exam.objects.select_related("unit").filter(pk=exam_id).first()
+    exam = caching.cached_exam(exam_id)  # with its unit and audience: a participant's read costs no query here
     if exam is None or not selectors.exam_can_be_read_by(exam=exam, user=user):
         raise ExamNotFound()
     return exam

@@ -7,4 +7,4 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("题库与考试")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  # registers the system checks
+        from . import caching, checks  # noqa: F401  # the cache's signal receivers; the system checks

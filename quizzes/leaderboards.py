@@ -206,6 +206,13 @@ def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
     return 1 + tally["better"], tally["total"]
 
 
+def audience_paths_of(exam: Exam) -> list[str]:
+    """The paths of the exam's audience units: from the cached exam (``caching.cached_exam``) when it is one."""
+    if exam.audience_paths is not None:
+        return list(exam.audience_paths)
+    return list(exam.audience_units.values_list("path", flat=True))
+
+
 def people_q(exam: Exam, prefix: str = "", *, audience_paths: Sequence[str] | None = None) -> Q:
     """Whose results a unit ranking counts. A roster exam: its 应考 people, i.e. active participant
     accounts on the roster (``is_on_roster``) in an audience unit's subtree, as they are now. An open
@@ -216,7 +223,7 @@ def people_q(exam: Exam, prefix: str = "", *, audience_paths: Sequence[str] | No
         return q
     audience = Q(pk__in=[])
     if audience_paths is None:
-        audience_paths = list(exam.audience_units.values_list("path", flat=True))
+        audience_paths = audience_paths_of(exam)
     for path in audience_paths:
         audience |= Q(**{f"{prefix}unit__path__startswith": path})
     return scopes.roster_person_q(prefix) & audience
@@ -261,7 +268,7 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
     parent = parent or exam.unit
     children = list(Unit.objects.filter(parent=parent).order_by("sort_order", "path")) or [parent]
     key_length = len(children[0].path)
-    audience = [] if exam.is_public else list(exam.audience_units.values_list("path", flat=True))
+    audience = [] if exam.is_public else audience_paths_of(exam)
     excellent = reporting.excellent_percent(exam.grade_bands)
     finished = ~Q(status=Attempt.Status.IN_PROGRESS)
     # One row per person (at most one counted attempt each: attempt_one_counted_per_person), so 应考 and the

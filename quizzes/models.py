@@ -199,6 +199,10 @@ class Exam(models.Model):
             models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="exam_window_order"),
         ]
 
+    # Set by ``caching.cached_exam`` on the exam it hands out: the paths of its audience units, so that
+    # ``selectors.user_in_audience`` needs no query. None on an exam loaded from the database.
+    audience_paths: tuple[str, ...] | None = None
+
     def __str__(self) -> str:
         return self.title
 

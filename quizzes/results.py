@@ -22,7 +22,7 @@ from accounts import scopes
 from accounts.models import Unit, User
 
 from . import ranking, reporting, scoring, selectors
-from .leaderboards import LEADERBOARD_ORDER, people_q
+from .leaderboards import LEADERBOARD_ORDER, audience_paths_of, people_q
 from .models import Attempt, AttemptQuestion, Exam, PageLeave
 from .selectors import CHUNK
 
@@ -91,7 +91,7 @@ def live_counts(*, exam: Exam, unit: Unit, now: datetime | None = None) -> LiveC
     both submitted and in progress (a second attempt). Three queries for a roster exam, two for an open
     quiz, whatever the size."""
     now = now or timezone.now()
-    audience = [] if exam.is_public else list(exam.audience_units.values_list("path", flat=True))
+    audience = [] if exam.is_public else audience_paths_of(exam)
     who = people_q(exam, "user__", audience_paths=audience)
     roster = scopes.roster_person_q("user__") if exam.is_public else people_q(exam, "user__", audience_paths=audience)
     finished = ~Q(status=Attempt.Status.IN_PROGRESS)

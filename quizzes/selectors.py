@@ -32,6 +32,8 @@ def user_in_audience(*, exam: Exam, user: User) -> bool:
     if user.unit is None:
         return False
     reach = scopes.ancestor_paths(user.unit)
+    if exam.audience_paths is not None:  # from the cache (caching.cached_exam), with its unit
+        return exam.unit.path in reach if exam.is_public else not set(reach).isdisjoint(exam.audience_paths)
     if exam.is_public:
         return Unit.objects.filter(pk=exam.unit_id, path__in=reach).exists()
     return exam.audience_units.filter(path__in=reach).exists()

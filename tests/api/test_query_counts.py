@@ -32,11 +32,12 @@ SUBMIT_QUERIES = 13 + SESSION_QUERIES
 # a paper with wrong answers costs one statement more: they enter the wrong-answer book in one upsert
 # (services/book.py, docs/adr/0015); the all-right papers measured here cost none
 SUBMIT_WITH_MISTAKES_QUERIES = SUBMIT_QUERIES + 1
-UNIT_LEADERBOARD_QUERIES = 6 + SESSION_QUERIES  # units, audience, headcounts, results
-# a participant's person leaderboard: access (the exam, the audience), then the top rows and their names unless
-# cached (per exam generation: a submit or regrade reads them again); no overdue sweep (GETs write nothing)
-LEADERBOARD_QUERIES = 4 + SESSION_QUERIES
-LEADERBOARD_CACHED_QUERIES = 2 + SESSION_QUERIES
+UNIT_LEADERBOARD_QUERIES = 3 + SESSION_QUERIES  # units, headcounts, results (the exam and its audience: cached)
+# a participant's person leaderboard: access from the cache (caching.cached_exam: the exam with its unit and
+# audience, kept until the exam is edited), then the top rows and their names unless cached (per exam
+# generation: a submit or regrade reads them again); no overdue sweep (GETs write nothing)
+LEADERBOARD_QUERIES = 2 + SESSION_QUERIES
+LEADERBOARD_CACHED_QUERIES = 0 + SESSION_QUERIES
 
 
 def _exam_with(tree, size: int):

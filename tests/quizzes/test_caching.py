@@ -63,8 +63,9 @@ def test_the_unit_endpoint_reads_the_cache(exam: Exam, people: People) -> None:
     with CaptureQueriesContext(connection) as second:
         assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json() == board
     # only the session and access remain; the first request after login also loaded the requester
-    # (accounts/usercache.py), the second reads them from the cache
-    assert len(second) == len(first) - RANKING_QUERIES - 1
+    # (accounts/usercache.py), the second reads them from the cache; the ranking read the audience from the
+    # cached exam (caching.cached_exam), one query fewer than from a loaded one
+    assert len(second) == len(first) - (RANKING_QUERIES - 1) - 1
 
 
 def test_a_submit_through_the_api_shows_in_the_next_read(exam: Exam, people: People, tree: Tree) -> None:
@@ -206,3 +207,48 @@ def test_cited_articles_are_cached_per_library_and_follow_its_changes(tree: Tree
     assert caching.cited_article_texts(unit_id=tree.town_b.pk, legal_bases=[basis]) == [[]]  # another library
     law_text_delete(law=law)
     assert caching.cited_article_texts(unit_id=tree.town_a.pk, legal_bases=[basis]) == [[]]
+
+
+# --- the exam as the hot reads' access checks see it (caching.cached_exam) ------------------------------------
+
+
+def test_the_cached_exam_costs_no_query_and_follows_every_edit(
+    exam: Exam, people: People, tree: Tree, django_assert_num_queries: Any
+) -> None:
+    from quizzes import selectors
+    from quizzes.services.exams import exam_close
+
+    cached = caching.cached_exam(exam.pk)
+    assert cached is not None and cached.audience_paths == (tree.city.path,)
+    with django_assert_num_queries(0):
+        again = caching.cached_exam(exam.pk)
+        assert again is not None and again.unit.name == tree.city.name
+        assert selectors.user_in_audience(exam=again, user=people.alice)  # alice's unit came with her
+    # the audience changes (exam_update sets it through the m2m): a town's exam no longer admits the other town
+    exam_update(exam=exam, audience_units=[tree.town_b])
+    moved = caching.cached_exam(exam.pk)
+    assert moved is not None and moved.audience_paths == (tree.town_b.path,)
+    assert not selectors.user_in_audience(exam=moved, user=people.alice)
+    assert selectors.user_in_audience(exam=moved, user=people.alice) == selectors.user_in_audience(
+        exam=Exam.objects.get(pk=exam.pk), user=people.alice
+    )
+    # a save outside the services (the admin) and a close
+    Exam.objects.get(pk=exam.pk).save()  # bumps, with no change
+    row = Exam.objects.get(pk=exam.pk)
+    row.title = "改名后的考试"
+    row.save()
+    assert caching.cached_exam(exam.pk).title == "改名后的考试"  # type: ignore[union-attr]
+    exam_close(exam=exam)
+    assert caching.cached_exam(exam.pk).status == Exam.Status.CLOSED  # type: ignore[union-attr]
+    # the owning unit renamed (the people generation)
+    city = tree.city
+    city.name = "新市名"
+    city.save()
+    assert caching.cached_exam(exam.pk).unit.name == "新市名"  # type: ignore[union-attr]
+    assert caching.cached_exam(987654) is None
+
+
+def test_a_unit_removed_from_the_audience_by_the_units_side_shows_too(exam: Exam, tree: Tree) -> None:
+    assert caching.cached_exam(exam.pk).audience_paths == (tree.city.path,)  # type: ignore[union-attr]
+    tree.city.audience_exams.remove(exam)  # the reverse side of Exam.audience_units
+    assert caching.cached_exam(exam.pk).audience_paths == ()  # type: ignore[union-attr]
