@@ -332,16 +332,20 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     attempt.submitted_at = at
     attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
     wrong = _set_score(attempt, exam)
-    attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed"])
+    # A person's first attempt is their only one (one open at a time, numbered in order): it counts under every
+    # policy, and is marked in the same UPDATE, with no read of the others (most people sit once)
+    first_finish = attempt.number == 1
+    attempt.is_counted = attempt.is_counted or first_finish
+    attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed", "is_counted"])
     book_collect_exam_mistakes(attempt=attempt, exam=exam, wrong=wrong)  # one statement, none if all right
-    counted_id = attempts_update_counted(exam=exam, user_id=attempt.user_id)
-    attempt.is_counted = attempt.pk == counted_id  # the rows changed by queryset; keep the instance true
-    counted = attempt if attempt.is_counted else None
-    if counted is None and counted_id is not None:  # an earlier attempt still counts (highest or first)
-        counted = Attempt.objects.filter(pk=counted_id).first()
-    certificate_sync(  # issued as finalised
-        exam=exam, user_id=attempt.user_id, counted=counted, now=at, first_finish=attempt.number == 1
-    )
+    counted: Attempt | None = attempt
+    if not first_finish:
+        counted_id = attempts_update_counted(exam=exam, user_id=attempt.user_id)
+        attempt.is_counted = attempt.pk == counted_id  # the rows changed by queryset; keep the instance true
+        counted = attempt if attempt.is_counted else None
+        if counted is None and counted_id is not None:  # an earlier attempt still counts (highest or first)
+            counted = Attempt.objects.filter(pk=counted_id).first()
+    certificate_sync(exam=exam, user_id=attempt.user_id, counted=counted, now=at, first_finish=first_finish)
     caching.exam_changed(exam.pk)
     return attempt
 

@@ -26,9 +26,10 @@ START_QUERIES = 11 + SESSION_QUERIES  # loads the person; their overrides (one i
 # the paper question with its attempt's state, then one upsert guarded by the attempt being open; no transaction
 # (quizzes/services/attempts.py: _answer_save_open)
 AUTOSAVE_QUERIES = 2 + SESSION_QUERIES
-# the counted rank (one aggregate); the certificate: issued without a read on a first attempt (none can exist
-# yet: services/certificates.py), read and then kept, moved or issued on a later one
-SUBMIT_QUERIES = 13 + SESSION_QUERIES
+# the counted rank (one aggregate); a first attempt is marked as counted in the attempt's own UPDATE and its
+# certificate issued without a read (no other attempt or certificate can exist yet: services/attempts.py,
+# services/certificates.py); a later one reads the person's attempts and certificate
+SUBMIT_QUERIES = 11 + SESSION_QUERIES
 # a paper with wrong answers costs one statement more: they enter the wrong-answer book in one upsert
 # (services/book.py, docs/adr/0015); the all-right papers measured here cost none
 SUBMIT_WITH_MISTAKES_QUERIES = SUBMIT_QUERIES + 1
