@@ -6,6 +6,7 @@ Every non-trivial read lives here with a query-count test, and every scope decis
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -204,6 +205,7 @@ def with_answers(paper: QuerySet[AttemptQuestion]) -> QuerySet[Any, Any]:
 
 
 PARTICIPANT_PAPER_FIELDS = ("question_id", "position", "kind", "stem", "options", "points")
+REVIEW_PAPER_FIELDS = (*PARTICIPANT_PAPER_FIELDS, "answer", "explanation", "legal_basis")
 
 
 def attempt_paper(*, attempt: Attempt) -> list[dict[str, Any]]:
@@ -234,15 +236,16 @@ def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
     """Paper with key, explanation, legal basis, the participant's choices and marks (after finalisation),
     and the text of the articles each legal basis cites (``articles``: 法条原文, from the library of the
     exam's unit; one query for the whole paper, none when nothing is cited)."""
-    answers = {
-        row["question_id"]: row
-        for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "score")
-    }
-    review = list(
-        AttemptQuestion.objects.filter(attempt=attempt)
-        .order_by("position")
-        .values(*PARTICIPANT_PAPER_FIELDS, "answer", "explanation", "legal_basis")
-    )
+    answers: Mapping[int, Mapping[str, Any]]
+    if attempt.fresh_review is not None:  # just marked by attempt_finalise: its rows, read once
+        rows, answers = attempt.fresh_review
+        review = [dict(row) for row in rows]
+    else:
+        answers = {
+            row["question_id"]: row
+            for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "score")
+        }
+        review = list(AttemptQuestion.objects.filter(attempt=attempt).order_by("position").values(*REVIEW_PAPER_FIELDS))
     texts = cited_article_texts(unit_id=attempt.exam.unit_id, legal_bases=[q["legal_basis"] for q in review])
     for question, cited in zip(review, texts, strict=True):
         question["articles"] = cited

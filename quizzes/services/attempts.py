@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import AuditContext, audit_record
 from accounts.models import AuditEvent, User
 
-from .. import caching, ranking, scoring, timing
+from .. import caching, ranking, scoring, selectors, timing
 from ..errors import (
     AttemptExpired,
     AttemptFinalised,
@@ -362,12 +363,13 @@ def _set_score(attempt: Attempt, exam: Exam) -> list[tuple[int, list[str]]]:
 def _mark_answers(*, attempt: Attempt, exam: Exam, wrong: list[tuple[int, list[str]]]) -> dict[int, Decimal]:
     """Mark every saved answer of ``attempt`` against its frozen key; returns marks by question id and adds the
     answers short of full points to ``wrong``."""
-    paper = {
-        row["question_id"]: row
-        for row in AttemptQuestion.objects.filter(attempt=attempt).values("question_id", "kind", "answer", "points")
-    }
+    rows = list(
+        AttemptQuestion.objects.filter(attempt=attempt).order_by("position").values(*selectors.REVIEW_PAPER_FIELDS)
+    )
+    paper = {row["question_id"]: row for row in rows}
     marks: dict[int, Decimal] = {}
     scores: list[tuple[int, Decimal]] = []
+    marked: dict[int, dict[str, Any]] = {}
     for answer_id, question_id, choices in Answer.objects.filter(attempt=attempt).values_list(
         "pk", "question_id", "choices"
     ):
@@ -382,9 +384,11 @@ def _mark_answers(*, attempt: Attempt, exam: Exam, wrong: list[tuple[int, list[s
         )
         marks[question_id] = score
         scores.append((answer_id, score))
+        marked[question_id] = {"question_id": question_id, "choices": choices, "score": score}
         if score < row["points"]:
             wrong.append((question_id, list(choices)))
     _answer_scores_write(scores)
+    attempt.fresh_review = (rows, marked)  # what the submit's answer shows needs no second read
     return marks
 
 

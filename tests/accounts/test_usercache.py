@@ -85,7 +85,7 @@ def test_a_token_is_looked_up_by_loading_its_session_once(people, settings):
     with CaptureQueriesContext(connection) as queries:
         assert _me(client).status_code == 200
     assert len([q for q in queries if "django_session" in q["sql"]]) == 1
-    token = client._credentials["HTTP_X_SESSION_TOKEN"]
+    token = client._credentials["HTTP_X_SESSION_TOKEN"]  # type: ignore[attr-defined]
     client.credentials(HTTP_X_SESSION_TOKEN="no-such-session-token")
     assert _me(client).status_code == 401
     client.credentials(HTTP_X_SESSION_TOKEN=token)

@@ -29,10 +29,10 @@ def test_every_model_serializer_of_the_api_builds_its_fields_once():
 def test_each_instance_gets_its_own_copy_of_the_same_fields(people):
     first, second = MeSerializer(people.alice), MeSerializer(people.bob)
     assert list(first.fields) == list(second.fields)
-    assert all(first.fields[name] is not second.fields[name] for name in first.fields)
+    assert all(first.fields[name] is not second.fields[name] for name in list(first.fields.keys()))
     assert first.fields["unit"].parent is first and second.fields["unit"].parent is second
     assert first.data["username"] == people.alice.username and second.data["username"] == people.bob.username
     # the same fields as DRF builds them for every instance itself
     for cls in (MeSerializer, UnitSerializer, ExamSerializer):
-        built, drf = cls().get_fields(), serializers.ModelSerializer.get_fields(cls())
+        built, drf = cls().get_fields(), serializers.ModelSerializer.get_fields(cls())  # type: ignore[misc]
         assert {n: repr(f) for n, f in built.items()} == {n: repr(f) for n, f in drf.items()}

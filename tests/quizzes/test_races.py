@@ -153,7 +153,7 @@ def test_an_autosave_arriving_while_a_submit_holds_the_attempt_waits_and_stores_
     attempt, _ = attempt_start(exam=exam, user=people.alice)
     question = attempt.paper.filter(kind="single").first()
     assert question is not None
-    held, results = threading.Event(), []
+    held, results = threading.Event(), list[Any]()
 
     def submit_holding_the_row() -> None:
         try:
@@ -195,7 +195,7 @@ def test_a_submit_waits_for_an_autosave_that_got_there_first(exam, people):
     attempt, _ = attempt_start(exam=exam, user=people.alice)
     question = attempt.paper.filter(kind="single").first()
     assert question is not None
-    saved, results = threading.Event(), []
+    saved, results = threading.Event(), list[Any]()
 
     def save_then_linger() -> None:
         try:

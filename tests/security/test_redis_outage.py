@@ -95,4 +95,4 @@ def test_the_cache_keeps_one_redis_client_per_connection_pool(settings):
     client = backend._cache.get_client(write=True)
     assert backend._cache.get_client(write=True) is client
     assert backend._cache.get_client() is client  # one server: reads and writes share its pool
-    assert client.connection_pool is backend._cache._get_connection_pool(True)
+    assert client.connection_pool is backend._cache._get_connection_pool(True)  # type: ignore[attr-defined]
