@@ -104,17 +104,15 @@ def cached_exam(exam_id: int) -> Exam | None:
     Kept while the exam's definition generation (bumped when the exam or its audience is saved: the signal
     receivers below, so the admin's edits count too) and the people generation (units renamed or moved) are the
     ones it was stored under; a submit does not touch it. None: no such exam (not cached)."""
-    entry_key, generation_keys = f"exam:{exam_id}:entry", (exam_definition_key(exam_id), PEOPLE_KEY)
-    found: dict[str, Any] = cache.get_many([entry_key, *generation_keys])
-    generations = tuple(_generations_in(found, generation_keys))
-    entry = found.get(entry_key)
-    if entry is not None and entry[0] == generations:
-        return entry[1]  # type: ignore[no-any-return]
+    entry_key = f"exam:{exam_id}:entry"
+    generations, found = _current([entry_key], (exam_definition_key(exam_id), PEOPLE_KEY))
+    if entry_key in found:
+        return found[entry_key]  # type: ignore[no-any-return]
     exam = Exam.objects.select_related("unit").filter(pk=exam_id).first()
     if exam is None:
         return None
     exam.audience_paths = tuple(exam.audience_units.values_list("path", flat=True))
-    cache.set(entry_key, (generations, exam), timeout=TTL)
+    _store({entry_key: exam}, generations)
     return exam
 
 
@@ -130,6 +128,27 @@ def _audience_changed(sender: Any, instance: Any, reverse: bool, pk_set: set[int
         exam_ids = (pk_set or set()) if reverse else {instance.pk}  # reverse: a unit's exams changed
         for exam_id in exam_ids:
             _bump_now_and_on_commit(exam_definition_key(exam_id))
+
+
+def _current(keys: Sequence[str], generation_keys: Sequence[str]) -> tuple[tuple[int, ...], dict[str, Any]]:
+    """One round trip for values stored with ``_store`` and the generations they must carry: the generations now,
+    and those of ``keys`` stored under exactly them (others are missing: stale or never stored).
+
+    The generations go in the value, not in the key, so that a reader needs not read them first. A reader that
+    read the database before a write's bump stores its value under the generations it saw, which the next
+    reader finds stale: it recomputes, as with generations in the key."""
+    found: dict[str, Any] = cache.get_many([*keys, *generation_keys])
+    generations = tuple(_generations_in(found, generation_keys))
+    current = {}
+    for key in keys:
+        entry = found.get(key)
+        if entry is not None and entry[0] == generations:
+            current[key] = entry[1]
+    return generations, current
+
+
+def _store(values: dict[str, Any], generations: tuple[int, ...], timeout: int = TTL) -> None:
+    cache.set_many({key: (generations, value) for key, value in values.items()}, timeout=timeout)
 
 
 def _generations(*keys: str) -> list[int]:
@@ -167,14 +186,14 @@ def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[lis
 def cached_leaderboard_units(
     *, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate"
 ) -> leaderboards.UnitBoard:
-    """``leaderboards.leaderboard_units``, cached per exam, parent unit and order."""
-    exam_gen, people_gen = _generations(exam_key(exam.pk), PEOPLE_KEY)
+    """``leaderboards.leaderboard_units``, cached per exam, parent unit and order: one round trip when cached."""
     parent_id = parent.pk if parent is not None else exam.unit_id
-    key = f"exam:{exam.pk}:units:{parent_id}:{primary}:g{exam_gen}:p{people_gen}"
-    board: leaderboards.UnitBoard | None = cache.get(key)
+    key = f"exam:{exam.pk}:units:{parent_id}:{primary}"
+    generations, found = _current([key], (exam_key(exam.pk), PEOPLE_KEY))
+    board: leaderboards.UnitBoard | None = found.get(key)
     if board is None:
         board = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=primary)
-        cache.set(key, board, timeout=TTL)
+        _store({key: board}, generations)
     return board
 
 
@@ -186,22 +205,20 @@ def cached_participant_board(
 ) -> tuple[list[leaderboards.PersonRow], leaderboards.PersonRow | None]:
     """What a participant reads of the person leaderboard: its top ``PARTICIPANT_TOP`` rows, ranked with real
     names (``leaderboards.leaderboard_rows_for_participant`` masks them per viewer), and the viewer's own row
-    wherever it stands, each cached per exam; two cache round trips when both are cached."""
-    exam_gen, people_gen = _generations(exam_key(exam.pk), PEOPLE_KEY)
-    suffix = f"g{exam_gen}:p{people_gen}"
-    top_key, me_key = f"exam:{exam.pk}:people-top:{suffix}", f"exam:{exam.pk}:person:{viewer_id}:{suffix}"
-    found: dict[str, Any] = cache.get_many([top_key, me_key])
+    wherever it stands, each cached per exam; one cache round trip when both are cached."""
+    top_key, me_key = f"exam:{exam.pk}:people-top", f"exam:{exam.pk}:person:{viewer_id}"
+    generations, found = _current([top_key, me_key], (exam_key(exam.pk), PEOPLE_KEY))
     top: list[leaderboards.PersonRow] | None = found.get(top_key)
     if top is None:
         rows = list(leaderboards.leaderboard_people_rows(exam=exam)[: leaderboards.PARTICIPANT_TOP])
         top = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows, offset=0)
-        cache.set(top_key, top, timeout=TTL)
+        _store({top_key: top}, generations)
     me = next((row for row in top if row.user_id == viewer_id), None)
     if me is None:
         stored = found.get(me_key)
         if stored is None:
             me = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
-            cache.set(me_key, _NOBODY if me is None else me, timeout=TTL)
+            _store({me_key: _NOBODY if me is None else me}, generations)
         elif stored != _NOBODY:
             me = stored
     return top, me

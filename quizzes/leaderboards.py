@@ -152,20 +152,18 @@ def leaderboard_rows_for_participant(*, exam: Exam, rows: Sequence[PersonRow], v
 
 @dataclass(frozen=True)
 class PeopleBoard:
-    """What one viewer may page through of the person leaderboard (complete a page with ``people_page``)."""
+    """What a results reader (organizer, HR) may page through of the person leaderboard: their subtree's rows
+    with full names and global ranks (complete a page with ``people_page``). Participants read the cached top
+    rows instead (``quizzes.caching.cached_participant_board``)."""
 
     rows: QuerySet[Attempt, Any]
-    staff: bool  # organizers and HR: full names, their subtree's rows with global ranks
     within: Unit | None
 
 
 def people_board_for(*, exam: Exam, viewer: User) -> PeopleBoard:
-    """Staff read their subtree's rows (everyone's for the superuser); a participant the top
-    ``PARTICIPANT_TOP`` rows."""
-    staff = scopes.is_results_reader(viewer)
+    """A results reader's rows: their subtree's (everyone's for the superuser)."""
     within = scopes.staff_unit(viewer)
-    rows = leaderboard_people_rows(exam=exam, within=within)
-    return PeopleBoard(rows=rows if staff else rows[:PARTICIPANT_TOP], staff=staff, within=within)
+    return PeopleBoard(rows=leaderboard_people_rows(exam=exam, within=within), within=within)
 
 
 def people_page(
