@@ -43,6 +43,15 @@ def run_together(*calls: Callable[[], Any]) -> list[Any]:
     return results
 
 
+def run_in_threads(*targets: Callable[[], None]) -> None:
+    """Start each target in a thread of its own (they order themselves with events) and wait for all."""
+    threads = [threading.Thread(target=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+
 def _answer_everything(attempt: Attempt) -> None:
     for seq, aq in enumerate(attempt.paper.all(), start=1):
         answer_save(attempt_id=attempt.pk, user=attempt.user, question_id=aq.question_id, choices=aq.answer, seq=seq)
@@ -178,11 +187,7 @@ def test_an_autosave_arriving_while_a_submit_holds_the_attempt_waits_and_stores_
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=submit_holding_the_row), threading.Thread(target=save)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_in_threads(submit_holding_the_row, save)
     assert len(results) == 1 and type(results[0]).__name__ == "AttemptFinalised", results
     assert not Answer.objects.filter(attempt=attempt).exists()
     attempt.refresh_from_db()
@@ -219,9 +224,5 @@ def test_a_submit_waits_for_an_autosave_that_got_there_first(exam, people):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=save_then_linger), threading.Thread(target=submit)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_in_threads(save_then_linger, submit)
     assert len(results) == 1 and results[0].score == Decimal(10), results
