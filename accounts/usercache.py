@@ -5,8 +5,10 @@ generation together.
 A cached person (with their unit) is valid while the people generation (``quizzes.caching.PEOPLE_KEY``: roster
 commits, new accounts and units, and here any unit saved or deleted) is the one it was stored under; saving or
 deleting the person forgets them at once and again when the transaction commits (so a reader that loaded the row
-before the commit cannot keep the old one). Values expire after ``TTL`` seconds, the safety net for writes outside
-the ORM's signals. Authentication still checks the session's password hash and ``is_active`` on the cached person.
+before the commit cannot keep the old one). A login caches the person it has just signed in (``remember_user``),
+so that the first request of a new session, at an exam's opening every participant's, reads no row either.
+Values expire after ``TTL`` seconds, the safety net for writes outside the ORM's signals. Authentication still
+checks the session's password hash and ``is_active`` on the cached person.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -33,10 +36,7 @@ def _key(user_id: Any) -> str:
 def cached_user(user_id: Any) -> User | None:
     key = _key(user_id)
     found: dict[str, Any] = cache.get_many([key, PEOPLE_KEY])
-    generation = found.get(PEOPLE_KEY)
-    if generation is None:  # lost or never set: start from the clock, as quizzes.caching does
-        cache.add(PEOPLE_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(PEOPLE_KEY)
+    [generation] = _people_generation(found)
     entry = found.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]  # type: ignore[no-any-return]
@@ -46,10 +46,33 @@ def cached_user(user_id: Any) -> User | None:
     return user
 
 
+def remember_user(user_id: Any) -> None:
+    """Read the person (with their unit) and cache them: at login, so that the first request of the new session
+    finds them (the login's own save of ``last_login`` has just forgotten them). A login inside a transaction
+    forgets them again at its commit; the next request then reads them, as before."""
+    [generation] = _people_generation()  # before the read: a change meanwhile makes this entry stale
+    user = User.objects.select_related("unit").filter(pk=user_id).first()
+    if user is not None:
+        cache.set(_key(user_id), (generation, user), TTL)
+
+
 def forget_user(user_id: Any) -> None:
     key = _key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+def _people_generation(found: dict[str, Any] | None = None) -> list[Any]:
+    generation = (found if found is not None else cache.get_many([PEOPLE_KEY])).get(PEOPLE_KEY)
+    if generation is None:  # lost or never set: start from the clock, as quizzes.caching does
+        cache.add(PEOPLE_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(PEOPLE_KEY)
+    return [generation]
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
+    remember_user(user.pk)  # after Django's own receiver has saved last_login (connected first)
 
 
 @receiver(post_save, sender=User)

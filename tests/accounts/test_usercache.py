@@ -26,6 +26,15 @@ def test_an_authenticated_request_reads_the_person_from_the_cache(people):
     assert [q["sql"] for q in queries if "accounts_user" in q["sql"]] == []
 
 
+def test_the_login_leaves_the_person_in_the_cache_for_the_first_request(people):
+    """At an exam's opening every participant logs in and asks at once: the first request of a session reads the
+    person from the cache too (the login put them there after saving last_login)."""
+    client = app_login(people.alice.username)
+    with CaptureQueriesContext(connection) as queries:
+        assert _me(client).json()["unit"]["name"] == "南关镇党政办"
+    assert [q["sql"] for q in queries if "accounts_user" in q["sql"]] == []
+
+
 def test_a_saved_person_is_read_again(people):
     client = app_login(people.alice.username)
     _me(client)

@@ -18,10 +18,9 @@ pytestmark = pytest.mark.django_db
 # Numbers through HTTP with the app client (X-Session-Token). They include authentication: one session query
 # where sessions live only in the database (the token's session is loaded once, not checked for and then loaded:
 # api/authentication.py; with Redis the cached_db session engine reads it from the cache);
-# the person comes from the cache (accounts/usercache.py) except on the first request after login (the login
-# saves last_login), and transaction savepoints.
+# the person comes from the cache (accounts/usercache.py), where the login put them, and transaction savepoints.
 SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-START_QUERIES = 11 + SESSION_QUERIES  # loads the person; their overrides (one indexed read) fix the deadline; the
+START_QUERIES = 10 + SESSION_QUERIES  # locks the person; their overrides (one indexed read) fix the deadline; the
 # answer is built from the paper just written (Attempt.fresh_paper), not read back
 # the paper question with its attempt's state, then one upsert guarded by the attempt being open; no transaction
 # (quizzes/services/attempts.py: _answer_save_open)
@@ -124,7 +123,7 @@ def test_reads_query_counts_are_pinned(tree, people, django_assert_num_queries):
     with django_assert_num_queries(ATTEMPT_DETAIL_QUERIES):
         assert len(client.get(f"/api/v1/attempts/{attempt['id']}").json()["questions"]) == 6
     organizer = app_login(people.organizer.username)
-    with django_assert_num_queries(EXAM_DETAIL_QUERIES + 1 + MANAGER_DETAIL_EXTRA):  # +1: first request after login
+    with django_assert_num_queries(EXAM_DETAIL_QUERIES + MANAGER_DETAIL_EXTRA):  # the first request after login
         assert len(organizer.get(f"/api/v1/exams/{exam.pk}/").json()["management"]["fixed_questions"]) == 6
 
 
@@ -158,7 +157,6 @@ def test_practice_answer_query_count_is_pinned_and_constant(tree, people, size, 
     round_ = client.post(f"/api/v1/practice-sets/{practice['id']}/rounds", {"count": 3}, format="json").json()
     first, second, third = (q["question_id"] for q in round_["questions"])
     keys = {q.pk: q.answer for q in Question.objects.filter(pk__in=[first, second, third])}
-    client.get("/api/v1/me")  # the first request after login saves last_login: not the answer's cost
 
     def put(question_id: int, choices: list[str]) -> dict:
         url = f"/api/v1/practice-rounds/{round_['id']}/answers/{question_id}"
@@ -218,7 +216,6 @@ def test_learning_reads_query_counts_are_pinned(tree, people, rounds, django_ass
         assert client.get("/api/v1/daily/calendar").json()["today_done"] is False
     assert daily["kind"] == "daily"
     organizer = app_login(people.organizer.username)
-    organizer.get("/api/v1/me")  # the first request after login saves last_login
     with django_assert_num_queries(REACH_QUERIES):
         assert organizer.get("/api/v1/learning/reach").json()["total"]["rounds"] == rounds
 
