@@ -54,6 +54,7 @@ from loadgen import Client, Reply, Stats  # noqa: E402
 PASSWORD = "Bench-Passw0rd-2026"
 SECRET = "load-bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+SHARED_MACHINE = " (a shared machine: absolute figures are depressed, read the shares)"
 
 
 @dataclass
@@ -504,14 +505,15 @@ def print_table(figures: list[tuple[Figure, bool]], ceiling: float) -> None:
         )
 
 
-def print_capacity_per_core(figures: list[tuple[Figure, bool]]) -> None:
+def print_capacity_per_core(figures: list[tuple[Figure, bool]], load_at_start: float) -> None:
     """Requests one app core serves per second, by scenario: 1000 / the server's CPU ms per request (gunicorn's
     master and workers; PostgreSQL, Redis and the generator not counted). On a busy machine each request
-    costs more CPU (caches and cores shared), so only a quiet machine's figure is the hardware's."""
-    load = os.getloadavg()[0]
-    quiet = load < (os.cpu_count() or 1)
-    print(f"\ncapacity per app core (1000 / server CPU ms per request); load average {load:.1f}:"
-          + ("" if quiet else " NOT a quiet machine, these understate the hardware"))  # fmt: skip
+    costs more CPU (caches and cores shared), so only a quiet machine's figure is the hardware's: quiet means
+    a load average below the core count before the run (during it, the run's own server, database and
+    generator keep it above)."""
+    quiet = load_at_start < (os.cpu_count() or 1)
+    print(f"\ncapacity per app core (1000 / server CPU ms per request); load average {load_at_start:.1f} at start:"
+          + (" a quiet machine" if quiet else " NOT a quiet machine, these understate the hardware"))  # fmt: skip
     for figure, _ in figures:
         if figure.name.startswith(("GET /me", "start storm", "autosave", "submit storm")):
             per_core = 1000 / figure.server_cpu_per_req_ms if figure.server_cpu_per_req_ms else 0.0
@@ -690,7 +692,8 @@ def main() -> int:
     started_at = time.monotonic()
 
     print(f"load bench ({'full' if args.full else 'quick'}): {sizes}", flush=True)
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    load_at_start = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores, load average {load_at_start:.1f} at start", flush=True)
     recreate_database(db_url)
     django_setup(db_url, redis_url, prefix)
     ids = prepare(sizes)
@@ -922,11 +925,11 @@ def main() -> int:
 
         print(
             f"\nload bench results — {server.label}; ceiling {ceiling:.0f} req/s (mean of before/after); "
-            f"machine load average now {os.getloadavg()[0]:.1f} "
-            "(a shared machine: absolute figures are depressed, read the shares)"
+            f"machine load average {load_at_start:.1f} at start, {os.getloadavg()[0]:.1f} now with the run's own load"
+            + ("" if load_at_start < (os.cpu_count() or 1) else SHARED_MACHINE)
         )
         print_table(figures, ceiling)
-        print_capacity_per_core(figures)
+        print_capacity_per_core(figures, load_at_start)
         print(f"\nexam day: {len(day_names)} takers, {sizes.autosaves} autosaves each, {day_seconds:.0f} s")
         print(
             f"{'step':<12} {'count':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'retries':>7} {'failed':>6}"

@@ -35,14 +35,15 @@ class ExamDateTimeField(serializers.DateTimeField):
         return moment
 
 
+# For a ModelSerializer: build its fields from the model once per class, then hand each instance a copy.
+#
+# DRF rebuilds a ModelSerializer's fields from the model's metadata for every instance (field mapping, labels,
+# unique validators); on ``GET /me`` that was a third of the request's CPU. A copy of the built fields is what DRF
+# does for declared fields anyway. Only for serializers whose fields depend on nothing but their class (no
+# ``get_fields`` that reads the request or the instance).
+# (A comment, not a docstring: drf-spectacular would take a mixin's docstring as the description of every
+# serializer without one of its own, in the API schema.)
 class FieldsBuiltOnce:
-    """For a ModelSerializer: build its fields from the model once per class, then hand each instance a copy.
-
-    DRF rebuilds a ModelSerializer's fields from the model's metadata for every instance (field mapping,
-    labels, unique validators); on ``GET /me`` that was a third of the request's CPU (issue 9's profile).
-    A copy of the built fields is what DRF does for declared fields anyway. Only for serializers whose fields
-    depend on nothing but their class (no ``get_fields`` that reads the request or the instance)."""
-
     def get_fields(self) -> dict[str, Any]:
         cls = type(self)
         built: dict[str, Any] | None = cls.__dict__.get("_fields_built_once")
