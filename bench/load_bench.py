@@ -583,9 +583,12 @@ async def exam_day(
     connections: int,
     stats: Stats,
     on_reply: Callable[[str, str, Reply | None], None] | None = None,
+    leaderboard_reads: int = 1,
+    read_pause: float = 0.0,
 ) -> dict[str, Any]:
     """Each taker: log in (spread over ``login_seconds``), start, ``autosaves`` answers, submit when everyone
-    has answered (submits bunched), then read the leaderboard. Returns what the server acknowledged;
+    has answered (submits bunched), then read the leaderboard ``leaderboard_reads`` times, ``read_pause``
+    seconds apart (as a participant who stays on the results page). Returns what the server acknowledged;
     ``on_reply(taker, step, reply)`` sees every answer (None: none came, retries included)."""
     client = Client(servers, connections, stats)
 
@@ -638,7 +641,10 @@ async def exam_day(
         reply = await call(name, "submit", "POST", f"/api/v1/attempts/{attempt_id}/submit", token=token)
         if reply is not None and reply.status == 200 and reply.json()["status"] == "submitted":
             acked_submits.add(attempt_id)
-        await call(name, "leaderboard", "GET", f"/api/v1/exams/{exam_id}/leaderboard/people", token=token)
+        for read in range(leaderboard_reads):
+            if read:
+                await asyncio.sleep(read_pause)
+            await call(name, "leaderboard", "GET", f"/api/v1/exams/{exam_id}/leaderboard/people", token=token)
 
     await asyncio.gather(*(taker(i, name) for i, name in enumerate(usernames)))
     await client.close()

@@ -17,7 +17,8 @@ What it does:
    result), as docs/deployment.md configures it. nginx names the server that answered each request in a
    response header (`X-Upstream: $upstream_addr`, this configuration only).
 3. Drives the exam day of load_bench.exam_day through nginx: each participant logs in, starts, autosaves and
-   submits, a request retried by the client when its connection breaks or nginx answers 502/503/504 (at most
+   submits, then reads the leaderboard four times a second apart (the results page), a request retried by the
+   client when its connection breaks or nginx answers 502/503/504 (at most
    5 tries each, loadgen.Client). Once half of the autosaves are acknowledged (`--kill-during submit`: a
    quarter of the submits, which come bunched after every answer), the first server is killed: SIGKILL to its
    whole process group (the gunicorn master and its workers).
@@ -100,6 +101,9 @@ http {{
     }}
 }}
 """
+
+
+READS_AFTER_SUBMIT = 4  # leaderboard reads of each participant after the submit, a second apart
 
 
 @dataclass
@@ -195,6 +199,11 @@ async def drive(
             connections=16,
             stats=stats,
             on_reply=seen,
+            # after submitting, each participant stays on the results page for a few seconds: without it a fast
+            # server finishes the bunched submits before the survivor's first second after the kill, and the
+            # run could not show anyone going on there with the session begun on the killed server
+            leaderboard_reads=READS_AFTER_SUBMIT,
+            read_pause=1.0,
         ),
         timeout=max_seconds,
     )
