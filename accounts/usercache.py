@@ -13,7 +13,6 @@ checks the session's password hash and ``is_active`` on the cached person.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
@@ -22,7 +21,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from quizzes.caching import PEOPLE_KEY, people_changed
+from quizzes.caching import PEOPLE_KEY, people_changed, read_current, store_current
 
 from .models import Unit, User
 
@@ -35,14 +34,12 @@ def _key(user_id: Any) -> str:
 
 def cached_user(user_id: Any) -> User | None:
     key = _key(user_id)
-    found: dict[str, Any] = cache.get_many([key, PEOPLE_KEY])
-    [generation] = _people_generation(found)
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return entry[1]  # type: ignore[no-any-return]
+    generations, found = read_current([key], (PEOPLE_KEY,))
+    if key in found:
+        return found[key]  # type: ignore[no-any-return]
     user = User.objects.select_related("unit").filter(pk=user_id).first()
     if user is not None:
-        cache.set(key, (generation, user), TTL)
+        store_current({key: user}, generations, timeout=TTL)
     return user
 
 
@@ -50,24 +47,16 @@ def remember_user(user_id: Any) -> None:
     """Read the person (with their unit) and cache them: at login, so that the first request of the new session
     finds them (the login's own save of ``last_login`` has just forgotten them). A login inside a transaction
     forgets them again at its commit; the next request then reads them, as before."""
-    [generation] = _people_generation()  # before the read: a change meanwhile makes this entry stale
+    generations, _found = read_current([], (PEOPLE_KEY,))  # before the read: a change meanwhile makes it stale
     user = User.objects.select_related("unit").filter(pk=user_id).first()
     if user is not None:
-        cache.set(_key(user_id), (generation, user), TTL)
+        store_current({_key(user_id): user}, generations, timeout=TTL)
 
 
 def forget_user(user_id: Any) -> None:
     key = _key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key), robust=True)
-
-
-def _people_generation(found: dict[str, Any] | None = None) -> list[Any]:
-    generation = (found if found is not None else cache.get_many([PEOPLE_KEY])).get(PEOPLE_KEY)
-    if generation is None:  # lost or never set: start from the clock, as quizzes.caching does
-        cache.add(PEOPLE_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(PEOPLE_KEY)
-    return [generation]
 
 
 @receiver(user_logged_in)

@@ -26,9 +26,10 @@ The live dashboard's counts (``results.live_counts``) are cached under the same 
 however many staff keep the dashboard open, the database counts each exam and unit once per interval.
 
 The selectors (``leaderboards``, ``selectors_stats``, ``results``, ``selectors_laws``) stay pure reads; the
-views call these wrappers. One exception: learning's ``selectors_learning.cited_articles`` reads the articles'
-words through ``cited_article_texts``, so that a practice answer reads them from the cache (the round, loaded
-before its first answer, put them there) and pays no query for them (docs/adr/0015).
+views call these wrappers. One exception: the cited articles' words (``cited_article_texts``) are read through the
+cache by the selectors that show them, learning's ``selectors_learning.cited_articles`` (a practice answer finds
+them where loading its round put them: docs/adr/0015) and the exam review's ``selectors.attempt_review`` (every
+submit with an immediate review shows them).
 """
 
 from __future__ import annotations
@@ -105,14 +106,14 @@ def cached_exam(exam_id: int) -> Exam | None:
     receivers below, so the admin's edits count too) and the people generation (units renamed or moved) are the
     ones it was stored under; a submit does not touch it. None: no such exam (not cached)."""
     entry_key = f"exam:{exam_id}:entry"
-    generations, found = _current([entry_key], (exam_definition_key(exam_id), PEOPLE_KEY))
+    generations, found = read_current([entry_key], (exam_definition_key(exam_id), PEOPLE_KEY))
     if entry_key in found:
         return found[entry_key]  # type: ignore[no-any-return]
     exam = Exam.objects.select_related("unit").filter(pk=exam_id).first()
     if exam is None:
         return None
     exam.audience_paths = tuple(exam.audience_units.values_list("path", flat=True))
-    _store({entry_key: exam}, generations)
+    store_current({entry_key: exam}, generations)
     return exam
 
 
@@ -130,8 +131,8 @@ def _audience_changed(sender: Any, instance: Any, reverse: bool, pk_set: set[int
             _bump_now_and_on_commit(exam_definition_key(exam_id))
 
 
-def _current(keys: Sequence[str], generation_keys: Sequence[str]) -> tuple[tuple[int, ...], dict[str, Any]]:
-    """One round trip for values stored with ``_store`` and the generations they must carry: the generations now,
+def read_current(keys: Sequence[str], generation_keys: Sequence[str]) -> tuple[tuple[int, ...], dict[str, Any]]:
+    """One round trip for values stored with ``store_current`` and the generations they must carry: the generations now,
     and those of ``keys`` stored under exactly them (others are missing: stale or never stored).
 
     The generations go in the value, not in the key, so that a reader needs not read them first. A reader that
@@ -147,7 +148,7 @@ def _current(keys: Sequence[str], generation_keys: Sequence[str]) -> tuple[tuple
     return generations, current
 
 
-def _store(values: dict[str, Any], generations: tuple[int, ...], timeout: int = TTL) -> None:
+def store_current(values: dict[str, Any], generations: tuple[int, ...], timeout: int = TTL) -> None:
     cache.set_many({key: (generations, value) for key, value in values.items()}, timeout=timeout)
 
 
@@ -169,16 +170,15 @@ def _generations_in(found: dict[str, Any], keys: Sequence[str]) -> list[int]:
 
 
 def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[list[dict[str, Any]]]:
-    """``selectors_laws.cited_article_texts``, cached per library (``unit_id``) and legal basis: two cache round
-    trips when every basis is cached, else one query for those that are not."""
-    (gen,) = _generations(LAWS_KEY)
-    keys = [f"laws:g{gen}:{unit_id}:{hashlib.sha1(basis.encode()).hexdigest()}" for basis in legal_bases]
-    found: dict[str, Any] = cache.get_many(set(keys))
+    """``selectors_laws.cited_article_texts``, cached per library (``unit_id``) and legal basis: one cache round
+    trip when every basis is cached, else one query for those that are not."""
+    keys = [f"laws:{unit_id}:{hashlib.sha1(basis.encode()).hexdigest()}" for basis in legal_bases]
+    generations, found = read_current(sorted(set(keys)), (LAWS_KEY,))
     missing = sorted({key: index for index, key in enumerate(keys) if key not in found}.values())
     if missing:
         texts = selectors_laws.cited_article_texts(unit_id=unit_id, legal_bases=[legal_bases[i] for i in missing])
         fresh = {keys[i]: found_here for i, found_here in zip(missing, texts, strict=True)}
-        cache.set_many(fresh, timeout=ARTICLES_TTL)
+        store_current(fresh, generations, timeout=ARTICLES_TTL)
         found.update(fresh)
     return [found[key] for key in keys]
 
@@ -189,11 +189,11 @@ def cached_leaderboard_units(
     """``leaderboards.leaderboard_units``, cached per exam, parent unit and order: one round trip when cached."""
     parent_id = parent.pk if parent is not None else exam.unit_id
     key = f"exam:{exam.pk}:units:{parent_id}:{primary}"
-    generations, found = _current([key], (exam_key(exam.pk), PEOPLE_KEY))
+    generations, found = read_current([key], (exam_key(exam.pk), PEOPLE_KEY))
     board: leaderboards.UnitBoard | None = found.get(key)
     if board is None:
         board = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=primary)
-        _store({key: board}, generations)
+        store_current({key: board}, generations)
     return board
 
 
@@ -207,18 +207,18 @@ def cached_participant_board(
     names (``leaderboards.leaderboard_rows_for_participant`` masks them per viewer), and the viewer's own row
     wherever it stands, each cached per exam; one cache round trip when both are cached."""
     top_key, me_key = f"exam:{exam.pk}:people-top", f"exam:{exam.pk}:person:{viewer_id}"
-    generations, found = _current([top_key, me_key], (exam_key(exam.pk), PEOPLE_KEY))
+    generations, found = read_current([top_key, me_key], (exam_key(exam.pk), PEOPLE_KEY))
     top: list[leaderboards.PersonRow] | None = found.get(top_key)
     if top is None:
         rows = list(leaderboards.leaderboard_people_rows(exam=exam)[: leaderboards.PARTICIPANT_TOP])
         top = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows, offset=0)
-        _store({top_key: top}, generations)
+        store_current({top_key: top}, generations)
     me = next((row for row in top if row.user_id == viewer_id), None)
     if me is None:
         stored = found.get(me_key)
         if stored is None:
             me = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
-            _store({me_key: _NOBODY if me is None else me}, generations)
+            store_current({me_key: _NOBODY if me is None else me}, generations)
         elif stored != _NOBODY:
             me = stored
     return top, me

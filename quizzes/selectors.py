@@ -24,7 +24,7 @@ from .lawtexts import citations
 from .models import Answer, Attempt, AttemptQuestion, Exam, ExamOverride, Question, QuestionBank, Tag
 from .quality import QualityQuestion, Report, bank_report
 from .scoring import CENT
-from .selectors_laws import cited_article_texts, library_articles
+from .selectors_laws import library_articles
 
 
 def user_in_audience(*, exam: Exam, user: User) -> bool:
@@ -235,7 +235,8 @@ def attempt_paper(*, attempt: Attempt) -> list[dict[str, Any]]:
 def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
     """Paper with key, explanation, legal basis, the participant's choices and marks (after finalisation),
     and the text of the articles each legal basis cites (``articles``: 法条原文, from the library of the
-    exam's unit; one query for the whole paper, none when nothing is cited)."""
+    exam's unit, through the cache: one query for the whole paper when they are not cached, none when nothing
+    is cited)."""
     answers: Mapping[int, Mapping[str, Any]]
     if attempt.fresh_review is not None:  # just marked by attempt_finalise: its rows, read once
         rows, answers = attempt.fresh_review
@@ -246,6 +247,8 @@ def attempt_review(*, attempt: Attempt) -> list[dict[str, Any]]:
             for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "score")
         }
         review = list(AttemptQuestion.objects.filter(attempt=attempt).order_by("position").values(*REVIEW_PAPER_FIELDS))
+    from .caching import cited_article_texts  # caching imports the selectors; the review reads through it
+
     texts = cited_article_texts(unit_id=attempt.exam.unit_id, legal_bases=[q["legal_basis"] for q in review])
     for question, cited in zip(review, texts, strict=True):
         question["articles"] = cited

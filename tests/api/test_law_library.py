@@ -15,6 +15,7 @@ from docx import Document
 
 from accounts.models import AuditEvent, User
 from accounts.services import user_create
+from quizzes import caching
 from quizzes.lawtexts import chinese_numeral, citations
 from quizzes.models import LawArticle, LawText, Question
 from quizzes.selectors_laws import citation_errors
@@ -174,7 +175,8 @@ def test_review_reads_the_articles_in_one_query_whatever_the_papers_length(
     shipped_civil_code(range(1, 61))
     exam = _cited_exam(tree, size)
     client = app_login(people.alice.username)
-    attempt = _sit(client, exam)
+    attempt = _sit(client, exam)  # the submit's review read the articles through the cache
+    caching.laws_changed()  # as after a library change: the next read finds none cached
     with CaptureQueriesContext(connection) as read:
         review = client.get(f"/api/v1/attempts/{attempt['id']}").json()["review"]
     assert [len(q["articles"]) for q in review] == [1] * size
@@ -183,6 +185,9 @@ def test_review_reads_the_articles_in_one_query_whatever_the_papers_length(
     assert len(read) == REVIEW_QUERIES + SESSION_QUERIES, [q["sql"][:80] for q in read.captured_queries]
     articles = [q for q in read.captured_queries if "quizzes_lawarticle" in q["sql"]]
     assert len(articles) == 1
+    with CaptureQueriesContext(connection) as again:  # and then they are cached
+        assert client.get(f"/api/v1/attempts/{attempt['id']}").json()["review"] == review
+    assert len(again) == REVIEW_QUERIES - 1 + SESSION_QUERIES
 
 
 # --- the import preview and the editor check citations -------------------------------------------
