@@ -38,9 +38,14 @@ class ExamDateTimeField(serializers.DateTimeField):
 # For a ModelSerializer: build its fields from the model once per class, then hand each instance a copy.
 #
 # DRF rebuilds a ModelSerializer's fields from the model's metadata for every instance (field mapping, labels,
-# unique validators); on ``GET /me`` that was a third of the request's CPU. A copy of the built fields is what DRF
-# does for declared fields anyway. Only for serializers whose fields depend on nothing but their class (no
-# ``get_fields`` that reads the request or the instance).
+# unique validators); on ``GET /me`` that was a third of the request's CPU. Each instance gets copies of the
+# fields built once. A plain field is copied shallowly: binding it to its serializer only assigns attributes
+# (name, parent, source), so the copy shares nothing that a request changes. DRF's own deep copy constructs
+# every field again from its arguments, which cost more than the rest of ``GET /me``'s serializer. A field
+# that holds another field (a nested serializer, a list's child, a many-relation's child relation) is
+# copied deeply, as DRF does: its child points back at its parent.
+# Only for serializers whose fields depend on nothing but their class (no ``get_fields`` that reads the
+# request or the instance).
 # (A comment, not a docstring: drf-spectacular would take a mixin's docstring as the description of every
 # serializer without one of its own, in the API schema.)
 class FieldsBuiltOnce:
@@ -50,4 +55,12 @@ class FieldsBuiltOnce:
         if built is None:
             built = super().get_fields()  # type: ignore[misc]
             cls._fields_built_once = built  # type: ignore[attr-defined]  # a race only builds them twice
-        return copy.deepcopy(built)
+        return {name: _copy_field(field) for name, field in built.items()}
+
+
+def _copy_field(field: serializers.Field[Any, Any, Any, Any]) -> serializers.Field[Any, Any, Any, Any]:
+    if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation"):
+        return copy.deepcopy(field)
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone

@@ -36,3 +36,20 @@ def test_each_instance_gets_its_own_copy_of_the_same_fields(people):
     for cls in (MeSerializer, UnitSerializer, ExamSerializer):
         built, drf = cls().get_fields(), serializers.ModelSerializer.get_fields(cls())  # type: ignore[misc]
         assert {n: repr(f) for n, f in built.items()} == {n: repr(f) for n, f in drf.items()}
+
+
+def test_binding_a_copy_leaves_the_built_fields_and_the_other_copies_alone(people):
+    first, second = MeSerializer(people.alice), MeSerializer(people.bob)
+    assert first.fields["username"].parent is first and second.fields["username"].parent is second
+    built = MeSerializer.__dict__["_fields_built_once"]
+    assert all(getattr(field, "parent", None) is None for field in built.values())  # never bound
+    assert all(field.field_name is None for field in built.values())
+
+
+def test_a_field_holding_another_is_copied_deeply_so_its_child_points_at_the_copy():
+    from api.serializers.banks import QuestionSerializer
+
+    first, second = QuestionSerializer(), QuestionSerializer()
+    tags_first, tags_second = first.fields["tags"], second.fields["tags"]
+    assert tags_first is not tags_second and tags_first.child_relation is not tags_second.child_relation
+    assert tags_first.child_relation.parent is tags_first and tags_first.root is first
