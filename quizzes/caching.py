@@ -183,45 +183,73 @@ def cited_article_texts(*, unit_id: int, legal_bases: Sequence[str]) -> list[lis
     return [found[key] for key in keys]
 
 
+def board_generations(exam_id: int) -> tuple[str, str]:
+    """The generations under which what an exam ranks is cached: its results and the people (headcounts, names,
+    units)."""
+    return (exam_key(exam_id), PEOPLE_KEY)
+
+
+def cached[T](key: str, generation_keys: Sequence[str], compute: Callable[[], T], *, timeout: int = TTL) -> T:
+    """``compute()``, cached under ``key`` while ``generation_keys`` hold the generations it was stored under: one
+    round trip when cached. For a caller that keeps its own rendering of a cached read (the API's leaderboards
+    keep what they answer, so that a cached read serializes nothing)."""
+    generations, found = read_current([key], generation_keys)
+    if key in found:
+        return found[key]  # type: ignore[no-any-return]
+    value = compute()
+    store_current({key: value}, generations, timeout=timeout)
+    return value
+
+
+def unit_board_key(*, exam: Exam, parent_id: int | None, primary: str) -> str:
+    return f"exam:{exam.pk}:units:{parent_id if parent_id is not None else exam.unit_id}:{primary}"
+
+
 def cached_leaderboard_units(
     *, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate"
 ) -> leaderboards.UnitBoard:
     """``leaderboards.leaderboard_units``, cached per exam, parent unit and order: one round trip when cached."""
-    parent_id = parent.pk if parent is not None else exam.unit_id
-    key = f"exam:{exam.pk}:units:{parent_id}:{primary}"
-    generations, found = read_current([key], (exam_key(exam.pk), PEOPLE_KEY))
-    board: leaderboards.UnitBoard | None = found.get(key)
-    if board is None:
-        board = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=primary)
-        store_current({key: board}, generations)
-    return board
+    key = unit_board_key(exam=exam, parent_id=parent.pk if parent is not None else None, primary=primary)
+    return cached(
+        key,
+        board_generations(exam.pk),
+        lambda: leaderboards.leaderboard_units(exam=exam, parent=parent, primary=primary),
+    )
 
 
 _NOBODY = "-"  # cached "this person has no counting attempt"
 
 
-def cached_participant_board(
-    *, exam: Exam, viewer_id: int
-) -> tuple[list[leaderboards.PersonRow], leaderboards.PersonRow | None]:
-    """What a participant reads of the person leaderboard: its top ``PARTICIPANT_TOP`` rows, ranked with real
-    names (``leaderboards.leaderboard_rows_for_participant`` masks them per viewer), and the viewer's own row
-    wherever it stands, each cached per exam; one cache round trip when both are cached."""
+def cached_participant_board[T](
+    *, exam: Exam, viewer_id: int, render: Callable[[list[leaderboards.PersonRow]], list[T]]
+) -> tuple[list[T], T | None]:
+    """What a participant reads of the person leaderboard, rendered by ``render`` (the API's serializer) and
+    cached per exam, so that a cached read renders nothing: its top ``PARTICIPANT_TOP`` rows as this viewer sees
+    them (others' names as the exam's ``leaderboard_names`` says, their own row whole:
+    ``leaderboards.leaderboard_rows_for_participant``), and the viewer's own row wherever it stands. One cache
+    round trip when both are cached.
+
+    The top is kept rendered twice, as others see each row and as its own person does, and each viewer's
+    list is put together from the two."""
     top_key, me_key = f"exam:{exam.pk}:people-top", f"exam:{exam.pk}:person:{viewer_id}"
-    generations, found = read_current([top_key, me_key], (exam_key(exam.pk), PEOPLE_KEY))
-    top: list[leaderboards.PersonRow] | None = found.get(top_key)
+    generations, found = read_current([top_key, me_key], board_generations(exam.pk))
+    top: tuple[list[int], list[T], list[T]] | None = found.get(top_key)
     if top is None:
         rows = list(leaderboards.leaderboard_people_rows(exam=exam)[: leaderboards.PARTICIPANT_TOP])
-        top = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows, offset=0)
+        ranked = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows, offset=0)
+        as_others = leaderboards.leaderboard_rows_for_participant(exam=exam, rows=ranked, viewer_id=None)
+        top = ([row.user_id for row in ranked], render(as_others), render(ranked))
         store_current({top_key: top}, generations)
-    me = next((row for row in top if row.user_id == viewer_id), None)
-    if me is None:
-        stored = found.get(me_key)
-        if stored is None:
-            me = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
-            store_current({me_key: _NOBODY if me is None else me}, generations)
-        elif stored != _NOBODY:
-            me = stored
-    return top, me
+    user_ids, as_others_rendered, whole = top
+    shown = [whole[i] if user_id == viewer_id else as_others_rendered[i] for i, user_id in enumerate(user_ids)]
+    if viewer_id in user_ids:
+        return shown, whole[user_ids.index(viewer_id)]
+    stored = found.get(me_key)
+    if stored is None:
+        row = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
+        stored = _NOBODY if row is None else render([row])[0]
+        store_current({me_key: stored}, generations)
+    return shown, None if stored == _NOBODY else stored
 
 
 def cached_rule_candidates[T](rule: DrawRule, compute: Callable[[], T]) -> T:

@@ -139,9 +139,12 @@ def leaderboard_rank_rows(
 PARTICIPANT_TOP = 20  # a participant sees this many leading rows of the person leaderboard, and their own
 
 
-def leaderboard_rows_for_participant(*, exam: Exam, rows: Sequence[PersonRow], viewer_id: int) -> list[PersonRow]:
+def leaderboard_rows_for_participant(
+    *, exam: Exam, rows: Sequence[PersonRow], viewer_id: int | None
+) -> list[PersonRow]:
     """Rows as a participant may see them: other people's names as the exam's ``leaderboard_names``
-    says (full, masked like 张*明, or none), never an account name; their own row unchanged."""
+    says (full, masked like 张*明, or none), never an account name; their own row unchanged (None: every row
+    as someone else's)."""
     return [
         row
         if row.user_id == viewer_id

@@ -170,7 +170,7 @@ def exam_can_be_read_by(*, exam: Exam, user: User) -> bool:
     """Drafts: the organizers who manage the exam. Otherwise also its results readers and its audience."""
     if exam.status == Exam.Status.DRAFT:
         return exams_managed_by(user).filter(pk=exam.pk).exists()
-    if exams_with_results_for(user).filter(pk=exam.pk).exists():
+    if scopes.is_results_reader(user) and exams_with_results_for(user).filter(pk=exam.pk).exists():
         return True
     return user_in_audience(exam=exam, user=user)
 

@@ -4,6 +4,7 @@ Run on locmem here and on Redis in CI (REDIS_URL)."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import user_create
-from quizzes import caching, leaderboards, selectors_stats
+from quizzes import caching, leaderboards, reporting, selectors_stats
 from quizzes.models import AttemptQuestion, Exam, Question
 from quizzes.services.attempts import attempt_start, attempt_submit, attempts_close_overdue
 from quizzes.services.banks import question_update
@@ -172,17 +173,44 @@ def test_a_participants_board_is_cached_until_a_submit(
     monkeypatch.setattr(leaderboards, "PARTICIPANT_TOP", 1)
     sit(people.alice.username, exam, correct=5)
     sit(people.bob.username, exam, correct=3)
-    top, me = caching.cached_participant_board(exam=exam, viewer_id=people.bob.pk)
+    board = functools.partial(caching.cached_participant_board, exam=exam, render=list)  # rows as they are
+    top, me = board(viewer_id=people.bob.pk)
     assert [row.user_id for row in top] == [people.alice.pk]
     assert me is not None and (me.user_id, me.rank) == (people.bob.pk, 2)
     with django_assert_num_queries(0):
-        assert caching.cached_participant_board(exam=exam, viewer_id=people.bob.pk) == (top, me)
-    assert caching.cached_participant_board(exam=exam, viewer_id=people.carol.pk)[1] is None
+        assert board(viewer_id=people.bob.pk) == (top, me)
+    assert board(viewer_id=people.carol.pk)[1] is None
     with django_assert_num_queries(0):
-        assert caching.cached_participant_board(exam=exam, viewer_id=people.carol.pk)[1] is None
+        assert board(viewer_id=people.carol.pk)[1] is None
     sit(people.carol.username, exam, correct=7)  # the submit bumps the exam's generation
-    top, me = caching.cached_participant_board(exam=exam, viewer_id=people.bob.pk)
+    top, me = board(viewer_id=people.bob.pk)
     assert [row.user_id for row in top] == [people.carol.pk] and me is not None and me.rank == 3
+
+
+def test_a_participant_sees_the_cached_top_with_others_names_masked_and_their_own_whole(
+    exam: Exam, people: People, django_assert_num_queries: Any
+) -> None:
+    """The top is rendered once per generation; each viewer's list puts their own row in whole."""
+    Exam.objects.filter(pk=exam.pk).update(leaderboard_names=Exam.LeaderboardNames.MASKED)
+    exam.refresh_from_db()
+    sit(people.alice.username, exam, correct=5)
+    sit(people.bob.username, exam, correct=3)
+    rendered: list[int] = []
+
+    def render(rows: list[leaderboards.PersonRow]) -> list[str | None]:
+        rendered.append(len(rows))
+        return [row.name for row in rows]
+
+    alice, bob = people.alice.real_name, people.bob.real_name
+    masked = functools.partial(reporting.name_for_participant, Exam.LeaderboardNames.MASKED)
+    top, me = caching.cached_participant_board(exam=exam, viewer_id=people.alice.pk, render=render)
+    assert top == [alice, masked(bob)] and me == alice
+    assert rendered == [2, 2]  # as others see the top, and whole
+    with django_assert_num_queries(0):
+        top, me = caching.cached_participant_board(exam=exam, viewer_id=people.bob.pk, render=render)
+    assert top == [masked(alice), bob] and me == bob and rendered == [2, 2]
+    top, me = caching.cached_participant_board(exam=exam, viewer_id=people.carol.pk, render=render)
+    assert top == [masked(alice), masked(bob)] and me is None
 
 
 def test_cited_articles_are_cached_per_library_and_follow_its_changes(tree: Tree, people: People) -> None:
