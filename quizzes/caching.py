@@ -244,12 +244,13 @@ def cached_participant_board[T](
     shown = [whole[i] if user_id == viewer_id else as_others_rendered[i] for i, user_id in enumerate(user_ids)]
     if viewer_id in user_ids:
         return shown, whole[user_ids.index(viewer_id)]
-    stored = found.get(me_key)
+    stored: Any = found.get(me_key)
     if stored is None:
         row = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
         stored = _NOBODY if row is None else render([row])[0]
         store_current({me_key: stored}, generations)
-    return shown, None if stored == _NOBODY else stored
+    me: T | None = None if stored == _NOBODY else stored
+    return shown, me
 
 
 def cached_rule_candidates[T](rule: DrawRule, compute: Callable[[], T]) -> T:

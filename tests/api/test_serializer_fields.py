@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rest_framework import serializers
 
@@ -50,6 +52,7 @@ def test_a_field_holding_another_is_copied_deeply_so_its_child_points_at_the_cop
     from api.serializers.banks import QuestionSerializer
 
     first, second = QuestionSerializer(), QuestionSerializer()
-    tags_first, tags_second = first.fields["tags"], second.fields["tags"]
+    tags_first: Any = first.fields["tags"]
+    tags_second: Any = second.fields["tags"]
     assert tags_first is not tags_second and tags_first.child_relation is not tags_second.child_relation
     assert tags_first.child_relation.parent is tags_first and tags_first.root is first
