@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import caches
 
-from accounts.ratelimits import Rate, hit
+from accounts import ratelimits
+from accounts.ratelimits import BatchedCounter, Rate, hit
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,57 @@ def test_one_round_trip_on_redis(settings):
     client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
     key = backend.make_key(f"rl:r:60:{int(at // 60)}")
     assert 0 < client.ttl(key) <= 61
+
+
+# --- the throttle's batches (BatchedCounter) ----------------------------------------------------------------
+
+
+def _shared_adds(monkeypatch):
+    """Record each addition to the shared counter (each is one round trip on Redis)."""
+    adds: list[int] = []
+    add = ratelimits._add
+
+    def recording(key, rate, index, amount, retry_after):
+        adds.append(amount)
+        return add(key, rate, index, amount, retry_after)
+
+    monkeypatch.setattr(ratelimits, "_add", recording)
+    return adds
+
+
+def test_a_worker_adds_a_persons_requests_to_the_shared_count_ten_at_a_time(monkeypatch):
+    adds = _shared_adds(monkeypatch)
+    rate, at = Rate(600, 60), 1_800_000_000.0
+    worker = BatchedCounter()
+    assert all(worker.allow("u1", rate, now=at + i / 100)[0] for i in range(25))
+    assert adds == [10, 10]  # 25 requests: two round trips, five still counted here only
+    assert hit([("u1", Rate(10**6, 60))], now=at)[0].count == 21  # the shared count (and this hit)
+
+
+def test_workers_share_the_limit_and_a_worker_refuses_the_rest_of_the_window_itself(monkeypatch):
+    adds = _shared_adds(monkeypatch)
+    rate, at = Rate(120, 60), 1_800_000_000.0  # batches of 2
+    one, other = BatchedCounter(), BatchedCounter()
+    allowed = [(one if i % 2 else other).allow("u2", rate, now=at + i / 10)[0] for i in range(140)]
+    # the shared count reaches 122 at the 123rd request (two batches of 2 per four requests): over the limit
+    # by at most one uncounted request per worker (batch - 1), never more
+    assert allowed.index(False) == 122 and allowed.count(True) == 122 == 120 + 2 * (2 - 1)
+    round_trips = len(adds)
+    assert one.allow("u2", rate, now=at + 30) == (False, 31)  # refused with no round trip, until the window ends
+    assert len(adds) == round_trips
+    assert one.allow("u2", rate, now=at + 60)[0] is True  # a new window
+    assert one.allow("someone-else", rate, now=at + 30)[0] is True
+
+
+def test_a_small_limit_counts_every_request():
+    rate, at = Rate(3, 60), 1_800_000_000.0
+    worker = BatchedCounter()
+    assert [worker.allow("u3", rate, now=at)[0] for _ in range(4)] == [True, True, True, False]
+
+
+def test_an_old_windows_counts_go_when_the_next_begins():
+    rate, at = Rate(600, 60), 1_800_000_000.0
+    worker = BatchedCounter()
+    for minute in range(5):
+        worker.allow(f"u{minute}", rate, now=at + 60 * minute)
+    assert list(worker._windows) == [(60, int(at // 60) + 4)]
