@@ -17,9 +17,12 @@ pytestmark = pytest.mark.django_db
 
 # Numbers through HTTP with the app client (X-Session-Token). They include authentication: one session query
 # where sessions live only in the database (the token's session is loaded once, not checked for and then loaded:
-# api/authentication.py; with Redis the cached_db session engine reads it from the cache);
+# api/authentication.py; with Redis the session engine, cached_db underneath, reads it from the cache:
+# accounts/sessions.py);
 # the person comes from the cache (accounts/usercache.py), where the login put them, and transaction savepoints.
-SESSION_QUERIES = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+SESSION_QUERIES = (
+    0 if settings.SESSION_ENGINE in ("accounts.sessions", "django.contrib.sessions.backends.cached_db") else 1
+)
 START_QUERIES = 10 + SESSION_QUERIES  # locks the person; their overrides (one indexed read) fix the deadline; the
 # answer is built from the paper just written (Attempt.fresh_paper), not read back
 # the paper question with its attempt's state, then one upsert guarded by the attempt being open; no transaction

@@ -27,7 +27,7 @@ DOWN = {
 @pytest.fixture
 def redis_down(settings: Any) -> ResilientRedisCache:
     settings.CACHES = DOWN
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "accounts.sessions"  # as in production: cached_db, with the person in its round trip
     backend = caches["default"]
     assert isinstance(backend, ResilientRedisCache)
     return backend

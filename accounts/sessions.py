@@ -1,0 +1,128 @@
+"""The session engine (``SESSION_ENGINE`` when Redis is the cache): Django's ``cached_db`` sessions, whose load
+also brings the session's person from the user cache (accounts/usercache.py) in the same Redis round trip.
+
+An authenticated request used to make two round trips before its view ran: the session, then the person
+(``usercache.cached_user``, which needs the user id inside the session). Here a small key beside each signed-in
+session, ``session-user:{session key}``, holds its user id, written whenever the session is saved with a person
+and deleted with the session. A Lua script reads the session, that id, the person's cache entry and the people
+generation at once (``LOAD``). When the entry is current (stored under today's people generation, as
+``usercache.cached_user`` requires) it is offered to ``cached_user`` for this request (``usercache.offer``), which
+authentication calls next.
+
+The id beside the session is only a hint: authentication still takes the user id from the session itself, and
+an offer for another id is not taken. A session without the hint (saved before this engine, or after Redis lost
+it) loads as before and writes the hint once. Without Redis (local memory in development and tests) this is
+``cached_db`` unchanged.
+
+The script names keys that are not in its ``KEYS`` (the person's, found by the id): fine on one Redis server or a
+replicated pair, the deployment docs/deployment.md describes, not on Redis Cluster.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends import cached_db
+from django.core.cache.backends.redis import RedisCache
+
+from config.cache import UNAVAILABLE, ResilientRedisCache
+from quizzes.caching import PEOPLE_KEY
+
+from . import usercache
+
+HINT_PREFIX = "session-user:"
+
+LOAD = """
+local found = {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}
+if found[2] then
+  found[3] = redis.call('GET', ARGV[1] .. found[2])
+  found[4] = redis.call('GET', ARGV[2])
+end
+return found
+"""
+
+
+_SCRIPTS: dict[int, Any] = {}  # the registered script per Redis client (config.cache keeps one per pool)
+
+
+class SessionStore(cached_db.SessionStore):
+    _cache: Any  # set by cached_db (its stubs do not say)
+    _session: dict[str, Any]
+
+    def _hint_key(self, session_key: str) -> str:
+        return HINT_PREFIX + session_key
+
+    def load(self) -> dict[str, Any]:
+        usercache.offer(None)
+        found = self._load_with_person()
+        if found is None:
+            data: dict[str, Any] = super().load()
+            self._write_hint(data)
+            return data
+        cached, hint = found
+        if cached is None:  # not in the cache: from the database, as cached_db does
+            data = super().load()
+            hint = None
+        else:
+            data = cached
+        if hint is None or str(data.get(SESSION_KEY)) != hint:
+            self._write_hint(data)
+        return data
+
+    def _load_with_person(self) -> tuple[dict[str, Any] | None, str | None] | None:
+        """(the session's data or None when not cached, the hint) in one round trip, offering the person when their
+        cache entry is current; None when the cache is not Redis or cannot be reached."""
+        backend = self._cache
+        if not isinstance(backend, RedisCache) or not self.session_key:
+            return None
+        if isinstance(backend, ResilientRedisCache) and not backend.available():
+            return None
+        client: Any = backend._cache  # Django's RedisCacheClient: its serializer and pooled clients
+        user_key, people_key = backend.make_key(usercache.user_key("")), backend.make_key(PEOPLE_KEY)
+        try:
+            redis_client = client.get_client(write=False)
+            script = _SCRIPTS.get(id(redis_client))
+            if script is None:
+                script = _SCRIPTS[id(redis_client)] = redis_client.register_script(LOAD)
+            reply = script(
+                keys=[backend.make_key(self.cache_key), backend.make_key(self._hint_key(self.session_key))],
+                args=[user_key, people_key],
+            )
+        except UNAVAILABLE as error:
+            if isinstance(backend, ResilientRedisCache):
+                backend.failed(error)
+            return None
+        reply = list(reply) + [None] * (4 - len(reply))
+        session, hint, entry, people = reply
+        data = None if session is None else client._serializer.loads(session)
+        hint_text = None if hint is None else hint.decode()
+        if entry is not None and people is not None and data is not None:
+            generations, user = client._serializer.loads(entry)
+            if generations == (int(people),) and str(user.pk) == hint_text == str(data.get(SESSION_KEY)):
+                usercache.offer(user)
+        return data, hint_text
+
+    def _write_hint(self, data: dict[str, Any]) -> None:
+        user_id = data.get(SESSION_KEY)
+        if user_id is None or not self.session_key:
+            return
+        try:
+            # an int: Django's Redis serializer stores it as plain digits, which the script puts into a key
+            age = self.get_expiry_age(expiry=data.get("_session_expiry"))  # not from self: load() is still running
+            self._cache.set(self._hint_key(self.session_key), int(user_id), age)
+        except Exception:  # as cached_db's own writes: a cache failure is no reason to fail the request
+            cached_db.logger.exception("Error saving to cache (%s)", self._cache)
+
+    def save(self, must_create: bool = False) -> None:
+        super().save(must_create)
+        self._write_hint(self._session)
+
+    def delete(self, session_key: str | None = None) -> None:
+        key = session_key if session_key is not None else self.session_key
+        super().delete(session_key)
+        if key:
+            try:
+                self._cache.delete(self._hint_key(key))
+            except Exception:
+                cached_db.logger.exception("Error deleting from cache (%s)", self._cache)

@@ -1,0 +1,100 @@
+"""The session engine on Redis (accounts/sessions.py): an authenticated request reads its session and its person
+in one round trip, and the id kept beside the session is only a hint."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts import usercache
+from accounts.models import User
+from accounts.sessions import HINT_PREFIX
+from tests.conftest import app_login
+
+pytestmark = pytest.mark.skipif(settings.SESSION_ENGINE != "accounts.sessions", reason="sessions on Redis only")
+
+
+@pytest.fixture
+def commands(monkeypatch: Any) -> list[str]:
+    """The Redis commands sent, by name (a pipeline's or a script's each count as what they send)."""
+    sent: list[str] = []
+    execute = redis.Redis.execute_command
+
+    def recording(self: Any, *args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]).upper())
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", recording)
+    return sent
+
+
+def _token(client: Any) -> str:
+    return str(client._credentials["HTTP_X_SESSION_TOKEN"])
+
+
+def test_an_authenticated_request_makes_one_round_trip_for_its_session_and_person(people, commands):
+    client = app_login(people.alice.username)
+    client.get("/api/v1/me")
+    commands.clear()
+    assert client.get("/api/v1/me").json()["username"] == people.alice.username
+    assert commands == ["EVALSHA"]  # the session, its person and the people generation; the throttle batches
+
+
+def test_a_changed_person_shows_on_the_next_request(people):
+    client = app_login(people.alice.username)
+    client.get("/api/v1/me")
+    alice = User.objects.get(pk=people.alice.pk)
+    alice.real_name = "张三丰"
+    alice.save()
+    assert client.get("/api/v1/me").json()["real_name"] == "张三丰"
+
+
+def test_a_hint_naming_someone_else_is_not_taken(people):
+    client = app_login(people.alice.username)
+    app_login(people.bob.username).get("/api/v1/me")  # bob's entry in the cache
+    cache.set(HINT_PREFIX + _token(client), people.bob.pk)
+    assert client.get("/api/v1/me").json()["username"] == people.alice.username
+    assert cache.get(HINT_PREFIX + _token(client)) == people.alice.pk  # put right
+
+
+def test_a_session_without_a_hint_loads_as_before_and_gets_one(people, commands):
+    client = app_login(people.alice.username)
+    cache.delete(HINT_PREFIX + _token(client))
+    assert client.get("/api/v1/me").status_code == 200
+    assert cache.get(HINT_PREFIX + _token(client)) == people.alice.pk
+    commands.clear()
+    client.get("/api/v1/me")
+    assert commands == ["EVALSHA"]
+
+
+def test_logging_out_deletes_the_hint_and_the_token_stops_working(people):
+    client = app_login(people.alice.username)
+    token = _token(client)
+    assert cache.get(HINT_PREFIX + token) == people.alice.pk
+    assert client.delete("/_allauth/app/v1/auth/session").status_code == 401  # allauth: logged out
+    assert cache.get(HINT_PREFIX + token) is None
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_an_offer_is_taken_once_and_only_for_its_person(people, django_assert_num_queries):
+    alice = User.objects.select_related("unit").get(pk=people.alice.pk)
+    usercache.offer(alice)
+    with django_assert_num_queries(0):
+        assert usercache.cached_user(people.alice.pk) is alice
+    assert usercache.cached_user(people.alice.pk) is not alice  # taken: the next read is the cache's own
+    usercache.offer(alice)
+    bob = usercache.cached_user(people.bob.pk)
+    assert bob is not None and bob.username == people.bob.username
+
+
+def test_an_offer_older_than_a_moment_is_not_taken(people, monkeypatch):
+    alice = User.objects.select_related("unit").get(pk=people.alice.pk)
+    usercache.offer(alice)
+    clock = time.monotonic() + usercache.OFFER_SECONDS + 1
+    monkeypatch.setattr(time, "monotonic", lambda: clock)
+    assert usercache.cached_user(people.alice.pk) is not alice
