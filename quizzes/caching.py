@@ -253,17 +253,43 @@ def cached_participant_board[T](
     return shown, me
 
 
-def cached_rule_candidates[T](rule: DrawRule, compute: Callable[[], T]) -> T:
-    """A draw rule's candidates (``services.exams._rule_candidates``), cached per bank, kind, tag and difficulty:
-    every start of a random paper draws from them, and reading a 5,000-question bank each time costs more than
-    the rest of the start."""
+LOCAL_CANDIDATES_TTL = 60  # seconds a worker keeps its own copy of a rule's candidates
+_local_candidates: dict[str, tuple[float, Any]] = {}  # key (with the questions generation) -> (until, candidates)
+
+
+def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[DrawRule], T]) -> list[T]:
+    """Each draw rule's candidates (``services.exams._rule_candidates``), cached per bank, kind, tag and difficulty
+    under the questions generation: every start of a random paper draws from them, and reading a 5,000-question
+    bank each time costs more than the rest of the start.
+
+    One round trip reads the generation. Each worker also keeps the candidates it read for
+    ``LOCAL_CANDIDATES_TTL`` seconds, under the same key, so that a start of an exam's opening neither fetches
+    nor unpickles thousands of candidates: a question change bumps the generation, and with it the key, at once
+    on every server. Those not kept are read in one more round trip, and computed when the cache lacks them."""
     [questions_gen] = _generations(QUESTIONS_KEY)
-    key = f"draw:{rule.bank_id}:{rule.kind}:{rule.tag_id or 0}:{rule.difficulty or 0}:q{questions_gen}"
-    candidates: T | None = cache.get(key)
-    if candidates is None:
-        candidates = compute()
-        cache.set(key, candidates, timeout=TTL)
-    return candidates
+    keys = [
+        f"draw:{rule.bank_id}:{rule.kind}:{rule.tag_id or 0}:{rule.difficulty or 0}:q{questions_gen}" for rule in rules
+    ]
+    now = time.monotonic()
+    found: dict[str, Any] = {}
+    for key in keys:
+        kept = _local_candidates.get(key)
+        if kept is not None and kept[0] > now:
+            found[key] = kept[1]
+    missing = [key for key in keys if key not in found]
+    if missing:
+        found.update(cache.get_many(missing))
+        computed = {}
+        for key, rule in zip(keys, rules, strict=True):
+            if key not in found:
+                found[key] = computed[key] = compute(rule)
+        if computed:
+            cache.set_many(computed, timeout=TTL)
+        if len(_local_candidates) > 256:  # old generations and rules: start afresh
+            _local_candidates.clear()
+        for key in missing:
+            _local_candidates[key] = (now + LOCAL_CANDIDATES_TTL, found[key])
+    return [found[key] for key in keys]
 
 
 def cached_exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = selectors_stats.FIRST) -> selectors_stats.ExamStats:

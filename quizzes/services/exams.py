@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import functools
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -331,8 +330,7 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
     """
     chosen: list[tuple[int, Decimal]] = []
     used: set[Slot] = set()
-    for rule in rules:
-        every = caching.cached_rule_candidates(rule, functools.partial(_rule_candidates, rule))
+    for rule, every in zip(rules, caching.cached_rule_candidates(rules, _rule_candidates), strict=True):
         taken_before = set(used)
         picked = pick_slots(list(every), rule.count, rng, used)
         if len(picked) < rule.count:

@@ -7,6 +7,7 @@ The random draw, the fixed paper's composition, the publish check, and the files
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -313,3 +314,25 @@ def test_a_rules_candidates_are_read_once_and_again_after_the_bank_changes(
     for _ in range(60):
         drawn.update(item.question.pk for item in paper_compose(exam=exam, rng=rng))
     assert added.pk in drawn  # a new question is a candidate at once
+
+
+def test_a_worker_keeps_the_candidates_it_read_for_a_while(
+    tree: Tree, grouped_bank: QuestionBank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A start reads no candidates from the cache while this worker's copy is fresh, under the same generation."""
+    from django.core.cache import cache
+
+    from quizzes import caching
+
+    exam = _random_exam(tree, [RuleSpec(kind="judge", bank_id=grouped_bank.pk, count=2, points=Decimal(5))])
+    rng = random.Random(3)
+    paper_compose(exam=exam, rng=rng)
+    asked: list[list[str]] = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: asked.append(list(keys)) or get_many(keys))
+    paper_compose(exam=exam, rng=rng)
+    assert [keys for keys in asked if any(k.startswith("draw:") for k in keys)] == []
+    later = time.monotonic() + caching.LOCAL_CANDIDATES_TTL + 1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    paper_compose(exam=exam, rng=rng)
+    assert [k for keys in asked for k in keys if k.startswith("draw:")] != []  # expired: read from the cache again
