@@ -183,19 +183,50 @@ def _answer_save_open(
     guarded by the attempt being still open (``_answer_row_upsert``'s ``open_at``). None when anything is
     not plain (not found, not on the paper, finalised, past the deadline, an older or repeated ``seq``, or
     finalised between the two statements): the caller's locked path then decides and says why."""
-    row = (
-        AttemptQuestion.objects.filter(attempt_id=attempt_id, attempt__user=user, question_id=question_id)
-        .values("kind", "options", "attempt__status", "attempt__deadline")
-        .first()
-    )
-    if row is None or row["attempt__status"] != Attempt.Status.IN_PROGRESS or now > row["attempt__deadline"]:
+    row = _paper_question_state(attempt_id, user_id=user.pk, question_id=question_id)
+    if row is None:
         return None
-    stored = validate_choices(kind=row["kind"], option_letters=[o["letter"] for o in row["options"]], choices=choices)
+    kind, options, status, deadline = row
+    if status != Attempt.Status.IN_PROGRESS or now > deadline:
+        return None
+    stored = validate_choices(kind=kind, option_letters=[o["letter"] for o in options], choices=choices)
     saved = _answer_row_upsert(attempt_id, question_id=question_id, choices=stored, seq=seq, now=now, open_at=now)
     if saved is None:
         return None
     answer = Answer(id=saved, attempt_id=attempt_id, question_id=question_id, choices=stored, seq=seq, saved_at=now)
     return SaveResult(answer, applied=True)
+
+
+def _paper_question_state(
+    attempt_id: int, *, user_id: int, question_id: int
+) -> tuple[str, list[dict[str, Any]], str, datetime] | None:
+    """The paper question's kind and options with its attempt's status and deadline, for the person's own attempt;
+    None when there is no such question on it. One indexed read, written out: on the hottest request of an
+    exam, building the same query with the ORM cost five times the CPU of running it (issue 9's profile)."""
+    q = connection.ops.quote_name
+    paper, attempts = q(AttemptQuestion._meta.db_table), q(Attempt._meta.db_table)
+    sql = (
+        f"SELECT p.{q('kind')}, p.{q('options')}, a.{q('status')}, a.{q('deadline')} FROM {paper} p "
+        f"JOIN {attempts} a ON a.{q('id')} = p.{q('attempt_id')} "
+        f"WHERE p.{q('attempt_id')} = %s AND a.{q('user_id')} = %s AND p.{q('question_id')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt_id, user_id, question_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    options = _from_db(AttemptQuestion, "options", row[1])
+    deadline = _from_db(Attempt, "deadline", row[3])
+    return row[0], options, row[2], deadline
+
+
+def _from_db(model: type[Attempt] | type[AttemptQuestion], name: str, value: Any) -> Any:
+    """A column's raw value as the ORM would give it: the backend's converters, then the field's own."""
+    field: Any = model._meta.get_field(name)
+    column = field.get_col(model._meta.db_table)
+    for converter in [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]:
+        value = converter(value, column, connection)
+    return value
 
 
 def _answer_upsert(
