@@ -7,19 +7,21 @@ from rest_framework import serializers
 
 from quizzes.models import PageLeave
 
+from .fields import FieldsBuiltOnce
 
-class OptionSerializer(serializers.Serializer[Any]):
+
+class OptionSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     letter = serializers.CharField(help_text=_("原始选项字母；作答时提交此值（显示时按顺序重新标注 A、B、C…）"))
     text = serializers.CharField()
 
 
-class SavedAnswerSerializer(serializers.Serializer[Any]):
+class SavedAnswerSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     choices = serializers.ListField(child=serializers.CharField())
     seq = serializers.IntegerField()
     saved_at = serializers.DateTimeField()
 
 
-class FrozenQuestionSerializer(serializers.Serializer[Any]):
+class FrozenQuestionSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     """A question as frozen into an attempt's paper, without its key."""
 
     question_id = serializers.IntegerField()
@@ -34,7 +36,7 @@ class PaperQuestionSerializer(FrozenQuestionSerializer):
     saved = SavedAnswerSerializer(allow_null=True)
 
 
-class CitedArticleSerializer(serializers.Serializer[Any]):
+class CitedArticleSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     """One article that the question's legal basis cites, as the law-text library holds it."""
 
     law = serializers.CharField(help_text=_("法规名称，如《中华人民共和国民法典》"))
@@ -56,7 +58,7 @@ class ReviewQuestionSerializer(FrozenQuestionSerializer):
     correct = serializers.BooleanField()
 
 
-class ResultSerializer(serializers.Serializer[Any]):
+class ResultSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     score = serializers.DecimalField(max_digits=8, decimal_places=2)
     percent = serializers.DecimalField(max_digits=6, decimal_places=2)
     grade = serializers.CharField()
@@ -68,7 +70,7 @@ class ResultSerializer(serializers.Serializer[Any]):
     review_available = serializers.BooleanField()
 
 
-class AttemptSerializer(serializers.Serializer[Any]):
+class AttemptSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     """One attempt. While in progress: the paper without keys. Once finalised: result, rank and, as the
     exam's review policy allows, the review."""
 
@@ -92,12 +94,12 @@ class AttemptSerializer(serializers.Serializer[Any]):
     review = ReviewQuestionSerializer(many=True, required=False, allow_null=True)
 
 
-class AnswerInputSerializer(serializers.Serializer[Any]):
+class AnswerInputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     choices = serializers.ListField(child=serializers.CharField(max_length=1), max_length=8, allow_empty=True)
     seq = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
 
 
-class AnswerOutputSerializer(serializers.Serializer[Any]):
+class AnswerOutputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     question_id = serializers.IntegerField()
     choices = serializers.ListField(child=serializers.CharField())
     seq = serializers.IntegerField()
@@ -105,7 +107,7 @@ class AnswerOutputSerializer(serializers.Serializer[Any]):
     applied = serializers.BooleanField(help_text=_("false: 序号不大于已保存的序号，本次保存被忽略"))
 
 
-class PageLeaveInputSerializer(serializers.Serializer[Any]):
+class PageLeaveInputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=PageLeave.Kind.choices, help_text=_("leave：页面被隐藏；return：页面恢复显示")
     )
@@ -114,7 +116,7 @@ class PageLeaveInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class PageLeaveOutputSerializer(serializers.Serializer[Any]):
+class PageLeaveOutputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     applied = serializers.BooleanField(help_text=_("false：序号不大于已记录的序号，本次报告被忽略"))
     leave_count = serializers.IntegerField()
     leave_limit = serializers.IntegerField(allow_null=True)

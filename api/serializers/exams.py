@@ -257,7 +257,7 @@ class RegradeResultSerializer(serializers.Serializer[Any]):
     regraded_attempts = serializers.IntegerField()
 
 
-class UnitLeaderboardQuerySerializer(serializers.Serializer[Any]):
+class UnitLeaderboardQuerySerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     order = serializers.ChoiceField(
         choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text=_("首要排序指标，其余指标依次排后")
     )
@@ -269,7 +269,7 @@ class UnitLeaderboardQuerySerializer(serializers.Serializer[Any]):
         return fields
 
 
-class PersonRowSerializer(serializers.Serializer[Any]):
+class PersonRowSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     rank = serializers.IntegerField()
     user_id = serializers.IntegerField()
     name = serializers.CharField(
@@ -285,7 +285,7 @@ class PersonRowSerializer(serializers.Serializer[Any]):
     submitted_at = serializers.DateTimeField()
 
 
-class UnitRowSerializer(serializers.Serializer[Any]):
+class UnitRowSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     rank = serializers.IntegerField()
     unit_id = serializers.IntegerField()
     unit_name = serializers.CharField()
@@ -308,7 +308,7 @@ class UnitRowSerializer(serializers.Serializer[Any]):
     lowest_score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
 
 
-class PersonLeaderboardSerializer(serializers.Serializer[Any]):
+class PersonLeaderboardSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     """One page of the person leaderboard, and the requester's own row wherever it stands."""
 
     count = serializers.IntegerField()
@@ -318,7 +318,7 @@ class PersonLeaderboardSerializer(serializers.Serializer[Any]):
     me = PersonRowSerializer(allow_null=True, help_text=_("请求者本人的排名行；尚无计入成绩的答卷时为 null"))
 
 
-class UnitLeaderboardSerializer(serializers.Serializer[Any]):
+class UnitLeaderboardSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     parent_id = serializers.IntegerField(help_text=_("在其下级单位之间排名的单位"))
     parent_name = serializers.CharField()
     kind = serializers.ChoiceField(

@@ -35,10 +35,12 @@ class ExamDateTimeField(serializers.DateTimeField):
         return moment
 
 
-# For a ModelSerializer: build its fields from the model once per class, then hand each instance a copy.
+# For a serializer: build its fields once per class, then hand each instance a copy.
 #
 # DRF rebuilds a ModelSerializer's fields from the model's metadata for every instance (field mapping, labels,
-# unique validators); on ``GET /me`` that was a third of the request's CPU. Each instance gets copies of the
+# unique validators); on ``GET /me`` that was a third of the request's CPU. A plain serializer deep-copies its
+# declared fields for every instance: for the rows of a paper or a leaderboard, once per response, and for an
+# autosave's input and output, on the hottest request of an exam. Each instance gets copies of the
 # fields built once. A plain field is copied shallowly: binding it to its serializer only assigns attributes
 # (name, parent, source), so the copy shares nothing that a request changes. DRF's own deep copy constructs
 # every field again from its arguments, which cost more than the rest of ``GET /me``'s serializer. A field

@@ -329,7 +329,12 @@ def test_a_worker_keeps_the_candidates_it_read_for_a_while(
     paper_compose(exam=exam, rng=rng)
     asked: list[list[str]] = []
     get_many = cache.get_many
-    monkeypatch.setattr(cache, "get_many", lambda keys: asked.append(list(keys)) or get_many(keys))
+
+    def recording(keys: Any) -> Any:
+        asked.append(list(keys))
+        return get_many(keys)
+
+    monkeypatch.setattr(cache, "get_many", recording)
     paper_compose(exam=exam, rng=rng)
     assert [keys for keys in asked if any(k.startswith("draw:") for k in keys)] == []
     later = time.monotonic() + caching.LOCAL_CANDIDATES_TTL + 1
