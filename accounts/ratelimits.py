@@ -51,30 +51,37 @@ class Hit:
     retry_after: int  # seconds until the window ends
 
 
-def hit(keys: list[tuple[str, Rate]], *, now: float | None = None) -> list[Hit]:
-    """Count one event under each ``(key, rate)`` in the rate's current window; one Redis round trip."""
+def _window(rate: Rate, now: float) -> tuple[int, int]:
+    """The number of ``rate``'s window at ``now``, and the seconds until it ends (rounded up)."""
+    index = int(now // rate.seconds)
+    return index, int((index + 1) * rate.seconds - now) + 1
+
+
+def hit(keys: list[tuple[str, Rate]], *, now: float | None = None, amount: int = 1) -> list[Hit]:
+    """Count ``amount`` events (one, unless a worker adds a batch) under each ``(key, rate)`` in the rate's current
+    window; one Redis round trip."""
     now = time.time() if now is None else now
     windows = []
     for key, rate in keys:
-        index = int(now // rate.seconds)
-        windows.append((f"rl:{key}:{rate.seconds}:{index}", rate, int((index + 1) * rate.seconds - now) + 1))
+        index, retry_after = _window(rate, now)
+        windows.append((f"rl:{key}:{rate.seconds}:{index}", rate, retry_after))
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        counts = _redis_counts(backend, windows)
+        counts = _redis_counts(backend, windows, amount)
     else:
         counts = []
         for key, rate, _ in windows:
             backend.add(key, 0, rate.seconds + 1)
             try:
-                counts.append(backend.incr(key))
+                counts.append(backend.incr(key, amount))
             except ValueError:  # expired between add and incr
-                backend.set(key, 1, rate.seconds + 1)
-                counts.append(1)
+                backend.set(key, amount, rate.seconds + 1)
+                counts.append(amount)
     return [Hit(int(count), retry) for count, (_, _, retry) in zip(counts, windows, strict=True)]
 
 
-def _redis_counts(backend: RedisCache, windows: list[tuple[str, Rate, int]]) -> list[int]:
-    """INCR and EXPIRE NX of every window's key in one pipeline. While Redis is unreachable
+def _redis_counts(backend: RedisCache, windows: list[tuple[str, Rate, int]], amount: int) -> list[int]:
+    """INCRBY and EXPIRE NX of every window's key in one pipeline. While Redis is unreachable
     (config.cache.ResilientRedisCache) nothing is counted: the limits let the request through."""
     if isinstance(backend, ResilientRedisCache) and not backend.available():
         return [0] * len(windows)
@@ -83,7 +90,7 @@ def _redis_counts(backend: RedisCache, windows: list[tuple[str, Rate, int]]) -> 
         pipe = client.pipeline(transaction=False)
         for key, rate, _ in windows:
             full = backend.make_key(key)
-            pipe.incr(full)
+            pipe.incr(full, amount)
             pipe.expire(full, rate.seconds + 1, nx=True)
         return [int(count) for count in pipe.execute()[::2]]
     except UNAVAILABLE as error:
@@ -108,12 +115,11 @@ class BatchedCounter:
     def allow(self, key: str, rate: Rate, *, now: float | None = None) -> tuple[bool, int]:
         """Count one event under ``key``: (allowed, seconds until the window ends)."""
         now = time.time() if now is None else now
-        batch = max(1, rate.amount // BATCH_DIVISOR)
-        if batch == 1:
+        batch = rate.amount // BATCH_DIVISOR
+        if batch <= 1:  # a small limit: every event counted where all workers see it, nothing kept here
             [result] = hit([(key, rate)], now=now)
             return result.count <= rate.amount, result.retry_after
-        index = int(now // rate.seconds)
-        retry_after = int((index + 1) * rate.seconds - now) + 1
+        index, retry_after = _window(rate, now)
         with self._lock:
             window = self._windows.get((rate.seconds, index))
             if window is None:
@@ -126,37 +132,9 @@ class BatchedCounter:
             if state[0] < batch:
                 return True, retry_after
             state[0] = 0
-        total = _add(key, rate, index, batch, retry_after)
-        if total > rate.amount:
+        [shared] = hit([(key, rate)], now=now, amount=batch)  # 0 while Redis is unreachable: nothing counted
+        if shared.count > rate.amount:
             with self._lock:
                 state[1] = 1
             return False, retry_after
         return True, retry_after
-
-
-def _add(key: str, rate: Rate, index: int, amount: int, retry_after: int) -> int:
-    """Add ``amount`` events to the shared counter of ``key``'s window ``index`` (the same key as ``hit``'s);
-    the new total. One round trip; 0 while Redis is unreachable (nothing is counted)."""
-    full_key = f"rl:{key}:{rate.seconds}:{index}"
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        backend.add(full_key, 0, rate.seconds + 1)
-        try:
-            return int(backend.incr(full_key, amount))
-        except ValueError:  # expired between add and incr
-            backend.set(full_key, amount, rate.seconds + 1)
-            return amount
-    if isinstance(backend, ResilientRedisCache) and not backend.available():
-        return 0
-    try:
-        client = backend._cache.get_client(write=True)
-        pipe = client.pipeline(transaction=False)
-        made = backend.make_key(full_key)
-        pipe.incrby(made, amount)
-        pipe.expire(made, rate.seconds + 1, nx=True)
-        return int(pipe.execute()[0])
-    except UNAVAILABLE as error:
-        if not isinstance(backend, ResilientRedisCache):
-            raise
-        backend.failed(error)
-        return 0

@@ -67,13 +67,13 @@ def test_one_round_trip_on_redis(settings):
 def _shared_adds(monkeypatch):
     """Record each addition to the shared counter (each is one round trip on Redis)."""
     adds: list[int] = []
-    add = ratelimits._add
+    counted = ratelimits.hit
 
-    def recording(key, rate, index, amount, retry_after):
+    def recording(keys, *, now=None, amount=1):
         adds.append(amount)
-        return add(key, rate, index, amount, retry_after)
+        return counted(keys, now=now, amount=amount)
 
-    monkeypatch.setattr(ratelimits, "_add", recording)
+    monkeypatch.setattr(ratelimits, "hit", recording)
     return adds
 
 
