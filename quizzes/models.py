@@ -301,8 +301,9 @@ class Attempt(models.Model):
         ]
 
     # Set by ``attempt_start`` on an attempt it has just created: the paper it wrote, so that the start's answer
-    # (``selectors.attempt_paper``) reads nothing back. Never set on an attempt loaded from the database.
-    fresh_paper: list[AttemptQuestion] | None = None
+    # (``selectors.attempt_paper``) reads nothing back: its rows, keyed by ``services.attempts.PAPER_COLUMNS``.
+    # Never set on an attempt loaded from the database.
+    fresh_paper: list[dict[str, Any]] | None = None
     # Set by ``attempt_finalise`` on the attempt it has just marked: the paper with key and explanation, in order,
     # and the marked answers by question (``selectors.REVIEW_PAPER_FIELDS``; choices and score), so that the
     # submit's answer (``selectors.attempt_review``) reads neither again.

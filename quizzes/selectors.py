@@ -215,8 +215,8 @@ def attempt_paper(*, attempt: Attempt) -> list[dict[str, Any]]:
     ``attempt_start`` has just created (``Attempt.fresh_paper``: its paper, and no answer yet).
     """
     if attempt.fresh_paper is not None:
-        fresh = sorted(attempt.fresh_paper, key=lambda row: row.position)
-        return [{name: getattr(row, name) for name in PARTICIPANT_PAPER_FIELDS} | {"saved": None} for row in fresh]
+        fresh = sorted(attempt.fresh_paper, key=lambda row: row["position"])
+        return [{name: row[name] for name in PARTICIPANT_PAPER_FIELDS} | {"saved": None} for row in fresh]
     saved = {
         row["question_id"]: row
         for row in Answer.objects.filter(attempt=attempt).values("question_id", "choices", "seq", "saved_at")

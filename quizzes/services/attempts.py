@@ -12,6 +12,7 @@ Reads never write: a GET shows an overdue attempt as ``in_progress`` with its ``
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -91,22 +93,50 @@ def attempt_start(
         is_makeup=sitting.makeup,
         max_score=sum((item.points for item in items), Decimal(0)),
     )
-    attempt.fresh_paper = AttemptQuestion.objects.bulk_create(
-        AttemptQuestion(
-            attempt=attempt,
-            question=item.question,
-            position=position,
-            kind=item.question.kind,
-            stem=item.question.stem,
-            options=_frozen_options(item.question, shuffle=exam.shuffle_options, rng=option_rng),
-            answer=list(item.question.answer),
-            explanation=item.question.explanation,
-            legal_basis=item.question.legal_basis,
-            points=item.points,
-        )
+    paper = [
+        {
+            "question_id": item.question.pk,
+            "position": position,
+            "kind": item.question.kind,
+            "stem": item.question.stem,
+            "options": _frozen_options(item.question, shuffle=exam.shuffle_options, rng=option_rng),
+            "answer": list(item.question.answer),
+            "explanation": item.question.explanation,
+            "legal_basis": item.question.legal_basis,
+            "points": item.points,
+        }
         for position, item in enumerate(items, start=1)
-    )
+    ]
+    _paper_insert(attempt.pk, paper)
+    attempt.fresh_paper = paper
     return attempt, True
+
+
+PAPER_COLUMNS = ("question_id", "position", "kind", "stem", "options", "answer", "explanation", "legal_basis", "points")
+
+
+def _paper_insert(attempt_id: int, paper: Sequence[dict[str, Any]]) -> None:
+    """Write a new attempt's paper (rows keyed by ``PAPER_COLUMNS``) in one statement with one parameter: the
+    rows as a JSON array, taken apart by the database (PostgreSQL's ``jsonb_array_elements``, SQLite's
+    ``json_each``). ``bulk_create`` of the 25 rows of a paper cost six times the CPU (issue 9's profile: a
+    quarter of a start), in building a model per row and adapting each of its values."""
+    q = connection.ops.quote_name
+    columns = ", ".join(q(name) for name in ("attempt_id", *PAPER_COLUMNS))
+    rows = json.dumps(
+        [[row[name] for name in PAPER_COLUMNS] for row in paper], ensure_ascii=False, cls=DjangoJSONEncoder
+    )
+    if connection.vendor == "postgresql":
+        values = (
+            "(r->>0)::bigint, (r->>1)::integer, r->>2, r->>3, r->4, r->5, r->>6, r->>7, (r->>8)::numeric "
+            "FROM jsonb_array_elements(%s::jsonb) AS r"
+        )
+    else:  # SQLite: an array element comes out as its JSON text, as a JSONField stores it
+        values = ", ".join(f"json_extract(r.value, '$[{i}]')" for i in range(len(PAPER_COLUMNS)))
+        values += " FROM json_each(%s) AS r"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(AttemptQuestion._meta.db_table)} ({columns}) SELECT %s, {values}", [attempt_id, rows]
+        )
 
 
 def _frozen_options(question: Question, *, shuffle: bool, rng: random.Random) -> list[dict[str, str]]:

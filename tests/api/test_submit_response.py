@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
+from django.utils import timezone
 
 from quizzes.models import Attempt, AttemptQuestion
 from tests.conftest import app_login, make_exam
@@ -81,3 +85,47 @@ def test_start_and_submit_answers_equal_the_later_get_with_a_question_left_unans
     assert review[-1]["choices"] == [] and review[-1]["score"] == "0.00" and review[-1]["correct"] is False
     assert {r["correct"] for r in review[:-1]} == {True, False}
     assert _without_clock(submitted) == _without_clock(client.get(f"/api/v1/attempts/{paper['id']}").json())
+
+
+def test_the_paper_written_in_one_statement_reads_back_as_the_start_gave_it(tree, bank, people):
+    """``attempt_start`` writes its paper as one JSON parameter taken apart by the database: every value, text
+    that JSON must escape and points with cents included, reads back through the ORM as the start gave it."""
+    from decimal import Decimal
+
+    from quizzes.models import Question
+    from quizzes.services.attempts import attempt_start
+    from quizzes.services.exams import PaperItem, exam_create, exam_publish
+
+    odd = Question.objects.filter(bank=bank, kind="single").order_by("id")[0]
+    odd.stem = '引号"、反斜杠\\、换行\n与 emoji 😀 的题干'
+    odd.options = ["甲'乙", "丙\t丁", "[1, 2]", "null"]
+    odd.explanation = '解析 {"a": 1}'
+    odd.legal_basis = "《中华人民共和国民法典》第一千一百六十五条"
+    odd.save()
+    questions = list(Question.objects.filter(bank=bank).order_by("id"))
+    exam = exam_publish(
+        exam=exam_create(
+            unit=tree.city,
+            created_by=None,
+            audience_units=[tree.city],
+            fixed=[PaperItem(q, Decimal("2.50") if q.pk == odd.pk else Decimal(7)) for q in questions],
+            title="回读",
+            opens_at=timezone.now() - timedelta(hours=1),
+            closes_at=timezone.now() + timedelta(days=1),
+            time_limit_seconds=1800,
+            shuffle_options=True,
+        )
+    )
+    attempt, created = attempt_start(exam=exam, user=people.alice)
+    assert created
+    stored: list[dict[str, Any]] = [
+        dict(row) for row in AttemptQuestion.objects.filter(attempt=attempt).order_by("position").values()
+    ]
+    assert attempt.fresh_paper is not None and len(stored) == len(questions) == len(attempt.fresh_paper)
+    for row, given in zip(stored, attempt.fresh_paper, strict=True):
+        assert {name: row[name] for name in given} == given
+        assert type(row["points"]) is Decimal
+    first = next(row for row in stored if row["question_id"] == odd.pk)
+    assert first["stem"] == odd.stem and first["explanation"] == odd.explanation
+    assert sorted(o["text"] for o in first["options"]) == sorted(odd.options)
+    assert first["points"] == Decimal("2.50") and first["answer"] == list(odd.answer)
