@@ -7,21 +7,21 @@ from rest_framework import serializers
 
 from quizzes.models import PageLeave
 
-from .fields import FieldsBuiltOnce
+from .fields import FieldsBuiltOnce, PlainRendering
 
 
-class OptionSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class OptionSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
     letter = serializers.CharField(help_text=_("原始选项字母；作答时提交此值（显示时按顺序重新标注 A、B、C…）"))
     text = serializers.CharField()
 
 
-class SavedAnswerSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class SavedAnswerSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
     choices = serializers.ListField(child=serializers.CharField())
     seq = serializers.IntegerField()
     saved_at = serializers.DateTimeField()
 
 
-class FrozenQuestionSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class FrozenQuestionSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
     """A question as frozen into an attempt's paper, without its key."""
 
     question_id = serializers.IntegerField()
@@ -36,7 +36,7 @@ class PaperQuestionSerializer(FrozenQuestionSerializer):
     saved = SavedAnswerSerializer(allow_null=True)
 
 
-class CitedArticleSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class CitedArticleSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
     """One article that the question's legal basis cites, as the law-text library holds it."""
 
     law = serializers.CharField(help_text=_("法规名称，如《中华人民共和国民法典》"))
@@ -58,7 +58,7 @@ class ReviewQuestionSerializer(FrozenQuestionSerializer):
     correct = serializers.BooleanField()
 
 
-class ResultSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class ResultSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
     score = serializers.DecimalField(max_digits=8, decimal_places=2)
     percent = serializers.DecimalField(max_digits=6, decimal_places=2)
     grade = serializers.CharField()
@@ -70,7 +70,7 @@ class ResultSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     review_available = serializers.BooleanField()
 
 
-class AttemptSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class AttemptSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
     """One attempt. While in progress: the paper without keys. Once finalised: result, rank and, as the
     exam's review policy allows, the review."""
 
@@ -99,7 +99,7 @@ class AnswerInputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     seq = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
 
 
-class AnswerOutputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class AnswerOutputSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
     question_id = serializers.IntegerField()
     choices = serializers.ListField(child=serializers.CharField())
     seq = serializers.IntegerField()
@@ -116,7 +116,7 @@ class PageLeaveInputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     )
 
 
-class PageLeaveOutputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class PageLeaveOutputSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
     applied = serializers.BooleanField(help_text=_("false：序号不大于已记录的序号，本次报告被忽略"))
     leave_count = serializers.IntegerField()
     leave_limit = serializers.IntegerField(allow_null=True)

@@ -66,3 +66,95 @@ def _copy_field(field: serializers.Field[Any, Any, Any, Any]) -> serializers.Fie
     clone = object.__new__(type(field))
     clone.__dict__.update(field.__dict__)
     return clone
+
+
+# For a serializer that renders plain data (dicts, or objects with plain attributes) through plain fields: its
+# output built by a plan made once per class, instead of DRF's walk over the fields per instance.
+#
+# DRF's ``Serializer.to_representation`` asks every field, for every row, for its attribute (with the lookups
+# and fallbacks that serve model instances and dotted sources) and then for its representation; on a start's
+# paper or a submit's review of 25 questions that was a sixth of the request's CPU (issue 9's profile). The plan
+# holds, per field, its key, what DRF does when the key is missing (the field's default, None if it allows
+# null, left out if it is not required) and a converter: ``int`` and ``str`` for integer and text fields, the
+# plan of a nested serializer (one, or a list), the field's own ``to_representation`` for the other plain fields
+# (decimal, date-time, boolean, choice). A field of another kind (a method field, a relation, a dotted or ``*``
+# source) makes the first rendering fail loudly: such a serializer is not plain and must not use this.
+# The output equals DRF's, which the tests check for each serializer that uses this (tests/api/test_plain_rendering.py).
+class PlainRendering:
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        cls = type(self)
+        plan: list[_Step] | None = cls.__dict__.get("_plain_plan")
+        if plan is None:
+            plan = _plan_of(cls)
+            cls._plain_plan = plan  # type: ignore[attr-defined]  # a race only builds it twice
+        return _render(plan, instance)
+
+
+_Step = tuple[str, str, Any, Any]  # field name, key in the instance, what a missing key gives, converter
+_SKIP = object()  # a missing key leaves the field out (not required, no default, no null)
+_PLAIN_OWN = (
+    serializers.BooleanField,
+    serializers.DecimalField,
+    serializers.DateTimeField,
+    serializers.FloatField,
+    serializers.ChoiceField,
+)
+
+
+def _plan_of(cls: type) -> list[_Step]:
+    plan: list[_Step] = []
+    for name, field in cls().fields.items():
+        if field.write_only:
+            continue
+        if len(field.source_attrs) != 1:
+            raise TypeError(f"{cls.__name__}.{name}: a dotted or '*' source is not plain rendering")
+        if field.default is not serializers.empty:
+            missing: Any = ("default", field)
+        elif field.allow_null:
+            missing = None
+        elif not field.required:
+            missing = _SKIP
+        else:
+            missing = ("required", name)
+        plan.append((name, field.source_attrs[0], missing, _converter(cls, name, field)))
+    return plan
+
+
+def _converter(cls: type, name: str, field: Any) -> Any:
+    kind = type(field)
+    if kind is serializers.IntegerField:
+        return int
+    if kind is serializers.CharField:
+        return str
+    if isinstance(field, serializers.ListSerializer) and isinstance(field.child, PlainRendering):
+        child_plan = _plan_of(type(field.child))
+        return lambda rows: [_render(child_plan, row) for row in rows]
+    if isinstance(field, PlainRendering):
+        nested = _plan_of(kind)
+        return lambda row: _render(nested, row)
+    if kind is serializers.ListField:
+        item = _converter(cls, f"{name}[]", field.child)
+        return lambda values: [None if value is None else item(value) for value in values]
+    if isinstance(field, _PLAIN_OWN) and not isinstance(field, serializers.BaseSerializer):
+        return field.to_representation
+    raise TypeError(f"{cls.__name__}.{name}: {kind.__name__} is not a plain field")
+
+
+def _render(plan: list[_Step], instance: Any) -> dict[str, Any]:
+    mapping = isinstance(instance, dict)
+    out: dict[str, Any] = {}
+    for name, key, missing, convert in plan:
+        try:
+            value = instance[key] if mapping else getattr(instance, key)
+        except (KeyError, AttributeError):
+            if missing is _SKIP:
+                continue
+            if isinstance(missing, tuple):
+                reason, what = missing
+                if reason == "required":
+                    raise
+                value = what.get_default()
+            else:
+                value = missing
+        out[name] = None if value is None else convert(value)
+    return out
