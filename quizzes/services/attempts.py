@@ -12,7 +12,6 @@ Reads never write: a GET shows an overdue attempt as ``in_progress`` with its ``
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -29,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import AuditContext, audit_record
 from accounts.models import AuditEvent, User
 
-from .. import caching, ranking, scoring, selectors, timing
+from .. import caching, ranking, rawsql, scoring, selectors, timing
 from ..errors import (
     AttemptExpired,
     AttemptFinalised,
@@ -113,29 +111,21 @@ def attempt_start(
 
 
 PAPER_COLUMNS = ("question_id", "position", "kind", "stem", "options", "answer", "explanation", "legal_basis", "points")
+_PAPER_TYPES = ("bigint", "integer", "text", "text", "json", "json", "text", "text", "numeric")
 
 
 def _paper_insert(attempt_id: int, paper: Sequence[dict[str, Any]]) -> None:
-    """Write a new attempt's paper (rows keyed by ``PAPER_COLUMNS``) in one statement with one parameter: the
-    rows as a JSON array, taken apart by the database (PostgreSQL's ``jsonb_array_elements``, SQLite's
-    ``json_each``). ``bulk_create`` of the 25 rows of a paper cost six times the CPU (issue 9's profile: a
-    quarter of a start), in building a model per row and adapting each of its values."""
+    """Write a new attempt's paper (rows keyed by ``PAPER_COLUMNS``) in one statement with its rows packed into one
+    parameter (``rawsql.rows_of_packed``): ``bulk_create`` of a paper's 25 rows cost six times the CPU (issue 9's
+    profile: a quarter of a start), in building a model per row and adapting each of its values."""
     q = connection.ops.quote_name
     columns = ", ".join(q(name) for name in ("attempt_id", *PAPER_COLUMNS))
-    rows = json.dumps(
-        [[row[name] for name in PAPER_COLUMNS] for row in paper], ensure_ascii=False, cls=DjangoJSONEncoder
-    )
-    if connection.vendor == "postgresql":
-        values = (
-            "(r->>0)::bigint, (r->>1)::integer, r->>2, r->>3, r->4, r->5, r->>6, r->>7, (r->>8)::numeric "
-            "FROM jsonb_array_elements(%s::jsonb) AS r"
-        )
-    else:  # SQLite: an array element comes out as its JSON text, as a JSONField stores it
-        values = ", ".join(f"json_extract(r.value, '$[{i}]')" for i in range(len(PAPER_COLUMNS)))
-        values += " FROM json_each(%s) AS r"
+    rows = rawsql.packed_rows([[row[name] for name in PAPER_COLUMNS] for row in paper])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {q(AttemptQuestion._meta.db_table)} ({columns}) SELECT %s, {values}", [attempt_id, rows]
+            f"INSERT INTO {q(AttemptQuestion._meta.db_table)} ({columns}) "
+            f"SELECT %s, {rawsql.rows_of_packed(_PAPER_TYPES)}",
+            [attempt_id, rows],
         )
 
 
@@ -147,12 +137,24 @@ def _frozen_options(question: Question, *, shuffle: bool, rng: random.Random) ->
 
 
 def _lock_own_attempt(attempt_id: int, user: User) -> Attempt:
-    """The person's own attempt, row-locked until the transaction ends; someone else's is not found."""
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",)).select_related("exam").filter(pk=attempt_id, user=user).first()
+    """The person's own attempt with its exam, the attempt row-locked until the transaction ends; someone else's
+    is not found. Written out (``rawsql``): the ORM's ``select_for_update().select_related("exam")`` cost more
+    CPU to build than anything else a submit reads."""
+    q = connection.ops.quote_name
+    lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT {rawsql.select_columns(Attempt, 'a')}, {rawsql.select_columns(Exam, 'e')} "
+        f"FROM {q(Attempt._meta.db_table)} a JOIN {q(Exam._meta.db_table)} e ON e.{q('id')} = a.{q('exam_id')} "
+        f"WHERE a.{q('id')} = %s AND a.{q('user_id')} = %s{lock}"
     )
-    if attempt is None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
         raise AttemptNotFound()
+    width = len(Attempt._meta.concrete_fields)
+    attempt = rawsql.instance_from_row(Attempt, row[:width])
+    attempt.exam = rawsql.instance_from_row(Exam, row[width:])
     return attempt
 
 
@@ -245,18 +247,9 @@ def _paper_question_state(
         row = cursor.fetchone()
     if row is None:
         return None
-    options = _from_db(AttemptQuestion, "options", row[1])
-    deadline = _from_db(Attempt, "deadline", row[3])
+    options = rawsql.value_from_db(AttemptQuestion, "options", row[1])
+    deadline = rawsql.value_from_db(Attempt, "deadline", row[3])
     return row[0], options, row[2], deadline
-
-
-def _from_db(model: type[Attempt] | type[AttemptQuestion], name: str, value: Any) -> Any:
-    """A column's raw value as the ORM would give it: the backend's converters, then the field's own."""
-    field: Any = model._meta.get_field(name)
-    column = field.get_col(model._meta.db_table)
-    for converter in [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]:
-        value = converter(value, column, connection)
-    return value
 
 
 def _answer_upsert(
@@ -424,17 +417,16 @@ def _set_score(attempt: Attempt, exam: Exam) -> list[tuple[int, list[str]]]:
 def _mark_answers(*, attempt: Attempt, exam: Exam, wrong: list[tuple[int, list[str]]]) -> dict[int, Decimal]:
     """Mark every saved answer of ``attempt`` against its frozen key; returns marks by question id and adds the
     answers short of full points to ``wrong``."""
-    rows = list(
-        AttemptQuestion.objects.filter(attempt=attempt).order_by("position").values(*selectors.REVIEW_PAPER_FIELDS)
-    )
-    paper = {row["question_id"]: row for row in rows}
+    rows = []
     marks: dict[int, Decimal] = {}
     scores: list[tuple[int, Decimal]] = []
     marked: dict[int, dict[str, Any]] = {}
-    for answer_id, question_id, choices in Answer.objects.filter(attempt=attempt).values_list(
-        "pk", "question_id", "choices"
-    ):
-        row = paper[question_id]
+    for row, saved in _paper_with_answers(attempt.pk):
+        rows.append(row)
+        if saved is None:
+            continue
+        answer_id, choices = saved
+        question_id = row["question_id"]
         score = scoring.score_answer(
             kind=row["kind"],
             key=row["answer"],
@@ -453,25 +445,49 @@ def _mark_answers(*, attempt: Attempt, exam: Exam, wrong: list[tuple[int, list[s
     return marks
 
 
-SCORES_PER_STATEMENT = 400  # SQLite takes at most 500 terms in one compound SELECT
+def _paper_with_answers(attempt_id: int) -> list[tuple[dict[str, Any], tuple[int, list[str]] | None]]:
+    """The paper in order (``selectors.REVIEW_PAPER_FIELDS``) with each question's saved answer, ``(id, choices)``
+    (None when unanswered). One written-out read (``rawsql``), where the ORM made two."""
+    q = connection.ops.quote_name
+    fields = selectors.REVIEW_PAPER_FIELDS
+    paper, answers = q(AttemptQuestion._meta.db_table), q(Answer._meta.db_table)
+    columns = ", ".join(f"p.{rawsql.column_of(AttemptQuestion, name)}" for name in fields)
+    sql = (
+        f"SELECT {columns}, s.{q('id')}, s.{q('choices')} FROM {paper} p LEFT JOIN {answers} s "
+        f"ON s.{q('attempt_id')} = p.{q('attempt_id')} AND s.{q('question_id')} = p.{q('question_id')} "
+        f"WHERE p.{q('attempt_id')} = %s ORDER BY p.{q('position')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [attempt_id])
+        found = cursor.fetchall()
+    width = len(fields)
+    return [
+        (
+            {
+                name: rawsql.value_from_db(AttemptQuestion, name, value)
+                for name, value in zip(fields, row, strict=False)
+            },
+            None if row[width] is None else (row[width], rawsql.value_from_db(Answer, "choices", row[width + 1])),
+        )
+        for row in found
+    ]
 
 
 def _answer_scores_write(scores: Sequence[tuple[int, Decimal]]) -> None:
-    """Store each answer's marks, ``(answer id, score)``, in one statement: ``UPDATE … FROM`` a union of the
-    rows (PostgreSQL, and SQLite since 3.33). ``bulk_update`` builds a ``CASE`` expression per row in Python,
-    which was a quarter of a submit's CPU (issue 9's profile)."""
+    """Store each answer's marks, ``(answer id, score)``, in one statement: ``UPDATE … FROM`` the rows packed into
+    one parameter (``rawsql.rows_of_packed``; PostgreSQL, and SQLite since 3.33). ``bulk_update`` builds a ``CASE``
+    expression per row in Python, which was a quarter of a submit's CPU (issue 9's profile)."""
+    if not scores:
+        return
     q = connection.ops.quote_name
-    table, field = q(Answer._meta.db_table), Answer._meta.get_field("score")
-    for start in range(0, len(scores), SCORES_PER_STATEMENT):
-        chunk = scores[start : start + SCORES_PER_STATEMENT]
-        rows = " UNION ALL ".join(["SELECT %s AS id, %s AS score"] + ["SELECT %s, %s"] * (len(chunk) - 1))
-        params = [value for pk, score in chunk for value in (pk, field.get_db_prep_save(score, connection))]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {q('score')} = marks.score FROM ({rows}) AS marks "
-                f"WHERE {table}.{q('id')} = marks.id",
-                params,
-            )
+    table = q(Answer._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {q('score')} = marks.{q('score')} "
+            f"FROM (SELECT {rawsql.rows_of_packed(('bigint', 'numeric'), ('id', 'score'))}) AS marks "
+            f"WHERE {table}.{q('id')} = marks.{q('id')}",
+            [rawsql.packed_rows(scores)],
+        )
 
 
 def attempts_update_counted(*, exam: Exam, user_id: int) -> int | None:

@@ -28,11 +28,13 @@ START_QUERIES = 10 + SESSION_QUERIES  # locks the person; their overrides (one i
 # the paper question with its attempt's state, then one upsert guarded by the attempt being open; no transaction
 # (quizzes/services/attempts.py: _answer_save_open)
 AUTOSAVE_QUERIES = 2 + SESSION_QUERIES
-# the counted rank (one aggregate); a first attempt is marked as counted in the attempt's own UPDATE and its
-# certificate issued without a read (no other attempt or certificate can exist yet: services/attempts.py,
-# services/certificates.py); a later one reads the person's attempts and certificate. The review in the answer
-# comes from the rows the marking read (Attempt.fresh_review), not read again
-SUBMIT_QUERIES = 9 + SESSION_QUERIES
+# the attempt with its exam, locked (one read); the paper with the saved answers (one read, written out:
+# services/attempts.py _paper_with_answers); the counted rank (one aggregate); a first attempt is marked as
+# counted in the attempt's own UPDATE and its certificate issued without a read (no other attempt or certificate
+# can exist yet: services/attempts.py, services/certificates.py); a later one reads the person's attempts and
+# certificate. The review in the answer comes from the rows the marking read (Attempt.fresh_review), not read
+# again
+SUBMIT_QUERIES = 8 + SESSION_QUERIES
 # a paper with wrong answers costs one statement more: they enter the wrong-answer book in one upsert
 # (services/book.py, docs/adr/0015); the all-right papers measured here cost none
 SUBMIT_WITH_MISTAKES_QUERIES = SUBMIT_QUERIES + 1

@@ -325,6 +325,41 @@ def test_leaderboard_competition_ranks_with_ties(tree, bank, people):
     assert units["市司法局"].headcount == 0 and units["市司法局"].rank == 3
 
 
+def test_the_submits_rank_is_the_leaderboards_rank_with_ties_in_score_and_time(tree, bank, people):
+    """``attempt_rank`` (written out: ``leaderboards._rank_tally``) gives each counted attempt the rank the
+    leaderboard shows: score with cents, ties in score broken by time used, full ties sharing a rank."""
+    from accounts.models import User
+
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city])
+    at = exam.opens_at + timedelta(minutes=1)
+    plans = [("87.50", 600), ("87.5", 600), ("87.49", 10), ("100", 900), ("87.50", 599), ("0", 1), ("99.99", 5)]
+    users = User.objects.bulk_create(
+        User(username=f"rank{i}", real_name=f"排名{i}", unit=tree.town_a, role=User.Role.PARTICIPANT)
+        for i in range(len(plans))
+    )
+    attempts = [
+        Attempt.objects.create(
+            exam=exam,
+            user=user,
+            number=1,
+            status=Attempt.Status.SUBMITTED,
+            started_at=at,
+            deadline=at + timedelta(hours=1),
+            submitted_at=at + timedelta(seconds=used),
+            score=Decimal(score),
+            max_score=Decimal(100),
+            passed=True,
+            time_used_seconds=used,
+            is_counted=True,
+        )
+        for user, (score, used) in zip(users, plans, strict=True)
+    ]
+    board = {row.user_id: row.rank for row in leaderboard_people(exam=exam)}
+    assert sorted(board.values()) == [1, 2, 3, 4, 4, 6, 7]
+    for attempt in attempts:
+        assert attempt_rank(attempt=attempt) == (board[attempt.user_id], len(plans))
+
+
 def test_gets_write_nothing_and_the_following_submit_finalises_an_overdue_attempt(exam, people):
     """GET requests never write: an attempt past deadline + grace is shown in progress with its deadline
     and the server's clock; the client's submit (or the periodic command) finalises it at its deadline."""

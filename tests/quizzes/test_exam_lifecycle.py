@@ -227,16 +227,14 @@ def test_update_refuses_a_window_that_closes_before_it_opens(exam: Exam) -> None
     assert exam.closes_at == closes_at
 
 
-@pytest.mark.parametrize("per_statement", [400, 2])
-def test_submit_stores_every_answers_marks_in_as_many_statements_as_it_takes(
-    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch, per_statement: int
-) -> None:
-    """The marks are written by ``UPDATE … FROM`` a union of rows, in chunks (SQLite takes at most 500 terms
-    per compound SELECT): right, wrong, partly right and unanswered questions each get their own mark."""
-    from quizzes.models import Answer
-    from quizzes.services import attempts as attempt_services
+def test_submit_stores_every_answers_marks_in_one_statement(exam: Exam, people: People) -> None:
+    """The marks are written by one ``UPDATE … FROM`` the rows packed into one parameter: right, wrong, partly
+    right and unanswered questions each get their own mark."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(attempt_services, "SCORES_PER_STATEMENT", per_statement)
+    from quizzes.models import Answer
+
     attempt, _ = attempt_start(exam=exam, user=people.alice)
     paper = list(attempt.paper.order_by("position"))
     choices = {}
@@ -250,7 +248,11 @@ def test_submit_stores_every_answers_marks_in_as_many_statements_as_it_takes(
             choices=choices[row.question_id],
             seq=seq,
         )
-    finished = attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    with CaptureQueriesContext(connection) as queries:
+        finished = attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    table = Answer._meta.db_table
+    assert [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')] != []
+    assert len([q for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]) == 1
     marks = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "score"))
     assert set(marks) == set(choices) and None not in marks.values()
     for row in paper[:-1]:
