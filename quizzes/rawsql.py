@@ -98,3 +98,37 @@ def rows_of_packed(types: Sequence[str], names: Sequence[str] = (), alias: str =
         q = connection.ops.quote_name
         values = [f"{value} AS {q(name)}" for value, name in zip(values, names, strict=True)]
     return f"{', '.join(values)} FROM {source}"
+
+
+def instances[M: Model](
+    model: type[M],
+    *,
+    order_by: Sequence[str] = (),
+    lock: bool = False,
+    in_ids: Sequence[int] | None = None,
+    **equal: Any,
+) -> list[M]:
+    """``model.objects.filter(**equal)`` (fields equal to values; ``in_ids``: primary keys among these) in the
+    order of ``order_by``'s fields, ``select_for_update()`` with ``lock``: the same instances, from a written-out
+    SELECT of all its columns."""
+    q = connection.ops.quote_name
+    where = [f"t.{column_of(model, name)} = %s" for name in equal]
+    params: list[Any] = list(equal.values())
+    if in_ids is not None:
+        where.append(f"t.{column_of(model, 'id')} IN ({_id_list()})")
+        params.append(json.dumps(list(in_ids)))
+    sql = f"SELECT {select_columns(model, 't')} FROM {q(model._meta.db_table)} t WHERE {' AND '.join(where) or '1 = 1'}"
+    if order_by:
+        sql += " ORDER BY " + ", ".join(f"t.{column_of(model, name)}" for name in order_by)
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [instance_from_row(model, row) for row in cursor.fetchall()]
+
+
+def _id_list() -> str:
+    """A SELECT of the integers of one JSON array parameter."""
+    if connection.vendor == "postgresql":
+        return "SELECT value::bigint FROM jsonb_array_elements_text(%s::jsonb) AS ids (value)"
+    return "SELECT value FROM json_each(%s)"

@@ -67,11 +67,11 @@ def attempt_start(
         raise ExamOutsideWindow()
     if not user_in_audience(exam=exam, user=user):
         raise NotInAudience()
-    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
+    rawsql.instances(User, id=user.pk, lock=True)  # the start's reads are written out (rawsql)
     sitting = timing.sitting_at(timing.sittings(exam_terms(exam), personal_terms(exam=exam, user_id=user.pk)), now)
     if sitting is None:
         raise ExamOutsideWindow()
-    attempts = list(Attempt.objects.filter(exam=exam, user=user).order_by("number"))
+    attempts = rawsql.instances(Attempt, exam=exam.pk, user=user.pk, order_by=("number",))
     open_attempt = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
     if open_attempt is not None:
         if not attempt_is_overdue(open_attempt, exam, now):

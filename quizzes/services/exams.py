@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import AuditContext, audit_record, changed, snapshot
 from accounts.models import AuditEvent, Unit, User
 
-from .. import caching
+from .. import caching, rawsql
 from ..access import (
     access_audience_units,
     access_banks_for_composition,
@@ -339,7 +339,7 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
                 raise _insufficient(rule, len(candidates))
             raise _too_few_slots(rule, len(candidates), len(set(candidates)))
         chosen += [(qid, rule.points) for qid in picked]
-    questions = Question.objects.in_bulk([qid for qid, _points in chosen])
+    questions = {question.pk: question for question in rawsql.instances(Question, in_ids=[qid for qid, _ in chosen])}
     return [PaperItem(questions[qid], points) for qid, points in chosen]
 
 
@@ -486,7 +486,7 @@ def paper_compose(*, exam: Exam, rng: random.Random | None = None) -> list[Paper
         if not items:
             raise InvalidComposition(fields={"fixed_questions": [_("固定试卷至少需要一道题。")]})
     else:
-        items = _draw(list(exam.draw_rules.all()), rng)
+        items = _draw(rawsql.instances(DrawRule, exam=exam.pk, order_by=("position", "id")), rng)
     if exam.shuffle_questions:
         rng.shuffle(items)
         items.sort(key=lambda item: KIND_ORDER[QuestionKind(item.question.kind)])

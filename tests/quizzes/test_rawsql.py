@@ -1,0 +1,86 @@
+"""``quizzes.rawsql``: written-out reads give the instances and values the ORM gives, and rows packed into one
+JSON parameter arrive as they were sent, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Model
+
+from accounts.models import User
+from quizzes import rawsql
+from quizzes.models import Attempt, DrawRule, Exam, ExamOverride, Question, WrongAnswer
+from quizzes.services.attempts import attempt_start
+from quizzes.services.exams import RuleSpec, exam_create, exam_publish
+from tests.conftest import People, Tree
+
+pytestmark = pytest.mark.django_db
+
+
+def fields_of(instance: Model) -> dict[str, Any]:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_instances_equal_what_the_orm_loads(tree: Tree, bank: Any, people: People) -> None:
+    now = datetime.now(UTC)
+    exam = exam_publish(
+        exam=exam_create(
+            unit=tree.city,
+            created_by=people.organizer,
+            audience_units=[tree.city],
+            rules=[
+                RuleSpec(kind="single", bank_id=bank.pk, count=2, points=Decimal("12.5")),
+                RuleSpec(kind="judge", bank_id=bank.pk, count=1, points=Decimal(5)),
+            ],
+            title="写出的读取",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=1),
+            time_limit_seconds=600,
+            composition=Exam.Composition.RANDOM,
+        )
+    )
+    ExamOverride.objects.create(
+        exam=exam, user=people.alice, kind="override", extra_seconds=90, reason="视力障碍", created_by=people.organizer
+    )
+    attempt_start(exam=exam, user=people.alice)
+    ids = list(Question.objects.filter(bank=bank).values_list("pk", flat=True))
+    cases: list[tuple[list[Any], list[Any]]] = [
+        (rawsql.instances(Exam, id=exam.pk), list(Exam.objects.filter(pk=exam.pk))),
+        (rawsql.instances(Attempt, exam=exam.pk, user=people.alice.pk), list(Attempt.objects.filter(exam=exam))),
+        (rawsql.instances(ExamOverride, exam=exam.pk, user=people.alice.pk), list(ExamOverride.objects.all())),
+        (
+            rawsql.instances(DrawRule, exam=exam.pk, order_by=("position", "id")),
+            list(DrawRule.objects.filter(exam=exam).order_by("position", "id")),
+        ),
+        (rawsql.instances(Question, in_ids=ids[1:]), list(Question.objects.filter(pk__in=ids[1:]))),
+        (rawsql.instances(User, id=people.alice.pk, lock=True), [User.objects.get(pk=people.alice.pk)]),
+        (rawsql.instances(User, id=-1), []),
+    ]
+    for ours, orms in cases:
+        assert sorted((fields_of(i) for i in ours), key=str) == sorted((fields_of(i) for i in orms), key=str)
+        assert all(not i._state.adding and i._state.db == connection.alias for i in ours)  # loaded, as from the ORM
+    assert len(cases[3][0]) == 2 and len(cases[4][0]) == len(ids) - 1
+    assert isinstance(cases[1][0][0].deadline, datetime) and cases[1][0][0].deadline.tzinfo is not None
+
+
+def test_packed_rows_keep_microseconds_decimals_json_and_text(people: People, bank: Any) -> None:
+    """The wrong-answer book's upsert sends its rows packed: what is read back is what was sent."""
+    at = datetime(2026, 5, 1, 8, 30, 15, 123456, tzinfo=UTC)
+    question = Question.objects.filter(bank=bank).first()
+    assert question is not None
+    columns = ("user_id", "question_id", "choices", "wrong_count", "right_streak", "from_practice", "last_wrong_at")
+    types = ("bigint", "bigint", "json", "integer", "integer", "boolean", "timestamptz")
+    q = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(WrongAnswer._meta.db_table)} ({', '.join(q(c) for c in columns)}) "
+            f"SELECT {rawsql.rows_of_packed(types)}",
+            [rawsql.packed_rows([[people.alice.pk, question.pk, ["A", "C"], 2, 0, True, at]])],
+        )
+    row = WrongAnswer.objects.get(user=people.alice, question=question)
+    assert (row.choices, row.wrong_count, row.from_practice, row.last_wrong_at) == (["A", "C"], 2, True, at)
+    assert WrongAnswer.objects.filter(last_wrong_at=at).count() == 1  # stored as the ORM stores it: it finds it
