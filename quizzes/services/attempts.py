@@ -82,14 +82,16 @@ def attempt_start(
 
     items = paper_compose(exam=exam, rng=rng)
     option_rng = rng or random.SystemRandom()
-    attempt = Attempt.objects.create(
-        exam=exam,
-        user=user,
-        number=(attempts[-1].number + 1) if attempts else 1,
-        started_at=now,
-        deadline=timing.attempt_deadline(sitting, now),
-        is_makeup=sitting.makeup,
-        max_score=sum((item.points for item in items), Decimal(0)),
+    attempt = rawsql.insert(
+        Attempt(
+            exam=exam,
+            user=user,
+            number=(attempts[-1].number + 1) if attempts else 1,
+            started_at=now,
+            deadline=timing.attempt_deadline(sitting, now),
+            is_makeup=sitting.makeup,
+            max_score=sum((item.points for item in items), Decimal(0)),
+        )
     )
     paper = [
         {

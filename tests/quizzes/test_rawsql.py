@@ -84,3 +84,29 @@ def test_packed_rows_keep_microseconds_decimals_json_and_text(people: People, ba
     row = WrongAnswer.objects.get(user=people.alice, question=question)
     assert (row.choices, row.wrong_count, row.from_practice, row.last_wrong_at) == (["A", "C"], 2, True, at)
     assert WrongAnswer.objects.filter(last_wrong_at=at).count() == 1  # stored as the ORM stores it: it finds it
+
+
+def test_insert_stores_what_save_would_and_sets_the_key(tree: Tree, bank: Any, people: People) -> None:
+    from tests.conftest import make_exam
+
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city])
+    at = datetime(2026, 5, 1, 8, 30, 15, 123456, tzinfo=UTC)
+
+    def new(user: User) -> Attempt:
+        return Attempt(
+            exam=exam,
+            user=user,
+            number=1,
+            started_at=at,
+            deadline=at + timedelta(minutes=30),
+            max_score=Decimal("12.5"),
+        )
+
+    ours, theirs = rawsql.insert(new(people.alice)), new(people.bob)
+    theirs.save()
+    assert ours.pk is not None and not ours._state.adding
+    stored, saved = Attempt.objects.get(pk=ours.pk), Attempt.objects.get(pk=theirs.pk)
+    assert fields_of(stored) == fields_of(ours) | {"user_id": people.alice.pk}
+    assert {k: v for k, v in fields_of(stored).items() if k not in ("id", "user_id")} == {
+        k: v for k, v in fields_of(saved).items() if k not in ("id", "user_id")
+    }
