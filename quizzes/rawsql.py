@@ -134,9 +134,14 @@ def instances[M: Model](
     q = connection.ops.quote_name
     where = [f"t.{column_of(model, name)} = %s" for name in equal]
     params: list[Any] = list(equal.values())
-    if in_ids is not None:
-        where.append(f"t.{column_of(model, 'id')} IN ({_id_list()})")
-        params.append(json.dumps(list(in_ids)))
+    if in_ids is not None:  # PostgreSQL: an array, which its planner reads through the primary key's index
+        pk = f"t.{column_of(model, 'id')}"
+        if connection.vendor == "postgresql":
+            where.append(f"{pk} = ANY(%s)")
+            params.append([int(pk_value) for pk_value in in_ids])
+        else:
+            where.append(f"{pk} IN (SELECT value FROM json_each(%s))")
+            params.append(json.dumps([int(pk_value) for pk_value in in_ids]))
     sql = f"SELECT {select_columns(model, 't')} FROM {q(model._meta.db_table)} t WHERE {' AND '.join(where) or '1 = 1'}"
     if order_by:
         sql += " ORDER BY " + ", ".join(f"t.{column_of(model, name)}" for name in order_by)
@@ -145,13 +150,6 @@ def instances[M: Model](
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [instance_from_row(model, row) for row in cursor.fetchall()]
-
-
-def _id_list() -> str:
-    """A SELECT of the integers of one JSON array parameter."""
-    if connection.vendor == "postgresql":
-        return "SELECT value::bigint FROM jsonb_array_elements_text(%s::jsonb) AS ids (value)"
-    return "SELECT value FROM json_each(%s)"
 
 
 def insert[M: Model](instance: M) -> M:

@@ -442,7 +442,7 @@ def _mark_answers(*, attempt: Attempt, exam: Exam, wrong: list[tuple[int, list[s
         marked[question_id] = {"question_id": question_id, "choices": choices, "score": score}
         if score < row["points"]:
             wrong.append((question_id, list(choices)))
-    _answer_scores_write(scores)
+    _answer_scores_write(attempt.pk, scores)
     attempt.fresh_review = (rows, marked)  # what the submit's answer shows needs no second read
     return marks
 
@@ -475,10 +475,12 @@ def _paper_with_answers(attempt_id: int) -> list[tuple[dict[str, Any], tuple[int
     ]
 
 
-def _answer_scores_write(scores: Sequence[tuple[int, Decimal]]) -> None:
-    """Store each answer's marks, ``(answer id, score)``, in one statement: ``UPDATE … FROM`` the rows packed into
-    one parameter (``rawsql.rows_of_packed``; PostgreSQL, and SQLite since 3.33). ``bulk_update`` builds a ``CASE``
-    expression per row in Python, which was a quarter of a submit's CPU (issue 9's profile)."""
+def _answer_scores_write(attempt_id: int, scores: Sequence[tuple[int, Decimal]]) -> None:
+    """Store the marks of the answers of one attempt, ``(answer id, score)``, in one statement: ``UPDATE … FROM``
+    the rows packed into one parameter (``rawsql.rows_of_packed``; PostgreSQL, and SQLite since 3.33).
+    ``bulk_update`` builds a ``CASE`` expression per row in Python, which was a quarter of a submit's CPU (issue
+    9's profile). The attempt is named too: PostgreSQL's planner cannot see how many rows the parameter holds,
+    and without it may scan every answer of every attempt to join them."""
     if not scores:
         return
     q = connection.ops.quote_name
@@ -487,8 +489,8 @@ def _answer_scores_write(scores: Sequence[tuple[int, Decimal]]) -> None:
         cursor.execute(
             f"UPDATE {table} SET {q('score')} = marks.{q('score')} "
             f"FROM (SELECT {rawsql.rows_of_packed(('bigint', 'numeric'), ('id', 'score'))}) AS marks "
-            f"WHERE {table}.{q('id')} = marks.{q('id')}",
-            [rawsql.packed_rows(scores)],
+            f"WHERE {table}.{q('attempt_id')} = %s AND {table}.{q('id')} = marks.{q('id')}",
+            [rawsql.packed_rows(scores), attempt_id],
         )
 
 
