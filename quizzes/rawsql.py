@@ -59,12 +59,22 @@ def value_from_db(model: type[Model], name: str, value: Any) -> Any:
 
 def column_of(model: type[Model], name: str) -> str:
     """The quoted column of ``model``'s field ``name``."""
+    return _column(model, name, connection.vendor)
+
+
+@cache
+def _column(model: type[Model], name: str, vendor: str) -> str:
     field: Any = model._meta.get_field(name)
     return connection.ops.quote_name(field.column)
 
 
 def select_columns(model: type[Model], alias: str) -> str:
     """``alias.column, …`` for each concrete field of ``model``, in the order ``instance_from_row`` takes."""
+    return _select_columns(model, alias, connection.vendor)
+
+
+@cache
+def _select_columns(model: type[Model], alias: str, vendor: str) -> str:
     return ", ".join(f"{alias}.{column_of(model, field.name)}" for field in model._meta.concrete_fields)
 
 
