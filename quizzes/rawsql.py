@@ -57,6 +57,25 @@ def value_from_db(model: type[Model], name: str, value: Any) -> Any:
     return value
 
 
+def rows_from_db(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Rows of raw values of ``model``'s fields ``names`` (in this order; a row may hold more values after them),
+    converted as the ORM would give them; only the columns that have converters are touched."""
+    db = connections[DEFAULT_DB_ALIAS]
+    converting = [
+        (i, converters) for i, name in enumerate(names) if (converters := _converters(model, name, db.vendor))
+    ]
+    result = []
+    for row in rows:
+        values = list(row)
+        for i, converters in converting:
+            value = values[i]
+            for converter, column in converters:
+                value = converter(value, column, db)
+            values[i] = value
+        result.append(values)
+    return result
+
+
 def column_of(model: type[Model], name: str) -> str:
     """The quoted column of ``model``'s field ``name``."""
     return _column(model, name, connection.vendor)
@@ -180,3 +199,19 @@ def insert[M: Model](instance: M) -> M:
         (instance.pk,) = cursor.fetchone()
     instance._state.adding, instance._state.db = False, db.alias
     return instance
+
+
+def update(instance: Model, fields: Sequence[str]) -> None:
+    """``instance.save(update_fields=fields)``, written out: one UPDATE of those fields by primary key, each
+    prepared as the ORM prepares it. No signals are sent: only for models that have no receivers and no audit."""
+    db = connections[DEFAULT_DB_ALIAS]
+    meta = instance._meta
+    model = type(instance)
+    chosen = [meta.get_field(name) for name in fields]
+    params: list[Any] = [field.get_db_prep_save(getattr(instance, field.attname), db) for field in chosen]  # type: ignore[union-attr]
+    assignments = ", ".join(f"{column_of(model, field.name)} = %s" for field in chosen)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {db.ops.quote_name(meta.db_table)} SET {assignments} WHERE {column_of(model, meta.pk.name)} = %s",
+            [*params, instance.pk],
+        )

@@ -393,7 +393,7 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
     # policy, and is marked in the same UPDATE, with no read of the others (most people sit once)
     first_finish = attempt.number == 1
     attempt.is_counted = attempt.is_counted or first_finish
-    attempt.save(update_fields=["status", "submitted_at", "time_used_seconds", "score", "passed", "is_counted"])
+    rawsql.update(attempt, ["status", "submitted_at", "time_used_seconds", "score", "passed", "is_counted"])
     book_collect_exam_mistakes(attempt=attempt, exam=exam, wrong=wrong)  # one statement, none if all right
     counted: Attempt | None = attempt
     if not first_finish:
@@ -461,14 +461,11 @@ def _paper_with_answers(attempt_id: int) -> list[tuple[dict[str, Any], tuple[int
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [attempt_id])
-        found = cursor.fetchall()
+        found = rawsql.rows_from_db(AttemptQuestion, fields, cursor.fetchall())
     width = len(fields)
     return [
         (
-            {
-                name: rawsql.value_from_db(AttemptQuestion, name, value)
-                for name, value in zip(fields, row, strict=False)
-            },
+            dict(zip(fields, row, strict=False)),
             None if row[width] is None else (row[width], rawsql.value_from_db(Answer, "choices", row[width + 1])),
         )
         for row in found

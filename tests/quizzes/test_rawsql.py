@@ -110,3 +110,22 @@ def test_insert_stores_what_save_would_and_sets_the_key(tree: Tree, bank: Any, p
     assert {k: v for k, v in fields_of(stored).items() if k not in ("id", "user_id")} == {
         k: v for k, v in fields_of(saved).items() if k not in ("id", "user_id")
     }
+
+
+def test_update_stores_the_named_fields_as_save_would(tree: Tree, bank: Any, people: People) -> None:
+    from tests.conftest import make_exam
+
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city])
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    attempt.status, attempt.score, attempt.passed = Attempt.Status.SUBMITTED, Decimal("66.5"), True
+    attempt.submitted_at = attempt.started_at + timedelta(seconds=61, microseconds=7)
+    attempt.leave_count = 3  # not named: not written
+    rawsql.update(attempt, ["status", "score", "passed", "submitted_at"])
+    stored = Attempt.objects.get(pk=attempt.pk)
+    assert (stored.status, stored.score, stored.passed, stored.submitted_at, stored.leave_count) == (
+        Attempt.Status.SUBMITTED,
+        Decimal("66.5"),
+        True,
+        attempt.submitted_at,
+        0,
+    )
