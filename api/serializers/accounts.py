@@ -8,10 +8,10 @@ from rest_framework import serializers
 from accounts.models import SiteSettings, Unit, User
 from quizzes.models import Attempt
 
-from .fields import FieldsBuiltOnce, IdField
+from .fields import FieldsBuiltOnce, IdField, PlainRendering
 
 
-class UnitSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Unit]):
+class UnitSerializer(PlainRendering, FieldsBuiltOnce, serializers.ModelSerializer[Unit]):
     parent_id = serializers.IntegerField(allow_null=True, read_only=True)
 
     class Meta:
@@ -19,7 +19,7 @@ class UnitSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Unit]):
         fields = ["id", "name", "kind", "parent_id", "depth", "path"]
 
 
-class MeSerializer(FieldsBuiltOnce, serializers.ModelSerializer[User]):
+class MeSerializer(PlainRendering, FieldsBuiltOnce, serializers.ModelSerializer[User]):
     unit = UnitSerializer(read_only=True)
     is_organizer = serializers.SerializerMethodField()
     is_results_reader = serializers.SerializerMethodField()

@@ -77,22 +77,25 @@ def _copy_field(field: serializers.Field[Any, Any, Any, Any]) -> serializers.Fie
 # holds, per field, its key, what DRF does when the key is missing (the field's default, None if it allows
 # null, left out if it is not required) and a converter: ``int`` and ``str`` for integer and text fields, the
 # plan of a nested serializer (one, or a list), the field's own ``to_representation`` for the other plain fields
-# (decimal, date-time, boolean, choice). A field of another kind (a method field, a relation, a dotted or ``*``
-# source) makes the first rendering fail loudly: such a serializer is not plain and must not use this.
+# (decimal, date-time, boolean, choice), and the serializer's own method for a method field of the serializer
+# rendered, as DRF calls it. A field of another kind (a method field of a nested serializer, a relation, a dotted
+# or ``*`` source) makes the first rendering fail loudly: such a serializer is not plain and must not use this.
 # The output equals DRF's, which the tests check for each serializer that uses this (tests/api/test_plain_rendering.py).
 class PlainRendering:
     def to_representation(self, instance: Any) -> dict[str, Any]:
         cls = type(self)
         plan: list[_Step] | None = cls.__dict__.get("_plain_plan")
         if plan is None:
-            plan = _plan_of(cls)
+            plan = _plan_of(cls, top=True)
             cls._plain_plan = plan  # type: ignore[attr-defined]  # a race only builds it twice
-        return _render(plan, instance)
+        return _render(plan, instance, self)
 
 
 _Step = tuple[str, str, Any, Any]  # field name, key in the instance, what a missing key gives, converter
 _SKIP = object()  # a missing key leaves the field out (not required, no default, no null)
+_METHOD: Any = object()  # a method field of the serializer rendered (not of a nested one: it has no context of its own)
 _PLAIN_OWN = (
+    serializers.BigIntegerField,
     serializers.BooleanField,
     serializers.DecimalField,
     serializers.DateTimeField,
@@ -101,10 +104,13 @@ _PLAIN_OWN = (
 )
 
 
-def _plan_of(cls: type) -> list[_Step]:
+def _plan_of(cls: type, *, top: bool = False) -> list[_Step]:
     plan: list[_Step] = []
     for name, field in cls().fields.items():
         if field.write_only:
+            continue
+        if isinstance(field, serializers.SerializerMethodField) and top:
+            plan.append((name, _METHOD, None, field.method_name))  # called on the serializer rendered, as DRF does
             continue
         if len(field.source_attrs) != 1:
             raise TypeError(f"{cls.__name__}.{name}: a dotted or '*' source is not plain rendering")
@@ -140,10 +146,13 @@ def _converter(cls: type, name: str, field: Any) -> Any:
     raise TypeError(f"{cls.__name__}.{name}: {kind.__name__} is not a plain field")
 
 
-def _render(plan: list[_Step], instance: Any) -> dict[str, Any]:
+def _render(plan: list[_Step], instance: Any, serializer: Any = None) -> dict[str, Any]:
     mapping = isinstance(instance, dict)
     out: dict[str, Any] = {}
     for name, key, missing, convert in plan:
+        if key is _METHOD:
+            out[name] = getattr(serializer, convert)(instance)
+            continue
         try:
             value = instance[key] if mapping else getattr(instance, key)
         except (KeyError, AttributeError):

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
+from api.serializers import accounts as account_serializers
 from api.serializers import attempts as attempt_serializers
 from api.serializers.fields import FieldsBuiltOnce, PlainRendering
 from quizzes import selectors
@@ -24,8 +25,9 @@ pytestmark = pytest.mark.django_db
 
 PLAIN = [
     cls
-    for cls in vars(attempt_serializers).values()
-    if isinstance(cls, type) and issubclass(cls, PlainRendering) and cls.__module__ == attempt_serializers.__name__
+    for module in (attempt_serializers, account_serializers)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and issubclass(cls, PlainRendering) and cls.__module__ == module.__name__
 ]
 
 
@@ -109,7 +111,11 @@ def test_a_missing_required_key_fails_as_in_drf() -> None:
 
 @pytest.mark.parametrize(
     "field",
-    [serializers.SerializerMethodField(), serializers.CharField(source="unit.name"), serializers.DictField()],
+    [
+        serializers.CharField(source="unit.name"),
+        serializers.DictField(),
+        serializers.PrimaryKeyRelatedField(read_only=True),
+    ],
 )
 def test_a_serializer_that_is_not_plain_cannot_render_by_a_plan(field: serializers.Field[Any, Any, Any, Any]) -> None:
     odd = type(
@@ -125,3 +131,32 @@ def _bank(tree: Tree) -> Any:
     from tests.conftest import make_bank
 
     return make_bank(tree.city)
+
+
+def test_the_signed_in_person_renders_as_drf_renders_it_with_and_without_a_unit(people: People) -> None:
+    """``GET /me``'s serializer: a model serializer with a nested unit and two method fields (called on the
+    serializer rendered, as DRF calls them)."""
+    from accounts.models import User
+
+    assert {"MeSerializer", "UnitSerializer"} <= {cls.__name__ for cls in PLAIN}
+    nobody = User.objects.create(username="无单位", role=User.Role.HR)
+    for user in (people.alice, people.organizer, people.hr_b, nobody):
+        ours = account_serializers.MeSerializer(user).data
+        assert ours == drf(account_serializers.MeSerializer, user) and list(ours) == list(
+            drf(account_serializers.MeSerializer, user)
+        )
+    assert account_serializers.MeSerializer(nobody).data["unit"] is None
+    assert account_serializers.MeSerializer(people.organizer).data["is_organizer"] is True
+
+
+def test_a_nested_serializer_with_a_method_field_cannot_render_by_a_plan() -> None:
+    inner = type(
+        "Inner",
+        (PlainRendering, FieldsBuiltOnce, serializers.Serializer),
+        {"odd": serializers.SerializerMethodField(), "get_odd": lambda self, obj: 1, "__module__": __name__},
+    )
+    outer = type(
+        "Outer", (PlainRendering, FieldsBuiltOnce, serializers.Serializer), {"inner": inner(), "__module__": __name__}
+    )
+    with pytest.raises(TypeError, match=r"Inner\.odd"):
+        outer({"inner": {}}).data  # noqa: B018
