@@ -56,3 +56,26 @@ def test_a_field_holding_another_is_copied_deeply_so_its_child_points_at_the_cop
     tags_second: Any = second.fields["tags"]
     assert tags_first is not tags_second and tags_first.child_relation is not tags_second.child_relation
     assert tags_first.child_relation.parent is tags_first and tags_first.root is first
+
+
+def test_a_list_of_plain_values_is_copied_with_its_own_child_and_validates_as_drf_builds_it():
+    from rest_framework.exceptions import ValidationError
+
+    from api.serializers.attempts import AnswerInputSerializer
+
+    first, second = AnswerInputSerializer(), AnswerInputSerializer()
+    choices_first: Any = first.fields["choices"]
+    choices_second: Any = second.fields["choices"]
+    assert choices_first is not choices_second and choices_first.child is not choices_second.child
+    assert choices_first.child.parent is choices_first and choices_first.parent is first
+    built = AnswerInputSerializer.__dict__["_fields_built_once"]["choices"]
+    assert built.child.parent is built  # the built field's child is left bound to it
+    for data, valid in [({"choices": ["A", "C"], "seq": 3}, True), ({"choices": ["AB"], "seq": 3}, False)]:
+        ours = AnswerInputSerializer(data=data)
+        assert ours.is_valid() is valid
+        drf = serializers.Serializer.get_fields(AnswerInputSerializer())
+        try:
+            drf["choices"].run_validation(data["choices"])
+            assert valid
+        except ValidationError as error:
+            assert not valid and ours.errors["choices"] == error.detail
