@@ -49,12 +49,16 @@ def _attnames(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
+def _convert(value: Any, converters: tuple[Converter, ...], db: Any) -> Any:
+    for converter, column in converters:
+        value = converter(value, column, db)
+    return value
+
+
 def value_from_db(model: type[Model], name: str, value: Any) -> Any:
     """A column's raw value as the ORM would give it: the backend's converters, then the field's own."""
     db = connections[DEFAULT_DB_ALIAS]
-    for converter, column in _converters(model, name, db.vendor):
-        value = converter(value, column, db)
-    return value
+    return _convert(value, _converters(model, name, db.vendor), db)
 
 
 def rows_from_db(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
@@ -68,10 +72,7 @@ def rows_from_db(model: type[Model], names: Sequence[str], rows: Sequence[Sequen
     for row in rows:
         values = list(row)
         for i, converters in converting:
-            value = values[i]
-            for converter, column in converters:
-                value = converter(value, column, db)
-            values[i] = value
+            values[i] = _convert(values[i], converters, db)
         result.append(values)
     return result
 
@@ -104,10 +105,7 @@ def instance_from_row[M: Model](model: type[M], row: Sequence[Any]) -> M:
     if len(values) != len(model._meta.concrete_fields):
         raise ValueError(f"{model.__name__}: {len(values)} values for {len(model._meta.concrete_fields)} columns")
     for i, converters in _row_converters(model, db.vendor):
-        value = values[i]
-        for converter, column in converters:
-            value = converter(value, column, db)
-        values[i] = value
+        values[i] = _convert(values[i], converters, db)
     return model.from_db(db.alias, _attnames(model), values)
 
 

@@ -129,3 +129,13 @@ def test_update_stores_the_named_fields_as_save_would(tree: Tree, bank: Any, peo
         attempt.submitted_at,
         0,
     )
+
+
+def test_the_models_written_out_have_no_receivers_that_the_writes_would_skip() -> None:
+    """``rawsql.insert`` and ``rawsql.update`` send no signals: they are used for attempts only while nothing
+    listens to an attempt's saves (the audit log is written by the services themselves, accounts/audit.py). A
+    receiver added later fails here, and must then be called by the service itself (or the write go back to
+    ``save()``)."""
+    from django.db.models.signals import post_save, pre_save
+
+    assert not pre_save.has_listeners(Attempt) and not post_save.has_listeners(Attempt)
