@@ -151,13 +151,11 @@ def instances[M: Model](
     model: type[M],
     *,
     order_by: Sequence[str] = (),
-    lock: bool = False,
     in_ids: Sequence[int] | None = None,
     **equal: Any,
 ) -> list[M]:
     """``model.objects.filter(**equal)`` (fields equal to values; ``in_ids``: primary keys among these) in the
-    order of ``order_by``'s fields, ``select_for_update()`` with ``lock``: the same instances, from a written-out
-    SELECT of all its columns."""
+    order of ``order_by``'s fields: the same instances, from a written-out SELECT of all its columns."""
     q = connection.ops.quote_name
     where = [f"t.{column_of(model, name)} = %s" for name in equal]
     params: list[Any] = list(equal.values())
@@ -172,11 +170,21 @@ def instances[M: Model](
     sql = f"SELECT {select_columns(model, 't')} FROM {q(model._meta.db_table)} t WHERE {' AND '.join(where) or '1 = 1'}"
     if order_by:
         sql += " ORDER BY " + ", ".join(f"t.{column_of(model, name)}" for name in order_by)
-    if lock and connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [instance_from_row(model, row) for row in cursor.fetchall()]
+
+
+def lock(model: type[Model], pk: int) -> bool:
+    """Lock ``model``'s row ``pk`` until the transaction ends (``select_for_update()``; SQLite has one writer at
+    a time and takes no row lock), reading nothing but its key. Whether the row exists."""
+    q = connection.ops.quote_name
+    sql = f"SELECT {column_of(model, 'id')} FROM {q(model._meta.db_table)} WHERE {column_of(model, 'id')} = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        return cursor.fetchone() is not None
 
 
 def insert[M: Model](instance: M) -> M:

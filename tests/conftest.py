@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Unit, User
 from accounts.services import unit_create, user_create
-from quizzes.models import Exam, Question, QuestionBank
+from quizzes.models import Attempt, Exam, Question, QuestionBank
 from quizzes.services.banks import bank_create, question_create
 from quizzes.services.exams import PaperItem, exam_create, exam_publish
 
@@ -153,6 +153,35 @@ def make_exam(
     fixed = [PaperItem(q, points[q.kind]) for q in Question.objects.filter(bank=bank).order_by("id")]
     exam = exam_create(unit=unit, created_by=None, audience_units=audience or [], fixed=fixed, **defaults)
     return exam_publish(exam=exam) if publish else exam
+
+
+def finished_attempt(
+    *,
+    exam: Exam,
+    user: User,
+    score: Decimal,
+    used: int,
+    number: int = 1,
+    status: str = Attempt.Status.SUBMITTED,
+    counted: bool = True,
+) -> Attempt:
+    """A finished attempt out of 100, started when the exam opened and handed in ``used`` seconds later (not
+    saved: for ``create`` or ``bulk_create`` of results without sitting the exam)."""
+    start = exam.opens_at
+    return Attempt(
+        exam=exam,
+        user=user,
+        number=number,
+        status=status,
+        started_at=start,
+        deadline=start + timedelta(minutes=30),
+        submitted_at=start + timedelta(seconds=used),
+        score=score,
+        max_score=Decimal(100),
+        passed=score >= 60,
+        time_used_seconds=used,
+        is_counted=counted,
+    )
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from quizzes.services.attempts import (
 )
 from quizzes.services.banks import question_update
 from quizzes.services.exams import RuleSpec, exam_create, exam_publish
-from tests.conftest import make_exam
+from tests.conftest import finished_attempt, make_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -331,29 +331,15 @@ def test_the_submits_rank_is_the_leaderboards_rank_with_ties_in_score_and_time(t
     from accounts.models import User
 
     exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city])
-    at = exam.opens_at + timedelta(minutes=1)
     plans = [("87.50", 600), ("87.5", 600), ("87.49", 10), ("100", 900), ("87.50", 599), ("0", 1), ("99.99", 5)]
     users = User.objects.bulk_create(
         User(username=f"rank{i}", real_name=f"排名{i}", unit=tree.town_a, role=User.Role.PARTICIPANT)
         for i in range(len(plans))
     )
-    attempts = [
-        Attempt.objects.create(
-            exam=exam,
-            user=user,
-            number=1,
-            status=Attempt.Status.SUBMITTED,
-            started_at=at,
-            deadline=at + timedelta(hours=1),
-            submitted_at=at + timedelta(seconds=used),
-            score=Decimal(score),
-            max_score=Decimal(100),
-            passed=True,
-            time_used_seconds=used,
-            is_counted=True,
-        )
+    attempts = Attempt.objects.bulk_create(
+        finished_attempt(exam=exam, user=user, score=Decimal(score), used=used)
         for user, (score, used) in zip(users, plans, strict=True)
-    ]
+    )
     board = {row.user_id: row.rank for row in leaderboard_people(exam=exam)}
     assert sorted(board.values()) == [1, 2, 3, 4, 4, 6, 7]
     for attempt in attempts:

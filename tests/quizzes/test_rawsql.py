@@ -57,7 +57,7 @@ def test_instances_equal_what_the_orm_loads(tree: Tree, bank: Any, people: Peopl
             list(DrawRule.objects.filter(exam=exam).order_by("position", "id")),
         ),
         (rawsql.instances(Question, in_ids=ids[1:]), list(Question.objects.filter(pk__in=ids[1:]))),
-        (rawsql.instances(User, id=people.alice.pk, lock=True), [User.objects.get(pk=people.alice.pk)]),
+        (rawsql.instances(User, id=people.alice.pk), [User.objects.get(pk=people.alice.pk)]),
         (rawsql.instances(User, id=-1), []),
     ]
     for ours, orms in cases:
@@ -139,3 +139,9 @@ def test_the_models_written_out_have_no_receivers_that_the_writes_would_skip() -
     from django.db.models.signals import post_save, pre_save
 
     assert not pre_save.has_listeners(Attempt) and not post_save.has_listeners(Attempt)
+
+
+def test_lock_takes_the_row_and_says_whether_it_exists(people: People) -> None:
+    with transaction.atomic():
+        assert rawsql.lock(User, people.alice.pk) is True
+        assert rawsql.lock(User, -1) is False

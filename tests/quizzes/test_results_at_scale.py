@@ -8,7 +8,6 @@ The data is bulk-created directly (test data, not a service path), so the big ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -20,7 +19,7 @@ from accounts.models import Unit, User
 from quizzes import leaderboards, results
 from quizzes.models import Attempt, Exam
 from quizzes.scoring import CENT, percent_of
-from tests.conftest import make_bank, make_exam
+from tests.conftest import finished_attempt, make_bank, make_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -72,46 +71,25 @@ def _build(towns: int, depts_per_town: int, people_per_unit: int, *, extra_attem
     people.append(User(username="staffsat", real_name="职员", unit=units[0], password="!", role=User.Role.HR))
     meta.append((0, 0))  # staff: their attempt is nobody's result
     people = User.objects.bulk_create(people)
-    start = exam.opens_at
     attempts = []
     for user, (pattern, k) in zip(people, meta, strict=True):
         if (k + pattern) % 6 == 5:
             continue  # absent
         score = Decimal((pattern * 13 + k * 7) % 101)
         used = 300 + (k * 31) % 1200
-        attempts.append(
-            Attempt(
-                exam=exam,
-                user=user,
-                number=1,
-                status=Attempt.Status.SUBMITTED,
-                started_at=start,
-                deadline=start + timedelta(minutes=30),
-                submitted_at=start + timedelta(seconds=used),
-                score=score,
-                max_score=Decimal(100),
-                passed=score >= 60,
-                time_used_seconds=used,
-                is_counted=True,
-            )
-        )
+        attempts.append(finished_attempt(exam=exam, user=user, score=score, used=used))
     first = list(attempts)
     for i in range(extra_attempts):  # second, worse attempts that do not count
         a = first[i % len(first)]
         attempts.append(
-            Attempt(
+            finished_attempt(
                 exam=exam,
                 user=a.user,
+                score=Decimal(0),
+                used=1800,
                 number=2,
                 status=Attempt.Status.TIMED_OUT,
-                started_at=start,
-                deadline=start + timedelta(minutes=30),
-                submitted_at=start + timedelta(minutes=30),
-                score=Decimal(0),
-                max_score=Decimal(100),
-                passed=False,
-                time_used_seconds=1800,
-                is_counted=False,
+                counted=False,
             )
         )
     Attempt.objects.bulk_create(attempts, batch_size=2000)
