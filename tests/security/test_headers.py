@@ -108,3 +108,68 @@ def test_production_redirects_to_https_and_sends_hsts():
         "True",
         "True",
     ], result.stderr
+
+
+# --- the site's policy built once (config/csp.py), the same header as django-csp's own -----------------------
+
+
+def _through_middleware(view):
+    from django.test import RequestFactory
+
+    from config.csp import CSPMiddleware
+
+    request = RequestFactory().get("/api/v1/me")
+    return request, CSPMiddleware(view)(request)
+
+
+def test_the_policy_built_once_is_django_csps_own_and_follows_the_settings(settings):
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    request, response = _through_middleware(lambda request: HttpResponse())
+    assert response["Content-Security-Policy"] == build_policy()
+    assert directives(response) == POLICY
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}  # tests and redeploys change it
+    assert _through_middleware(lambda request: HttpResponse())[1]["Content-Security-Policy"] == "default-src 'none'"
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}  # django-csp's own path
+    both = _through_middleware(lambda request: HttpResponse())[1]
+    assert both["Content-Security-Policy"] == "default-src 'none'"
+    assert set(both["Content-Security-Policy-Report-Only"].split("; ")) == {"default-src 'self'", "img-src 'self'"}
+
+
+def test_a_view_that_asks_for_a_nonce_or_changes_the_policy_gets_its_own_header():
+    from csp.decorators import csp_exempt, csp_update
+    from csp.exceptions import CSPNonceError
+    from django.http import HttpResponse
+
+    def with_nonce(request):
+        return HttpResponse(str(request.csp_nonce))
+
+    request, response = _through_middleware(with_nonce)
+    nonce = response.content.decode()
+    assert f"'nonce-{nonce}'" not in POLICY["script-src"]  # the site's policy has no nonce source to fill
+    assert response["Content-Security-Policy"] == _through_middleware(lambda request: HttpResponse())[1][
+        "Content-Security-Policy"
+    ]
+    updated = _through_middleware(csp_update({"img-src": ["https://tiles.example.gov.cn"]})(lambda r: HttpResponse()))
+    assert directives(updated[1])["img-src"] == "'self' data: https://tiles.example.gov.cn"
+    exempt = _through_middleware(csp_exempt()(lambda r: HttpResponse()))
+    assert "Content-Security-Policy" not in exempt[1]
+    request, _response = _through_middleware(lambda request: HttpResponse())
+    with pytest.raises(CSPNonceError):  # asked for after the header was written: an error, not a gap
+        str(request.csp_nonce)
+
+
+def test_the_api_answers_json_whatever_the_accept_header(db, people):
+    from tests.conftest import app_login
+
+    client = app_login(people.alice.username)
+    for accept in ("text/html", "application/xml", "text/html;q=0.9,*/*;q=0.8"):
+        me = client.get("/api/v1/me", HTTP_ACCEPT=accept)
+        assert me.status_code == 200 and me["Content-Type"] == "application/json", accept
+        assert me.json()["username"] == people.alice.username
+    refused = Client().get("/api/v1/me", HTTP_ACCEPT="text/html")  # no login: the API's JSON error, not a page
+    assert refused.status_code in (401, 403) and refused["Content-Type"] == "application/json"
+    # the schema's views keep their own renderers and negotiate as before
+    assert Client().get("/api/schema/?format=json")["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert Client().get("/api/schema/")["Content-Type"].startswith("application/vnd.oai.openapi")
