@@ -75,7 +75,13 @@ def access_exam_to_sit(user: User, exam_id: int) -> Exam:
 
 def access_exam_results(user: User, exam_id: int) -> Exam:
     """An exam whose leaderboards the person may read: staff of its reach, or its audience once published."""
-    exam = caching.cached_exam(exam_id)  # with its unit and audience: a participant's read costs no query here
+    # with its unit and audience: a participant's read costs no query here
+    return exam_results_readable(user, caching.cached_exam(exam_id))
+
+
+def exam_results_readable(user: User, exam: Exam | None) -> Exam:
+    """``access_exam_results`` of an exam read already (``caching.cached_exam_and``: with the board, in one
+    round trip); None: no such exam."""
     if exam is None or not selectors.exam_can_be_read_by(exam=exam, user=user):
         raise ExamNotFound()
     return exam

@@ -97,6 +97,10 @@ def exam_definition_key(exam_id: int) -> str:
     return f"exam:{exam_id}:def"
 
 
+type Current = tuple[tuple[int, ...], dict[str, Any]]
+"""What ``read_current`` returns: the generations now, and the values stored under exactly them."""
+
+
 def cached_exam(exam_id: int) -> Exam | None:
     """The exam with its unit and its audience's paths (``Exam.audience_paths``), as the access checks of the
     hot reads need them (``access.access_exam_results``, ``access.access_exam_to_sit``): one cache round trip
@@ -105,16 +109,28 @@ def cached_exam(exam_id: int) -> Exam | None:
     Kept while the exam's definition generation (bumped when the exam or its audience is saved: the signal
     receivers below, so the admin's edits count too) and the people generation (units renamed or moved) are the
     ones it was stored under; a submit does not touch it. None: no such exam (not cached)."""
+    return cached_exam_and(exam_id, (), ())[0]
+
+
+def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence[str]) -> tuple[Exam | None, Current]:
+    """``cached_exam(exam_id)`` and ``read_current(keys, generation_keys)`` in one round trip: a leaderboard read
+    needs the exam for its access check and then the board, which the same request reads from the cache."""
     entry_key = f"exam:{exam_id}:entry"
-    generations, found = read_current([entry_key], (exam_definition_key(exam_id), PEOPLE_KEY))
-    if entry_key in found:
-        return found[entry_key]  # type: ignore[no-any-return]
-    exam = Exam.objects.select_related("unit").filter(pk=exam_id).first()
+    exam_generation_keys = (exam_definition_key(exam_id), PEOPLE_KEY)
+    found: dict[str, Any] = cache.get_many(
+        [entry_key, *keys, *dict.fromkeys([*exam_generation_keys, *generation_keys])]
+    )
+    exam_generations = tuple(_generations_in(found, exam_generation_keys))
+    generations = tuple(_generations_in(found, generation_keys))
+    current = (generations, _current_in(found, keys, generations))
+    exam: Exam | None = _current_in(found, [entry_key], exam_generations).get(entry_key)
     if exam is None:
-        return None
-    exam.audience_paths = tuple(exam.audience_units.values_list("path", flat=True))
-    store_current({entry_key: exam}, generations)
-    return exam
+        exam = Exam.objects.select_related("unit").filter(pk=exam_id).first()
+        if exam is None:
+            return None, current
+        exam.audience_paths = tuple(exam.audience_units.values_list("path", flat=True))
+        store_current({entry_key: exam}, exam_generations)
+    return exam, current
 
 
 @receiver(post_save, sender=Exam)
@@ -131,7 +147,7 @@ def _audience_changed(sender: Any, instance: Any, reverse: bool, pk_set: set[int
             _bump_now_and_on_commit(exam_definition_key(exam_id))
 
 
-def read_current(keys: Sequence[str], generation_keys: Sequence[str]) -> tuple[tuple[int, ...], dict[str, Any]]:
+def read_current(keys: Sequence[str], generation_keys: Sequence[str]) -> Current:
     """One round trip for values stored with ``store_current`` and the generations they must carry: the generations now,
     and those of ``keys`` stored under exactly them (others are missing: stale or never stored).
 
@@ -140,12 +156,17 @@ def read_current(keys: Sequence[str], generation_keys: Sequence[str]) -> tuple[t
     reader finds stale: it recomputes, as with generations in the key."""
     found: dict[str, Any] = cache.get_many([*keys, *generation_keys])
     generations = tuple(_generations_in(found, generation_keys))
+    return generations, _current_in(found, keys, generations)
+
+
+def _current_in(found: dict[str, Any], keys: Sequence[str], generations: tuple[int, ...]) -> dict[str, Any]:
+    """Those of ``keys`` in ``found`` (what one ``get_many`` returned) stored under exactly ``generations``."""
     current = {}
     for key in keys:
         entry = found.get(key)
         if entry is not None and entry[0] == generations:
             current[key] = entry[1]
-    return generations, current
+    return current
 
 
 def store_current(values: dict[str, Any], generations: tuple[int, ...], timeout: int = TTL) -> None:
@@ -189,11 +210,19 @@ def board_generations(exam_id: int) -> tuple[str, str]:
     return (exam_key(exam_id), PEOPLE_KEY)
 
 
-def cached[T](key: str, generation_keys: Sequence[str], compute: Callable[[], T], *, timeout: int = TTL) -> T:
+def cached[T](
+    key: str,
+    generation_keys: Sequence[str],
+    compute: Callable[[], T],
+    *,
+    timeout: int = TTL,
+    read: Current | None = None,
+) -> T:
     """``compute()``, cached under ``key`` while ``generation_keys`` hold the generations it was stored under: one
-    round trip when cached. For a caller that keeps its own rendering of a cached read (the API's leaderboards
-    keep what they answer, so that a cached read serializes nothing)."""
-    generations, found = read_current([key], generation_keys)
+    round trip when cached, none when the caller has read it already (``read``: ``read_current`` or
+    ``cached_exam_and`` of ``[key]`` and ``generation_keys``). For a caller that keeps its own rendering of a
+    cached read (the API's leaderboards keep what they answer, so that a cached read serializes nothing)."""
+    generations, found = read if read is not None else read_current([key], generation_keys)
     if key in found:
         return found[key]  # type: ignore[no-any-return]
     value = compute()
@@ -201,15 +230,17 @@ def cached[T](key: str, generation_keys: Sequence[str], compute: Callable[[], T]
     return value
 
 
-def unit_board_key(*, exam: Exam, parent_id: int | None, primary: str) -> str:
-    return f"exam:{exam.pk}:units:{parent_id if parent_id is not None else exam.unit_id}:{primary}"
+def unit_board_key(*, exam_id: int, parent_id: int | None, primary: str) -> str:
+    """The unit ranking's key: under the exam's own unit when ``parent_id`` is None (known before the exam is
+    read, so that the API reads the exam and the board in one round trip)."""
+    return f"exam:{exam_id}:units:{parent_id if parent_id is not None else 'top'}:{primary}"
 
 
 def cached_leaderboard_units(
     *, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate"
 ) -> leaderboards.UnitBoard:
     """``leaderboards.leaderboard_units``, cached per exam, parent unit and order: one round trip when cached."""
-    key = unit_board_key(exam=exam, parent_id=parent.pk if parent is not None else None, primary=primary)
+    key = unit_board_key(exam_id=exam.pk, parent_id=parent.pk if parent is not None else None, primary=primary)
     return cached(
         key,
         board_generations(exam.pk),
@@ -220,8 +251,17 @@ def cached_leaderboard_units(
 _NOBODY = "-"  # cached "this person has no counting attempt"
 
 
+def participant_board_keys(exam_id: int, viewer_id: int) -> list[str]:
+    """The keys ``cached_participant_board`` reads (under ``board_generations``)."""
+    return [f"exam:{exam_id}:people-top", f"exam:{exam_id}:person:{viewer_id}"]
+
+
 def cached_participant_board[T](
-    *, exam: Exam, viewer_id: int, render: Callable[[list[leaderboards.PersonRow]], list[T]]
+    *,
+    exam: Exam,
+    viewer_id: int,
+    render: Callable[[list[leaderboards.PersonRow]], list[T]],
+    read: Current | None = None,
 ) -> tuple[list[T], T | None]:
     """What a participant reads of the person leaderboard, rendered by ``render`` (the API's serializer) and
     cached per exam, so that a cached read renders nothing: its top ``PARTICIPANT_TOP`` rows as this viewer sees
@@ -230,9 +270,10 @@ def cached_participant_board[T](
     round trip when both are cached.
 
     The top is kept rendered twice, as others see each row and as its own person does, and each viewer's
-    list is put together from the two."""
-    top_key, me_key = f"exam:{exam.pk}:people-top", f"exam:{exam.pk}:person:{viewer_id}"
-    generations, found = read_current([top_key, me_key], board_generations(exam.pk))
+    list is put together from the two. ``read``: the caller's read of ``participant_board_keys`` (no round trip
+    here then)."""
+    top_key, me_key = participant_board_keys(exam.pk, viewer_id)
+    generations, found = read if read is not None else read_current([top_key, me_key], board_generations(exam.pk))
     top: tuple[list[int], list[T], list[T]] | None = found.get(top_key)
     if top is None:
         rows = list(leaderboards.leaderboard_people_rows(exam=exam)[: leaderboards.PARTICIPANT_TOP])

@@ -27,6 +27,7 @@ from quizzes.access import (
     access_exam_to_sit,
     access_exam_unit,
     access_question_to_manage,
+    exam_results_readable,
 )
 from quizzes.models import Exam
 from quizzes.services.attempts import attempt_start, exam_regrade_question
@@ -173,9 +174,9 @@ class PersonLeaderboardView(APIView):
     )
     def get(self, request: Request, exam_id: int) -> Response:
         user = request_user(request)
-        exam = access_exam_results(user, exam_id)
         if not scopes.is_results_reader(user):  # the same top rows for every participant: cached (quizzes.caching)
-            return self._participant(request, exam, user)
+            return self._participant(request, exam_id, user)
+        exam = access_exam_results(user, exam_id)
         people = leaderboards.people_board_for(exam=exam, viewer=user)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(people.rows, request, self)
@@ -186,8 +187,11 @@ class PersonLeaderboardView(APIView):
         board = {**paginator.page_data(ranked), "me": me}
         return Response(PersonLeaderboardSerializer(board).data)
 
-    def _participant(self, request: Request, exam: Exam, user: User) -> Response:
-        rows, me = caching.cached_participant_board(exam=exam, viewer_id=user.pk, render=_person_rows_data)
+    def _participant(self, request: Request, exam_id: int, user: User) -> Response:
+        keys = caching.participant_board_keys(exam_id, user.pk)
+        exam, read = caching.cached_exam_and(exam_id, keys, caching.board_generations(exam_id))  # one round trip
+        exam = exam_results_readable(user, exam)
+        rows, me = caching.cached_participant_board(exam=exam, viewer_id=user.pk, render=_person_rows_data, read=read)
         paginator = ParticipantLeaderboardPagination()
         page = paginator.paginate_queryset(rows, request, self) or []
         return Response({**paginator.page_data(page), "me": me})
@@ -202,11 +206,14 @@ class UnitLeaderboardView(APIView):
 
     @extend_schema(parameters=[UnitLeaderboardQuerySerializer], responses=UnitLeaderboardSerializer)
     def get(self, request: Request, exam_id: int) -> Response:
-        exam = access_exam_results(request_user(request), exam_id)
         query = UnitLeaderboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        parent = access_exam_unit(exam, query.validated_data.get("parent")) or exam.unit
-        order = query.validated_data["order"]
+        parent_id, order = query.validated_data.get("parent"), query.validated_data["order"]
+        key = caching.unit_board_key(exam_id=exam_id, parent_id=parent_id, primary=order) + ":api"
+        generation_keys = caching.board_generations(exam_id)
+        exam, read = caching.cached_exam_and(exam_id, [key], generation_keys)  # the exam and the board: one round trip
+        exam = exam_results_readable(request_user(request), exam)
+        parent = access_exam_unit(exam, parent_id) or exam.unit
 
         def board() -> dict[str, Any]:  # what every reader of this board reads: kept rendered
             ranked = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=order)
@@ -221,8 +228,7 @@ class UnitLeaderboardView(APIView):
                 }
             ).data
 
-        key = caching.unit_board_key(exam=exam, parent_id=parent.pk, primary=order) + ":api"
-        return Response(caching.cached(key, caching.board_generations(exam.pk), board))
+        return Response(caching.cached(key, generation_keys, board, read=read))
 
 
 class ExamRegradeView(APIView):

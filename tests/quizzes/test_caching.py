@@ -280,3 +280,41 @@ def test_a_unit_removed_from_the_audience_by_the_units_side_shows_too(exam: Exam
     assert caching.cached_exam(exam.pk).audience_paths == (tree.city.path,)  # type: ignore[union-attr]
     tree.city.audience_exams.remove(exam)  # the reverse side of Exam.audience_units
     assert caching.cached_exam(exam.pk).audience_paths == ()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("board", ["units", "people", "units?order=mean_score"])
+def test_a_cached_leaderboard_read_reads_the_exam_and_the_board_in_one_round_trip(
+    exam: Exam, people: People, board: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The access check's exam and the board come in one ``get_many`` (``caching.cached_exam_and``): the board's
+    key does not depend on the exam (the exam's own unit is ``top``)."""
+    sit(people.alice.username, exam, correct=7)
+    client = app_login(people.bob.username)
+    first = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}")
+    assert first.status_code == 200
+    asked: list[list[str]] = []
+    get_many, get = cache.get_many, cache.get
+    inside: list[bool] = []  # locmem's get_many calls get for each key: one round trip all the same
+
+    def recording_many(keys: Any, **kwargs: Any) -> Any:
+        asked.append(list(keys))
+        inside.append(True)
+        try:
+            return get_many(keys, **kwargs)
+        finally:
+            inside.pop()
+
+    def recording(key: str, *args: Any, **kwargs: Any) -> Any:
+        if not inside:
+            asked.append([key])
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", recording_many)
+    monkeypatch.setattr(cache, "get", recording)
+    again = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}")
+    assert again.json() == first.json()
+    exam_reads = [keys for keys in asked if any(key.startswith(f"exam:{exam.pk}:") for key in keys)]
+    assert len(exam_reads) == 1, asked
+    [keys] = exam_reads
+    assert f"exam:{exam.pk}:entry" in keys and caching.exam_key(exam.pk) in keys
+    assert any(key.startswith((f"exam:{exam.pk}:units:top:", f"exam:{exam.pk}:people-top")) for key in keys)
