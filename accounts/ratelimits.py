@@ -16,6 +16,7 @@ cache backends (locmem in development and tests) count with add + incr.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class Rate:
     seconds: int
 
     @classmethod
+    @functools.cache  # the API throttle reads its setting on every request
     def parse(cls, text: str) -> Rate:
         """``"600/m"``, ``"600/min"``, ``"10/5m"`` (allauth's ``"600/m/ip"`` is read as ``"600/m"``)."""
         amount, _, period = text.strip().partition("/")

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -205,19 +206,21 @@ class UnitLeaderboardView(APIView):
     """The child units of ``parent`` (default: the exam's unit), each over its whole subtree."""
 
     @extend_schema(parameters=[UnitLeaderboardQuerySerializer], responses=UnitLeaderboardSerializer)
-    def get(self, request: Request, exam_id: int) -> Response:
+    def get(self, request: Request, exam_id: int) -> HttpResponse:
         query = UnitLeaderboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         parent_id, order = query.validated_data.get("parent"), query.validated_data["order"]
-        key = caching.unit_board_key(exam_id=exam_id, parent_id=parent_id, primary=order) + ":api"
+        key = caching.unit_board_key(exam_id=exam_id, parent_id=parent_id, primary=order) + ":json"
         generation_keys = caching.board_generations(exam_id)
         exam, read = caching.cached_exam_and(exam_id, [key], generation_keys)  # the exam and the board: one round trip
         exam = exam_results_readable(request_user(request), exam)
         parent = access_exam_unit(exam, parent_id) or exam.unit
 
-        def board() -> dict[str, Any]:  # what every reader of this board reads: kept rendered
+        def board() -> bytes:  # what every reader of this board reads: kept as the JSON answered, the same bytes
+            # as DRF's Response would render (one renderer: api/negotiation.py), so that a cached read neither
+            # unpickles the rows' decimals nor encodes them again
             ranked = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=order)
-            return UnitLeaderboardSerializer(
+            data = UnitLeaderboardSerializer(
                 {
                     "parent_id": parent.pk,
                     "parent_name": parent.name,
@@ -227,8 +230,10 @@ class UnitLeaderboardView(APIView):
                     "results": ranked.rows,
                 }
             ).data
+            return JSONRenderer().render(data)
 
-        return Response(caching.cached(key, generation_keys, board, read=read))
+        body = caching.cached(key, generation_keys, board, read=read)
+        return HttpResponse(body, content_type=JSONRenderer.media_type)
 
 
 class ExamRegradeView(APIView):

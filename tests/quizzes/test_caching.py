@@ -312,7 +312,7 @@ def test_a_cached_leaderboard_read_reads_the_exam_and_the_board_in_one_round_tri
     monkeypatch.setattr(cache, "get_many", recording_many)
     monkeypatch.setattr(cache, "get", recording)
     again = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}")
-    assert again.json() == first.json()
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"] == "application/json"
     exam_reads = [keys for keys in asked if any(key.startswith(f"exam:{exam.pk}:") for key in keys)]
     assert len(exam_reads) == 1, asked
     [keys] = exam_reads

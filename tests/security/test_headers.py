@@ -126,7 +126,7 @@ def test_the_policy_built_once_is_django_csps_own_and_follows_the_settings(setti
     from csp.utils import build_policy
     from django.http import HttpResponse
 
-    request, response = _through_middleware(lambda request: HttpResponse())
+    _request, response = _through_middleware(lambda request: HttpResponse())
     assert response["Content-Security-Policy"] == build_policy()
     assert directives(response) == POLICY
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}  # tests and redeploys change it
@@ -148,9 +148,10 @@ def test_a_view_that_asks_for_a_nonce_or_changes_the_policy_gets_its_own_header(
     request, response = _through_middleware(with_nonce)
     nonce = response.content.decode()
     assert f"'nonce-{nonce}'" not in POLICY["script-src"]  # the site's policy has no nonce source to fill
-    assert response["Content-Security-Policy"] == _through_middleware(lambda request: HttpResponse())[1][
-        "Content-Security-Policy"
-    ]
+    assert (
+        response["Content-Security-Policy"]
+        == _through_middleware(lambda request: HttpResponse())[1]["Content-Security-Policy"]
+    )
     updated = _through_middleware(csp_update({"img-src": ["https://tiles.example.gov.cn"]})(lambda r: HttpResponse()))
     assert directives(updated[1])["img-src"] == "'self' data: https://tiles.example.gov.cn"
     exempt = _through_middleware(csp_exempt()(lambda r: HttpResponse()))
