@@ -5,6 +5,7 @@ Run on locmem here and on Redis in CI (REDIS_URL)."""
 from __future__ import annotations
 
 import functools
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -318,3 +319,66 @@ def test_a_cached_leaderboard_read_reads_the_exam_and_the_board_in_one_round_tri
     [keys] = exam_reads
     assert f"exam:{exam.pk}:entry" in keys and caching.exam_key(exam.pk) in keys
     assert any(key.startswith((f"exam:{exam.pk}:units:top:", f"exam:{exam.pk}:people-top")) for key in keys)
+
+
+# --- one reader computes a missing value, the others wait for it (caching.computed_once) ----------------------
+
+
+def _in_thread(results: list[Any], call: Any) -> threading.Thread:
+    def run() -> None:
+        try:
+            results.append(call())
+        except Exception as error:  # reported to the test
+            results.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_readers_who_miss_the_same_generations_wait_for_the_one_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(caching, "COMPUTE_POLL", 0.001)
+    started, release = threading.Event(), threading.Event()
+    computed: list[str] = []
+
+    def slow() -> str:
+        computed.append("slow")
+        started.set()
+        assert release.wait(5)
+        return "the board"
+
+    def again() -> str:
+        computed.append("again")
+        return "computed twice"
+
+    results: list[Any] = []
+    first = _in_thread(results, lambda: caching.computed_once("test:board", (7, 1), slow))
+    assert started.wait(5)
+    waiters = [_in_thread(results, lambda: caching.computed_once("test:board", (7, 1), again)) for _ in range(3)]
+    other = caching.computed_once("test:board", (8, 1), lambda: "a newer generation")  # does not wait
+    release.set()
+    for thread in [first, *waiters]:
+        thread.join(10)
+    assert results == ["the board"] * 4 and computed == ["slow"]
+    assert other == "a newer generation"
+    assert cache.get("test:board:computing:7.1") is None and cache.get("test:board:computing:8.1") is None
+
+
+def test_a_waiter_computes_when_the_computing_reader_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(caching, "COMPUTE_POLL", 0.001)
+    started, release = threading.Event(), threading.Event()
+
+    def failing() -> str:
+        started.set()
+        assert release.wait(5)
+        raise RuntimeError("the database went away")
+
+    results: list[Any] = []
+    first = _in_thread(results, lambda: caching.computed_once("test:failing", (1,), failing))
+    assert started.wait(5)
+    waiter = _in_thread(results, lambda: caching.computed_once("test:failing", (1,), lambda: "computed by the waiter"))
+    release.set()
+    first.join(10)
+    waiter.join(10)
+    assert isinstance(results[0], RuntimeError) and results[1:] == ["computed by the waiter"]
+    assert cache.get("test:failing")[1] == "computed by the waiter"
