@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -354,8 +355,19 @@ def test_readers_who_miss_the_same_generations_wait_for_the_one_computing(monkey
     results: list[Any] = []
     first = _in_thread(results, lambda: caching.computed_once("test:board", (7, 1), slow))
     assert started.wait(5)
+    polling: set[int] = set()  # the waiters seen waiting: released only then, or a late one would compute anew
+    sleep = time.sleep
+
+    def poll(seconds: float) -> None:
+        polling.add(threading.get_ident())
+        sleep(seconds)
+
+    monkeypatch.setattr(caching.time, "sleep", poll)
     waiters = [_in_thread(results, lambda: caching.computed_once("test:board", (7, 1), again)) for _ in range(3)]
     other = caching.computed_once("test:board", (8, 1), lambda: "a newer generation")  # does not wait
+    deadline = time.monotonic() + 10
+    while len(polling) < 3 and time.monotonic() < deadline:
+        sleep(0.001)
     release.set()
     for thread in [first, *waiters]:
         thread.join(10)
@@ -376,7 +388,13 @@ def test_a_waiter_computes_when_the_computing_reader_fails(monkeypatch: pytest.M
     results: list[Any] = []
     first = _in_thread(results, lambda: caching.computed_once("test:failing", (1,), failing))
     assert started.wait(5)
+    polling: list[float] = []
+    sleep = time.sleep
+    monkeypatch.setattr(caching.time, "sleep", lambda seconds: polling.append(seconds) or sleep(seconds))
     waiter = _in_thread(results, lambda: caching.computed_once("test:failing", (1,), lambda: "computed by the waiter"))
+    deadline = time.monotonic() + 10
+    while not polling and time.monotonic() < deadline:
+        sleep(0.001)
     release.set()
     first.join(10)
     waiter.join(10)
