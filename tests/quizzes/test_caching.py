@@ -362,7 +362,7 @@ def test_readers_who_miss_the_same_generations_wait_for_the_one_computing(monkey
         polling.add(threading.get_ident())
         sleep(seconds)
 
-    monkeypatch.setattr(caching.time, "sleep", poll)
+    monkeypatch.setattr(time, "sleep", poll)  # the module computed_once sleeps through
     waiters = [_in_thread(results, lambda: caching.computed_once("test:board", (7, 1), again)) for _ in range(3)]
     other = caching.computed_once("test:board", (8, 1), lambda: "a newer generation")  # does not wait
     deadline = time.monotonic() + 10
@@ -390,7 +390,12 @@ def test_a_waiter_computes_when_the_computing_reader_fails(monkeypatch: pytest.M
     assert started.wait(5)
     polling: list[float] = []
     sleep = time.sleep
-    monkeypatch.setattr(caching.time, "sleep", lambda seconds: polling.append(seconds) or sleep(seconds))
+
+    def poll(seconds: float) -> None:
+        polling.append(seconds)
+        sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", poll)
     waiter = _in_thread(results, lambda: caching.computed_once("test:failing", (1,), lambda: "computed by the waiter"))
     deadline = time.monotonic() + 10
     while not polling and time.monotonic() < deadline:
