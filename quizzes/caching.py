@@ -228,14 +228,14 @@ def computed_once[T](key: str, generations: tuple[int, ...], compute: Callable[[
     claim = f"{key}:computing:{'.'.join(map(str, generations))}"
     if not cache.add(claim, 1, timeout=COMPUTE_LOCK_TTL):
         deadline = time.monotonic() + COMPUTE_WAIT
-        while cache.get(claim) is not None and time.monotonic() < deadline:
-            time.sleep(COMPUTE_POLL)
-            entry = cache.get(key)
+        while True:  # one round trip a look: the value, and whether the claim still stands
+            found = cache.get_many([key, claim])
+            entry = found.get(key)
             if entry is not None and entry[0] == generations:
                 return entry[1]  # type: ignore[no-any-return]
-        entry = cache.get(key)  # stored as the claim went
-        if entry is not None and entry[0] == generations:
-            return entry[1]  # type: ignore[no-any-return]
+            if claim not in found or time.monotonic() >= deadline:
+                break
+            time.sleep(COMPUTE_POLL)
     try:
         value = compute()
         store_current({key: value}, generations, timeout=timeout)
