@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
@@ -284,8 +284,24 @@ _NOBODY = "-"  # cached "this person has no counting attempt"
 
 
 def participant_board_keys(exam_id: int, viewer_id: int) -> list[str]:
-    """The keys ``cached_participant_board`` reads (under ``board_generations``)."""
-    return [f"exam:{exam_id}:people-top", f"exam:{exam_id}:person:{viewer_id}"]
+    """The keys ``cached_participant_board`` reads (under ``board_generations``). The top's key names the shape of
+    what it holds (``_TopRows``), so that a server of a newer release never reads an older one's."""
+    return [f"exam:{exam_id}:people-top:v2", f"exam:{exam_id}:person:{viewer_id}"]
+
+
+class ParticipantBoard[T](NamedTuple):
+    """What a participant reads of the person leaderboard (``cached_participant_board``)."""
+
+    rows: list[T]  # the top rows as this viewer sees them
+    me: T | None  # the viewer's own row wherever it stands, or None when they have no counting attempt
+    ranked_count: int  # how many people are ranked: the denominator of every rank
+
+
+class _TopRows[T](NamedTuple):
+    user_ids: list[int]
+    as_others: list[T]  # each row as others see it
+    whole: list[T]  # each row as its own person sees it
+    ranked_count: int
 
 
 def cached_participant_board[T](
@@ -294,39 +310,39 @@ def cached_participant_board[T](
     viewer_id: int,
     render: Callable[[list[leaderboards.PersonRow]], list[T]],
     read: Current | None = None,
-) -> tuple[list[T], T | None]:
+) -> ParticipantBoard[T]:
     """What a participant reads of the person leaderboard, rendered by ``render`` (the API's serializer) and
     cached per exam, so that a cached read renders nothing: its top ``PARTICIPANT_TOP`` rows as this viewer sees
     them (others' names as the exam's ``leaderboard_names`` says, their own row whole:
-    ``leaderboards.leaderboard_rows_for_participant``), and the viewer's own row wherever it stands. One cache
-    round trip when both are cached.
+    ``leaderboards.leaderboard_rows_for_participant``), the viewer's own row wherever it stands, and how many
+    people are ranked. One cache round trip when both are cached.
 
     The top is kept rendered twice, as others see each row and as its own person does, and each viewer's
     list is put together from the two. ``read``: the caller's read of ``participant_board_keys`` (no round trip
     here then)."""
     top_key, me_key = participant_board_keys(exam.pk, viewer_id)
     generations, found = read if read is not None else read_current([top_key, me_key], board_generations(exam.pk))
-    top: tuple[list[int], list[T], list[T]] | None = found.get(top_key)
+    top: _TopRows[T] | None = found.get(top_key)
     if top is None:
 
-        def compute_top() -> tuple[list[int], list[T], list[T]]:
+        def compute_top() -> _TopRows[T]:
             rows = list(leaderboards.leaderboard_people_rows(exam=exam)[: leaderboards.PARTICIPANT_TOP])
             ranked = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows, offset=0)
             as_others = leaderboards.leaderboard_rows_for_participant(exam=exam, rows=ranked, viewer_id=None)
-            return [row.user_id for row in ranked], render(as_others), render(ranked)
+            everyone = len(rows) if len(rows) < leaderboards.PARTICIPANT_TOP else leaderboards.ranked_count(exam=exam)
+            return _TopRows([row.user_id for row in ranked], render(as_others), render(ranked), everyone)
 
         top = computed_once(top_key, generations, compute_top)
-    user_ids, as_others_rendered, whole = top
-    shown = [whole[i] if user_id == viewer_id else as_others_rendered[i] for i, user_id in enumerate(user_ids)]
-    if viewer_id in user_ids:
-        return shown, whole[user_ids.index(viewer_id)]
+    shown = [top.whole[i] if user_id == viewer_id else top.as_others[i] for i, user_id in enumerate(top.user_ids)]
+    if viewer_id in top.user_ids:
+        return ParticipantBoard(shown, top.whole[top.user_ids.index(viewer_id)], top.ranked_count)
     stored: Any = found.get(me_key)
     if stored is None:
         row = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
         stored = _NOBODY if row is None else render([row])[0]
         store_current({me_key: stored}, generations)
     me: T | None = None if stored == _NOBODY else stored
-    return shown, me
+    return ParticipantBoard(shown, me, top.ranked_count)
 
 
 LOCAL_CANDIDATES_TTL = 60  # seconds a worker keeps its own copy of a rule's candidates

@@ -180,6 +180,12 @@ def people_page(
     return ranked, next((row for row in ranked if row.user_id == viewer.pk), None)
 
 
+def ranked_count(*, exam: Exam) -> int:
+    """How many people the person leaderboard ranks (one counting attempt each): the denominator of every rank,
+    for a reader of any subtree."""
+    return Attempt.objects.filter(exam=exam, is_counted=True).count()
+
+
 def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[PersonRow]:
     """The whole person leaderboard, ranked (for exports and tests; the API pages it)."""
     rows = list(leaderboard_people_rows(exam=exam, within=within))

@@ -311,7 +311,10 @@ class UnitRowSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
 class PersonLeaderboardSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     """One page of the person leaderboard, and the requester's own row wherever it stands."""
 
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text=_("可翻阅的行数：参考人员为排名前列的行数，管理人员为其所辖范围内的行数")
+    )
+    ranked_count = serializers.IntegerField(help_text=_("本次考试参与排名的总人数，即名次的分母"))
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = PersonRowSerializer(many=True)

@@ -185,17 +185,18 @@ class PersonLeaderboardView(APIView):
         ranked, me = leaderboards.people_page(
             exam=exam, viewer=user, board=people, rows=page or [], start=paginator.page.start_index() - 1
         )
-        board = {**paginator.page_data(ranked), "me": me}
+        everyone = paginator.page.paginator.count if people.within is None else leaderboards.ranked_count(exam=exam)
+        board = {**paginator.page_data(ranked), "ranked_count": everyone, "me": me}
         return Response(PersonLeaderboardSerializer(board).data)
 
     def _participant(self, request: Request, exam_id: int, user: User) -> Response:
         keys = caching.participant_board_keys(exam_id, user.pk)
         exam, read = caching.cached_exam_and(exam_id, keys, caching.board_generations(exam_id))  # one round trip
         exam = exam_results_readable(user, exam)
-        rows, me = caching.cached_participant_board(exam=exam, viewer_id=user.pk, render=_person_rows_data, read=read)
+        board = caching.cached_participant_board(exam=exam, viewer_id=user.pk, render=_person_rows_data, read=read)
         paginator = ParticipantLeaderboardPagination()
-        page = paginator.paginate_queryset(rows, request, self) or []
-        return Response({**paginator.page_data(page), "me": me})
+        page = paginator.paginate_queryset(board.rows, request, self) or []
+        return Response({**paginator.page_data(page), "ranked_count": board.ranked_count, "me": board.me})
 
 
 def _person_rows_data(rows: list[leaderboards.PersonRow]) -> list[dict[str, Any]]:

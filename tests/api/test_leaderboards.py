@@ -35,8 +35,9 @@ def sat(exam, people):
 def test_people_page_and_me(sat, people):
     bob = app_login(people.bob.username)
     board = bob.get(f"/api/v1/exams/{sat.pk}/leaderboard/people?page_size=2").json()
-    assert set(board) == {"count", "next", "previous", "results", "me"}
-    assert board["count"] == 3 and board["previous"] is None and "page=2" in board["next"]
+    assert set(board) == {"count", "ranked_count", "next", "previous", "results", "me"}
+    assert board["count"] == board["ranked_count"] == 3
+    assert board["previous"] is None and "page=2" in board["next"]
     # a participant sees others' names masked (a roster exam's default), their own in full
     assert [(r["rank"], r["name"]) for r in board["results"]] == [(1, "张*"), (2, "王*")]
     assert board["me"]["name"] == "李四" and board["me"]["rank"] == 3  # not on this page, still there
@@ -55,6 +56,7 @@ def test_people_of_a_scoped_reader_are_their_subtree_with_global_ranks(sat, peop
     board = app_login(people.organizer_a.username).get(f"/api/v1/exams/{sat.pk}/leaderboard/people").json()
     assert [(r["rank"], r["name"]) for r in board["results"]] == [(1, "张三"), (2, "王五")]  # town A only
     assert board["count"] == 2 and board["me"] is None
+    assert board["ranked_count"] == 3  # the ranks are global, and so is their denominator
 
 
 def test_units(sat, people, tree):
@@ -77,7 +79,7 @@ def test_schema_describes_what_the_leaderboards_return(client):
     people_ref = people["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     units_ref = units["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     components = schema["components"]["schemas"]
-    assert set(components[people_ref]["properties"]) == {"count", "next", "previous", "results", "me"}
+    assert set(components[people_ref]["properties"]) == {"count", "ranked_count", "next", "previous", "results", "me"}
     assert set(components[units_ref]["properties"]) == {
         "parent_id",
         "parent_name",

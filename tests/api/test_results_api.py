@@ -264,6 +264,7 @@ def test_participants_see_the_top_rows_with_names_as_the_exam_says(world, people
     bob = app_login(people.bob.username)
     board = bob.get(f"/api/v1/exams/{exam.pk}/leaderboard/people?page_size=50").json()
     assert board["count"] == 2 and board["next"] is None  # top 2 only, page size capped
+    assert board["ranked_count"] == 3  # but three are ranked: bob is "3rd of 3", not "of 2"
     assert [(r["rank"], r["name"]) for r in board["results"]] == [(1, "张*"), (2, mask_name(INJECTION))]
     assert board["me"]["name"] == "李四" and board["me"]["rank"] == 3  # their own row, in full
     assert all("13800" not in str(row) for row in board["results"])  # never an account name
@@ -278,7 +279,7 @@ def test_participants_see_the_top_rows_with_names_as_the_exam_says(world, people
     assert [r["name"] for r in board["results"]] == ["张三", INJECTION]
 
     staff = app_login(people.organizer.username).get(f"/api/v1/exams/{exam.pk}/leaderboard/people").json()
-    assert staff["count"] == 3 and next(r["name"] for r in staff["results"]) == "张三"
+    assert staff["count"] == 3 and staff["ranked_count"] == 3 and next(r["name"] for r in staff["results"]) == "张三"
 
 
 def test_new_exams_default_to_masked_names_and_open_quizzes_to_full(tree, bank):

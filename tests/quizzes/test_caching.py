@@ -176,17 +176,17 @@ def test_a_participants_board_is_cached_until_a_submit(
     sit(people.alice.username, exam, correct=5)
     sit(people.bob.username, exam, correct=3)
     board = functools.partial(caching.cached_participant_board, exam=exam, render=list)  # rows as they are
-    top, me = board(viewer_id=people.bob.pk)
-    assert [row.user_id for row in top] == [people.alice.pk]
+    top, me, ranked = board(viewer_id=people.bob.pk)
+    assert [row.user_id for row in top] == [people.alice.pk] and ranked == 2  # the top is one row of two ranked
     assert me is not None and (me.user_id, me.rank) == (people.bob.pk, 2)
     with django_assert_num_queries(0):
-        assert board(viewer_id=people.bob.pk) == (top, me)
-    assert board(viewer_id=people.carol.pk)[1] is None
+        assert board(viewer_id=people.bob.pk) == (top, me, 2)
+    assert board(viewer_id=people.carol.pk).me is None
     with django_assert_num_queries(0):
-        assert board(viewer_id=people.carol.pk)[1] is None
+        assert board(viewer_id=people.carol.pk).me is None
     sit(people.carol.username, exam, correct=7)  # the submit bumps the exam's generation
-    top, me = board(viewer_id=people.bob.pk)
-    assert [row.user_id for row in top] == [people.carol.pk] and me is not None and me.rank == 3
+    top, me, ranked = board(viewer_id=people.bob.pk)
+    assert [row.user_id for row in top] == [people.carol.pk] and me is not None and me.rank == 3 and ranked == 3
 
 
 def test_a_participant_sees_the_cached_top_with_others_names_masked_and_their_own_whole(
@@ -205,13 +205,13 @@ def test_a_participant_sees_the_cached_top_with_others_names_masked_and_their_ow
 
     alice, bob = people.alice.real_name, people.bob.real_name
     masked = functools.partial(reporting.name_for_participant, Exam.LeaderboardNames.MASKED)
-    top, me = caching.cached_participant_board(exam=exam, viewer_id=people.alice.pk, render=render)
-    assert top == [alice, masked(bob)] and me == alice
+    top, me, ranked = caching.cached_participant_board(exam=exam, viewer_id=people.alice.pk, render=render)
+    assert top == [alice, masked(bob)] and me == alice and ranked == 2
     assert rendered == [2, 2]  # as others see the top, and whole
     with django_assert_num_queries(0):
-        top, me = caching.cached_participant_board(exam=exam, viewer_id=people.bob.pk, render=render)
+        top, me, _ = caching.cached_participant_board(exam=exam, viewer_id=people.bob.pk, render=render)
     assert top == [masked(alice), bob] and me == bob and rendered == [2, 2]
-    top, me = caching.cached_participant_board(exam=exam, viewer_id=people.carol.pk, render=render)
+    top, me, _ = caching.cached_participant_board(exam=exam, viewer_id=people.carol.pk, render=render)
     assert top == [masked(alice), masked(bob)] and me is None
 
 

@@ -2843,7 +2843,10 @@ export interface components {
         };
         /** @description One page of the person leaderboard, and the requester's own row wherever it stands. */
         PersonLeaderboard: {
+            /** @description 可翻阅的行数：参考人员为排名前列的行数，管理人员为其所辖范围内的行数 */
             count: number;
+            /** @description 本次考试参与排名的总人数，即名次的分母 */
+            ranked_count: number;
             /** Format: uri */
             next: string | null;
             /** Format: uri */

@@ -182,6 +182,7 @@ const en: typeof zh = {
     sortBy: 'Sort by',
     more: 'Load more',
     empty: 'Nobody has submitted yet',
+    topOnly: '{total} people are ranked; the first {n} are listed here',
     subUnits: 'Sub-units',
     upLevel: 'Up one level',
   },

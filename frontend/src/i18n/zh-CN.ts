@@ -180,6 +180,7 @@ export default {
     sortBy: '排序',
     more: '加载更多',
     empty: '还没有人交卷',
+    topOnly: '共 {total} 人参与排名，这里列出前 {n} 名',
     subUnits: '查看下级单位',
     upLevel: '返回上级',
   },

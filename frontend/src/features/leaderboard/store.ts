@@ -5,7 +5,10 @@ export const useLeaderboardStore = defineStore('leaderboard', {
   state: () => ({
     examId: 0,
     people: [] as PersonRow[],
+    /** rows the board lets this reader page through (a participant: the top rows) */
     peopleCount: 0,
+    /** people ranked in the whole exam: the denominator of every rank */
+    rankedCount: 0,
     me: null as PersonRow | null,
     page: 0,
     units: null as UnitBoard | null,
@@ -17,6 +20,8 @@ export const useLeaderboardStore = defineStore('leaderboard', {
   }),
   getters: {
     hasMore: (s) => s.people.length < s.peopleCount,
+    /** a participant reads only the top rows: more people are ranked than this board will ever list */
+    listsTopOnly: (s) => s.people.length >= s.peopleCount && s.rankedCount > s.people.length,
   },
   actions: {
     async open(examId: number) {
@@ -33,6 +38,7 @@ export const useLeaderboardStore = defineStore('leaderboard', {
         const r = await api.leaderboardPeople(this.examId, page)
         this.people = first ? r.results : [...this.people, ...r.results]
         this.peopleCount = r.count
+        this.rankedCount = r.ranked_count
         this.me = r.me ?? this.me
         this.page = page
       } finally {
