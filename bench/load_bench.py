@@ -18,7 +18,8 @@ What it does:
 3. Drives the scenarios with wrk and a Lua script (bench/lua/xuefa.lua) where throughput is the question, and
    with an asyncio client (bench/loadgen.py) where steps depend on answers (login tokens, the exam day).
    Every run is bounded in requests and in time. Each figure is printed as req/s, p50/p99 and its share of the
-   ceiling, measured on the same server before and after; the generator's CPU per request is printed next to
+   ceiling, measured on the same server before and after the run ("ceiling") and right before and after the
+   scenario itself ("beside": the machine's speed drifts within a run); the generator's CPU per request is printed next to
    the server's to show that the generator is not the bottleneck, and the capacity per app core (1000 / the
    server's CPU ms per request) of the exam's steps.
 4. The exam day: takers log in over the first part, start, autosave, submit bunched at the end; errors and p99
@@ -67,13 +68,25 @@ class Sizes:
     takers: int
     autosaves: int  # per taker on the exam day
     seconds: float  # length of one throughput run
+    beside_seconds: float  # length of each ceiling run next to a scenario (Beside)
 
 
 # the server choice keeps the candidates whose autosave p99 is at most this many times the best one's
 PROMPT_WRITES = 1.5
 
-QUICK = Sizes(storm=300, bank=5000, board_small=200, board_large=5000, takers=300, autosaves=10, seconds=6)
-FULL = Sizes(storm=10_000, bank=5000, board_small=200, board_large=100_000, takers=10_000, autosaves=50, seconds=15)
+QUICK = Sizes(
+    storm=300, bank=5000, board_small=200, board_large=5000, takers=300, autosaves=10, seconds=6, beside_seconds=3
+)
+FULL = Sizes(
+    storm=10_000,
+    bank=5000,
+    board_small=200,
+    board_large=100_000,
+    takers=10_000,
+    autosaves=50,
+    seconds=15,
+    beside_seconds=5,
+)
 
 
 # --- Environment -------------------------------------------------------------------------------------------
@@ -231,6 +244,7 @@ class Figure:
     server_cpu_per_req_ms: float
     client_cpu_per_req_ms: float
     note: str = ""
+    beside: float = 0.0  # the ceiling measured next to this figure (just before and just after it), req/s
 
 
 class Wrk:
@@ -310,10 +324,39 @@ class Wrk:
         )
 
 
+CEILING_ITEMS = [{"token": "", "path": "/bench/ceiling"}]
+
+
+class Beside:
+    """The ceiling measured next to each figure: a short ceiling run just before a scenario and one just after,
+    their mean kept on the figure (``Figure.beside``). On a shared machine the ceiling moved by half within
+    minutes, so a share of the run's before/after mean could read 45 % or 70 % for the same code; a share of the
+    ceiling beside it does not depend on when in the run the scenario came."""
+
+    def __init__(self, wrk: Wrk, server: Server, seconds: float) -> None:
+        self.wrk, self.server, self.seconds = wrk, server, seconds
+        self.last: tuple[float, float] | None = None  # (when it ended, req/s) of the latest ceiling run
+
+    def probe(self) -> float:
+        if self.last is not None and time.monotonic() - self.last[0] < 1.0:  # nothing ran since: reuse it
+            return self.last[1]
+        figure = self.wrk.run(
+            self.server, "ceiling beside", CEILING_ITEMS, mode="get", seconds=self.seconds, max_requests=10**7
+        )
+        self.last = (time.monotonic(), figure.rps)
+        return figure.rps
+
+    def around(self, measure: Callable[[], Figure]) -> Figure:
+        before = self.probe()
+        figure = measure()
+        figure.beside = (before + self.probe()) / 2
+        return figure
+
+
 def warm_up(wrk: Wrk, server: Server, items: list[dict[str, Any]]) -> None:
     """Unmeasured requests first: every worker thread imports and connects on its first requests (seconds each
     on a loaded machine), which would otherwise count against the first figure."""
-    wrk.run(server, "warm-up", [{"token": "", "path": "/bench/ceiling"}], mode="get", seconds=2, max_requests=10**7)
+    wrk.run(server, "warm-up", CEILING_ITEMS, mode="get", seconds=2, max_requests=10**7)
     wrk.run(server, "warm-up", items, mode="get", seconds=3, max_requests=10**7)
 
 
@@ -513,16 +556,20 @@ def share(figure: Figure, ceiling: float) -> str:
 
 
 def print_table(figures: list[tuple[Figure, bool]], ceiling: float) -> None:
+    """``ceiling``: the share of the run's ceiling (mean of before and after); ``beside``: the share of the
+    ceiling measured next to the figure, and that ceiling (``Beside``)."""
     header = (
-        f"{'scenario':<58} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ceiling':>7} {'requests':>8} "
-        f"{'errors':>6} {'srv CPU ms/req':>14} {'gen CPU ms/req':>14}"
+        f"{'scenario':<58} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ceiling':>7} {'beside':>7} {'ceil. b.':>8} "
+        f"{'requests':>8} {'errors':>6} {'srv CPU ms/req':>14} {'gen CPU ms/req':>14}"
     )
     print(header)
     print("-" * len(header))
     for figure, with_share in figures:
+        beside = share(figure, figure.beside) if with_share and figure.beside else "   —  "
         print(
             f"{figure.name:<58} {figure.rps:8.1f} {figure.p50_ms:8.1f} {figure.p99_ms:8.1f} "
-            f"{share(figure, ceiling) if with_share else '   —  ':>7} {figure.requests:8d} {figure.errors:6d} "
+            f"{share(figure, ceiling) if with_share else '   —  ':>7} {beside:>7} {figure.beside or 0:8.0f} "
+            f"{figure.requests:8d} {figure.errors:6d} "
             f"{figure.server_cpu_per_req_ms:14.2f} {figure.client_cpu_per_req_ms:14.2f}"
             + (f"  {figure.note}" if figure.note else "")
         )
@@ -769,7 +816,7 @@ def main() -> int:
             ceil = wrk.run(
                 server,
                 f"[{server.label}] ceiling",
-                [{"token": "", "path": "/bench/ceiling"}],
+                CEILING_ITEMS,
                 mode="get",
                 seconds=seconds,
                 max_requests=10**7,
@@ -803,54 +850,43 @@ def main() -> int:
         print(f"\nchosen: {server.label}\n", flush=True)
 
         figures = Progress()
-        ceiling_items = [{"token": "", "path": "/bench/ceiling"}]
         before = wrk.run(
             server,
             "ceiling before (bare JSON view, same server)",
-            ceiling_items,
+            CEILING_ITEMS,
             mode="get",
             seconds=sizes.seconds,
             max_requests=10**7,
         )
         figures.append((before, True))
+        beside = Beside(wrk, server, sizes.beside_seconds)
+
+        def throughput(name: str, items: list[dict[str, Any]], mode: str = "get", seq: int = 0) -> None:
+            figure = beside.around(
+                lambda: wrk.run(server, name, items, mode=mode, seconds=sizes.seconds, max_requests=10**7, seq=seq)
+            )
+            figures.append((figure, True))
 
         # login storm
         stats = Stats()
-        cpu0, gen0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
-        tokens = asyncio.run(
-            login_all(
-                port, storm_names, 2 * server.workers * (4 if server.worker_class == "gthread" else 1), stats, "login"
-            )
-        )
-        login_figure = async_figure(
-            f"login storm ({len(storm_names)} people, Argon2id)",
-            stats,
-            "login",
-            time.perf_counter() - t0,
-            server,
-            cpu0,
-            gen0,
-        )
+        concurrency = 2 * server.workers * (4 if server.worker_class == "gthread" else 1)
+        tokens: dict[str, str] = {}
+
+        def login_storm() -> Figure:
+            cpu0, gen0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+            tokens.update(asyncio.run(login_all(port, storm_names, concurrency, stats, "login")))
+            name = f"login storm ({len(storm_names)} people, Argon2id)"
+            return async_figure(name, stats, "login", time.perf_counter() - t0, server, cpu0, gen0)
+
+        login_figure = beside.around(login_storm)
         figures.append((login_figure, True))
-        token_items = [{"token": t, "path": "/api/v1/me"} for t in tokens.values()]
-        figures.append(
-            (wrk.run(server, "GET /me", token_items, mode="get", seconds=sizes.seconds, max_requests=10**7), True)
-        )
+        throughput("GET /me", [{"token": t, "path": "/api/v1/me"} for t in tokens.values()])
 
         # start storm: every person once (asyncio: each item exactly once, connections closed at the end)
         storm_concurrency = 32
         start_items = [(tokens[n], f"/api/v1/exams/{ids['storm']}/attempts") for n in storm_names if n in tokens]
-        figures.append(
-            (
-                run_storm(
-                    server,
-                    f"start storm ({len(start_items)} papers of 25 drawn from {sizes.bank})",
-                    start_items,
-                    storm_concurrency,
-                ),
-                True,
-            )
-        )
+        name = f"start storm ({len(start_items)} papers of 25 drawn from {sizes.bank})"
+        figures.append((beside.around(lambda: run_storm(server, name, start_items, storm_concurrency)), True))
 
         # steady autosave (closed loop, 32 connections)
         papers = attempt_ids_of(ids["storm"], storm_names)
@@ -859,36 +895,19 @@ def main() -> int:
             for n in storm_names
             if n in tokens and n in papers
         ]
-        figures.append(
-            (
-                wrk.run(
-                    server,
-                    "autosave (PUT one answer, 32 connections)",
-                    save_items,
-                    mode="autosave",
-                    seconds=sizes.seconds,
-                    max_requests=10**7,
-                    seq=1000,
-                ),
-                True,
-            )
-        )
+        throughput("autosave (PUT one answer, 32 connections)", save_items, mode="autosave", seq=1000)
 
         # autosave at 10,000 takers' steady rate (50 saves each over an hour: ~140/s), open loop
         rate = 10_000 * 50 / 3600
         stats = Stats()
-        cpu0, gen0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
-        asyncio.run(paced_autosave(port, save_items, rate=rate, seconds=sizes.seconds, stats=stats))
-        fig = async_figure(
-            f"autosave at 10,000 takers' steady rate ({rate:.0f}/s offered)",
-            stats,
-            "autosave",
-            time.perf_counter() - t0,
-            server,
-            cpu0,
-            gen0,
-        )
-        figures.append((fig, True))
+
+        def steady() -> Figure:
+            cpu0, gen0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+            asyncio.run(paced_autosave(port, save_items, rate=rate, seconds=sizes.seconds, stats=stats))
+            name = f"autosave at 10,000 takers' steady rate ({rate:.0f}/s offered)"
+            return async_figure(name, stats, "autosave", time.perf_counter() - t0, server, cpu0, gen0)
+
+        figures.append((beside.around(steady), True))
 
         # leaderboards as finished attempts grow
         lb_tokens = list(tokens.values())
@@ -896,63 +915,23 @@ def main() -> int:
             board_grow(ids["board"], upto=size, first_user=board_first)
             people = [{"token": t, "path": f"/api/v1/exams/{ids['board']}/leaderboard/people"} for t in lb_tokens]
             units = [{"token": t, "path": f"/api/v1/exams/{ids['board']}/leaderboard/units"} for t in lb_tokens]
-            figures.append(
-                (
-                    wrk.run(
-                        server,
-                        f"person leaderboard ({size} finished)",
-                        people,
-                        mode="get",
-                        seconds=sizes.seconds,
-                        max_requests=10**7,
-                    ),
-                    True,
-                )
-            )
-            figures.append(
-                (
-                    wrk.run(
-                        server,
-                        f"unit leaderboard ({size} finished)",
-                        units,
-                        mode="get",
-                        seconds=sizes.seconds,
-                        max_requests=10**7,
-                    ),
-                    True,
-                )
-            )
+            throughput(f"person leaderboard ({size} finished)", people)
+            throughput(f"unit leaderboard ({size} finished)", units)
 
         # submit storm (every paper fully answered first)
         fill_answers(ids["storm"])
         submit_items = [
             (tokens[n], f"/api/v1/attempts/{papers[n][0]}/submit") for n in storm_names if n in tokens and n in papers
         ]
-        figures.append(
-            (
-                run_storm(
-                    server, f"submit storm ({len(submit_items)} submits of 25 answers)", submit_items, storm_concurrency
-                ),
-                True,
-            )
-        )
+        name = f"submit storm ({len(submit_items)} submits of 25 answers)"
+        figures.append((beside.around(lambda: run_storm(server, name, submit_items, storm_concurrency)), True))
         # leaderboards right after the storm (the cache was invalidated by every submit)
-        people = [{"token": t, "path": f"/api/v1/exams/{ids['storm']}/leaderboard/units"} for t in lb_tokens]
-        figures.append(
-            (
-                wrk.run(
-                    server,
-                    f"unit leaderboard after the storm ({len(submit_items)} finished)",
-                    people,
-                    mode="get",
-                    seconds=sizes.seconds,
-                    max_requests=10**7,
-                ),
-                True,
-            )
+        throughput(
+            f"unit leaderboard after the storm ({len(submit_items)} finished)",
+            [{"token": t, "path": f"/api/v1/exams/{ids['storm']}/leaderboard/units"} for t in lb_tokens],
         )
 
-        after = wrk.run(server, "ceiling after", ceiling_items, mode="get", seconds=sizes.seconds, max_requests=10**7)
+        after = wrk.run(server, "ceiling after", CEILING_ITEMS, mode="get", seconds=sizes.seconds, max_requests=10**7)
         figures.append((after, True))
         ceiling = (before.rps + after.rps) / 2
 
