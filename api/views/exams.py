@@ -233,7 +233,8 @@ class UnitLeaderboardView(APIView):
             ).data
             return JSONRenderer().render(data)
 
-        body = caching.cached(key, generation_keys, board, read=read)
+        # one reader at a time computes it; meanwhile the others answer the last one (caching.computed_once)
+        body = caching.cached(key, generation_keys, board, read=read, may_lag=True)
         return HttpResponse(body, content_type=JSONRenderer.media_type)
 
 

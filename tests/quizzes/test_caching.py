@@ -405,3 +405,75 @@ def test_a_waiter_computes_when_the_computing_reader_fails(monkeypatch: pytest.M
     waiter.join(10)
     assert isinstance(results[0], RuntimeError) and results[1:] == ["computed by the waiter"]
     assert cache.get("test:failing")[1] == "computed by the waiter"
+
+
+def test_a_value_that_may_lag_is_computed_by_one_reader_at_a_time_whatever_the_generations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While one reader computes the unit ranking for the newest submit, readers who saw still newer submits
+    answer the last ranking at once instead of each computing their own; a reader alone computes at once."""
+    monkeypatch.setattr(caching, "COMPUTE_POLL", 0.001)
+    caching.store_current({"test:units": "ranking of generation 1"}, (1,))
+    started, release = threading.Event(), threading.Event()
+    computed: list[str] = []
+
+    def slow() -> str:
+        computed.append("slow")
+        started.set()
+        assert release.wait(5)
+        return "ranking of generation 2"
+
+    def never() -> str:
+        computed.append("never")
+        return "computed beside the other"
+
+    results: list[Any] = []
+    first = _in_thread(results, lambda: caching.computed_once("test:units", (2,), slow, may_lag=True))
+    assert started.wait(5)
+    for generations in [(2,), (3,), (4,)]:  # the same generation or newer ones: the last ranking, no computing
+        assert caching.computed_once("test:units", generations, never, may_lag=True) == "ranking of generation 1"
+    release.set()
+    first.join(10)
+    assert results == ["ranking of generation 2"] and computed == ["slow"]
+    assert cache.get("test:units") == ((2,), "ranking of generation 2") and cache.get("test:units:computing") is None
+    # nobody computing: the reader of a newer generation computes it at once (a submit shows on the next read)
+    assert caching.computed_once("test:units", (4,), lambda: "ranking of generation 4", may_lag=True) == (
+        "ranking of generation 4"
+    )
+
+
+def test_a_value_that_may_lag_and_was_never_computed_is_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ranking yet: the others wait for the one being computed, even for newer generations, rather than
+    compute it beside it."""
+    monkeypatch.setattr(caching, "COMPUTE_POLL", 0.001)
+    started, release = threading.Event(), threading.Event()
+    computed: list[str] = []
+
+    def slow() -> str:
+        computed.append("slow")
+        started.set()
+        assert release.wait(5)
+        return "the first ranking"
+
+    results: list[Any] = []
+    first = _in_thread(results, lambda: caching.computed_once("test:first", (1,), slow, may_lag=True))
+    assert started.wait(5)
+    polling: set[int] = set()
+    sleep = time.sleep
+
+    def poll(seconds: float) -> None:
+        polling.add(threading.get_ident())
+        sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", poll)
+    waiters = [
+        _in_thread(results, lambda g=g: caching.computed_once("test:first", g, lambda: "again", may_lag=True))
+        for g in [(1,), (2,)]
+    ]
+    deadline = time.monotonic() + 10
+    while len(polling) < 2 and time.monotonic() < deadline:
+        sleep(0.001)
+    release.set()
+    for thread in [first, *waiters]:
+        thread.join(10)
+    assert results == ["the first ranking"] * 3 and computed == ["slow"]
