@@ -19,10 +19,11 @@ What it does:
    with an asyncio client (bench/loadgen.py) where steps depend on answers (login tokens, the exam day).
    Every run is bounded in requests and in time. Each figure is printed as req/s, p50/p99 and its share of the
    ceiling, measured on the same server before and after the run ("ceiling") and right before and after the
-   scenario itself ("beside": the machine's speed drifts within a run); the generator's CPU per request is printed next to
-   the server's to show that the generator is not the bottleneck, and the capacity per app core (1000 / the
-   server's CPU ms per request) of the exam's steps.
-4. The exam day: takers log in over the first part, start, autosave, submit bunched at the end; errors and p99
+   scenario itself ("beside": the machine's speed drifts within a run); the generator's CPU per request is
+   printed next to the server's to show that the generator is not the bottleneck, and the capacity per app core
+   (1000 / the server's CPU ms per request) of the exam's steps.
+4. The exam day: takers log in over the first part, start, autosave, submit bunched at the end, then read the
+   person and the unit leaderboard while the others' submits go on; errors and p99
    per step; then the rows in the database are counted against what the harness had acknowledged.
 """
 
@@ -483,6 +484,7 @@ def probe_papers(exam_id: int, usernames: list[str]) -> dict[str, tuple[int, lis
 def board_grow(exam_id: int, *, upto: int, first_user: int) -> None:
     """Finished attempts on the leaderboard exam up to ``upto`` (bulk, for size; then the cache generation is
     bumped as a submit would)."""
+    from django.db import connection
     from django.utils import timezone
 
     from accounts.models import User
@@ -518,6 +520,8 @@ def board_grow(exam_id: int, *, upto: int, first_user: int) -> None:
         batch_size=2000,
     )
     caching.exam_changed(exam_id)
+    with connection.cursor() as cursor:  # as autovacuum would have by then, not during the next scenario
+        cursor.execute(f"VACUUM ANALYZE {Attempt._meta.db_table}")
 
 
 # --- Scenarios over HTTP -----------------------------------------------------------------------------------
@@ -657,9 +661,10 @@ async def exam_day(
     read_pause: float = 0.0,
 ) -> dict[str, Any]:
     """Each taker: log in (spread over ``login_seconds``), start, ``autosaves`` answers, submit when everyone
-    has answered (submits bunched), then read the leaderboard ``leaderboard_reads`` times, ``read_pause``
-    seconds apart (as a participant who stays on the results page). Returns what the server acknowledged;
-    ``on_reply(taker, step, reply)`` sees every answer (None: none came, retries included)."""
+    has answered (submits bunched), then read the leaderboard (the person tab, then the unit tab)
+    ``leaderboard_reads`` times, ``read_pause`` seconds apart (as a participant who stays on the results page).
+    Returns what the server acknowledged; ``on_reply(taker, step, reply)`` sees every answer (None: none came,
+    retries included)."""
     client = Client(servers, connections, stats)
 
     async def call(name: str, step: str, method: str, path: str, **kwargs: Any) -> Reply | None:
@@ -715,6 +720,8 @@ async def exam_day(
             if read:
                 await asyncio.sleep(read_pause)
             await call(name, "leaderboard", "GET", f"/api/v1/exams/{exam_id}/leaderboard/people", token=token)
+            # and the unit tab, while the others' submits still move the ranking on
+            await call(name, "unit board", "GET", f"/api/v1/exams/{exam_id}/leaderboard/units", token=token)
 
     await asyncio.gather(*(taker(i, name) for i, name in enumerate(usernames)))
     await client.close()
@@ -966,7 +973,7 @@ def main() -> int:
             "  statuses"
         )
         five_xx = 0
-        for step in ("login", "start", "autosave", "submit", "leaderboard"):
+        for step in ("login", "start", "autosave", "submit", "leaderboard", "unit board"):
             s = stats.summary(step)
             five_xx += sum(n for code, n in s.get("statuses", {}).items() if code >= 500)
             print(

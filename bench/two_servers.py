@@ -374,7 +374,7 @@ def report(
         ("participants logged in on the killed server who went on on the survivor", crossed),
     ]
     rows += [(f"nginx: {what}", n) for what, n in sorted(nginx_errors.items())]
-    for step in ("login", "start", "autosave", "submit", "leaderboard"):
+    for step in ("login", "start", "autosave", "submit", "leaderboard", "unit board"):
         s = stats.summary(step)
         rows.append((f"{step}: answers {s.get('statuses', {})}, client retries / without answer",
                      f"{s.get('retries', 0)} / {s.get('failures', 0)}"))  # fmt: skip
