@@ -55,6 +55,7 @@ from pathlib import Path
 from load_bench import (
     Server,
     Sizes,
+    analyze,
     answers_ceiling,
     cleanup_redis,
     django_setup,
@@ -239,6 +240,7 @@ def main() -> int:
         django_setup(db_url, redis_url, prefix)
         ids = prepare(Sizes(storm=0, bank=200, board_small=0, board_large=0, takers=args.participants,
                             autosaves=args.autosaves, seconds=0))  # fmt: skip
+        analyze()
         env = server_env(db_url, redis_url, prefix)
         servers = [Server(env, port + 1, "sync", args.workers), Server(env, port + 2, "sync", args.workers)]
         for server in servers:
