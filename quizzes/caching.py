@@ -230,8 +230,8 @@ def computed_once[T](
 
     By default the claim names the generations, and a waiter takes only a value of exactly them: right while the
     generations stand still. During the submits they move on with every submit, so each reader sees a
-    generation nobody has claimed and computes its own ranking after all (0.8 s at 100,000 finished attempts in
-    a quick run, with the other requests queued behind). ``may_lag``, for a value that may lag the submits by
+    generation nobody has claimed and computes its own ranking after all, each worker its own, for as long as
+    the submits go on. ``may_lag``, for a value that may lag the submits by
     one computation (a ranking of units, which many read and which holds nobody's own row): the claim is the
     key's whatever the generations, so at most one reader computes it at a time, and a waiter takes the last
     value stored, perhaps of older generations, at once; it waits only while there is none. The next reader
