@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet, Sum, Value
@@ -170,20 +170,29 @@ def people_board_for(*, exam: Exam, viewer: User) -> PeopleBoard:
     return PeopleBoard(rows=leaderboard_people_rows(exam=exam, within=within), within=within)
 
 
+class PeoplePage(NamedTuple):
+    """One page of a staff board (``people_page``)."""
+
+    rows: list[PersonRow]  # ranked, with full names
+    me: PersonRow | None  # the viewer's own row when it is on the page (staff rarely sit)
+    ranked_count: int  # how many people the exam ranks: the denominator of every rank, ranks being global
+
+
 def people_page(
-    *, exam: Exam, viewer: User, board: PeopleBoard, rows: Sequence[Mapping[str, Any]], start: int
-) -> tuple[list[PersonRow], PersonRow | None]:
-    """One page of a staff ``board`` (rows from position ``start`` on) ranked, with full names, and the viewer's
-    own row when it is on the page (staff rarely sit). Participants read the cached top rows instead
-    (``quizzes.caching.cached_participant_board``)."""
+    *, exam: Exam, viewer: User, board: PeopleBoard, rows: Sequence[Mapping[str, Any]], start: int, listed: int
+) -> PeoplePage:
+    """One page of a staff ``board`` (rows from position ``start`` on) ranked, with full names, the viewer's own
+    row when it is on the page, and how many are ranked. ``listed``: how many rows the whole board has (its
+    paginator's count), which is everyone ranked when the board is not a subtree's (no query then).
+    Participants read the cached top rows instead (``quizzes.caching.cached_participant_board``)."""
     ranked = leaderboard_rank_rows(exam=exam, rows=rows, offset=None if board.within is not None else start)
-    return ranked, next((row for row in ranked if row.user_id == viewer.pk), None)
+    everyone = listed if board.within is None else ranked_count(exam_id=exam.pk)
+    return PeoplePage(ranked, next((row for row in ranked if row.user_id == viewer.pk), None), everyone)
 
 
-def ranked_count(*, exam: Exam) -> int:
-    """How many people the person leaderboard ranks (one counting attempt each): the denominator of every rank,
-    for a reader of any subtree."""
-    return Attempt.objects.filter(exam=exam, is_counted=True).count()
+def ranked_count(*, exam_id: int) -> int:
+    """How many people the person leaderboard ranks (one counting attempt each): the denominator of every rank."""
+    return Attempt.objects.filter(exam_id=exam_id, is_counted=True).count()
 
 
 def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[PersonRow]:
@@ -202,14 +211,15 @@ def leaderboard_person_row(*, exam: Exam, user_id: int) -> PersonRow | None:
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
     """(competition rank of this person's counting attempt, number of ranked people). One query when
     ``attempt`` is the one that counts (as after most submits), two otherwise."""
-    counted = Attempt.objects.filter(exam_id=attempt.exam_id, is_counted=True)
     mine: Mapping[str, Any] | None = (
         {"score": attempt.score, "time_used_seconds": attempt.time_used_seconds}
         if attempt.is_counted
-        else counted.filter(user_id=attempt.user_id).values("score", "time_used_seconds").first()
+        else Attempt.objects.filter(exam_id=attempt.exam_id, is_counted=True, user_id=attempt.user_id)
+        .values("score", "time_used_seconds")
+        .first()
     )
     if mine is None:
-        return None, counted.count()
+        return None, ranked_count(exam_id=attempt.exam_id)
     better, total = _rank_tally(attempt.exam_id, _rank_key(mine))
     return 1 + better, total
 

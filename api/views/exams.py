@@ -182,11 +182,15 @@ class PersonLeaderboardView(APIView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(people.rows, request, self)
         assert paginator.page is not None
-        ranked, me = leaderboards.people_page(
-            exam=exam, viewer=user, board=people, rows=page or [], start=paginator.page.start_index() - 1
+        ranked = leaderboards.people_page(
+            exam=exam,
+            viewer=user,
+            board=people,
+            rows=page or [],
+            start=paginator.page.start_index() - 1,
+            listed=paginator.page.paginator.count,
         )
-        everyone = paginator.page.paginator.count if people.within is None else leaderboards.ranked_count(exam=exam)
-        board = {**paginator.page_data(ranked), "ranked_count": everyone, "me": me}
+        board = {**paginator.page_data(ranked.rows), "ranked_count": ranked.ranked_count, "me": ranked.me}
         return Response(PersonLeaderboardSerializer(board).data)
 
     def _participant(self, request: Request, exam_id: int, user: User) -> Response:
