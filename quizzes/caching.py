@@ -220,23 +220,19 @@ def computed_once[T](
 ) -> T:
     """``compute()`` stored under ``key`` with ``generations``, by one reader at a time across every app server:
     the first reader to miss claims the computation (``cache.add`` of a claim), and the others who miss wait
-    for its value instead of computing it too.
+    for its value instead of each computing it too (every submit of an exam's close bumps its generation, and
+    every reader in flight then computed the same ranking at once). A waiter computes after all when the claim
+    goes without a value (the computing reader failed) or after ``COMPUTE_WAIT``; with the cache unreachable
+    nobody can claim, and each reader computes.
 
-    At an exam's opening every submit bumps the exam's generation, and each bump found every reader in flight
-    computing the same unit ranking at once: on two cores, eight threads over 100,000 finished attempts took
-    1.4 s each (issue 9's full run, the unit board's p99). A waiter computes after all when the claim goes
-    without a value (the computing reader failed) or after ``COMPUTE_WAIT``; with the cache unreachable nobody
-    can claim, and each reader computes, as before.
-
-    By default the claim names the generations, and a waiter takes only a value of exactly them: right while the
-    generations stand still. During the submits they move on with every submit, so each reader sees a
-    generation nobody has claimed and computes its own ranking after all, each worker its own, for as long as
-    the submits go on. ``may_lag``, for a value that may lag the submits by
-    one computation (a ranking of units, which many read and which holds nobody's own row): the claim is the
-    key's whatever the generations, so at most one reader computes it at a time, and a waiter takes the last
-    value stored, perhaps of older generations, at once; it waits only while there is none. The next reader
-    after the computation finds that value stale and claims the next one. A reader alone computes at once, so a
-    submit still shows on the next read."""
+    By default the claim names the generations and a waiter takes only a value of exactly them, which holds
+    while the generations stand still; during the submits each reader sees a generation nobody has claimed yet.
+    ``may_lag``, for a value that may lag the submits by one computation (the unit ranking, which holds nobody's
+    own row): the claim is the key's whatever the generations, so at most one reader computes it at a time, and
+    the others answer the last value stored, perhaps of older generations, at once; they wait only while there
+    is none. The next reader after the computation finds it stale and claims the next one; a reader alone
+    computes at once, so a submit shows on the next read. A computing reader killed outright leaves its claim for
+    ``COMPUTE_LOCK_TTL`` seconds, and the value that long behind."""
     claim = f"{key}:computing" if may_lag else f"{key}:computing:{'.'.join(map(str, generations))}"
     if not cache.add(claim, 1, timeout=COMPUTE_LOCK_TTL):
         deadline = time.monotonic() + COMPUTE_WAIT
@@ -345,7 +341,8 @@ def cached_participant_board[T](
             rows = list(leaderboards.leaderboard_people_rows(exam=exam)[: leaderboards.PARTICIPANT_TOP])
             ranked = leaderboards.leaderboard_rank_rows(exam=exam, rows=rows, offset=0)
             as_others = leaderboards.leaderboard_rows_for_participant(exam=exam, rows=ranked, viewer_id=None)
-            everyone = len(rows) if len(rows) < leaderboards.PARTICIPANT_TOP else leaderboards.ranked_count(exam=exam)
+            cut = len(rows) == leaderboards.PARTICIPANT_TOP  # else the top is everyone ranked
+            everyone = leaderboards.ranked_count(exam_id=exam.pk) if cut else len(rows)
             return _TopRows([row.user_id for row in ranked], render(as_others), render(ranked), everyone)
 
         top = computed_once(top_key, generations, compute_top)
