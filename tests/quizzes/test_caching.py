@@ -325,6 +325,9 @@ def test_a_cached_leaderboard_read_reads_the_exam_and_the_board_in_one_round_tri
 # --- one reader computes a missing value, the others wait for it (caching.computed_once) ----------------------
 
 
+_sleep = time.sleep  # the test's own waits, untouched by the ``polling`` fixture's patch
+
+
 def _in_thread(results: list[Any], call: Any) -> threading.Thread:
     def run() -> None:
         try:
@@ -337,70 +340,74 @@ def _in_thread(results: list[Any], call: Any) -> threading.Thread:
     return thread
 
 
-def test_readers_who_miss_the_same_generations_wait_for_the_one_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def polling(monkeypatch: pytest.MonkeyPatch) -> set[int]:
+    """The threads seen polling in ``computed_once`` (through ``time.sleep``, the module it sleeps through), with a
+    short ``COMPUTE_POLL``."""
     monkeypatch.setattr(caching, "COMPUTE_POLL", 0.001)
-    started, release = threading.Event(), threading.Event()
-    computed: list[str] = []
+    seen: set[int] = set()
 
-    def slow() -> str:
-        computed.append("slow")
+    def poll(seconds: float) -> None:
+        seen.add(threading.get_ident())
+        _sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", poll)
+    return seen
+
+
+def _held(
+    results: list[Any], computed: list[str], key: str, generations: tuple[int, ...], outcome: Any, **kwargs: Any
+) -> tuple[threading.Thread, threading.Event]:
+    """A reader that has claimed ``key`` and computes until released, then answers ``outcome`` (or raises it,
+    an exception): its thread and its release. Each computation is noted in ``computed`` ("held" for this one)."""
+    started, release = threading.Event(), threading.Event()
+
+    def compute() -> Any:
+        computed.append("held")
         started.set()
         assert release.wait(5)
-        return "the board"
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    thread = _in_thread(results, lambda: caching.computed_once(key, generations, compute, **kwargs))
+    assert started.wait(5)
+    return thread, release
+
+
+def _release_once_polling(release: threading.Event, waiters: list[threading.Thread], polling: set[int]) -> None:
+    """Release the held computation once each waiter is seen waiting: a waiter that first ran after the computation
+    had ended would rightly claim and compute anew."""
+    deadline = time.monotonic() + 10
+    while not {thread.ident for thread in waiters} <= polling and time.monotonic() < deadline:
+        _sleep(0.001)
+    release.set()
+
+
+def test_readers_who_miss_the_same_generations_wait_for_the_one_computing(polling: set[int]) -> None:
+    results: list[Any] = []
+    computed: list[str] = []
+    first, release = _held(results, computed, "test:board", (7, 1), "the board")
 
     def again() -> str:
         computed.append("again")
         return "computed twice"
 
-    results: list[Any] = []
-    first = _in_thread(results, lambda: caching.computed_once("test:board", (7, 1), slow))
-    assert started.wait(5)
-    polling: set[int] = set()  # the waiters seen waiting: released only then, or a late one would compute anew
-    sleep = time.sleep
-
-    def poll(seconds: float) -> None:
-        polling.add(threading.get_ident())
-        sleep(seconds)
-
-    monkeypatch.setattr(time, "sleep", poll)  # the module computed_once sleeps through
     waiters = [_in_thread(results, lambda: caching.computed_once("test:board", (7, 1), again)) for _ in range(3)]
     other = caching.computed_once("test:board", (8, 1), lambda: "a newer generation")  # does not wait
-    deadline = time.monotonic() + 10
-    while len(polling) < 3 and time.monotonic() < deadline:
-        sleep(0.001)
-    release.set()
+    _release_once_polling(release, waiters, polling)
     for thread in [first, *waiters]:
         thread.join(10)
-    assert results == ["the board"] * 4 and computed == ["slow"]
+    assert results == ["the board"] * 4 and computed == ["held"]
     assert other == "a newer generation"
     assert cache.get("test:board:computing:7.1") is None and cache.get("test:board:computing:8.1") is None
 
 
-def test_a_waiter_computes_when_the_computing_reader_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(caching, "COMPUTE_POLL", 0.001)
-    started, release = threading.Event(), threading.Event()
-
-    def failing() -> str:
-        started.set()
-        assert release.wait(5)
-        raise RuntimeError("the database went away")
-
+def test_a_waiter_computes_when_the_computing_reader_fails(polling: set[int]) -> None:
     results: list[Any] = []
-    first = _in_thread(results, lambda: caching.computed_once("test:failing", (1,), failing))
-    assert started.wait(5)
-    polling: list[float] = []
-    sleep = time.sleep
-
-    def poll(seconds: float) -> None:
-        polling.append(seconds)
-        sleep(seconds)
-
-    monkeypatch.setattr(time, "sleep", poll)
+    first, release = _held(results, [], "test:failing", (1,), RuntimeError("the database went away"))
     waiter = _in_thread(results, lambda: caching.computed_once("test:failing", (1,), lambda: "computed by the waiter"))
-    deadline = time.monotonic() + 10
-    while not polling and time.monotonic() < deadline:
-        sleep(0.001)
-    release.set()
+    _release_once_polling(release, [waiter], polling)
     first.join(10)
     waiter.join(10)
     assert isinstance(results[0], RuntimeError) and results[1:] == ["computed by the waiter"]
@@ -408,33 +415,24 @@ def test_a_waiter_computes_when_the_computing_reader_fails(monkeypatch: pytest.M
 
 
 def test_a_value_that_may_lag_is_computed_by_one_reader_at_a_time_whatever_the_generations(
-    monkeypatch: pytest.MonkeyPatch,
+    polling: set[int],
 ) -> None:
     """While one reader computes the unit ranking for the newest submit, readers who saw still newer submits
     answer the last ranking at once instead of each computing their own; a reader alone computes at once."""
-    monkeypatch.setattr(caching, "COMPUTE_POLL", 0.001)
     caching.store_current({"test:units": "ranking of generation 1"}, (1,))
-    started, release = threading.Event(), threading.Event()
+    results: list[Any] = []
     computed: list[str] = []
-
-    def slow() -> str:
-        computed.append("slow")
-        started.set()
-        assert release.wait(5)
-        return "ranking of generation 2"
+    first, release = _held(results, computed, "test:units", (2,), "ranking of generation 2", may_lag=True)
 
     def never() -> str:
         computed.append("never")
         return "computed beside the other"
 
-    results: list[Any] = []
-    first = _in_thread(results, lambda: caching.computed_once("test:units", (2,), slow, may_lag=True))
-    assert started.wait(5)
     for generations in [(2,), (3,), (4,)]:  # the same generation or newer ones: the last ranking, no computing
         assert caching.computed_once("test:units", generations, never, may_lag=True) == "ranking of generation 1"
     release.set()
     first.join(10)
-    assert results == ["ranking of generation 2"] and computed == ["slow"]
+    assert results == ["ranking of generation 2"] and computed == ["held"]
     assert cache.get("test:units") == ((2,), "ranking of generation 2") and cache.get("test:units:computing") is None
     # nobody computing: the reader of a newer generation computes it at once (a submit shows on the next read)
     assert caching.computed_once("test:units", (4,), lambda: "ranking of generation 4", may_lag=True) == (
@@ -442,38 +440,17 @@ def test_a_value_that_may_lag_is_computed_by_one_reader_at_a_time_whatever_the_g
     )
 
 
-def test_a_value_that_may_lag_and_was_never_computed_is_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_value_that_may_lag_and_was_never_computed_is_waited_for(polling: set[int]) -> None:
     """No ranking yet: the others wait for the one being computed, even for newer generations, rather than
     compute it beside it."""
-    monkeypatch.setattr(caching, "COMPUTE_POLL", 0.001)
-    started, release = threading.Event(), threading.Event()
-    computed: list[str] = []
-
-    def slow() -> str:
-        computed.append("slow")
-        started.set()
-        assert release.wait(5)
-        return "the first ranking"
-
     results: list[Any] = []
-    first = _in_thread(results, lambda: caching.computed_once("test:first", (1,), slow, may_lag=True))
-    assert started.wait(5)
-    polling: set[int] = set()
-    sleep = time.sleep
-
-    def poll(seconds: float) -> None:
-        polling.add(threading.get_ident())
-        sleep(seconds)
-
-    monkeypatch.setattr(time, "sleep", poll)
+    computed: list[str] = []
+    first, release = _held(results, computed, "test:first", (1,), "the first ranking", may_lag=True)
     waiters = [
         _in_thread(results, lambda g=g: caching.computed_once("test:first", g, lambda: "again", may_lag=True))
         for g in [(1,), (2,)]
     ]
-    deadline = time.monotonic() + 10
-    while len(polling) < 2 and time.monotonic() < deadline:
-        sleep(0.001)
-    release.set()
+    _release_once_polling(release, waiters, polling)
     for thread in [first, *waiters]:
         thread.join(10)
-    assert results == ["the first ranking"] * 3 and computed == ["slow"]
+    assert results == ["the first ranking"] * 3 and computed == ["held"]
