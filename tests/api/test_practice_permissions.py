@@ -104,17 +104,25 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
 ]
 
 
+def _routes(patterns):
+    """Every URL pattern under ``patterns``, those of included groups too (api/urls.py groups them by prefix)."""
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns)
+        else:
+            yield pattern
+
+
 def test_every_learning_endpoint_is_in_the_matrix():
-    from django.urls import URLPattern, get_resolver, resolve
+    from django.urls import get_resolver, resolve
 
     from api.views import learning
 
     ids = dict(set=1, round=1, question=1, bank=1, city=1, town_a=1)
-    routed = {
-        getattr(pattern.callback, "view_class", None)
-        for pattern in get_resolver("api.urls").url_patterns
-        if isinstance(pattern, URLPattern)
-    }
+    patterns = _routes(get_resolver("api.urls").url_patterns)
+    routed = {getattr(pattern.callback, "view_class", None) for pattern in patterns}
     covered = {
         getattr(resolve(path.split("?")[0].format(**ids)).func, "view_class", None) for _m, path, _b, _e in MATRIX
     }
