@@ -296,9 +296,10 @@ _NOBODY = "-"  # cached "this person has no counting attempt"
 
 
 def participant_board_keys(exam_id: int, viewer_id: int) -> list[str]:
-    """The keys ``cached_participant_board`` reads (under ``board_generations``). The top's key names the shape of
-    what it holds (``_TopRows``), so that a server of a newer release never reads an older one's."""
-    return [f"exam:{exam_id}:people-top:v2", f"exam:{exam_id}:person:{viewer_id}"]
+    """The keys ``cached_participant_board`` reads (under ``board_generations``). They name the shape of what they
+    hold (``_TopRows``, and rows as the API renders them: JSON since v3), so that a server of a newer release never
+    reads an older one's."""
+    return [f"exam:{exam_id}:people-top:v3", f"exam:{exam_id}:person:v3:{viewer_id}"]
 
 
 class ParticipantBoard[T](NamedTuple):

@@ -173,7 +173,7 @@ class PersonLeaderboardView(APIView):
         parameters=[OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT)],
         responses=PersonLeaderboardSerializer,
     )
-    def get(self, request: Request, exam_id: int) -> Response:
+    def get(self, request: Request, exam_id: int) -> HttpResponse:
         user = request_user(request)
         if not scopes.is_results_reader(user):  # the same top rows for every participant: cached (quizzes.caching)
             return self._participant(request, exam_id, user)
@@ -193,18 +193,26 @@ class PersonLeaderboardView(APIView):
         board = {**paginator.page_data(ranked.rows), "ranked_count": ranked.ranked_count, "me": ranked.me}
         return Response(PersonLeaderboardSerializer(board).data)
 
-    def _participant(self, request: Request, exam_id: int, user: User) -> Response:
+    def _participant(self, request: Request, exam_id: int, user: User) -> HttpResponse:
         keys = caching.participant_board_keys(exam_id, user.pk)
         exam, read = caching.cached_exam_and(exam_id, keys, caching.board_generations(exam_id))  # one round trip
         exam = exam_results_readable(user, exam)
-        board = caching.cached_participant_board(exam=exam, viewer_id=user.pk, render=_person_rows_data, read=read)
+        board = caching.cached_participant_board(exam=exam, viewer_id=user.pk, render=_person_rows_json, read=read)
         paginator = ParticipantLeaderboardPagination()
         page = paginator.paginate_queryset(board.rows, request, self) or []
-        return Response({**paginator.page_data(page), "ranked_count": board.ranked_count, "me": board.me})
+        # the rows are kept as the JSON answered (as the unit board is): a cached read joins them, and neither
+        # unpickles nor encodes a row; the rest of the answer is rendered as a Response would render it
+        links = {key: value for key, value in paginator.page_data(None).items() if key != "results"}
+        head = JSONRenderer().render({**links, "ranked_count": board.ranked_count})
+        me = board.me if board.me is not None else b"null"
+        body = b"".join([head[:-1], b',"results":[', b",".join(page), b'],"me":', me, b"}"])
+        return HttpResponse(body, content_type=JSONRenderer.media_type)
 
 
-def _person_rows_data(rows: list[leaderboards.PersonRow]) -> list[dict[str, Any]]:
-    return PersonRowSerializer(rows, many=True).data  # type: ignore[return-value]
+def _person_rows_json(rows: list[leaderboards.PersonRow]) -> list[bytes]:
+    """Each row as the JSON the API answers for it (``PersonRowSerializer``, the API's one renderer)."""
+    renderer = JSONRenderer()
+    return [renderer.render(row) for row in PersonRowSerializer(rows, many=True).data]
 
 
 class UnitLeaderboardView(APIView):
