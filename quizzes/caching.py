@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
@@ -47,7 +47,7 @@ from django.dispatch import receiver
 from accounts.models import Unit
 
 from . import leaderboards, results, selectors_laws, selectors_stats
-from .models import DrawRule, Exam
+from .models import DrawRule, Exam, Question
 
 TTL = 600  # seconds a cached value lives at most
 LIVE_TTL = 5  # seconds the live dashboard's counts live: starting an attempt bumps no generation
@@ -359,11 +359,18 @@ def cached_participant_board[T](
     return ParticipantBoard(shown, me, top.ranked_count)
 
 
-LOCAL_CANDIDATES_TTL = 60  # seconds a worker keeps its own copy of a rule's candidates
+LOCAL_CANDIDATES_TTL = 60  # seconds a worker keeps its own copy of a rule's candidates, and of a drawn question
+LOCAL_QUESTIONS_MAX = 10_000  # questions a worker keeps at most (a city exam draws from a bank or two)
 _local_candidates: dict[str, tuple[float, Any]] = {}  # key (with the questions generation) -> (until, candidates)
+_local_questions: dict[tuple[int, int], tuple[float, Question]] = {}  # (id, questions generation) -> (until, question)
 
 
-def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[DrawRule], T]) -> list[T]:
+class RuleCandidates[T](NamedTuple):
+    generation: int  # the questions generation they were read under (``cached_questions`` takes it)
+    candidates: list[T]  # each rule's, in the rules' order
+
+
+def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[DrawRule], T]) -> RuleCandidates[T]:
     """Each draw rule's candidates (``services.exams._rule_candidates``), cached per bank, kind, tag and difficulty
     under the questions generation: every start of a random paper draws from them, and reading a 5,000-question
     bank each time costs more than the rest of the start.
@@ -395,7 +402,41 @@ def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[Draw
             _local_candidates.clear()
         for key in missing:
             _local_candidates[key] = (now + LOCAL_CANDIDATES_TTL, found[key])
-    return [found[key] for key in keys]
+    return RuleCandidates(questions_gen, [found[key] for key in keys])
+
+
+def cached_questions(
+    ids: Sequence[int], generation: int, load: Callable[[list[int]], Iterable[Question]]
+) -> dict[int, Question]:
+    """The questions ``ids`` by id, as ``load`` reads them from the database, each kept by this worker for
+    ``LOCAL_CANDIDATES_TTL`` seconds under the questions generation ``generation`` (``cached_rule_candidates``'
+    read): the starts of an exam's opening draw their papers from the same few thousand questions, and reading and
+    building a paper's 25 instances cost a sixth of a start. An edit bumps the generation, so the next paper
+    drawn on any server has it; an edit outside the services (the admin) shows within the seconds kept.
+
+    The instances are shared by the requests this worker serves: read them, never change them."""
+    now = time.monotonic()
+    found: dict[int, Question] = {}
+    for question_id in ids:
+        kept = _local_questions.get((question_id, generation))
+        if kept is not None and kept[0] > now:
+            found[question_id] = kept[1]
+    missing = [question_id for question_id in ids if question_id not in found]
+    if missing:
+        if len(_local_questions) + len(missing) > LOCAL_QUESTIONS_MAX:  # old generations and banks: start afresh
+            _local_questions.clear()
+        until = now + LOCAL_CANDIDATES_TTL
+        for question in load(missing):
+            found[question.pk] = question
+            _local_questions[(question.pk, generation)] = (until, question)
+    return found
+
+
+def forget_local() -> None:
+    """Drop what this worker keeps itself (candidates, questions): for tests, whose rolled-back rows
+    share ids with the next test's."""
+    _local_candidates.clear()
+    _local_questions.clear()
 
 
 def cached_exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = selectors_stats.FIRST) -> selectors_stats.ExamStats:

@@ -40,8 +40,12 @@ def default_language() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def clear_cache() -> None:
-    """Rate-limit counters live in the cache (Redis in CI): start every test with none."""
+    """Rate-limit counters live in the cache (Redis in CI): start every test with none; nor with what this worker
+    keeps itself (quizzes.caching: rows of a rolled-back test may share ids with the next test's)."""
+    from quizzes import caching
+
     cache.clear()
+    caching.forget_local()
 
 
 @dataclass

@@ -326,11 +326,13 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
     already in the paper: every slot (an ungrouped question, or a group) is equally likely to be drawn
     when the rule draws all of them, and a rule never fails while it has ``count`` free slots. The cost is
     the paper's size, not the bank's: the candidates come from the cache and are counted only when a rule
-    comes up short, to say why.
+    comes up short, to say why; the drawn questions are this worker's copies while they are current
+    (``caching.cached_questions``: shared, never to be changed)
     """
     chosen: list[tuple[int, Decimal]] = []
     used: set[Slot] = set()
-    for rule, every in zip(rules, caching.cached_rule_candidates(rules, _rule_candidates), strict=True):
+    generation, by_rule = caching.cached_rule_candidates(rules, _rule_candidates)
+    for rule, every in zip(rules, by_rule, strict=True):
         taken_before = set(used)
         picked = pick_slots(list(every), rule.count, rng, used)
         if len(picked) < rule.count:
@@ -339,8 +341,12 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
                 raise _insufficient(rule, len(candidates))
             raise _too_few_slots(rule, len(candidates), len(set(candidates)))
         chosen += [(qid, rule.points) for qid in picked]
-    questions = {question.pk: question for question in rawsql.instances(Question, in_ids=[qid for qid, _ in chosen])}
+    questions = caching.cached_questions([qid for qid, _ in chosen], generation, _questions_of)
     return [PaperItem(questions[qid], points) for qid, points in chosen]
+
+
+def _questions_of(ids: list[int]) -> list[Question]:
+    return rawsql.instances(Question, in_ids=ids)
 
 
 @dataclass(frozen=True)

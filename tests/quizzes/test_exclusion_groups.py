@@ -302,13 +302,13 @@ def test_a_draw_after_questions_were_grouped_since_publishing_is_refused(
 
 
 def test_a_rules_candidates_are_read_once_and_again_after_the_bank_changes(
-    tree: Tree, grouped_bank: QuestionBank, django_assert_num_queries: Any
+    tree: Tree, grouped_bank: QuestionBank, django_assert_max_num_queries: Any
 ) -> None:
     exam = _random_exam(tree, [RuleSpec(kind="judge", bank_id=grouped_bank.pk, count=2, points=Decimal(5))])
     rng = random.Random(3)
     paper_compose(exam=exam, rng=rng)
-    with django_assert_num_queries(2):  # the rules and the drawn questions; the candidates come from the cache
-        paper_compose(exam=exam, rng=rng)
+    with django_assert_max_num_queries(2):  # the rules, and the drawn questions this worker has not read before;
+        paper_compose(exam=exam, rng=rng)  # the candidates come from the cache
     added = question_create(bank=grouped_bank, kind="judge", stem="新增的判断题", options=[], answer=["A"])
     drawn: set[int] = set()
     for _ in range(60):
@@ -341,3 +341,40 @@ def test_a_worker_keeps_the_candidates_it_read_for_a_while(
     monkeypatch.setattr(time, "monotonic", lambda: later)
     paper_compose(exam=exam, rng=rng)
     assert [k for keys in asked for k in keys if k.startswith("draw:")] != []  # expired: read from the cache again
+
+
+def test_a_drawn_question_is_read_once_by_a_worker_and_again_after_an_edit(
+    tree: Tree, grouped_bank: QuestionBank, django_assert_num_queries: Any
+) -> None:
+    """The drawn questions come from this worker's copies (``caching.cached_questions``) while the questions
+    generation is the one they were read under: an edit reaches the next paper, on every server."""
+    # all six single-choice questions (six slots): the same questions in every paper
+    exam = _random_exam(tree, [RuleSpec(kind="single", bank_id=grouped_bank.pk, count=6, points=Decimal(5))])
+    rng = random.Random(3)
+    first = paper_compose(exam=exam, rng=rng)
+    with django_assert_num_queries(1):  # the rules only
+        again = paper_compose(exam=exam, rng=rng)
+    assert {item.question.pk for item in again} == {item.question.pk for item in first}
+    edited = question_update(question=Question.objects.get(pk=first[0].question.pk), stem="改过的题干")
+    drawn = {item.question.pk: item.question for item in paper_compose(exam=exam, rng=rng)}
+    assert drawn[edited.pk].stem == "改过的题干"
+
+
+def test_a_workers_copy_of_a_question_expires(
+    tree: Tree, grouped_bank: QuestionBank, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    """An edit outside the services (the admin, a shell) bumps no generation: it reaches new papers once the
+    worker's copy has expired."""
+    from quizzes import caching
+
+    exam = _random_exam(tree, [RuleSpec(kind="single", bank_id=grouped_bank.pk, count=6, points=Decimal(5))])
+    rng = random.Random(3)
+    question = paper_compose(exam=exam, rng=rng)[0].question
+    Question.objects.filter(pk=question.pk).update(stem="后台改过的题干")
+    kept = {item.question.pk: item.question.stem for item in paper_compose(exam=exam, rng=rng)}
+    assert kept[question.pk] == question.stem  # still this worker's copy
+    later = time.monotonic() + caching.LOCAL_CANDIDATES_TTL + 1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    with django_assert_num_queries(2):  # the rules and the questions again
+        drawn = {item.question.pk: item.question.stem for item in paper_compose(exam=exam, rng=rng)}
+    assert drawn[question.pk] == "后台改过的题干"
