@@ -432,11 +432,54 @@ def cached_questions(
     return found
 
 
+LOCAL_PAPERS_MAX = 20_000  # attempts whose paper shape a worker keeps (a city's takers, all on one server)
+_local_papers: dict[int, PaperShape] = {}  # attempt id -> its owner and paper questions' shapes
+_shapes: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}  # one copy of each (kind, letters)
+
+
+class PaperShape(NamedTuple):
+    """What an autosave checks an answer against: the attempt's owner, and each paper question's kind and option
+    letters (``services.attempts.validate_choices``)."""
+
+    user_id: int
+    questions: dict[int, tuple[str, tuple[str, ...]]]  # question id -> (kind, option letters)
+
+
+def paper_shape(user_id: int, questions: Iterable[tuple[int, str, Sequence[str]]]) -> PaperShape:
+    """A ``PaperShape`` from ``(question id, kind, option letters)``; the few distinct (kind, letters) pairs are
+    shared, so that a worker keeping a city's papers holds them once."""
+    shaped = {}
+    for question_id, kind, letters in questions:
+        pair = (kind, tuple(letters))
+        shaped[question_id] = _shapes.setdefault(pair, pair)
+    return PaperShape(user_id, shaped)
+
+
+def cached_paper_shape(attempt_id: int, load: Callable[[int], PaperShape | None]) -> PaperShape | None:
+    """The attempt's ``PaperShape``, as ``load`` reads it, kept by this worker: a paper never changes once drawn
+    (its questions' kinds and options are frozen copies), so an autosave reads no row for it after the first on
+    a server. None (not kept): no such attempt. Kept without expiry, up to ``LOCAL_PAPERS_MAX`` attempts (then
+    afresh: about 2 KB each); the start puts the paper it wrote here (``keep_paper_shape``)."""
+    shape = _local_papers.get(attempt_id)
+    if shape is None:
+        shape = load(attempt_id)
+        if shape is not None:
+            keep_paper_shape(attempt_id, shape)
+    return shape
+
+
+def keep_paper_shape(attempt_id: int, shape: PaperShape) -> None:
+    if len(_local_papers) >= LOCAL_PAPERS_MAX:
+        _local_papers.clear()
+    _local_papers[attempt_id] = shape
+
+
 def forget_local() -> None:
-    """Drop what this worker keeps itself (candidates, questions): for tests, whose rolled-back rows
+    """Drop what this worker keeps itself (candidates, questions, paper shapes): for tests, whose rolled-back rows
     share ids with the next test's."""
     _local_candidates.clear()
     _local_questions.clear()
+    _local_papers.clear()
 
 
 def cached_exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = selectors_stats.FIRST) -> selectors_stats.ExamStats:

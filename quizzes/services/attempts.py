@@ -93,7 +93,7 @@ def attempt_start(
             max_score=sum((item.points for item in items), Decimal(0)),
         )
     )
-    paper = [
+    paper: list[dict[str, Any]] = [
         {
             "question_id": item.question.pk,
             "position": position,
@@ -109,6 +109,8 @@ def attempt_start(
     ]
     _paper_insert(attempt.pk, paper)
     attempt.fresh_paper = paper
+    shape = caching.paper_shape(user.pk, [(row["question_id"], row["kind"], _letters(row["options"])) for row in paper])
+    transaction.on_commit(lambda: caching.keep_paper_shape(attempt.pk, shape))  # this worker's autosaves read none
     return attempt, True
 
 
@@ -191,8 +193,9 @@ def answer_save(
     ``seq``, same choices: a retry) answers as it did the first time. After the deadline nothing is saved;
     an attempt found overdue is finalised on the way (committed) before ``AttemptExpired`` is raised.
 
-    The common save (an open attempt, a newer ``seq``) costs two statements and no transaction
-    (``_answer_save_open``); everything else takes the locked path below, which says what is wrong.
+    The common save (an open attempt, a newer ``seq``) costs one statement and no transaction, two the first time
+    an app server sees the attempt (``_answer_save_open``); everything else takes the locked path below, which
+    says what is wrong.
     """
     now = now or timezone.now()
     saved = _answer_save_open(attempt_id, user=user, question_id=question_id, choices=choices, seq=seq, now=now)
@@ -213,45 +216,53 @@ def answer_save(
 def _answer_save_open(
     attempt_id: int, *, user: User, question_id: int, choices: Sequence[str], seq: int, now: datetime
 ) -> SaveResult | None:
-    """The common save in two statements: read the paper question with its attempt's state, then one upsert
-    guarded by the attempt being still open (``_answer_row_upsert``'s ``open_at``). None when anything is
-    not plain (not found, not on the paper, finalised, past the deadline, an older or repeated ``seq``, or
-    finalised between the two statements): the caller's locked path then decides and says why."""
-    row = _paper_question_state(attempt_id, user_id=user.pk, question_id=question_id)
-    if row is None:
+    """The common save in one statement: the answer checked against the paper's shape, which this worker keeps
+    (``caching.cached_paper_shape``: read once per attempt and server, or put there by the start), then one upsert
+    guarded by the attempt being the person's and still open (``_answer_row_upsert``'s ``open_at``). None when
+    anything is not plain (not found, not the person's, not on the paper, invalid choices, finalised, past the
+    deadline, an older or repeated ``seq``): the caller's locked path then decides and says why, in its order."""
+    shape = caching.cached_paper_shape(attempt_id, _paper_shape)
+    if shape is None or shape.user_id != user.pk or question_id not in shape.questions:
         return None
-    kind, options, status, deadline = row
-    if status != Attempt.Status.IN_PROGRESS or now > deadline:
+    kind, letters = shape.questions[question_id]
+    try:
+        stored = validate_choices(kind=kind, option_letters=letters, choices=choices)
+    except InvalidChoices:  # unless the attempt is finalised or expired, which the locked path says first
         return None
-    stored = validate_choices(kind=kind, option_letters=[o["letter"] for o in options], choices=choices)
-    saved = _answer_row_upsert(attempt_id, question_id=question_id, choices=stored, seq=seq, now=now, open_at=now)
+    saved = _answer_row_upsert(
+        attempt_id, question_id=question_id, choices=stored, seq=seq, now=now, open_at=now, owner_id=user.pk
+    )
     if saved is None:
         return None
     answer = Answer(id=saved, attempt_id=attempt_id, question_id=question_id, choices=stored, seq=seq, saved_at=now)
     return SaveResult(answer, applied=True)
 
 
-def _paper_question_state(
-    attempt_id: int, *, user_id: int, question_id: int
-) -> tuple[str, list[dict[str, Any]], str, datetime] | None:
-    """The paper question's kind and options with its attempt's status and deadline, for the person's own attempt;
-    None when there is no such question on it. One indexed read, written out: on the hottest request of an
-    exam, building the same query with the ORM cost five times the CPU of running it (issue 9's profile)."""
+def _letters(options: Sequence[dict[str, str]]) -> list[str]:
+    return [option["letter"] for option in options]
+
+
+def _paper_shape(attempt_id: int) -> caching.PaperShape | None:
+    """The attempt's owner and its paper questions' kinds and option letters: one indexed read, written out (on
+    the hottest request of an exam, building the same query with the ORM cost five times the CPU of running it:
+    issue 9's profile). None when there is no such attempt."""
     q = connection.ops.quote_name
     paper, attempts = q(AttemptQuestion._meta.db_table), q(Attempt._meta.db_table)
     sql = (
-        f"SELECT p.{q('kind')}, p.{q('options')}, a.{q('status')}, a.{q('deadline')} FROM {paper} p "
-        f"JOIN {attempts} a ON a.{q('id')} = p.{q('attempt_id')} "
-        f"WHERE p.{q('attempt_id')} = %s AND a.{q('user_id')} = %s AND p.{q('question_id')} = %s"
+        f"SELECT a.{q('user_id')}, p.{q('question_id')}, p.{q('kind')}, p.{q('options')} FROM {attempts} a "
+        f"LEFT JOIN {paper} p ON p.{q('attempt_id')} = a.{q('id')} WHERE a.{q('id')} = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [attempt_id, user_id, question_id])
-        row = cursor.fetchone()
-    if row is None:
+        cursor.execute(sql, [attempt_id])
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    options = rawsql.value_from_db(AttemptQuestion, "options", row[1])
-    deadline = rawsql.value_from_db(Attempt, "deadline", row[3])
-    return row[0], options, row[2], deadline
+    questions = [
+        (row[1], row[2], _letters(rawsql.value_from_db(AttemptQuestion, "options", row[3])))
+        for row in rows
+        if row[1] is not None
+    ]
+    return caching.paper_shape(rows[0][0], questions)
 
 
 def _answer_upsert(
@@ -263,9 +274,7 @@ def _answer_upsert(
     )
     if paper_row is None:
         raise QuestionNotOnPaper(fields={"question_id": [_("第 %(id)s 号题不在本次试卷中。") % {"id": question_id}]})
-    stored = validate_choices(
-        kind=paper_row["kind"], option_letters=[o["letter"] for o in paper_row["options"]], choices=choices
-    )
+    stored = validate_choices(kind=paper_row["kind"], option_letters=_letters(paper_row["options"]), choices=choices)
     saved = _answer_row_upsert(attempt.pk, question_id=question_id, choices=stored, seq=seq, now=now)
     if saved is None:  # a stored seq as high: this save is older than what is kept, or the same one again
         current = Answer.objects.get(attempt=attempt, question_id=question_id)
@@ -277,13 +286,20 @@ def _answer_upsert(
 
 
 def _answer_row_upsert(
-    attempt_id: int, *, question_id: int, choices: list[str], seq: int, now: datetime, open_at: datetime | None = None
+    attempt_id: int,
+    *,
+    question_id: int,
+    choices: list[str],
+    seq: int,
+    now: datetime,
+    open_at: datetime | None = None,
+    owner_id: int | None = None,
 ) -> int | None:
     """One statement: insert the answer, or update it only where the stored ``seq`` is lower (PostgreSQL and
     SQLite's ``INSERT … ON CONFLICT DO UPDATE … WHERE``). The row's id, or None when the stored row is kept.
 
-    With ``open_at``, also only while the attempt is in progress with its deadline not before ``open_at``,
-    for a caller that holds no lock on it. On PostgreSQL that check share-locks the attempt's row: a submit
+    With ``open_at``, also only while the attempt (``owner_id``'s) is in progress with its deadline not before
+    ``open_at``, for a caller that holds no lock on it. On PostgreSQL that check share-locks the attempt's row: a submit
     or finalisation holding it (``FOR UPDATE``) makes the save wait, and then see it finalised and store
     nothing; a save that got there first holds the submit back until it commits, and is scored. SQLite lets
     one writer at a time in, which orders them the same way."""
@@ -304,10 +320,10 @@ def _answer_row_upsert(
         share = " FOR SHARE" if connection.features.has_select_for_update else ""
         source = (
             f"SELECT %s, %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM {q(Attempt._meta.db_table)} "
-            f"WHERE {q('id')} = %s AND {q('status')} = %s AND {q('deadline')} >= %s{share})"
+            f"WHERE {q('id')} = %s AND {q('user_id')} = %s AND {q('status')} = %s AND {q('deadline')} >= %s{share})"
         )
         deadline = Attempt._meta.get_field("deadline").get_db_prep_save(open_at, connection)
-        params = [*values, attempt_id, Attempt.Status.IN_PROGRESS.value, deadline]
+        params = [*values, attempt_id, owner_id, Attempt.Status.IN_PROGRESS.value, deadline]
     sql = (
         f"INSERT INTO {table} {columns} {source} "
         f"ON CONFLICT ({q('attempt_id')}, {q('question_id')}) DO UPDATE SET "

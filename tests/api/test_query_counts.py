@@ -25,9 +25,11 @@ SESSION_QUERIES = (
 )
 START_QUERIES = 10 + SESSION_QUERIES  # locks the person; their overrides (one indexed read) fix the deadline; the
 # answer is built from the paper just written (Attempt.fresh_paper), not read back
-# the paper question with its attempt's state, then one upsert guarded by the attempt being open; no transaction
-# (quizzes/services/attempts.py: _answer_save_open)
-AUTOSAVE_QUERIES = 2 + SESSION_QUERIES
+# one upsert guarded by the attempt being the person's and open, no transaction: the answer is checked against
+# the paper's shape, which the start put in this worker's keeping (quizzes/services/attempts.py: _answer_save_open;
+# quizzes.caching.cached_paper_shape); on another app server the first save reads it (one indexed read)
+AUTOSAVE_QUERIES = 1 + SESSION_QUERIES
+AUTOSAVE_FIRST_ON_ANOTHER_SERVER_QUERIES = AUTOSAVE_QUERIES + 1
 # the attempt with its exam, locked (one read); the paper with the saved answers (one read, written out:
 # services/attempts.py _paper_with_answers); the counted rank (one aggregate); a first attempt is marked as
 # counted in the attempt's own UPDATE and its certificate issued without a read (no other attempt or certificate
@@ -60,8 +62,8 @@ def _exam_with(tree, size: int):
     return make_exam(unit=tree.city, bank=bank, audience=[tree.city], title=f"考试{size}")
 
 
-def _measure(client, exam):
-    with CaptureQueriesContext(connection) as start:
+def _measure(client, exam, on_commit):
+    with CaptureQueriesContext(connection) as start, on_commit(execute=True):  # as the request's commit would
         paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
     keys = {q.pk: q.answer for q in Question.objects.filter(pk__in=[q["question_id"] for q in paper["questions"]])}
     autosaves = []
@@ -83,11 +85,27 @@ def _measure(client, exam):
 
 
 @pytest.mark.parametrize("size", [6, 60])
-def test_hot_paths_query_counts_are_pinned_and_constant(tree, people, size):
+def test_hot_paths_query_counts_are_pinned_and_constant(tree, people, size, django_capture_on_commit_callbacks):
     exam = _exam_with(tree, size)
     client = app_login(people.alice.username)
-    start, autosaves, submit, board = _measure(client, exam)
+    start, autosaves, submit, board = _measure(client, exam, django_capture_on_commit_callbacks)
     assert (start, autosaves, submit, board) == (START_QUERIES, {AUTOSAVE_QUERIES}, SUBMIT_QUERIES, LEADERBOARD_QUERIES)
+
+
+def test_an_autosave_on_another_server_reads_the_paper_once(tree, people, django_assert_num_queries):
+    """A worker that did not start the attempt reads its paper's shape at its first save, and keeps it."""
+    from quizzes import caching
+
+    exam = _exam_with(tree, 6)
+    client = app_login(people.alice.username)
+    paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    caching.forget_local()  # another app server's worker: it keeps nothing of this attempt
+    path = f"/api/v1/attempts/{paper['id']}/answers/"
+    first, second = paper["questions"][0]["question_id"], paper["questions"][1]["question_id"]
+    with django_assert_num_queries(AUTOSAVE_FIRST_ON_ANOTHER_SERVER_QUERIES):
+        assert client.put(path + str(first), {"choices": ["A"], "seq": 1}, format="json").json()["applied"]
+    with django_assert_num_queries(AUTOSAVE_QUERIES):
+        assert client.put(path + str(second), {"choices": ["A"], "seq": 2}, format="json").json()["applied"]
 
 
 def test_leaderboard_queries_do_not_grow_with_participants(tree, bank, people, django_assert_num_queries):

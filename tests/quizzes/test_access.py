@@ -72,3 +72,18 @@ def test_autosave_and_submit_of_someone_elses_attempt_are_not_found(exam, people
     bob = app_login(people.bob.username)
     refused = bob.post(f"/api/v1/attempts/{attempt.pk}/submit")
     assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
+
+
+def test_someone_elses_save_is_not_found_while_the_worker_keeps_the_paper(exam, people):
+    """The paper's shape this worker keeps (quizzes.caching.cached_paper_shape) names its owner: another person's
+    save of a question on it is refused as not found, and stores nothing."""
+    from quizzes.models import Answer
+    from quizzes.services.attempts import answer_save
+
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    assert attempt.fresh_paper is not None
+    question_id = attempt.fresh_paper[0]["question_id"]
+    assert answer_save(attempt_id=attempt.pk, user=people.alice, question_id=question_id, choices=["A"], seq=1).applied
+    with pytest.raises(errors.AttemptNotFound):
+        answer_save(attempt_id=attempt.pk, user=people.bob, question_id=question_id, choices=["B"], seq=2)
+    assert list(Answer.objects.filter(attempt=attempt).values_list("choices", "seq")) == [(["A"], 1)]

@@ -70,6 +70,28 @@ def test_autosave_refused_after_deadline_submit_accepted_within_grace(exam, peop
     assert Answer.objects.get(attempt=attempt, question_id=first.question_id).choices == first.answer
 
 
+def test_an_invalid_answer_to_a_finished_attempt_is_told_the_attempt_is_finished(exam, people):
+    """The common save checks the choices against the paper it keeps before the attempt's state, which it does not
+    read; what it cannot store goes to the locked path, which says first that the attempt is finished or expired."""
+    attempt, _ = attempt_start(exam=exam, user=people.alice)
+    assert attempt.fresh_paper is not None
+    first = attempt.fresh_paper[0]["question_id"]
+    answer_save(attempt_id=attempt.pk, user=people.alice, question_id=first, choices=["A"], seq=1)  # keeps the paper
+    with time_machine.travel(attempt.deadline + timedelta(seconds=1), tick=False), pytest.raises(errors.AttemptExpired):
+        answer_save(attempt_id=attempt.pk, user=people.alice, question_id=first, choices=["A", "Z"], seq=2)
+    attempt_submit(attempt_id=attempt.pk, user=people.alice)
+    with pytest.raises(errors.AttemptFinalised):
+        answer_save(attempt_id=attempt.pk, user=people.alice, question_id=first, choices=["A", "Z"], seq=3)
+    with pytest.raises(errors.InvalidChoices):  # an open attempt: the choices are what is wrong
+        answer_save(
+            attempt_id=attempt_start(exam=exam, user=people.bob)[0].pk,
+            user=people.bob,
+            question_id=first,
+            choices=["Z"],
+            seq=1,
+        )
+
+
 def test_submit_after_grace_gets_the_timed_out_result_stamped_with_the_deadline(exam, people):
     attempt, _ = attempt_start(exam=exam, user=people.alice, now=exam.opens_at + timedelta(minutes=1))
     answer_all(attempt, now=attempt.started_at + timedelta(minutes=1))
