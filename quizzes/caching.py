@@ -474,9 +474,32 @@ def keep_paper_shape(attempt_id: int, shape: PaperShape) -> None:
     _local_papers[attempt_id] = shape
 
 
+_local_rules: dict[tuple[int, Any], tuple[float, list[DrawRule]]] = {}  # (exam, published at) -> (until, rules)
+
+
+def cached_draw_rules(exam: Exam, load: Callable[[], list[DrawRule]]) -> list[DrawRule]:
+    """A published exam's draw rules as ``load`` reads them, kept by this worker for ``LOCAL_CANDIDATES_TTL``
+    seconds: every start of its random papers reads them, and once it is published they cannot change
+    (``services.exams.exam_update`` refuses). Kept under the exam and its publication time, which no other exam
+    shares; a draft's are read each time."""
+    if exam.status == Exam.Status.DRAFT or exam.published_at is None:
+        return load()
+    key = (exam.pk, exam.published_at)
+    now = time.monotonic()
+    kept = _local_rules.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    rules = load()
+    if len(_local_rules) > 256:  # old exams: start afresh
+        _local_rules.clear()
+    _local_rules[key] = (now + LOCAL_CANDIDATES_TTL, rules)
+    return rules
+
+
 def forget_local() -> None:
-    """Drop what this worker keeps itself (candidates, questions, paper shapes): for tests, whose rolled-back rows
-    share ids with the next test's."""
+    """Drop what this worker keeps itself (draw rules, candidates, questions, paper shapes): for tests, whose
+    rolled-back rows share ids with the next test's."""
+    _local_rules.clear()
     _local_candidates.clear()
     _local_questions.clear()
     _local_papers.clear()

@@ -345,6 +345,10 @@ def _draw(rules: Sequence[DrawRule], rng: random.Random) -> list[PaperItem]:
     return [PaperItem(questions[qid], points) for qid, points in chosen]
 
 
+def _draw_rules_of(exam: Exam) -> list[DrawRule]:
+    return rawsql.instances(DrawRule, exam=exam.pk, order_by=("position", "id"))
+
+
 def _questions_of(ids: list[int]) -> list[Question]:
     return rawsql.instances(Question, in_ids=ids)
 
@@ -492,7 +496,7 @@ def paper_compose(*, exam: Exam, rng: random.Random | None = None) -> list[Paper
         if not items:
             raise InvalidComposition(fields={"fixed_questions": [_("固定试卷至少需要一道题。")]})
     else:
-        items = _draw(rawsql.instances(DrawRule, exam=exam.pk, order_by=("position", "id")), rng)
+        items = _draw(caching.cached_draw_rules(exam, lambda: _draw_rules_of(exam)), rng)
     if exam.shuffle_questions:
         rng.shuffle(items)
         items.sort(key=lambda item: KIND_ORDER[QuestionKind(item.question.kind)])

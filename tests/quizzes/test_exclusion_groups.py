@@ -378,3 +378,19 @@ def test_a_workers_copy_of_a_question_expires(
     with django_assert_num_queries(2):  # the rules and the questions again
         drawn = {item.question.pk: item.question.stem for item in paper_compose(exam=exam, rng=rng)}
     assert drawn[question.pk] == "后台改过的题干"
+
+
+def test_a_published_exams_draw_rules_are_read_once_by_a_worker(
+    tree: Tree, grouped_bank: QuestionBank, django_assert_num_queries: Any
+) -> None:
+    """Once published, the rules cannot change (``exam_update`` refuses): a worker keeps them, so that a warm start
+    reads neither rules, candidates nor questions. A draft's rules are read for each paper."""
+    draft = _random_exam(tree, [RuleSpec(kind="single", bank_id=grouped_bank.pk, count=6, points=Decimal(5))])
+    rng = random.Random(3)
+    paper_compose(exam=draft, rng=rng)
+    with django_assert_num_queries(1):  # the draft's rules
+        paper_compose(exam=draft, rng=rng)
+    published = exam_publish(exam=draft)
+    paper_compose(exam=published, rng=rng)
+    with django_assert_num_queries(0):
+        assert len(paper_compose(exam=published, rng=rng)) == 6
