@@ -359,10 +359,55 @@ def cached_participant_board[T](
     return ParticipantBoard(shown, me, top.ranked_count)
 
 
-LOCAL_CANDIDATES_TTL = 60  # seconds a worker keeps its own copy of a rule's candidates, and of a drawn question
-LOCAL_QUESTIONS_MAX = 10_000  # questions a worker keeps at most (a city exam draws from a bank or two)
-_local_candidates: dict[str, tuple[float, Any]] = {}  # key (with the questions generation) -> (until, candidates)
-_local_questions: dict[tuple[int, int], tuple[float, Question]] = {}  # (id, questions generation) -> (until, question)
+LOCAL_CANDIDATES_TTL = 60  # seconds a worker keeps its own copy of a draw's rules, candidates and questions
+
+
+class WorkerCopies[K, V]:
+    """What a worker keeps itself, in its own memory: only what any app server reads again from the database and
+    what cannot be stale under its key (docs/architecture.md, "Caching"). Each value for ``seconds`` (None: until
+    it is dropped), at most ``most`` of them: then all are dropped, and kept afresh as they are read again (old
+    generations and exams go with them)."""
+
+    def __init__(self, *, seconds: float | None, most: int) -> None:
+        self.seconds, self.most = seconds, most
+        self._kept: dict[K, tuple[float, V]] = {}
+
+    def get(self, key: K) -> V | None:
+        kept = self._kept.get(key)
+        if kept is None or kept[0] <= time.monotonic():
+            return None
+        return kept[1]
+
+    def keep(self, values: dict[K, V]) -> None:
+        if len(self._kept) + len(values) > self.most:
+            self._kept.clear()
+        until = float("inf") if self.seconds is None else time.monotonic() + self.seconds
+        self._kept.update((key, (until, value)) for key, value in values.items())
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+_local_rules: WorkerCopies[tuple[int, Any], list[DrawRule]] = WorkerCopies(seconds=LOCAL_CANDIDATES_TTL, most=256)
+_local_candidates: WorkerCopies[str, Any] = WorkerCopies(seconds=LOCAL_CANDIDATES_TTL, most=256)
+_local_questions: WorkerCopies[tuple[int, int], Question] = WorkerCopies(seconds=LOCAL_CANDIDATES_TTL, most=10_000)
+# a city's takers all on one server, about 2 KB each; a paper never changes once drawn: kept until dropped
+_local_papers: WorkerCopies[int, PaperShape] = WorkerCopies(seconds=None, most=20_000)
+
+
+def cached_draw_rules(exam: Exam, load: Callable[[], list[DrawRule]]) -> list[DrawRule]:
+    """A published exam's draw rules as ``load`` reads them, kept by this worker for ``LOCAL_CANDIDATES_TTL``
+    seconds: every start of its random papers reads them, and once it is published they cannot change
+    (``services.exams.exam_update`` refuses). Kept under the exam and its publication time, which no other exam
+    shares; a draft's are read each time."""
+    if exam.status == Exam.Status.DRAFT or exam.published_at is None:
+        return load()
+    key = (exam.pk, exam.published_at)
+    rules = _local_rules.get(key)
+    if rules is None:
+        rules = load()
+        _local_rules.keep({key: rules})
+    return rules
 
 
 class RuleCandidates[T](NamedTuple):
@@ -383,12 +428,11 @@ def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[Draw
     keys = [
         f"draw:{rule.bank_id}:{rule.kind}:{rule.tag_id or 0}:{rule.difficulty or 0}:q{questions_gen}" for rule in rules
     ]
-    now = time.monotonic()
     found: dict[str, Any] = {}
     for key in keys:
         kept = _local_candidates.get(key)
-        if kept is not None and kept[0] > now:
-            found[key] = kept[1]
+        if kept is not None:
+            found[key] = kept
     missing = [key for key in keys if key not in found]
     if missing:
         found.update(cache.get_many(missing))
@@ -398,10 +442,7 @@ def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[Draw
                 found[key] = computed[key] = compute(rule)
         if computed:
             cache.set_many(computed, timeout=TTL)
-        if len(_local_candidates) > 256:  # old generations and rules: start afresh
-            _local_candidates.clear()
-        for key in missing:
-            _local_candidates[key] = (now + LOCAL_CANDIDATES_TTL, found[key])
+        _local_candidates.keep({key: found[key] for key in missing})
     return RuleCandidates(questions_gen, [found[key] for key in keys])
 
 
@@ -415,25 +456,19 @@ def cached_questions(
     drawn on any server has it; an edit outside the services (the admin) shows within the seconds kept.
 
     The instances are shared by the requests this worker serves: read them, never change them."""
-    now = time.monotonic()
     found: dict[int, Question] = {}
     for question_id in ids:
         kept = _local_questions.get((question_id, generation))
-        if kept is not None and kept[0] > now:
-            found[question_id] = kept[1]
+        if kept is not None:
+            found[question_id] = kept
     missing = [question_id for question_id in ids if question_id not in found]
     if missing:
-        if len(_local_questions) + len(missing) > LOCAL_QUESTIONS_MAX:  # old generations and banks: start afresh
-            _local_questions.clear()
-        until = now + LOCAL_CANDIDATES_TTL
-        for question in load(missing):
-            found[question.pk] = question
-            _local_questions[(question.pk, generation)] = (until, question)
+        loaded = {question.pk: question for question in load(missing)}
+        _local_questions.keep({(question_id, generation): question for question_id, question in loaded.items()})
+        found.update(loaded)
     return found
 
 
-LOCAL_PAPERS_MAX = 20_000  # attempts whose paper shape a worker keeps (a city's takers, all on one server)
-_local_papers: dict[int, PaperShape] = {}  # attempt id -> its owner and paper questions' shapes
 _shapes: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}  # one copy of each (kind, letters)
 
 
@@ -458,8 +493,7 @@ def paper_shape(user_id: int, questions: Iterable[tuple[int, str, Sequence[str]]
 def cached_paper_shape(attempt_id: int, load: Callable[[int], PaperShape | None]) -> PaperShape | None:
     """The attempt's ``PaperShape``, as ``load`` reads it, kept by this worker: a paper never changes once drawn
     (its questions' kinds and options are frozen copies), so an autosave reads no row for it after the first on
-    a server. None (not kept): no such attempt. Kept without expiry, up to ``LOCAL_PAPERS_MAX`` attempts (then
-    afresh: about 2 KB each); the start puts the paper it wrote here (``keep_paper_shape``)."""
+    a server. None (not kept): no such attempt. The start puts the paper it wrote here (``keep_paper_shape``)."""
     shape = _local_papers.get(attempt_id)
     if shape is None:
         shape = load(attempt_id)
@@ -469,40 +503,14 @@ def cached_paper_shape(attempt_id: int, load: Callable[[int], PaperShape | None]
 
 
 def keep_paper_shape(attempt_id: int, shape: PaperShape) -> None:
-    if len(_local_papers) >= LOCAL_PAPERS_MAX:
-        _local_papers.clear()
-    _local_papers[attempt_id] = shape
-
-
-_local_rules: dict[tuple[int, Any], tuple[float, list[DrawRule]]] = {}  # (exam, published at) -> (until, rules)
-
-
-def cached_draw_rules(exam: Exam, load: Callable[[], list[DrawRule]]) -> list[DrawRule]:
-    """A published exam's draw rules as ``load`` reads them, kept by this worker for ``LOCAL_CANDIDATES_TTL``
-    seconds: every start of its random papers reads them, and once it is published they cannot change
-    (``services.exams.exam_update`` refuses). Kept under the exam and its publication time, which no other exam
-    shares; a draft's are read each time."""
-    if exam.status == Exam.Status.DRAFT or exam.published_at is None:
-        return load()
-    key = (exam.pk, exam.published_at)
-    now = time.monotonic()
-    kept = _local_rules.get(key)
-    if kept is not None and kept[0] > now:
-        return kept[1]
-    rules = load()
-    if len(_local_rules) > 256:  # old exams: start afresh
-        _local_rules.clear()
-    _local_rules[key] = (now + LOCAL_CANDIDATES_TTL, rules)
-    return rules
+    _local_papers.keep({attempt_id: shape})
 
 
 def forget_local() -> None:
     """Drop what this worker keeps itself (draw rules, candidates, questions, paper shapes): for tests, whose
     rolled-back rows share ids with the next test's."""
-    _local_rules.clear()
-    _local_candidates.clear()
-    _local_questions.clear()
-    _local_papers.clear()
+    for copies in (_local_rules, _local_candidates, _local_questions, _local_papers):
+        copies.clear()
 
 
 def cached_exam_stats(*, exam: Exam, unit: Unit, attempt_set: str = selectors_stats.FIRST) -> selectors_stats.ExamStats:

@@ -454,3 +454,20 @@ def test_a_value_that_may_lag_and_was_never_computed_is_waited_for(polling: set[
     for thread in [first, *waiters]:
         thread.join(10)
     assert results == ["the first ranking"] * 3 and computed == ["held"]
+
+
+def test_what_a_worker_keeps_expires_and_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``WorkerCopies``: a value for its seconds (or until dropped), and never more than ``most`` of them: past it,
+    all go and are kept afresh as they are read again."""
+    timed: caching.WorkerCopies[str, int] = caching.WorkerCopies(seconds=60, most=3)
+    lasting: caching.WorkerCopies[str, int] = caching.WorkerCopies(seconds=None, most=3)
+    timed.keep({"a": 1, "b": 2})
+    lasting.keep({"a": 1})
+    assert (timed.get("a"), timed.get("c"), lasting.get("a")) == (1, None, 1)
+    later = time.monotonic() + 61
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert (timed.get("a"), lasting.get("a")) == (None, 1)
+    lasting.keep({"b": 2, "c": 3})
+    assert [lasting.get(key) for key in "abc"] == [1, 2, 3]
+    lasting.keep({"d": 4})  # a fourth: afresh
+    assert [lasting.get(key) for key in "abcd"] == [None, None, None, 4]
