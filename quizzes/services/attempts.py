@@ -317,6 +317,7 @@ def _answer_row_upsert(
     if open_at is None:
         source, params = "VALUES (%s, %s, %s, %s, %s)", values
     else:
+        assert owner_id is not None, "a save without a lock names the attempt's owner"
         share = " FOR SHARE" if connection.features.has_select_for_update else ""
         source = (
             f"SELECT %s, %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM {q(Attempt._meta.db_table)} "
