@@ -359,7 +359,7 @@ def cached_participant_board[T](
     return ParticipantBoard(shown, me, top.ranked_count)
 
 
-LOCAL_CANDIDATES_TTL = 60  # seconds a worker keeps its own copy of a draw's rules, candidates and questions
+LOCAL_TTL = 60  # seconds a worker keeps its own copy of a draw's rules, candidates and questions
 
 
 class WorkerCopies[K, V]:
@@ -373,10 +373,17 @@ class WorkerCopies[K, V]:
         self._kept: dict[K, tuple[float, V]] = {}
 
     def get(self, key: K) -> V | None:
-        kept = self._kept.get(key)
-        if kept is None or kept[0] <= time.monotonic():
-            return None
-        return kept[1]
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: Iterable[K]) -> dict[K, V]:
+        """Those of ``keys`` kept and not expired."""
+        now = time.monotonic()
+        found = {}
+        for key in keys:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] > now:
+                found[key] = kept[1]
+        return found
 
     def keep(self, values: dict[K, V]) -> None:
         if len(self._kept) + len(values) > self.most:
@@ -388,24 +395,24 @@ class WorkerCopies[K, V]:
         self._kept.clear()
 
 
-_local_rules: WorkerCopies[tuple[int, Any], list[DrawRule]] = WorkerCopies(seconds=LOCAL_CANDIDATES_TTL, most=256)
-_local_candidates: WorkerCopies[str, Any] = WorkerCopies(seconds=LOCAL_CANDIDATES_TTL, most=256)
-_local_questions: WorkerCopies[tuple[int, int], Question] = WorkerCopies(seconds=LOCAL_CANDIDATES_TTL, most=10_000)
+_local_rules: WorkerCopies[tuple[int, Any], list[DrawRule]] = WorkerCopies(seconds=LOCAL_TTL, most=256)
+_local_candidates: WorkerCopies[str, Any] = WorkerCopies(seconds=LOCAL_TTL, most=256)
+_local_questions: WorkerCopies[tuple[int, int], Question] = WorkerCopies(seconds=LOCAL_TTL, most=10_000)
 # a city's takers all on one server, about 2 KB each; a paper never changes once drawn: kept until dropped
 _local_papers: WorkerCopies[int, PaperShape] = WorkerCopies(seconds=None, most=20_000)
 
 
-def cached_draw_rules(exam: Exam, load: Callable[[], list[DrawRule]]) -> list[DrawRule]:
-    """A published exam's draw rules as ``load`` reads them, kept by this worker for ``LOCAL_CANDIDATES_TTL``
+def cached_draw_rules(exam: Exam, load: Callable[[Exam], list[DrawRule]]) -> list[DrawRule]:
+    """A published exam's draw rules as ``load`` reads them, kept by this worker for ``LOCAL_TTL``
     seconds: every start of its random papers reads them, and once it is published they cannot change
     (``services.exams.exam_update`` refuses). Kept under the exam and its publication time, which no other exam
     shares; a draft's are read each time."""
     if exam.status == Exam.Status.DRAFT or exam.published_at is None:
-        return load()
+        return load(exam)
     key = (exam.pk, exam.published_at)
     rules = _local_rules.get(key)
     if rules is None:
-        rules = load()
+        rules = load(exam)
         _local_rules.keep({key: rules})
     return rules
 
@@ -421,18 +428,14 @@ def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[Draw
     bank each time costs more than the rest of the start.
 
     One round trip reads the generation. Each worker also keeps the candidates it read for
-    ``LOCAL_CANDIDATES_TTL`` seconds, under the same key, so that a start of an exam's opening neither fetches
+    ``LOCAL_TTL`` seconds, under the same key, so that a start of an exam's opening neither fetches
     nor unpickles thousands of candidates: a question change bumps the generation, and with it the key, at once
     on every server. Those not kept are read in one more round trip, and computed when the cache lacks them."""
     [questions_gen] = _generations(QUESTIONS_KEY)
     keys = [
         f"draw:{rule.bank_id}:{rule.kind}:{rule.tag_id or 0}:{rule.difficulty or 0}:q{questions_gen}" for rule in rules
     ]
-    found: dict[str, Any] = {}
-    for key in keys:
-        kept = _local_candidates.get(key)
-        if kept is not None:
-            found[key] = kept
+    found: dict[str, Any] = _local_candidates.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
         found.update(cache.get_many(missing))
@@ -450,17 +453,14 @@ def cached_questions(
     ids: Sequence[int], generation: int, load: Callable[[list[int]], Iterable[Question]]
 ) -> dict[int, Question]:
     """The questions ``ids`` by id, as ``load`` reads them from the database, each kept by this worker for
-    ``LOCAL_CANDIDATES_TTL`` seconds under the questions generation ``generation`` (``cached_rule_candidates``'
+    ``LOCAL_TTL`` seconds under the questions generation ``generation`` (``cached_rule_candidates``'
     read): the starts of an exam's opening draw their papers from the same few thousand questions, and reading and
     building a paper's 25 instances cost a sixth of a start. An edit bumps the generation, so the next paper
     drawn on any server has it; an edit outside the services (the admin) shows within the seconds kept.
 
     The instances are shared by the requests this worker serves: read them, never change them."""
-    found: dict[int, Question] = {}
-    for question_id in ids:
-        kept = _local_questions.get((question_id, generation))
-        if kept is not None:
-            found[question_id] = kept
+    kept = _local_questions.get_many((question_id, generation) for question_id in ids)
+    found = {question_id: question for (question_id, _generation), question in kept.items()}
     missing = [question_id for question_id in ids if question_id not in found]
     if missing:
         loaded = {question.pk: question for question in load(missing)}

@@ -496,7 +496,7 @@ def paper_compose(*, exam: Exam, rng: random.Random | None = None) -> list[Paper
         if not items:
             raise InvalidComposition(fields={"fixed_questions": [_("固定试卷至少需要一道题。")]})
     else:
-        items = _draw(caching.cached_draw_rules(exam, lambda: _draw_rules_of(exam)), rng)
+        items = _draw(caching.cached_draw_rules(exam, _draw_rules_of), rng)
     if exam.shuffle_questions:
         rng.shuffle(items)
         items.sort(key=lambda item: KIND_ORDER[QuestionKind(item.question.kind)])

@@ -337,7 +337,7 @@ def test_a_worker_keeps_the_candidates_it_read_for_a_while(
     monkeypatch.setattr(cache, "get_many", recording)
     paper_compose(exam=exam, rng=rng)
     assert [keys for keys in asked if any(k.startswith("draw:") for k in keys)] == []
-    later = time.monotonic() + caching.LOCAL_CANDIDATES_TTL + 1
+    later = time.monotonic() + caching.LOCAL_TTL + 1
     monkeypatch.setattr(time, "monotonic", lambda: later)
     paper_compose(exam=exam, rng=rng)
     assert [k for keys in asked for k in keys if k.startswith("draw:")] != []  # expired: read from the cache again
@@ -373,7 +373,7 @@ def test_a_workers_copy_of_a_question_expires(
     Question.objects.filter(pk=question.pk).update(stem="后台改过的题干")
     kept = {item.question.pk: item.question.stem for item in paper_compose(exam=exam, rng=rng)}
     assert kept[question.pk] == question.stem  # still this worker's copy
-    later = time.monotonic() + caching.LOCAL_CANDIDATES_TTL + 1
+    later = time.monotonic() + caching.LOCAL_TTL + 1
     monkeypatch.setattr(time, "monotonic", lambda: later)
     with django_assert_num_queries(2):  # the rules and the questions again
         drawn = {item.question.pk: item.question.stem for item in paper_compose(exam=exam, rng=rng)}
