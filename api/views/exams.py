@@ -42,6 +42,7 @@ from quizzes.services.exams import (
 )
 
 from ..links import participant_url
+from ..negotiation import json_with_rendered
 from ..pagination import PageNumberPagination
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
 from ..serializers.attempts import AttemptSerializer
@@ -200,12 +201,9 @@ class PersonLeaderboardView(APIView):
         board = caching.cached_participant_board(exam=exam, viewer_id=user.pk, render=_person_rows_json, read=read)
         paginator = ParticipantLeaderboardPagination()
         page = paginator.paginate_queryset(board.rows, request, self) or []
-        # the rows are kept as the JSON answered (as the unit board is): a cached read joins them, and neither
-        # unpickles nor encodes a row; the rest of the answer is rendered as a Response would render it
+        # the rows are kept as the JSON answered (as the unit board is): a cached read joins them
         links = {key: value for key, value in paginator.page_data(None).items() if key != "results"}
-        head = JSONRenderer().render({**links, "ranked_count": board.ranked_count})
-        me = board.me if board.me is not None else b"null"
-        body = b"".join([head[:-1], b',"results":[', b",".join(page), b'],"me":', me, b"}"])
+        body = json_with_rendered({**links, "ranked_count": board.ranked_count}, {"results": page, "me": board.me})
         return HttpResponse(body, content_type=JSONRenderer.media_type)
 
 
