@@ -4,15 +4,17 @@ try had committed. On PostgreSQL the connection is really terminated (pg_termina
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.test import Client, RequestFactory
 
 from api.views import attempts as attempt_views
 from api.views.errors import server_error
+from config.postgresql.base import DatabaseWrapper as PostgresWrapper
 from quizzes.models import Answer
 from quizzes.services import attempts as attempt_services
 from quizzes.services.attempts import attempt_start
@@ -115,3 +117,77 @@ def test_postgresql_backend_terminated_under_an_autosave(exam, people, monkeypat
     assert retry.status_code == 200 and retry.json()["applied"] is True
     assert Answer.objects.get(attempt_id=attempt_id).choices == ["C"]
     assert Client().get("/api/v1/").status_code == 200  # and the server goes on serving
+
+
+def _checked() -> PostgresWrapper:
+    """The connection as config.postgresql's wrapper, with its health check's state."""
+    return cast(PostgresWrapper, connection)
+
+
+def _backend_pid() -> int:
+    connection.ensure_connection()
+    return int(connection.connection.info.backend_pid)
+
+
+def _no_select_1(*args: Any, **kwargs: Any) -> bool:
+    raise AssertionError("the health check asked PostgreSQL (SELECT 1)")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="config.postgresql's health check")
+@pytest.mark.django_db(transaction=True)
+def test_a_sound_connection_is_kept_between_requests_without_asking_postgresql(exam, people, monkeypatch):
+    url, _ = save_url(exam, people)
+    client = app_login(people.alice.username)
+    assert client.put(url, {"choices": ["A"], "seq": 1}, format="json").status_code == 200
+    pid = _backend_pid()
+    close_old_connections()  # a request's end, as the server has it: the next query checks the connection first
+    assert _checked().health_check_enabled and not _checked().health_check_done
+    monkeypatch.setattr(connection, "is_usable", _no_select_1)
+
+    assert client.put(url, {"choices": ["B"], "seq": 2}, format="json").json()["applied"] is True
+    assert _checked().health_check_done and _backend_pid() == pid  # the same connection, no round trip for it
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a real PostgreSQL backend")
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_terminated_between_requests_is_opened_afresh_before_the_next_save(exam, people, monkeypatch):
+    url, attempt_id = save_url(exam, people)
+    client = app_login(people.alice.username)
+    assert client.put(url, {"choices": ["A"], "seq": 1}, format="json").status_code == 200
+    pid = _backend_pid()
+    close_old_connections()
+
+    other = connection.copy()  # what a database restart, a failover or PgBouncer does to an idle connection
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(500):  # until PostgreSQL has said it (bounded: 5 s)
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.01)
+    other.close()
+    assert _checked().quiet_and_idle() is False  # the socket says so: PostgreSQL spoke unasked, then hung up
+    monkeypatch.setattr(connection, "is_usable", _no_select_1)
+
+    saved = client.put(url, {"choices": ["C"], "seq": 2}, format="json")  # no 503: the dead connection never served
+    assert saved.status_code == 200 and saved.json()["applied"] is True
+    assert _backend_pid() != pid
+    assert Answer.objects.get(attempt_id=attempt_id).choices == ["C"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="config.postgresql's health check")
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_inside_a_transaction_is_checked_by_asking(monkeypatch):
+    asked = []
+
+    def is_usable() -> bool:
+        asked.append(1)
+        return True
+
+    monkeypatch.setattr(connection, "is_usable", is_usable)
+    with transaction.atomic():
+        Answer.objects.exists()
+        _checked().health_check_done = False  # as if a request began here
+        assert _checked().quiet_and_idle() is None  # a transaction is open: the socket cannot tell
+        Answer.objects.exists()
+    assert asked == [1]
