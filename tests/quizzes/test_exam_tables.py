@@ -1,5 +1,6 @@
-"""A paper's rows reference their attempt without a database constraint (docs/adr/0016): Django's cascade is what
-keeps them from outliving it, so every way an attempt goes must take its paper with it."""
+"""How the exam's tables are laid out for its storms. A paper's rows reference their attempt without a database
+constraint (docs/adr/0016): Django's cascade is what keeps them from outliving it, so every way an attempt goes
+must take its paper with it. Answers leave room on their pages for updates in place (migration 0013)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,10 @@ def test_the_database_has_no_constraint_from_paper_to_attempt_but_keeps_the_one_
     assert (Attempt._meta.db_table, "id") not in targets
     assert ("quizzes_question", "id") in targets
     assert any(c["index"] and c["columns"] == ["attempt_id"] for c in constraints.values())  # still indexed
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter")
+def test_answers_leave_room_on_their_pages_for_updates_in_place():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Answer._meta.db_table])
+        assert "fillfactor=70" in (cursor.fetchone()[0] or [])
