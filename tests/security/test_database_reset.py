@@ -133,14 +133,21 @@ def _no_select_1(*args: Any, **kwargs: Any) -> bool:
     raise AssertionError("the health check asked PostgreSQL (SELECT 1)")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="config.postgresql's health check")
-@pytest.mark.django_db(transaction=True)
-def test_a_sound_connection_is_kept_between_requests_without_asking_postgresql(exam, people, monkeypatch):
-    url, _ = save_url(exam, people)
+def _saved_once_then_idle(exam, people) -> tuple[Any, str, int, int]:
+    """(client, save URL, attempt id, backend pid) after one save, the connection left idle as between two
+    requests on a server: the next request's first query checks it first."""
+    url, attempt_id = save_url(exam, people)
     client = app_login(people.alice.username)
     assert client.put(url, {"choices": ["A"], "seq": 1}, format="json").status_code == 200
     pid = _backend_pid()
-    close_old_connections()  # a request's end, as the server has it: the next query checks the connection first
+    close_old_connections()  # a request's end, as the server has it (the test client switches that off)
+    return client, url, attempt_id, pid
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="config.postgresql's health check")
+@pytest.mark.django_db(transaction=True)
+def test_a_sound_connection_is_kept_between_requests_without_asking_postgresql(exam, people, monkeypatch):
+    client, url, _, pid = _saved_once_then_idle(exam, people)
     assert _checked().health_check_enabled and not _checked().health_check_done
     monkeypatch.setattr(connection, "is_usable", _no_select_1)
 
@@ -151,12 +158,7 @@ def test_a_sound_connection_is_kept_between_requests_without_asking_postgresql(e
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a real PostgreSQL backend")
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_terminated_between_requests_is_opened_afresh_before_the_next_save(exam, people, monkeypatch):
-    url, attempt_id = save_url(exam, people)
-    client = app_login(people.alice.username)
-    assert client.put(url, {"choices": ["A"], "seq": 1}, format="json").status_code == 200
-    pid = _backend_pid()
-    close_old_connections()
-
+    client, url, attempt_id, pid = _saved_once_then_idle(exam, people)
     other = connection.copy()  # what a database restart, a failover or PgBouncer does to an idle connection
     with other.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
