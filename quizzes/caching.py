@@ -46,8 +46,8 @@ from django.dispatch import receiver
 
 from accounts.models import Unit
 
-from . import leaderboards, results, selectors_laws, selectors_stats
-from .models import DrawRule, Exam, Question
+from . import leaderboards, rankindex, results, selectors_laws, selectors_stats
+from .models import Attempt, DrawRule, Exam, Question
 
 TTL = 600  # seconds a cached value lives at most
 LIVE_TTL = 5  # seconds the live dashboard's counts live: starting an attempt bumps no generation
@@ -74,8 +74,23 @@ def _bump_now_and_on_commit(key: str) -> None:
 
 
 def exam_changed(exam_id: int) -> None:
-    """What ``exam_id`` ranks or counts changes in the current transaction."""
+    """What ``exam_id`` ranks or counts changes in the current transaction: its cached boards, and its rank index
+    (``rankindex``: built afresh when next read)."""
     _bump_now_and_on_commit(exam_key(exam_id))
+    _bump_now_and_on_commit(rankindex.generation_key(exam_id))
+
+
+def attempt_finalised(exam_id: int, *, user_id: int, counted: Attempt | None) -> None:
+    """A person's attempt of ``exam_id`` is finalised in the current transaction, and ``counted`` is the attempt of
+    theirs that counts now (None: none). The exam's cached boards are read again; its rank index keeps its other
+    entries and takes this person's once the transaction commits (``rankindex.keep``)."""
+    _bump_now_and_on_commit(exam_key(exam_id))
+    transaction.on_commit(lambda: rankindex.keep(exam_id, user_id, counted), robust=True)
+
+
+@receiver(post_delete, sender=Attempt)
+def _attempt_deleted(sender: Any, instance: Attempt, **kwargs: Any) -> None:
+    _bump_now_and_on_commit(rankindex.generation_key(instance.exam_id))
 
 
 def people_changed() -> None:

@@ -20,7 +20,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from accounts import scopes
 from accounts.models import Unit, User
 
-from . import ranking, rawsql, reporting, scoring
+from . import rankindex, ranking, rawsql, reporting, scoring
 from .models import Attempt, Exam
 
 # Leaderboard order: score desc, then less time, earlier submission; pk makes it total (the
@@ -82,13 +82,18 @@ def _ranks_of_contiguous(exam: Exam, rows: Sequence[Mapping[str, Any]], offset: 
 
 
 def _ranks_of_scattered(exam: Exam, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Global ranks of rows picked out of the leaderboard (a unit's people): one query.
+    """Global ranks of rows picked out of the leaderboard (a unit's people): one query, none for one person's row
+    when the exam's rank index (``rankindex``) answers.
 
     rank = 1 + the number of counting attempts strictly better (higher score, or same score in less time).
     """
     keys = sorted({_rank_key(r) for r in rows})
     if not keys:
         return []
+    if len(keys) == 1:  # one person's row (a participant's own): from the rank index when there is one
+        indexed = rankindex.tally(exam.pk, *keys[0])
+        if indexed is not None:
+            return [indexed[0] + 1] * len(rows)
     counted = Attempt.objects.filter(exam=exam, is_counted=True)
     if len(keys) <= 100:  # a page: count the better attempts for each key in one aggregate
         counts = counted.aggregate(**{f"k{i}": Count("pk", filter=_better_than(key)) for i, key in enumerate(keys)})
@@ -225,10 +230,14 @@ def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
 
 
 def _rank_tally(exam_id: int, key: RankKey) -> tuple[int, int]:
-    """(counted attempts better than ``key``, counted attempts) of the exam: the aggregate of
-    ``Count(filter=_better_than(key))``, written out (``rawsql``): it runs on every submit, and building it with the
-    ORM cost more CPU than the rest of the submit's result."""
+    """(counted attempts better than ``key``, counted attempts) of the exam: from its rank index in Redis
+    (``rankindex``: O(log n)) when there is one; else the aggregate of ``Count(filter=_better_than(key))`` over every
+    counted attempt, written out (``rawsql``): it runs on every submit, and building it with the ORM cost more CPU
+    than the rest of the submit's result."""
     score, used = key
+    indexed = rankindex.tally(exam_id, score, used)
+    if indexed is not None:
+        return indexed
     t = connection.ops.quote_name(Attempt._meta.db_table)
     s, u = rawsql.column_of(Attempt, "score"), rawsql.column_of(Attempt, "time_used_seconds")
     sql = (

@@ -420,7 +420,7 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
         if counted is None and counted_id is not None:  # an earlier attempt still counts (highest or first)
             counted = Attempt.objects.filter(pk=counted_id).first()
     certificate_sync(exam=exam, user_id=attempt.user_id, counted=counted, now=at, first_finish=first_finish)
-    caching.exam_changed(exam.pk)
+    caching.attempt_finalised(exam.pk, user_id=attempt.user_id, counted=counted)
     return attempt
 
 

@@ -1,0 +1,165 @@
+"""The rank index (quizzes/rankindex.py): the Redis sorted set that answers "how many counted attempts are better,
+and how many are there" in O(log n) must say what the database says, through every way counted attempts change.
+Only with Redis as the cache (the PostgreSQL + Redis run); without it the database counts (tests elsewhere)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import user_create
+from quizzes import caching, leaderboards, rankindex
+from quizzes.models import Attempt
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # keep() runs when a transaction commits
+    pytest.mark.skipif(not settings.REDIS_URL, reason="the rank index lives in Redis"),
+]
+
+
+def _person(tree: Any, n: int) -> User:
+    return user_create(username=f"1390000{n:04d}", password=None, real_name=f"人{n}", unit=tree.town_a)
+
+
+def _counted(exam: Any, user: User, score: str, used: int, number: int = 1) -> Attempt:
+    """A finished, counted attempt, written as a finalisation would leave it, and told as it tells it."""
+    started = timezone.now() - timedelta(hours=1)
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            exam=exam,
+            user=user,
+            number=number,
+            status=Attempt.Status.SUBMITTED,
+            started_at=started,
+            deadline=started + timedelta(hours=2),
+            submitted_at=started + timedelta(seconds=used),
+            score=Decimal(score),
+            max_score=Decimal(100),
+            passed=Decimal(score) >= 60,
+            time_used_seconds=used,
+            is_counted=True,
+        )
+        caching.attempt_finalised(exam.pk, user_id=user.pk, counted=attempt)
+    return attempt
+
+
+def _database(exam: Any, score: str, used: int) -> tuple[int, int]:
+    counted: list[tuple[Decimal, int]] = [
+        (s or Decimal(0), u or 0)
+        for s, u in Attempt.objects.filter(exam=exam, is_counted=True).values_list("score", "time_used_seconds")
+    ]
+    better = sum(1 for s, u in counted if s > Decimal(score) or (s == Decimal(score) and u < used))
+    return better, len(counted)
+
+
+def _live_index(exam: Any) -> tuple[Any, str]:
+    """(the Redis client, the key of the exam's index of its current rank generation)."""
+    found = rankindex._redis()
+    assert found is not None
+    backend, client = found
+    generation = client.get(backend.make_key(rankindex.generation_key(exam.pk))) or b"0"
+    return client, backend.make_key(rankindex._index_prefix(exam.pk)) + generation.decode()
+
+
+PROBES = [("100", 1), ("90", 100), ("90", 300), ("90", 301), ("80", 50), ("0", 0), ("75.5", 10)]
+
+
+def _agrees(exam: Any) -> None:
+    for score, used in PROBES:
+        assert rankindex.tally(exam.pk, Decimal(score), used) == _database(exam, score, used), (score, used)
+
+
+def test_the_index_counts_what_the_database_counts_with_ties_on_score_and_time(exam, tree, monkeypatch):
+    assert rankindex.tally(exam.pk, Decimal(50), 10) == (0, 0)  # built from nothing: no one ranked yet
+    for n, (score, used) in enumerate([("90", 300), ("90", 300), ("90", 120), ("95", 900), ("60", 30), ("90.5", 1)]):
+        _counted(exam, _person(tree, n), score, used)  # each one's entry added after its commit
+    _agrees(exam)
+
+    asked: list[int] = []
+
+    def counted_attempts(exam_id: int) -> list[Any]:
+        asked.append(exam_id)
+        return []
+
+    monkeypatch.setattr(rankindex, "_counted_attempts", counted_attempts)
+    assert leaderboards._rank_tally(exam.pk, (Decimal("90"), 300)) == (3, 6)  # 95, 90.5, 90 in 120 s
+    assert asked == []  # from the index: not built again, not counted in the database
+
+
+def test_a_persons_later_counted_attempt_replaces_their_entry(exam, tree):
+    someone, other = _person(tree, 1), _person(tree, 2)
+    _counted(exam, other, "70", 100)
+    first = _counted(exam, someone, "50", 100)
+    assert rankindex.tally(exam.pk, Decimal(60), 0) == (1, 2)
+    Attempt.objects.filter(pk=first.pk).update(is_counted=False)  # as attempts_update_counted does, then:
+    better = _counted(exam, someone, "80", 100, number=2)
+    assert rankindex.tally(exam.pk, Decimal(60), 0) == (2, 2)  # one entry per person: now their 80
+    Attempt.objects.filter(pk=better.pk).update(is_counted=False)
+    with transaction.atomic():
+        caching.attempt_finalised(exam.pk, user_id=someone.pk, counted=None)  # none of theirs counts
+    assert rankindex.tally(exam.pk, Decimal(60), 0) == (1, 1)
+    _agrees(exam)
+
+
+def test_a_submit_committed_while_the_index_is_built_is_in_it(exam, tree, monkeypatch):
+    _counted(exam, _person(tree, 1), "70", 100)
+    read = rankindex._counted_attempts
+
+    def read_then_another_submit_commits(exam_id: int) -> list[Any]:
+        rows = read(exam_id)  # the builder's read is done; this submit is not in it
+        _counted(exam, _person(tree, 2), "85", 100)
+        return rows
+
+    monkeypatch.setattr(rankindex, "_counted_attempts", read_then_another_submit_commits)
+    assert rankindex.tally(exam.pk, Decimal(60), 0) == (2, 2)
+    _agrees(exam)
+
+
+def test_one_builder_at_a_time_the_others_count_in_the_database(exam, tree, monkeypatch):
+    _counted(exam, _person(tree, 1), "70", 100)
+    client, live = _live_index(exam)
+    client.set(live + ":builder", "another worker", ex=30)
+
+    assert rankindex.tally(exam.pk, Decimal(60), 0) is None
+    assert leaderboards._rank_tally(exam.pk, (Decimal(60), 0)) == (1, 1)  # the database's count
+
+
+def test_what_else_changes_counted_attempts_makes_the_index_built_afresh(exam, tree):
+    attempts = [_counted(exam, _person(tree, n), score, 100) for n, score in enumerate(["90", "80", "70"])]
+    assert rankindex.tally(exam.pk, Decimal(75), 0) == (2, 3)
+
+    with transaction.atomic():  # a regrade: scores change in bulk, and it says so
+        Attempt.objects.filter(pk=attempts[2].pk).update(score=Decimal(95))
+        caching.exam_changed(exam.pk)
+    assert rankindex.tally(exam.pk, Decimal(75), 0) == (3, 3)
+
+    attempts[0].delete()  # as the admin deletes one (the signal moves the generation)
+    assert rankindex.tally(exam.pk, Decimal(75), 0) == (2, 2)
+    _agrees(exam)
+
+
+def test_an_index_lives_at_most_its_ttl(exam, tree):
+    _counted(exam, _person(tree, 1), "70", 100)
+    assert rankindex.tally(exam.pk, Decimal(60), 0) == (1, 1)
+    client, live = _live_index(exam)
+    ttl = client.ttl(live)
+    assert 0 < ttl <= rankindex.TTL
+
+
+def test_a_lost_generation_never_serves_an_index_kept_under_an_older_one(exam, tree):
+    attempts = [_counted(exam, _person(tree, n), score, 100) for n, score in enumerate(["90", "80"])]
+    assert rankindex.tally(exam.pk, Decimal(85), 0) == (1, 2)
+    client, _ = _live_index(exam)
+    found = rankindex._redis()
+    assert found is not None
+    client.delete(found[0].make_key(rankindex.generation_key(exam.pk)))  # evicted (allkeys-lru), or Redis restarted
+    Attempt.objects.filter(pk=attempts[1].pk).update(score=Decimal(99))  # and meanwhile a change it did not see
+
+    assert rankindex.tally(exam.pk, Decimal(85), 0) == (2, 2)  # a new generation: built afresh
