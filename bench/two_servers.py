@@ -12,7 +12,10 @@ What it does:
 1. Prepares an exam and its participants through the services (load_bench.prepare).
 2. Starts two gunicorn app servers (production settings, DJANGO_DEBUG=0, the same PostgreSQL and Redis) and
    one nginx in front of them, with a temporary configuration (printed) under a directory of its own in /tmp:
-   round robin over an upstream of the two, `proxy_next_upstream error timeout http_502 http_503
+   an upstream of the two, each request to either at random (`random`: with round robin, once the servers were
+   fast enough to answer each participant's login, start and 12 saves before the next login, every login went
+   to the same server in step, and no session begun on the killed one could be shown going on), and
+   `proxy_next_upstream error timeout http_502 http_503
    non_idempotent` (every exam write is idempotent: autosave carries a seq, start and submit return the first
    result), as docs/deployment.md configures it. nginx names the server that answered each request in a
    response header (`X-Upstream: $upstream_addr`, this configuration only).
@@ -83,6 +86,7 @@ http {{
     scgi_temp_path {prefix}/scgi;
 
     upstream xuefa {{
+        random;
         server 127.0.0.1:{first} max_fails=2 fail_timeout=5s;
         server 127.0.0.1:{second} max_fails=2 fail_timeout=5s;
         keepalive 64;
