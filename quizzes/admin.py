@@ -2,9 +2,12 @@
 (``accounts.admin.AuditedAdmin``), a key changed here as much as one changed through the API."""
 
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from accounts.admin import AuditedAdmin
 
+from . import caching
 from .models import Attempt, Exam, LawArticle, LawText, PracticeSet, Question, QuestionBank, Tag
 
 
@@ -31,6 +34,10 @@ class AttemptAdmin(AuditedAdmin[Attempt]):
     list_display = ("exam", "user", "number", "status", "score", "submitted_at")
     list_filter = ("status",)
     raw_id_fields = ("user",)
+
+    def save_model(self, request: HttpRequest, obj: Attempt, form: ModelForm[Attempt], change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        caching.exam_changed(obj.exam_id)  # a score or what counts may have changed: its boards and ranks afresh
 
 
 @admin.register(PracticeSet)

@@ -12,11 +12,12 @@ What keeps the index true:
   count in the database meanwhile). It is written into a *building* key, which a submit's entry also reaches (the
   ``ADD`` script adds to both), then renamed into place: a submit committed while the builder read is in it either
   way.
-- **A finalisation adds its person's counted attempt** after its commit (``keep``: ``caching.exam_changed`` with
-  ``counted``), replacing their earlier entry, or removes them when none counts.
-- **Everything else that changes counted attempts** (a regrade, the exam's counting policy, an attempt deleted,
-  the exam recreated) moves the exam's *rank generation* (``generation_key``, bumped by ``caching.exam_changed``
-  without ``counted`` and by the ``Attempt`` delete signal): the index of the old generation is no longer read.
+- **A finalisation adds its person's counted attempt** after its commit (``keep``, scheduled by
+  ``caching.attempt_finalised``), replacing their earlier entry, or removes them when none counts.
+- **Everything else that changes counted attempts** (a regrade, the exam's counting policy, an attempt changed
+  in the admin or deleted, the exam recreated) moves the exam's *rank generation* (``generation_key``, bumped by
+  ``caching.exam_changed`` and by the ``Attempt`` delete signal): the index of the old generation is no longer
+  read.
 - **Every index lives at most ``TTL`` seconds** and is built afresh after: whatever a lost entry (a worker killed
   between a commit and its ``keep``) made wrong is wrong for that long at most. A rank generation that Redis lost
   starts again from the clock, so that no index kept under an older one is read.

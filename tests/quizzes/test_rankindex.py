@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib import admin as django_admin
 from django.db import transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create
 from quizzes import caching, leaderboards, rankindex
+from quizzes.admin import AttemptAdmin
 from quizzes.models import Attempt
 
 pytestmark = [
@@ -163,3 +167,15 @@ def test_a_lost_generation_never_serves_an_index_kept_under_an_older_one(exam, t
     Attempt.objects.filter(pk=attempts[1].pk).update(score=Decimal(99))  # and meanwhile a change it did not see
 
     assert rankindex.tally(exam.pk, Decimal(85), 0) == (2, 2)  # a new generation: built afresh
+
+
+def test_a_score_changed_in_the_admin_ranks_at_once(exam, tree, admin_user):
+    _, second = (_counted(exam, _person(tree, n), score, 100) for n, score in enumerate(["90", "80"]))
+    assert rankindex.tally(exam.pk, Decimal(85), 0) == (1, 2)
+    request = RequestFactory().post("/admin/")
+    request.user = admin_user
+    second.score = Decimal(95)
+    AttemptAdmin(Attempt, django_admin.site).save_model(request, second, SimpleNamespace(), change=True)  # type: ignore[arg-type]
+
+    assert rankindex.tally(exam.pk, Decimal(85), 0) == (2, 2)
+    _agrees(exam)
