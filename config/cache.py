@@ -69,6 +69,21 @@ class ResilientRedisCache(RedisCache):
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
+    def client(self) -> Any:
+        """The pooled ``redis.Redis`` (the primary), for what Django's cache API lacks: scripts, sorted sets. Use it
+        inside ``guarded``, with keys passed through ``make_key``."""
+        return self._cache.get_client(write=True)
+
+    def script(self, source: str) -> Any:
+        """The Lua ``source`` registered with ``client()`` once (a call runs it by its hash, loading it if Redis
+        lost it)."""
+        client = self.client()
+        scripts: dict[tuple[int, str], Any] = self.__dict__.setdefault("_scripts", {})
+        script = scripts.get((id(client), source))
+        if script is None:
+            script = scripts[(id(client), source)] = client.register_script(source)
+        return script
+
     def failed(self, error: BaseException) -> None:
         """Note an unreachable Redis: skip it for RETRY_SECONDS, and say so in the log once per interval."""
         if self.available():

@@ -29,16 +29,15 @@ generation (not in ``KEYS``): fine on one Redis server or a replicated pair, not
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
-from config.cache import UNAVAILABLE, ResilientRedisCache
+from config.cache import ResilientRedisCache
 
 from . import rawsql
 from .models import Attempt
@@ -88,8 +87,6 @@ redis.call('DEL', KEYS[3])
 return 1
 """
 
-_SCRIPTS: dict[tuple[int, str], Any] = {}  # registered scripts per Redis client
-
 
 def generation_key(exam_id: int) -> str:
     return f"exam:{exam_id}:ranks:gen"
@@ -105,58 +102,40 @@ def sort_key(score: Decimal, time_used_seconds: int) -> int:
     return int(score * 100) * 10**7 - min(max(time_used_seconds, 0), MAX_SECONDS)
 
 
-def _redis() -> tuple[Any, Any] | None:
-    """(Django's Redis cache backend, its client) when the cache is Redis and reachable now, else None."""
-    backend: Any = caches["default"]  # the backend itself (``cache`` is a proxy to it)
-    if not isinstance(backend, RedisCache):
-        return None
-    if isinstance(backend, ResilientRedisCache) and not backend.available():
-        return None
-    return backend, backend._cache.get_client(write=True)
-
-
-def _script(client: Any, source: str) -> Any:
-    key = (id(client), source)
-    script = _SCRIPTS.get(key)
-    if script is None:
-        script = _SCRIPTS[key] = client.register_script(source)
-    return script
-
-
-def _failed(backend: Any, error: Exception) -> None:
-    if isinstance(backend, ResilientRedisCache):
-        backend.failed(error)
+def _redis() -> ResilientRedisCache | None:
+    """The cache when it is Redis and reachable now (config.cache), else None: the database counts."""
+    backend = caches["default"]
+    return backend if isinstance(backend, ResilientRedisCache) and backend.available() else None
 
 
 def tally(exam_id: int, score: Decimal, time_used_seconds: int) -> tuple[int, int] | None:
     """(counted attempts better than this score and time, counted attempts) of the exam from its index, built
     first if there is none; None when the database must count (no Redis, or another worker is building)."""
-    found = _redis()
-    if found is None:
+    backend = _redis()
+    if backend is None:
         return None
-    backend, client = found
     prefix = backend.make_key(_index_prefix(exam_id))
     # a generation lost (evicted) starts from the clock, above any it held: no index kept under an old one is read
-    args, keys = (
-        [prefix, str(sort_key(score, time_used_seconds)), str(time.time_ns())],
-        [backend.make_key(generation_key(exam_id))],
-    )
-    try:
-        reply = _script(client, TALLY)(keys=keys, args=args)
-        if len(reply) == 1 and _build(exam_id, backend, client, prefix + reply[0].decode()):
-            reply = _script(client, TALLY)(keys=keys, args=args)
-    except UNAVAILABLE as error:
-        _failed(backend, error)
-        return None
-    if len(reply) == 1:
+    keys = [backend.make_key(generation_key(exam_id))]
+    args = [prefix, str(sort_key(score, time_used_seconds)), str(time.time_ns())]
+
+    def read() -> list[Any]:
+        reply = backend.script(TALLY)(keys=keys, args=args)
+        if len(reply) == 1 and _build(exam_id, backend, prefix + reply[0].decode()):
+            reply = backend.script(TALLY)(keys=keys, args=args)
+        return list(reply)
+
+    reply: list[Any] = backend.guarded(read, [])
+    if len(reply) < 3:
         return None
     return int(reply[1]), int(reply[2])
 
 
-def _build(exam_id: int, backend: Any, client: Any, live: str) -> bool:
+def _build(exam_id: int, backend: ResilientRedisCache, live: str) -> bool:
     """Write the index ``live`` from the exam's counted attempts. False when another worker holds the right to
     build it, or the generation moved while building (the index built is then never read)."""
     building, builder = live + ":building", live + ":builder"
+    client = backend.client()
     token = f"{id(client)}:{exam_id}:{live}"
     if not client.set(builder, token, nx=True, ex=BUILD_SECONDS):
         return False
@@ -165,10 +144,10 @@ def _build(exam_id: int, backend: Any, client: Any, live: str) -> bool:
     pipe.zadd(building, {SENTINEL: float("-inf")})  # exists from now on: a submit's entry reaches it
     pipe.expire(building, TTL)
     pipe.execute()
-    members = {str(user_id): sort_key(score, used) for user_id, score, used in _counted_attempts(exam_id)}
-    for chunk in _chunks(list(members.items()), CHUNK):
+    members = ((str(user_id), sort_key(score, used)) for user_id, score, used in _counted_attempts(exam_id))
+    for chunk in itertools.batched(members, CHUNK):
         client.zadd(building, dict(chunk))
-    return bool(_script(client, FINISH)(keys=[building, live, builder], args=[token, TTL]))
+    return bool(backend.script(FINISH)(keys=[building, live, builder], args=[token, TTL]))
 
 
 def _counted_attempts(exam_id: int) -> list[tuple[int, Decimal, int]]:
@@ -186,26 +165,15 @@ def _counted_attempts(exam_id: int) -> list[tuple[int, Decimal, int]]:
     return [(user_id, score.to_python(value), used or 0) for user_id, value, used in rows]
 
 
-def _chunks[T](items: list[T], size: int) -> Iterable[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def keep(exam_id: int, user_id: int, counted: Attempt | None) -> None:
     """After a finalisation has committed: the person's entry in the exam's index (and in one being built) is now
     their counted attempt's, or gone when none counts. Nothing when there is no index: the next reader builds one."""
-    found = _redis()
-    if found is None:
+    backend = _redis()
+    if backend is None:
         return
-    backend, client = found
     value = None
     if counted is not None and counted.score is not None:
         value = sort_key(counted.score, counted.time_used_seconds or 0)
-    adding = "0" if value is None else "1"
-    try:
-        _script(client, ADD)(
-            keys=[backend.make_key(generation_key(exam_id))],
-            args=[backend.make_key(_index_prefix(exam_id)), str(value or 0), str(user_id), adding],
-        )
-    except UNAVAILABLE as error:
-        _failed(backend, error)
+    keys = [backend.make_key(generation_key(exam_id))]
+    args = [backend.make_key(_index_prefix(exam_id)), str(value or 0), str(user_id), "0" if value is None else "1"]
+    backend.guarded(lambda: backend.script(ADD)(keys=keys, args=args), None)
