@@ -5,7 +5,9 @@ An authenticated request used to make two round trips before its view ran: the s
 (``usercache.cached_user``, which needs the user id inside the session). Here a small key beside each signed-in
 session, ``session-user:{session key}``, holds its user id, written whenever the session is saved with a person
 and deleted with the session. A Lua script reads the session, that id, the person's cache entry and the people
-generation at once (``LOAD``). When the entry is current (stored under today's people generation, as
+generation at once (``LOAD``), and the request's snapshot of every generation (``quizzes.caching.ANY_KEY``, offered
+to ``quizzes.caching``: what the worker read of exams and boards in an earlier request of the same snapshot is still
+what the cache holds). When the entry is current (stored under today's people generation, as
 ``usercache.cached_user`` requires) it is offered to ``cached_user`` for this request (``usercache.offer``), which
 authentication calls next.
 
@@ -27,14 +29,15 @@ from django.contrib.sessions.backends import cached_db
 from django.core.cache.backends.redis import RedisCache
 
 from config.cache import UNAVAILABLE, ResilientRedisCache
-from quizzes.caching import PEOPLE_KEY
+from quizzes import caching
+from quizzes.caching import ANY_KEY, PEOPLE_KEY
 
 from . import usercache
 
 HINT_PREFIX = "session-user:"
 
 LOAD = """
-local found = {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}
+local found = {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]), false, false, redis.call('GET', ARGV[3])}
 if found[2] then
   found[3] = redis.call('GET', ARGV[1] .. found[2])
   found[4] = redis.call('GET', ARGV[2])
@@ -55,6 +58,7 @@ class SessionStore(cached_db.SessionStore):
 
     def load(self) -> dict[str, Any]:
         usercache.offer(None)
+        caching.offer_snapshot(None)
         found = self._load_with_person()
         if found is None:
             data: dict[str, Any] = super().load()
@@ -80,6 +84,7 @@ class SessionStore(cached_db.SessionStore):
             return None
         client: Any = backend._cache  # Django's RedisCacheClient: its serializer and pooled clients
         user_key, people_key = backend.make_key(usercache.user_key("")), backend.make_key(PEOPLE_KEY)
+        any_key = backend.make_key(ANY_KEY)
         try:
             redis_client = client.get_client(write=False)
             script = _SCRIPTS.get(id(redis_client))
@@ -87,14 +92,14 @@ class SessionStore(cached_db.SessionStore):
                 script = _SCRIPTS[id(redis_client)] = redis_client.register_script(LOAD)
             reply = script(
                 keys=[backend.make_key(self.cache_key), backend.make_key(self._hint_key(self.session_key))],
-                args=[user_key, people_key],
+                args=[user_key, people_key, any_key],
             )
         except UNAVAILABLE as error:
             if isinstance(backend, ResilientRedisCache):
                 backend.failed(error)
             return None
-        reply = list(reply) + [None] * (4 - len(reply))
-        session, hint, entry, people = reply
+        session, hint, entry, people, snapshot = list(reply) + [None] * (5 - len(reply))
+        caching.offer_snapshot(None if snapshot is None else int(snapshot))
         data = None if session is None else client._serializer.loads(session)
         hint_text = None if hint is None else hint.decode()
         if entry is not None and people is not None and data is not None:

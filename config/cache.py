@@ -35,6 +35,15 @@ RETRY_SECONDS = 5.0
 T = TypeVar("T")
 
 
+def reachable_redis() -> ResilientRedisCache | None:
+    """The default cache when it is Redis and reachable now, for what talks to Redis itself (scripts, sorted sets);
+    None: do without (local memory in development and tests, or Redis down)."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    return backend if isinstance(backend, ResilientRedisCache) and backend.available() else None
+
+
 class CacheUnavailable(Exception):
     """Redis cannot be reached now (for callers that talk to its client directly: accounts.ratelimits)."""
 

@@ -21,6 +21,14 @@ committed no reader is served anything older. Values also expire after ``TTL`` s
 for writes outside these services (the Django admin, a shell). A generation the cache lost starts again
 from the clock, above any number it held before.
 
+Every bump also bumps ``gen:any`` (``ANY_KEY``, in the same round trip), which a request reads in its session's
+round trip (accounts/sessions.py): its *snapshot*. A worker keeps what it read of an exam and its boards
+(``cached_exam_and``) under the snapshot it read them in, and a later request of the same snapshot takes them
+from there, with no round trip: no generation has moved in between, so they are what the cache would answer. A
+request that bumps a generation, or that read no snapshot (no session, no Redis), reads the cache. The copies
+also expire after ``LOCAL_TTL`` seconds (the safety net for writes outside the services) and are bounded in
+number (``WorkerCopies``).
+
 The live dashboard's counts (``results.live_counts``) are cached under the same generations for
 ``LIVE_TTL`` seconds only: a finished attempt shows at once, a started one within a few seconds, and
 however many staff keep the dashboard open, the database counts each exam and unit once per interval.
@@ -34,17 +42,21 @@ submit with an immediate review shows them).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import Unit
+from config.cache import reachable_redis
 
 from . import leaderboards, rankindex, results, selectors_laws, selectors_stats
 from .models import Attempt, DrawRule, Exam, Question
@@ -55,6 +67,17 @@ PEOPLE_KEY = "people:gen"
 QUESTIONS_KEY = "questions:gen"
 LAWS_KEY = "laws:gen"
 ARTICLES_TTL = 86_400  # the library changes rarely and every change bumps LAWS_KEY
+ANY_KEY = "gen:any"  # bumped with every generation: a request's snapshot of it (see above)
+
+BUMP = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('INCR', key)
+  else
+    redis.call('SET', key, ARGV[1])
+  end
+end
+"""
 
 
 def exam_key(exam_id: int) -> str:
@@ -62,10 +85,32 @@ def exam_key(exam_id: int) -> str:
 
 
 def _bump(key: str) -> None:
+    """Move the generation ``key`` and ``ANY_KEY``; one lost or never set starts from the clock, above anything it
+    held. This request reads the cache from now on (no snapshot: it has changed what it would have kept)."""
+    _snapshot.set(None)
+    backend = reachable_redis()
+    if backend is not None:
+        keys = [backend.make_key(key), backend.make_key(ANY_KEY)]
+        backend.guarded(lambda: backend.script(BUMP)(keys=keys, args=[time.time_ns()]), None)
+        return
     try:
         cache.incr(key)
-    except ValueError:  # lost or never set: start from the clock, above anything it held
+    except ValueError:
         cache.set(key, time.time_ns(), timeout=None)
+
+
+_snapshot: ContextVar[int | None] = ContextVar("caching_snapshot", default=None)
+
+
+def offer_snapshot(value: int | None) -> None:
+    """This request's reading of ``ANY_KEY`` (None: none), taken in its session's round trip (accounts/sessions.py)
+    before anything of the request reads the cache."""
+    _snapshot.set(value)
+
+
+@receiver(request_started)
+def _request_started(**kwargs: Any) -> None:
+    _snapshot.set(None)  # a request without a session (or before its session is read) has none
 
 
 def _bump_now_and_on_commit(key: str) -> None:
@@ -131,6 +176,10 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
     """``cached_exam(exam_id)`` and ``read_current(keys, generation_keys)`` in one round trip: a leaderboard read
     needs the exam for its access check and then the board, which the same request reads from the cache."""
     entry_key = f"exam:{exam_id}:entry"
+    generations_name = ("generations", *generation_keys)
+    kept = _kept([entry_key, generations_name, *keys])  # read in an earlier request of the same snapshot
+    if kept is not None:
+        return copy.copy(kept[entry_key]), (kept[generations_name], {key: kept[key] for key in keys})
     exam_generation_keys = (exam_definition_key(exam_id), PEOPLE_KEY)
     found: dict[str, Any] = cache.get_many(
         [entry_key, *keys, *dict.fromkeys([*exam_generation_keys, *generation_keys])]
@@ -145,7 +194,25 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
             return None, current
         exam.audience_paths = tuple(exam.audience_units.values_list("path", flat=True))
         store_current({entry_key: exam}, exam_generations)
+    _keep({entry_key: copy.copy(exam), generations_name: generations, **current[1]})  # what is current, not misses
     return exam, current
+
+
+def _kept(names: Sequence[Any]) -> dict[Any, Any] | None:
+    """All of ``names`` as this worker read them in a request of this request's snapshot; None when one is not."""
+    snapshot = _snapshot.get()
+    if snapshot is None:
+        return None
+    kept = _local_current.get_many(names)
+    if len(kept) < len(names) or any(tag != snapshot for tag, _value in kept.values()):
+        return None
+    return {name: value for name, (_tag, value) in kept.items()}
+
+
+def _keep(values: dict[Any, Any]) -> None:
+    snapshot = _snapshot.get()
+    if snapshot is not None:
+        _local_current.keep({name: (snapshot, value) for name, value in values.items()})
 
 
 @receiver(post_save, sender=Exam)
@@ -415,6 +482,9 @@ _local_candidates: WorkerCopies[str, Any] = WorkerCopies(seconds=LOCAL_TTL, most
 _local_questions: WorkerCopies[tuple[int, int], Question] = WorkerCopies(seconds=LOCAL_TTL, most=10_000)
 # a city's takers all on one server, about 2 KB each; a paper never changes once drawn: kept until dropped
 _local_papers: WorkerCopies[int, PaperShape] = WorkerCopies(seconds=None, most=20_000)
+# what this worker read of exams and boards (a city's viewers' own rows too), each under the snapshot it was read
+# in (``_kept``, ``_keep``)
+_local_current: WorkerCopies[Any, tuple[int, Any]] = WorkerCopies(seconds=LOCAL_TTL, most=20_000)
 
 
 def cached_draw_rules(exam: Exam, load: Callable[[Exam], list[DrawRule]]) -> list[DrawRule]:
@@ -522,9 +592,9 @@ def keep_paper_shape(attempt_id: int, shape: PaperShape) -> None:
 
 
 def forget_local() -> None:
-    """Drop what this worker keeps itself (draw rules, candidates, questions, paper shapes): for tests, whose
-    rolled-back rows share ids with the next test's."""
-    for copies in (_local_rules, _local_candidates, _local_questions, _local_papers):
+    """Drop what this worker keeps itself (draw rules, candidates, questions, paper shapes, exams and boards): for
+    tests, whose rolled-back rows share ids with the next test's."""
+    for copies in (_local_rules, _local_candidates, _local_questions, _local_papers, _local_current):
         copies.clear()
 
 

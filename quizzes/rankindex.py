@@ -34,10 +34,9 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import caches
 from django.db import connection
 
-from config.cache import ResilientRedisCache
+from config.cache import ResilientRedisCache, reachable_redis
 
 from . import rawsql
 from .models import Attempt
@@ -102,16 +101,10 @@ def sort_key(score: Decimal, time_used_seconds: int) -> int:
     return int(score * 100) * 10**7 - min(max(time_used_seconds, 0), MAX_SECONDS)
 
 
-def _redis() -> ResilientRedisCache | None:
-    """The cache when it is Redis and reachable now (config.cache), else None: the database counts."""
-    backend = caches["default"]
-    return backend if isinstance(backend, ResilientRedisCache) and backend.available() else None
-
-
 def tally(exam_id: int, score: Decimal, time_used_seconds: int) -> tuple[int, int] | None:
     """(counted attempts better than this score and time, counted attempts) of the exam from its index, built
     first if there is none; None when the database must count (no Redis, or another worker is building)."""
-    backend = _redis()
+    backend = reachable_redis()
     if backend is None:
         return None
     prefix = backend.make_key(_index_prefix(exam_id))
@@ -168,7 +161,7 @@ def _counted_attempts(exam_id: int) -> list[tuple[int, Decimal, int]]:
 def keep(exam_id: int, user_id: int, counted: Attempt | None) -> None:
     """After a finalisation has committed: the person's entry in the exam's index (and in one being built) is now
     their counted attempt's, or gone when none counts. Nothing when there is no index: the next reader builds one."""
-    backend = _redis()
+    backend = reachable_redis()
     if backend is None:
         return
     value = None

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -299,6 +300,18 @@ def test_a_cached_leaderboard_read_reads_the_exam_and_the_board_in_one_round_tri
     client = app_login(people.bob.username)
     first = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}")
     assert first.status_code == 200
+    asked = _recorded_reads(monkeypatch)
+    again = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}")
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"] == "application/json"
+    exam_reads = _reads_of(exam, asked)
+    assert len(exam_reads) == 1, asked
+    [keys] = exam_reads
+    assert f"exam:{exam.pk}:entry" in keys and caching.exam_key(exam.pk) in keys
+    assert any(key.startswith((f"exam:{exam.pk}:units:top:", f"exam:{exam.pk}:people-top")) for key in keys)
+
+
+def _recorded_reads(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The keys of every cache read from now on, one list a round trip."""
     asked: list[list[str]] = []
     get_many, get = cache.get_many, cache.get
     inside: list[bool] = []  # locmem's get_many calls get for each key: one round trip all the same
@@ -318,13 +331,101 @@ def test_a_cached_leaderboard_read_reads_the_exam_and_the_board_in_one_round_tri
 
     monkeypatch.setattr(cache, "get_many", recording_many)
     monkeypatch.setattr(cache, "get", recording)
-    again = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}")
-    assert again.content == first.content and again["Content-Type"] == first["Content-Type"] == "application/json"
-    exam_reads = [keys for keys in asked if any(key.startswith(f"exam:{exam.pk}:") for key in keys)]
-    assert len(exam_reads) == 1, asked
-    [keys] = exam_reads
-    assert f"exam:{exam.pk}:entry" in keys and caching.exam_key(exam.pk) in keys
-    assert any(key.startswith((f"exam:{exam.pk}:units:top:", f"exam:{exam.pk}:people-top")) for key in keys)
+    return asked
+
+
+def _reads_of(exam: Exam, asked: list[list[str]]) -> list[list[str]]:
+    return [keys for keys in asked if any(key.startswith(f"exam:{exam.pk}:") for key in keys)]
+
+
+# --- what a worker read of exams and boards, under a request's snapshot (caching.ANY_KEY) --------------------
+
+needs_redis = pytest.mark.skipif(
+    not settings.REDIS_URL, reason="a request's snapshot is read in its session's Redis round trip"
+)
+
+
+@needs_redis
+@pytest.mark.parametrize("board", ["units", "people", "units?order=mean_score"])
+def test_a_board_read_again_under_the_same_snapshot_costs_no_round_trip_but_the_sessions(
+    exam: Exam, people: People, board: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing moved since the worker read the exam and the board: it answers them itself. The first read computes
+    the board, the second finds it in the cache (the worker keeps what is current, never a miss), the third asks
+    nothing."""
+    sit(people.alice.username, exam, correct=7)
+    client = app_login(people.bob.username)
+    first = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}")
+    assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}").content == first.content
+    asked = _recorded_reads(monkeypatch)
+    third = client.get(f"/api/v1/exams/{exam.pk}/leaderboard/{board}")
+    assert third.status_code == 200 and third.content == first.content
+    assert _reads_of(exam, asked) == [], asked
+
+
+@needs_redis
+def test_a_submit_on_any_server_shows_in_the_next_read_of_a_board_the_worker_kept(
+    exam: Exam, people: People, tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A submit moves ``gen:any`` in Redis, whichever server it ran on: the next request's snapshot is another, and
+    what the worker kept is not taken. Here the viewer's own row and the unit counts appear at once."""
+    sit(people.alice.username, exam, correct=3)
+    bob = app_login(people.bob.username)
+    for _ in range(2):
+        bob.get(f"/api/v1/exams/{exam.pk}/leaderboard/people")
+        bob.get(f"/api/v1/exams/{exam.pk}/leaderboard/units")
+    asked = _recorded_reads(monkeypatch)
+    people_board = bob.get(f"/api/v1/exams/{exam.pk}/leaderboard/people").json()
+    units = bob.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json()
+    assert _reads_of(exam, asked) == []  # answered by the worker
+    assert people_board["me"] is None and people_board["ranked_count"] == 1
+    assert next(r for r in units["results"] if r["unit_id"] == tree.town_b.pk)["participants"] == 0
+    sit(people.bob.username, exam, correct=7)
+    people_board = bob.get(f"/api/v1/exams/{exam.pk}/leaderboard/people").json()
+    units = bob.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").json()
+    assert people_board["me"]["rank"] == 1 and people_board["ranked_count"] == 2
+    assert next(r for r in units["results"] if r["unit_id"] == tree.town_b.pk)["participants"] == 1
+
+
+@needs_redis
+def test_without_a_snapshot_every_read_asks_the_cache(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redis lost ``gen:any`` (or never had it): no request has a snapshot, so none takes what the worker kept."""
+    sit(people.alice.username, exam, correct=7)
+    client = app_login(people.bob.username)
+    for _ in range(2):
+        client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units")
+    cache.delete(caching.ANY_KEY)
+    asked = _recorded_reads(monkeypatch)
+    for _ in range(2):
+        assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").status_code == 200
+    assert len(_reads_of(exam, asked)) == 2, asked
+
+
+def test_a_request_that_moves_a_generation_reads_the_cache_from_then_on(exam: Exam) -> None:
+    """What it would take from the worker may be older than its own write."""
+    caching.offer_snapshot(41)
+    caching.cached_exam(exam.pk)  # read from the cache, kept
+    assert caching._kept([f"exam:{exam.pk}:entry"]) is not None
+    caching.exam_changed(exam.pk)
+    assert caching._kept([f"exam:{exam.pk}:entry"]) is None
+    caching.offer_snapshot(41)  # a later request of the old snapshot would take it (none has: gen:any moved)
+    assert caching._kept([f"exam:{exam.pk}:entry"]) is not None
+    caching.offer_snapshot(None)
+
+
+def test_the_worker_hands_out_copies_of_the_exam_it_kept(exam: Exam, django_assert_num_queries: Any) -> None:
+    caching.offer_snapshot(7)
+    title = exam.title
+    caching.cached_exam(exam.pk)
+    with django_assert_num_queries(0):
+        kept = caching.cached_exam(exam.pk)
+        assert kept is not None and kept.title == title
+        kept.title = "改过的标题"
+        again = caching.cached_exam(exam.pk)
+    assert again is not None and again.title == title and again is not kept
+    caching.offer_snapshot(None)
 
 
 # --- one reader computes a missing value, the others wait for it (caching.computed_once) ----------------------
