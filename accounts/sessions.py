@@ -26,9 +26,8 @@ from typing import Any
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
-from django.core.cache.backends.redis import RedisCache
 
-from config.cache import UNAVAILABLE, ResilientRedisCache
+from config.cache import ResilientRedisCache
 from quizzes import caching
 from quizzes.caching import ANY_KEY, PEOPLE_KEY
 
@@ -44,9 +43,6 @@ if found[2] then
 end
 return found
 """
-
-
-_SCRIPTS: dict[int, Any] = {}  # the registered script per Redis client (config.cache keeps one per pool)
 
 
 class SessionStore(cached_db.SessionStore):
@@ -78,28 +74,16 @@ class SessionStore(cached_db.SessionStore):
         """(the session's data or None when not cached, the hint) in one round trip, offering the person when their
         cache entry is current; None when the cache is not Redis or cannot be reached."""
         backend = self._cache
-        if not isinstance(backend, RedisCache) or not self.session_key:
+        if not isinstance(backend, ResilientRedisCache) or not self.session_key:
             return None
-        if isinstance(backend, ResilientRedisCache) and not backend.available():
+        keys = [backend.make_key(self.cache_key), backend.make_key(self._hint_key(self.session_key))]
+        args = [backend.make_key(usercache.user_key("")), backend.make_key(PEOPLE_KEY), backend.make_key(ANY_KEY)]
+        reply = backend.guarded(lambda: backend.script(LOAD, write=False)(keys=keys, args=args), None)
+        if reply is None:
             return None
-        client: Any = backend._cache  # Django's RedisCacheClient: its serializer and pooled clients
-        user_key, people_key = backend.make_key(usercache.user_key("")), backend.make_key(PEOPLE_KEY)
-        any_key = backend.make_key(ANY_KEY)
-        try:
-            redis_client = client.get_client(write=False)
-            script = _SCRIPTS.get(id(redis_client))
-            if script is None:
-                script = _SCRIPTS[id(redis_client)] = redis_client.register_script(LOAD)
-            reply = script(
-                keys=[backend.make_key(self.cache_key), backend.make_key(self._hint_key(self.session_key))],
-                args=[user_key, people_key, any_key],
-            )
-        except UNAVAILABLE as error:
-            if isinstance(backend, ResilientRedisCache):
-                backend.failed(error)
-            return None
-        session, hint, entry, people, snapshot = list(reply) + [None] * (5 - len(reply))
+        session, hint, entry, people, snapshot = reply
         caching.offer_snapshot(None if snapshot is None else int(snapshot))
+        client: Any = backend._cache  # Django's RedisCacheClient: its serializer
         data = None if session is None else client._serializer.loads(session)
         hint_text = None if hint is None else hint.decode()
         if entry is not None and people is not None and data is not None:

@@ -78,15 +78,16 @@ class ResilientRedisCache(RedisCache):
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
-    def client(self) -> Any:
-        """The pooled ``redis.Redis`` (the primary), for what Django's cache API lacks: scripts, sorted sets. Use it
-        inside ``guarded``, with keys passed through ``make_key``."""
-        return self._cache.get_client(write=True)
+    def client(self, *, write: bool = True) -> Any:
+        """The pooled ``redis.Redis`` (the primary; a replica when there is one and ``write`` is False, as Django
+        reads), for what Django's cache API lacks: scripts, sorted sets. Use it inside ``guarded``, with keys passed
+        through ``make_key``."""
+        return self._cache.get_client(write=write)
 
-    def script(self, source: str) -> Any:
-        """The Lua ``source`` registered with ``client()`` once (a call runs it by its hash, loading it if Redis
-        lost it)."""
-        client = self.client()
+    def script(self, source: str, *, write: bool = True) -> Any:
+        """The Lua ``source`` registered with ``client(write=write)`` once (a call runs it by its hash, loading it
+        if Redis lost it)."""
+        client = self.client(write=write)
         scripts: dict[tuple[int, str], Any] = self.__dict__.setdefault("_scripts", {})
         script = scripts.get((id(client), source))
         if script is None:

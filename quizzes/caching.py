@@ -194,7 +194,8 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
             return None, current
         exam.audience_paths = tuple(exam.audience_units.values_list("path", flat=True))
         store_current({entry_key: exam}, exam_generations)
-    _keep({entry_key: copy.copy(exam), generations_name: generations, **current[1]})  # what is current, not misses
+    if _snapshot.get() is not None:  # for the next requests of this snapshot: what is current (no miss), a copy
+        _keep({entry_key: copy.copy(exam), generations_name: generations, **current[1]})
     return exam, current
 
 
