@@ -23,6 +23,25 @@ from quizzes.services.exams import PaperItem, exam_create, exam_publish
 PASSWORD = "Xuefa@2026-test"
 
 
+@pytest.fixture
+def migrate_to() -> Iterator[Any]:
+    """Migrate the test database to some migrations, for a data migration's test: ``migrate_to(targets)`` returns
+    the historical apps there. Every app is back at its newest migration afterwards, whatever the test did, so that
+    later tests find the whole schema (with ``--reuse-db``, the next run too)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets: list[tuple[str, str]]) -> Any:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings: Any) -> None:
     """Tests need real logins, not slow key stretching."""

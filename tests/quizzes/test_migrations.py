@@ -6,24 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("quizzes", "0003_leaderboard_order_index"), ("accounts", "0001_initial")]
 AFTER = [("quizzes", "0004_clearer_names")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
-def test_frozen_options_are_renamed_key_to_letter_and_back() -> None:
-    apps = _migrate(BEFORE)
+def test_frozen_options_are_renamed_key_to_letter_and_back(migrate_to: Any) -> None:
+    apps = migrate_to(BEFORE)
     unit = apps.get_model("accounts", "Unit").objects.create(name="市", path="0001")
     user = apps.get_model("accounts", "User").objects.create(username="p", unit=unit)
     bank = apps.get_model("quizzes", "QuestionBank").objects.create(name="b", unit=unit)
@@ -48,17 +39,10 @@ def test_frozen_options_are_renamed_key_to_letter_and_back() -> None:
         points=1,
     )
 
-    apps = _migrate(AFTER)
+    apps = migrate_to(AFTER)
     frozen = apps.get_model("quizzes", "AttemptQuestion").objects.get()
     assert frozen.options == [{"letter": "B", "text": "乙"}, {"letter": "A", "text": "甲"}]
     assert apps.get_model("quizzes", "Exam").objects.get().is_public is True
 
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     assert apps.get_model("quizzes", "AttemptQuestion").objects.get().options[0] == {"key": "B", "text": "乙"}
-    _restore_latest()
-
-
-def _restore_latest() -> None:
-    """Every app back at its newest migration, so that later tests find the whole schema (not only quizzes)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -138,16 +137,11 @@ BEFORE = [("accounts", "0004_audit_event")]
 AFTER = [("accounts", "0006_user_unique_phone")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_normalises_phones_and_clears_duplicates_from_all_but_one_account(capsys: Any) -> None:
-    apps = _migrate(BEFORE)
+def test_the_migration_normalises_phones_and_clears_duplicates_from_all_but_one_account(
+    capsys: Any, migrate_to: Any
+) -> None:
+    apps = migrate_to(BEFORE)
     unit = apps.get_model("accounts", "Unit").objects.create(name="市", path="0001")
     make = apps.get_model("accounts", "User").objects.create
     old = datetime(2025, 1, 1, tzinfo=UTC)
@@ -160,7 +154,7 @@ def test_the_migration_normalises_phones_and_clears_duplicates_from_all_but_one_
     for name in ("blank1", "blank2"):
         make(username=name, phone="", unit=unit)
 
-    apps = _migrate(AFTER)
+    apps = migrate_to(AFTER)
     phones = dict(apps.get_model("accounts", "User").objects.values_list("username", "phone"))
     assert phones == {
         "left": "",
