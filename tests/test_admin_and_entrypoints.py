@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +21,8 @@ from quizzes.services.attempts import attempt_start
 from quizzes.services.laws import law_text_create
 from quizzes.services.learning import practice_set_create
 from tests.conftest import People
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -58,8 +64,19 @@ def test_the_admin_is_closed_to_everyone_else(people: People) -> None:
 
 
 @pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
-def test_entry_points_expose_an_application(module: str) -> None:
-    import importlib
-
-    application: Any = importlib.import_module(module).application
-    assert callable(application)
+def test_entry_points_expose_an_application_loaded_and_frozen(module: str) -> None:
+    """Each entry point gives the server an application with every view already imported (not during the first
+    request), and the objects alive at that point frozen out of the garbage collector's walks (config/warmup.py).
+    In a process of its own: a freeze here would keep the test run's objects from ever being collected."""
+    probe = (
+        f"import gc, sys; import {module} as entry; "
+        "print(callable(entry.application), 'api.views.attempts' in sys.modules, gc.get_freeze_count())"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "entry-points-" + "x" * 40}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    is_callable, views_loaded, frozen = result.stdout.split()
+    assert (is_callable, views_loaded) == ("True", "True")
+    assert int(frozen) > 100_000  # the modules, classes and URLconf of a loaded Django app
