@@ -8,9 +8,6 @@ generation walked them all again. Frozen, the collector never looks at them: iss
 at 12 % of an authenticated read's CPU (callgrind instructions of ``GET /api/v1/me``: 2.73 → 2.40 million), and
 1 % for the bare ceiling view. Objects created later are collected as before; a frozen object that becomes garbage
 is never freed, which for start-up objects (a worker never drops its modules) costs nothing.
-
-Frozen objects are also never written by the collector, so pages shared with a master that forked its workers
-after loading the app (gunicorn ``--preload``) stay shared.
 """
 
 from __future__ import annotations
