@@ -25,8 +25,10 @@ from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 logger = logging.getLogger("xuefa.cache")
 
@@ -49,10 +51,17 @@ class CacheUnavailable(Exception):
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
-    """Django's client wrapper, keeping one ``redis.Redis`` per connection pool. Django builds a new one for
-    every cache call, and each rebuilds its table of some 170 response callbacks: on a cached request that was
-    more CPU than the round trips themselves (issue 9's profile). A ``redis.Redis`` is safe to share between
-    threads; the connections stay in the pool, as before."""
+    """Django's client wrapper, keeping one ``redis.Redis`` per connection pool, each holding one connection of
+    that pool for itself (``single_connection_client``).
+
+    Django builds a new ``redis.Redis`` for every cache call, and each rebuilds its table of some 170 response
+    callbacks: on a cached request that was more CPU than the round trips themselves (issue 9's profile). And a
+    pooled client takes a connection from the pool and gives it back around every command, asking the socket
+    each time whether stale data waits on it (a ``poll`` system call) and checking its arguments for deprecated
+    ones: a sixth of the CPU of the session's round trip, which every authenticated request makes. Django keeps a
+    cache object, and so this client, per thread, so the held connection is this thread's (redis-py still locks
+    it around each command); a connection that fails is closed and opened again on the next command, as the
+    pool's are. Pipelines (the rank index's build) take their own connection from the pool."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,7 +73,7 @@ class ReusingRedisCacheClient(RedisCacheClient):
         client = self._clients.get(index)
         if client is None:
             pool = django_client._get_connection_pool(write)
-            client = self._clients[index] = django_client._client(connection_pool=pool)
+            client = self._clients[index] = django_client._client(connection_pool=pool, single_connection_client=True)
         return client
 
 
@@ -72,7 +81,16 @@ class ResilientRedisCache(RedisCache):
     _down_until = 0.0
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
+        # A connection Redis has dropped (a restart, a failover, an idle timeout) fails its next command once and is
+        # opened again for one more try: the pool used to notice such a connection when handing it out, and a
+        # connection held by its client (ReusingRedisCacheClient) is never handed out. A timeout is not retried,
+        # so a Redis that drops packets still costs one socket timeout before the breaker opens. Every command
+        # Xuefa sends may run twice (reads, SET, and counters and generations that only need to move).
+        options = {
+            "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+            **params.get("OPTIONS", {}),
+        }
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = ReusingRedisCacheClient
 
     def available(self) -> bool:

@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.cache import caches
 
 from config.cache import ResilientRedisCache
@@ -86,13 +88,33 @@ def test_after_a_failure_the_cache_is_left_alone_for_a_while(redis_down, monkeyp
     assert len(calls) == 2  # tried again after RETRY_SECONDS
 
 
-def test_the_cache_keeps_one_redis_client_per_connection_pool(settings):
-    """Django builds a redis.Redis per cache call (and each rebuilds its response-callback table); ours keeps
-    one per pool (config.cache.ReusingRedisCacheClient), and it still follows an outage and a recovery."""
-    settings.CACHES = DOWN
+def test_a_redis_down_when_the_cache_first_needs_its_client_is_an_outage_like_any_other(redis_down):
+    """The client holds a connection of its own (config.cache.ReusingRedisCacheClient), so building it connects:
+    while Redis cannot be reached that fails inside the breaker, and no client is kept until one is built."""
+    assert redis_down.get("k", "default") == "default"
+    assert not redis_down.available()
+    assert redis_down._cache._clients == {}  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="the client of a Redis that answers")
+def test_the_cache_keeps_one_redis_client_per_pool_on_a_connection_of_its_own_which_survives_a_reconnect():
+    """Django builds a redis.Redis per cache call (and each rebuilds its response-callback table); ours keeps one
+    per pool, holding one connection of it, and that connection is opened again when Redis dropped it."""
     backend = caches["default"]
     assert isinstance(backend, ResilientRedisCache)
     client = backend._cache.get_client(write=True)
     assert backend._cache.get_client(write=True) is client
     assert backend._cache.get_client() is client  # one server: reads and writes share its pool
     assert client.connection_pool is backend._cache._get_connection_pool(True)  # type: ignore[attr-defined]
+    held = client.connection
+    assert held is not None  # not taken from the pool and given back around each command
+    backend.set("outage-probe", 1)
+    assert backend.get("outage-probe") == 1
+    name = f"xuefa-probe-{id(held)}"
+    client.client_setname(name)
+    other = redis.Redis.from_url(settings.REDIS_URL)
+    assert other.client_kill_filter(_id=client.client_id()) == 1  # Redis drops the held connection
+    other.close()
+    assert backend.get("outage-probe") == 1  # redis-py connected again and retried the read
+    assert backend.available() and client.connection is held and client.client_getname() != name
+    backend.delete("outage-probe")
