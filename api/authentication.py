@@ -2,7 +2,8 @@
 
 - ``SessionTokenAuthentication``: allauth's token authentication that says how to authenticate, so that DRF
   answers a missing or invalid login with 401 and ``WWW-Authenticate`` instead of 403 (DRF asks the first
-  authentication class).
+  authentication class), and reads the header from the WSGI environ (``get_session_token``, the override point
+  allauth names for where the token comes from): ``request.headers`` builds a mapping of every header first.
 - ``SessionTokenStrategy`` (``HEADLESS_TOKEN_STRATEGY``): allauth's session-token strategy, but a token is
   looked up by loading its session once (one cache round trip) instead of asking whether it exists and then
   loading it (two). A missing or expired session clears its key on load, so an unknown token is still None.
@@ -20,6 +21,9 @@ from django.http import HttpRequest
 class SessionTokenAuthentication(XSessionTokenAuthentication):  # type: ignore[misc]  # allauth has no type hints
     def authenticate_header(self, request: HttpRequest) -> str:
         return "X-Session-Token"
+
+    def get_session_token(self, request: HttpRequest) -> str | None:
+        return request.META.get("HTTP_X_SESSION_TOKEN")
 
 
 class SessionTokenStrategy(AllauthSessionTokenStrategy):  # type: ignore[misc]

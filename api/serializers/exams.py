@@ -257,7 +257,7 @@ class RegradeResultSerializer(serializers.Serializer[Any]):
     regraded_attempts = serializers.IntegerField()
 
 
-class UnitLeaderboardQuerySerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class _UnitLeaderboardQueryFields(serializers.Serializer[Any]):
     order = serializers.ChoiceField(
         choices=list(UNIT_ORDER_KEYS), default="participation_rate", help_text=_("首要排序指标，其余指标依次排后")
     )
@@ -267,6 +267,10 @@ class UnitLeaderboardQuerySerializer(FieldsBuiltOnce, serializers.Serializer[Any
         # "parent" cannot be a class attribute: it would shadow Field.parent
         fields["parent"] = IdField(required=False, help_text=_("在此单位的下级单位之间排名（默认为主办单位）"))
         return fields
+
+
+class UnitLeaderboardQuerySerializer(FieldsBuiltOnce, _UnitLeaderboardQueryFields):
+    """The unit board's query; its fields, ``parent`` too, built once (``FieldsBuiltOnce`` comes first)."""
 
 
 class PersonRowSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
