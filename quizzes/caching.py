@@ -42,7 +42,6 @@ submit with an immediate review shows them).
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -51,7 +50,7 @@ from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.core.signals import request_started
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -172,6 +171,15 @@ def cached_exam(exam_id: int) -> Exam | None:
     return cached_exam_and(exam_id, (), ())[0]
 
 
+def _copy_of[M: models.Model](instance: M) -> M:
+    """A copy of a model instance as ``copy.copy`` makes it (Django's ``__getstate__``: its own state and related
+    objects cache), without the detour through pickling's reconstruction that ``copy.copy`` takes for a model
+    (``model_unpickle`` looking the class up by name, the version check of ``__setstate__``)."""
+    clone = object.__new__(type(instance))
+    clone.__dict__.update(instance.__getstate__())
+    return clone
+
+
 def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence[str]) -> tuple[Exam | None, Current]:
     """``cached_exam(exam_id)`` and ``read_current(keys, generation_keys)`` in one round trip: a leaderboard read
     needs the exam for its access check and then the board, which the same request reads from the cache."""
@@ -179,7 +187,7 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
     generations_name = ("generations", *generation_keys)
     kept = _kept([entry_key, generations_name, *keys])  # read in an earlier request of the same snapshot
     if kept is not None:
-        return copy.copy(kept[entry_key]), (kept[generations_name], {key: kept[key] for key in keys})
+        return _copy_of(kept[entry_key]), (kept[generations_name], {key: kept[key] for key in keys})
     exam_generation_keys = (exam_definition_key(exam_id), PEOPLE_KEY)
     found: dict[str, Any] = cache.get_many(
         [entry_key, *keys, *dict.fromkeys([*exam_generation_keys, *generation_keys])]
@@ -195,7 +203,7 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
         exam.audience_paths = tuple(exam.audience_units.values_list("path", flat=True))
         store_current({entry_key: exam}, exam_generations)
     if _snapshot.get() is not None:  # for the next requests of this snapshot: what is current (no miss), a copy
-        _keep({entry_key: copy.copy(exam), generations_name: generations, **current[1]})
+        _keep({entry_key: _copy_of(exam), generations_name: generations, **current[1]})
     return exam, current
 
 

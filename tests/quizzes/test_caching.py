@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Unit
 from accounts.services import user_create
 from quizzes import caching, leaderboards, reporting, selectors_stats
 from quizzes.models import AttemptQuestion, Exam, Question
@@ -423,8 +424,12 @@ def test_the_worker_hands_out_copies_of_the_exam_it_kept(exam: Exam, django_asse
         kept = caching.cached_exam(exam.pk)
         assert kept is not None and kept.title == title
         kept.title = "改过的标题"
+        kept.unit = Unit(name="别的单位")  # its related objects cache is its own too
         again = caching.cached_exam(exam.pk)
-    assert again is not None and again.title == title and again is not kept
+        assert again is not None and again.title == title and again is not kept
+        # a whole exam, as the access checks read it: its unit and audience came along, and it is saved, not new
+        assert again.unit.name == exam.unit.name and again.audience_paths == (exam.unit.path,)  # the city
+        assert (again.pk, again._state.adding, again._state.db) == (exam.pk, False, "default")
     caching.offer_snapshot(None)
 
 
