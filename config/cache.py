@@ -60,8 +60,9 @@ class ReusingRedisCacheClient(RedisCacheClient):
     each time whether stale data waits on it (a ``poll`` system call) and checking its arguments for deprecated
     ones: a sixth of the CPU of the session's round trip, which every authenticated request makes. Django keeps a
     cache object, and so this client, per thread, so the held connection is this thread's (redis-py still locks
-    it around each command); a connection that fails is closed and opened again on the next command, as the
-    pool's are. Pipelines (the rank index's build) take their own connection from the pool."""
+    it around each command). Building the client connects, so callers build it inside the breaker (``guarded``)
+    as they use it; a connection that fails is closed and opened again for one retry (``ResilientRedisCache``'s
+    ``retry``). Pipelines (the rank index's build, the rate limits) take their own connection from the pool."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
