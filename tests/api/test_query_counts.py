@@ -265,3 +265,38 @@ def test_submit_with_mistakes_costs_one_statement_more(tree, people):
         result = client.post(f"/api/v1/attempts/{paper['id']}/submit").json()["result"]
     assert result["passed"] is True  # the same certificate path as the all-right paper
     assert len(submit) == SUBMIT_WITH_MISTAKES_QUERIES
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_autosave_statement_is_prepared_once_per_connection(tree, people):
+    """The autosave's upsert reaches PostgreSQL with its values apart (server-side binding) and, after its fifth run on
+    a connection, as a prepared statement (config/settings.py, ``prepare_threshold``): PostgreSQL parses and plans
+    it once per connection, and every later save only executes it."""
+    exam = _exam_with(tree, 6)
+    client = app_login(people.alice.username)
+    paper = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    path = f"/api/v1/attempts/{paper['id']}/answers/"
+    questions = [q["question_id"] for q in paper["questions"]]
+
+    def save(seq: int) -> None:
+        response = client.put(
+            path + str(questions[seq % len(questions)]), {"choices": ["A"], "seq": seq}, format="json"
+        )
+        assert response.json()["applied"]
+
+    def prepared_runs() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["INSERT INTO %quizzes_answer% ON CONFLICT %"],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    for seq in range(1, 6):
+        save(seq)
+    assert prepared_runs() == []  # five runs of a statement on a connection before PostgreSQL keeps it
+    save(6)
+    assert prepared_runs() == [1]  # prepared at the sixth, as one statement whatever the values
+    for seq in range(7, 17):
+        save(seq)
+    assert prepared_runs() == [11]  # the same prepared statement ran for each later save
