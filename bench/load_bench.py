@@ -204,6 +204,25 @@ class Server:
         self.process = None
 
 
+STORES = ("postgres", "redis-server")
+
+
+def stores_cpu_seconds() -> float:
+    """CPU so far of every PostgreSQL and Redis process on the machine (backends, WAL writer, checkpointer; Redis),
+    which serve only the bench while it runs: on these shared cores the stores' part of a request's cost, next to
+    the server's own. A process that ends takes its CPU with it; the bench's connections last the run."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, rest = stat.read_text().rpartition(")")
+        except OSError:
+            continue
+        if head.partition("(")[2] in STORES:
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / CLK_TCK
+
+
 def answers_ceiling(process: subprocess.Popen[bytes], port: int, *, seconds: float) -> bool:
     """Wait until ``process`` (a server, or nginx in front of one) answers the ceiling view on ``port``;
     False when it exits or ``seconds`` pass first."""
@@ -244,6 +263,7 @@ class Figure:
     errors: int
     server_cpu_per_req_ms: float
     client_cpu_per_req_ms: float
+    stores_cpu_per_req_ms: float = 0.0  # PostgreSQL's and Redis's processes (stores_cpu_seconds)
     note: str = ""
     beside: float = 0.0  # the ceiling measured next to this figure (just before and just after it), req/s
 
@@ -274,7 +294,7 @@ class Wrk:
         data.write_text("return {items = {" + ",".join(lua_item(item) for item in items) + "}}\n")
         connections = connections or self.connections
         per_thread = max(1, max_requests // self.threads)
-        before_server = server.cpu_seconds()
+        before_server, before_stores = server.cpu_seconds(), stores_cpu_seconds()
         before_client = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run(
             [
@@ -303,6 +323,7 @@ class Wrk:
         )
         after_client = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_cpu = server.cpu_seconds() - before_server
+        stores_cpu = stores_cpu_seconds() - before_stores
         line = next((ln for ln in result.stdout.splitlines() if ln.startswith("XUEFA-RESULT ")), None)
         if line is None:
             raise SystemExit(f"wrk failed for {name}: {result.stdout}\n{result.stderr}")
@@ -322,6 +343,7 @@ class Wrk:
             errors=errors,
             server_cpu_per_req_ms=server_cpu / max(1, requests) * 1000,
             client_cpu_per_req_ms=client_cpu / max(1, requests) * 1000,
+            stores_cpu_per_req_ms=stores_cpu / max(1, requests) * 1000,
         )
 
 
@@ -578,7 +600,7 @@ def print_table(figures: list[tuple[Figure, bool]], ceiling: float) -> None:
     ceiling measured next to the figure, and that ceiling (``Beside``)."""
     header = (
         f"{'scenario':<58} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ceiling':>7} {'beside':>7} {'ceil. b.':>8} "
-        f"{'requests':>8} {'errors':>6} {'srv CPU ms/req':>14} {'gen CPU ms/req':>14}"
+        f"{'requests':>8} {'errors':>6} {'srv CPU ms/req':>14} {'db+redis CPU':>12} {'gen CPU ms/req':>14}"
     )
     print(header)
     print("-" * len(header))
@@ -588,33 +610,49 @@ def print_table(figures: list[tuple[Figure, bool]], ceiling: float) -> None:
             f"{figure.name:<58} {figure.rps:8.1f} {figure.p50_ms:8.1f} {figure.p99_ms:8.1f} "
             f"{share(figure, ceiling) if with_share else '   —  ':>7} {beside:>7} {figure.beside or 0:8.0f} "
             f"{figure.requests:8d} {figure.errors:6d} "
-            f"{figure.server_cpu_per_req_ms:14.2f} {figure.client_cpu_per_req_ms:14.2f}"
-            + (f"  {figure.note}" if figure.note else "")
+            f"{figure.server_cpu_per_req_ms:14.2f} {figure.stores_cpu_per_req_ms:12.2f} "
+            f"{figure.client_cpu_per_req_ms:14.2f}" + (f"  {figure.note}" if figure.note else "")
         )
 
 
 def print_capacity_per_core(figures: list[tuple[Figure, bool]], load_at_start: float) -> None:
     """Requests one app core serves per second, by scenario: 1000 / the server's CPU ms per request (gunicorn's
-    master and workers; PostgreSQL, Redis and the generator not counted). On a busy machine each request
+    master and workers; PostgreSQL, Redis and the generator not counted), and likewise per core of the stores
+    (PostgreSQL's and Redis's processes: what a database server must add). On a busy machine each request
     costs more CPU (caches and cores shared), so only a quiet machine's figure is the hardware's: quiet means
     a load average below the core count before the run (during it, the run's own server, database and
     generator keep it above)."""
     quiet = load_at_start < (os.cpu_count() or 1)
-    print(f"\ncapacity per app core (1000 / server CPU ms per request); load average {load_at_start:.1f} at start:"
+    print(f"\ncapacity per core (1000 / CPU ms per request, of the server and of the stores); load average "
+          f"{load_at_start:.1f} at start:"
           + (" a quiet machine" if quiet else " NOT a quiet machine, these understate the hardware"))  # fmt: skip
     for figure, _ in figures:
         if figure.name.startswith(("GET /me", "start storm", "autosave", "submit storm")):
             per_core = 1000 / figure.server_cpu_per_req_ms if figure.server_cpu_per_req_ms else 0.0
-            print(f"  {figure.name:<58} {per_core:8.0f} req/s per app core")
+            stores = 1000 / figure.stores_cpu_per_req_ms if figure.stores_cpu_per_req_ms else 0.0
+            print(
+                f"  {figure.name:<58} {per_core:8.0f} req/s per app core, {stores:8.0f} per core of PostgreSQL + Redis"
+            )
 
 
-def async_figure(
-    name: str, stats: Stats, step: str, seconds: float, server: Server, cpu0: float, gen0: float
-) -> Figure:
+@dataclass(frozen=True)
+class CpuMarks:
+    """CPU seconds so far of the server, the stores and this generator, at the start of a measured run."""
+
+    server: float
+    stores: float
+    generator: float
+
+    @classmethod
+    def now(cls, server: Server) -> CpuMarks:
+        return cls(server.cpu_seconds(), stores_cpu_seconds(), time.process_time())
+
+
+def async_figure(name: str, stats: Stats, step: str, seconds: float, server: Server, marks: CpuMarks) -> Figure:
     summary = stats.summary(step)
     count = summary.get("count", 0)
     errors = sum(n for status, n in summary.get("statuses", {}).items() if status >= 400) + summary.get("failures", 0)
-    gen = time.process_time() - gen0
+    gen = time.process_time() - marks.generator
     return Figure(
         name=name,
         rps=count / seconds if seconds else 0.0,
@@ -622,8 +660,9 @@ def async_figure(
         p99_ms=summary.get("p99_ms", 0.0),
         requests=count,
         errors=errors,
-        server_cpu_per_req_ms=(server.cpu_seconds() - cpu0) / max(1, count) * 1000,
+        server_cpu_per_req_ms=(server.cpu_seconds() - marks.server) / max(1, count) * 1000,
         client_cpu_per_req_ms=gen / max(1, count) * 1000,
+        stores_cpu_per_req_ms=(stores_cpu_seconds() - marks.stores) / max(1, count) * 1000,
     )
 
 
@@ -895,10 +934,10 @@ def main() -> int:
         tokens: dict[str, str] = {}
 
         def login_storm() -> Figure:
-            cpu0, gen0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+            marks, t0 = CpuMarks.now(server), time.perf_counter()
             tokens.update(asyncio.run(login_all(port, storm_names, concurrency, stats, "login")))
             name = f"login storm ({len(storm_names)} people, Argon2id)"
-            return async_figure(name, stats, "login", time.perf_counter() - t0, server, cpu0, gen0)
+            return async_figure(name, stats, "login", time.perf_counter() - t0, server, marks)
 
         login_figure = beside.around(login_storm)
         figures.append((login_figure, True))
@@ -924,10 +963,10 @@ def main() -> int:
         stats = Stats()
 
         def steady() -> Figure:
-            cpu0, gen0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+            marks, t0 = CpuMarks.now(server), time.perf_counter()
             asyncio.run(paced_autosave(port, save_items, rate=rate, seconds=sizes.seconds, stats=stats))
             name = f"autosave at 10,000 takers' steady rate ({rate:.0f}/s offered)"
-            return async_figure(name, stats, "autosave", time.perf_counter() - t0, server, cpu0, gen0)
+            return async_figure(name, stats, "autosave", time.perf_counter() - t0, server, marks)
 
         figures.append((beside.around(steady), True))
 
@@ -1018,7 +1057,7 @@ def main() -> int:
 def run_storm(server: Server, name: str, items: list[tuple[str, str]], concurrency: int) -> Figure:
     """POST each (token, path) once with ``concurrency`` keep-alive connections."""
     stats = Stats()
-    cpu0, gen0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    marks, t0 = CpuMarks.now(server), time.perf_counter()
 
     async def go() -> None:
         client = Client([("127.0.0.1", server.port)], concurrency, stats)
@@ -1033,7 +1072,7 @@ def run_storm(server: Server, name: str, items: list[tuple[str, str]], concurren
         await client.close()
 
     asyncio.run(go())
-    return async_figure(name, stats, "storm", time.perf_counter() - t0, server, cpu0, gen0)
+    return async_figure(name, stats, "storm", time.perf_counter() - t0, server, marks)
 
 
 async def paced_autosave(port: int, items: list[dict[str, Any]], *, rate: float, seconds: float, stats: Stats) -> None:
