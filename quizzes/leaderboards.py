@@ -207,10 +207,40 @@ def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[Person
 
 
 def leaderboard_person_row(*, exam: Exam, user_id: int) -> PersonRow | None:
-    """One person's ranked row (their counting attempt, global rank), or None if they have none.
-    At most three queries."""
-    rows = list(leaderboard_people_rows(exam=exam).filter(user_id=user_id))
-    return leaderboard_rank_rows(exam=exam, rows=rows)[0] if rows else None
+    """One person's ranked row (their counting attempt with their name and unit, global rank), or None if they
+    have none. One indexed read, written out (each participant's first look at an exam's board runs it: the
+    ORM's building of this read and of a second one for the name cost more than running them), then the rank from
+    the exam's rank index, or one aggregate without it (``_ranks_of_scattered``)."""
+    q = connection.ops.quote_name
+    attempt, user, unit = (q(model._meta.db_table) for model in (Attempt, User, Unit))
+    fields = ("id", "score", "time_used_seconds", "submitted_at")
+    sql = (
+        f"SELECT {', '.join('a.' + rawsql.column_of(Attempt, name) for name in fields)}, "
+        f"u.{rawsql.column_of(User, 'real_name')}, u.{rawsql.column_of(User, 'username')}, "
+        f"n.{rawsql.column_of(Unit, 'name')} FROM {attempt} a "
+        f"JOIN {user} u ON u.{q('id')} = a.{rawsql.column_of(Attempt, 'user')} "
+        f"LEFT JOIN {unit} n ON n.{q('id')} = u.{rawsql.column_of(User, 'unit')} "
+        f"WHERE a.{rawsql.column_of(Attempt, 'exam')} = %s AND a.{rawsql.column_of(Attempt, 'user')} = %s "
+        f"AND a.{rawsql.column_of(Attempt, 'is_counted')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [exam.pk, user_id])
+        found = cursor.fetchall()
+    if not found:
+        return None
+    (pk, score, used, submitted, real_name, username, unit_name), *_ = rawsql.rows_from_db(Attempt, fields, found)
+    row = {"score": score, "time_used_seconds": used}
+    return PersonRow(
+        rank=_ranks_of_scattered(exam, [row])[0],
+        user_id=user_id,
+        name=real_name or username,
+        unit_name=unit_name or "",
+        score=score,
+        time_used_seconds=used,
+        submitted_at=submitted,
+        attempt_id=pk,
+        real_name=real_name,
+    )
 
 
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:

@@ -11,6 +11,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from quizzes import leaderboards
 from quizzes.models import Question
 from quizzes.services.banks import bank_create, question_create
 from tests.conftest import app_login, make_exam
@@ -265,6 +266,35 @@ def test_submit_with_mistakes_costs_one_statement_more(tree, people):
         result = client.post(f"/api/v1/attempts/{paper['id']}/submit").json()["result"]
     assert result["passed"] is True  # the same certificate path as the all-right paper
     assert len(submit) == SUBMIT_WITH_MISTAKES_QUERIES
+
+
+def test_a_viewers_own_row_off_the_top_is_one_read(tree, bank, people, monkeypatch, django_assert_num_queries):
+    """Every participant's first look at a board after a submit reads their own row: one read with their name and
+    unit (quizzes/leaderboards.py, written out), and their rank from the rank index, or one aggregate without
+    Redis; then it is cached until the next submit."""
+    monkeypatch.setattr(leaderboards, "PARTICIPANT_TOP", 1)
+    exam = make_exam(unit=tree.city, bank=bank, audience=[tree.city])
+    for user, answers in ((people.alice, True), (people.bob, False)):  # bob hands in a blank paper: second
+        client = app_login(user.username)
+        attempt = client.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+        for seq, q in enumerate(attempt["questions"] if answers else [], start=1):
+            client.put(
+                f"/api/v1/attempts/{attempt['id']}/answers/{q['question_id']}",
+                {"choices": Question.objects.get(pk=q["question_id"]).answer, "seq": seq},
+                format="json",
+            )
+        client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    path = f"/api/v1/exams/{exam.pk}/leaderboard/people"
+    assert [r["user_id"] for r in app_login(people.alice.username).get(path).json()["results"]] == [people.alice.pk]
+    bob = app_login(people.bob.username)  # the top is cached now; bob's own row is not
+    with django_assert_num_queries(1 + RANK_QUERIES + SESSION_QUERIES):
+        me = bob.get(path).json()["me"]
+    assert (me["rank"], me["user_id"], me["name"], me["unit_name"]) == (2, people.bob.pk, "李四", people.bob.unit.name)
+    with django_assert_num_queries(LEADERBOARD_CACHED_QUERIES):
+        assert bob.get(path).json()["me"] == me
+    carol = app_login(people.carol.username)  # never sat: one read finds nothing, cached as nobody
+    with django_assert_num_queries(1 + SESSION_QUERIES):
+        assert carol.get(path).json()["me"] is None
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
