@@ -144,6 +144,13 @@ class ResilientRedisCache(RedisCache):
         self.guarded(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
 
     def set_many(self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
+        """As Django's; one value is one ``SET`` with its expiry, where Django's sends a pipeline (``MULTI``, ``MSET``,
+        ``EXPIRE``, ``EXEC``) on a connection taken from the pool: a participant's own leaderboard row is stored
+        this way at their first look at each board."""
+        if len(data) == 1:
+            ((key, value),) = data.items()
+            self.set(key, value, timeout, version)
+            return []
         return self.guarded(lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), [])
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:

@@ -118,3 +118,24 @@ def test_the_cache_keeps_one_redis_client_per_pool_on_a_connection_of_its_own_wh
     assert backend.get("outage-probe") == 1  # redis-py connected again and retried the read
     assert backend.available() and client.connection is held and client.client_getname() != name
     backend.delete("outage-probe")
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="Redis's command statistics")
+def test_one_value_set_many_is_one_set_with_its_expiry():
+    backend = caches["default"]
+    client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+
+    def calls() -> dict[str, int]:
+        stats = client.info("commandstats")
+        return {name: stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("set", "mset", "multi", "expire")}
+
+    before = calls()
+    backend.set_many({"one-value": [1, 2]}, timeout=30)
+    after = calls()
+    assert {name: after[name] - before[name] for name in after} == {"set": 1, "mset": 0, "multi": 0, "expire": 0}
+    assert backend.get("one-value") == [1, 2] and 0 < client.ttl(backend.make_key("one-value")) <= 30
+    backend.set_many({"two-a": 1, "two-b": 2}, timeout=30)  # more values: Django's pipeline, as before
+    assert (
+        backend.get_many(["two-a", "two-b"]) == {"two-a": 1, "two-b": 2} and client.ttl(backend.make_key("two-b")) > 0
+    )
+    backend.delete_many(["one-value", "two-a", "two-b"])
