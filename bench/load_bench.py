@@ -207,11 +207,11 @@ class Server:
 STORES = ("postgres", "redis-server")
 
 
-def stores_cpu_seconds() -> float:
-    """CPU so far of every PostgreSQL and Redis process on the machine (backends, WAL writer, checkpointer; Redis),
-    which serve only the bench while it runs: on these shared cores the stores' part of a request's cost, next to
-    the server's own. A process that ends takes its CPU with it; the bench's connections last the run."""
-    total = 0
+def stores_cpu() -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL and Redis process on the machine (backends, WAL writer, checkpointer;
+    Redis), which serve only the bench while it runs: on these shared cores the stores' part of a request's cost,
+    next to the server's own. Compare two readings with ``stores_cpu_since``."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             head, _, rest = stat.read_text().rpartition(")")
@@ -219,8 +219,15 @@ def stores_cpu_seconds() -> float:
             continue
         if head.partition("(")[2] in STORES:
             fields = rest.split()
-            total += int(fields[11]) + int(fields[12])
-    return total / CLK_TCK
+            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return found
+
+
+def stores_cpu_since(before: dict[int, float]) -> float:
+    """The stores' CPU seconds since the reading ``before``: of the processes there now (all of it for those that
+    started since). A process that ended meanwhile (a connection closed) took its CPU with it, and is left out
+    rather than counted against the others."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in stores_cpu().items())
 
 
 def answers_ceiling(process: subprocess.Popen[bytes], port: int, *, seconds: float) -> bool:
@@ -263,7 +270,7 @@ class Figure:
     errors: int
     server_cpu_per_req_ms: float
     client_cpu_per_req_ms: float
-    stores_cpu_per_req_ms: float = 0.0  # PostgreSQL's and Redis's processes (stores_cpu_seconds)
+    stores_cpu_per_req_ms: float = 0.0  # PostgreSQL's and Redis's processes (stores_cpu)
     note: str = ""
     beside: float = 0.0  # the ceiling measured next to this figure (just before and just after it), req/s
 
@@ -294,7 +301,7 @@ class Wrk:
         data.write_text("return {items = {" + ",".join(lua_item(item) for item in items) + "}}\n")
         connections = connections or self.connections
         per_thread = max(1, max_requests // self.threads)
-        before_server, before_stores = server.cpu_seconds(), stores_cpu_seconds()
+        before_server, before_stores = server.cpu_seconds(), stores_cpu()
         before_client = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run(
             [
@@ -323,7 +330,7 @@ class Wrk:
         )
         after_client = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_cpu = server.cpu_seconds() - before_server
-        stores_cpu = stores_cpu_seconds() - before_stores
+        stores_used = stores_cpu_since(before_stores)
         line = next((ln for ln in result.stdout.splitlines() if ln.startswith("XUEFA-RESULT ")), None)
         if line is None:
             raise SystemExit(f"wrk failed for {name}: {result.stdout}\n{result.stderr}")
@@ -343,7 +350,7 @@ class Wrk:
             errors=errors,
             server_cpu_per_req_ms=server_cpu / max(1, requests) * 1000,
             client_cpu_per_req_ms=client_cpu / max(1, requests) * 1000,
-            stores_cpu_per_req_ms=stores_cpu / max(1, requests) * 1000,
+            stores_cpu_per_req_ms=stores_used / max(1, requests) * 1000,
         )
 
 
@@ -640,12 +647,12 @@ class CpuMarks:
     """CPU seconds so far of the server, the stores and this generator, at the start of a measured run."""
 
     server: float
-    stores: float
+    stores: dict[int, float]
     generator: float
 
     @classmethod
     def now(cls, server: Server) -> CpuMarks:
-        return cls(server.cpu_seconds(), stores_cpu_seconds(), time.process_time())
+        return cls(server.cpu_seconds(), stores_cpu(), time.process_time())
 
 
 def async_figure(name: str, stats: Stats, step: str, seconds: float, server: Server, marks: CpuMarks) -> Figure:
@@ -662,7 +669,7 @@ def async_figure(name: str, stats: Stats, step: str, seconds: float, server: Ser
         errors=errors,
         server_cpu_per_req_ms=(server.cpu_seconds() - marks.server) / max(1, count) * 1000,
         client_cpu_per_req_ms=gen / max(1, count) * 1000,
-        stores_cpu_per_req_ms=(stores_cpu_seconds() - marks.stores) / max(1, count) * 1000,
+        stores_cpu_per_req_ms=stores_cpu_since(marks.stores) / max(1, count) * 1000,
     )
 
 
