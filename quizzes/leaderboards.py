@@ -126,20 +126,23 @@ def leaderboard_rank_rows(
         if rows
         else {}
     )
-    return [
-        PersonRow(
-            rank=rank,
-            user_id=r["user_id"],
-            name=people[r["user_id"]]["real_name"] or people[r["user_id"]]["username"],
-            unit_name=people[r["user_id"]]["unit__name"] or "",
-            score=r["score"],
-            time_used_seconds=r["time_used_seconds"],
-            submitted_at=r["submitted_at"],
-            attempt_id=r["pk"],
-            real_name=people[r["user_id"]]["real_name"],
-        )
-        for rank, r in zip(ranks, rows, strict=True)
-    ]
+    return [_person_row(rank, r, people[r["user_id"]]) for rank, r in zip(ranks, rows, strict=True)]
+
+
+def _person_row(rank: int, row: Mapping[str, Any], person: Mapping[str, Any]) -> PersonRow:
+    """A ranked row from a row of ``leaderboard_people_rows`` and its person's ``real_name``, ``username`` and
+    ``unit__name``: the name falls back to the account name, the unit to empty."""
+    return PersonRow(
+        rank=rank,
+        user_id=row["user_id"],
+        name=person["real_name"] or person["username"],
+        unit_name=person["unit__name"] or "",
+        score=row["score"],
+        time_used_seconds=row["time_used_seconds"],
+        submitted_at=row["submitted_at"],
+        attempt_id=row["pk"],
+        real_name=person["real_name"],
+    )
 
 
 PARTICIPANT_TOP = 20  # a participant sees this many leading rows of the person leaderboard, and their own
@@ -229,18 +232,9 @@ def leaderboard_person_row(*, exam: Exam, user_id: int) -> PersonRow | None:
     if not found:
         return None
     (pk, score, used, submitted, real_name, username, unit_name), *_ = rawsql.rows_from_db(Attempt, fields, found)
-    row = {"score": score, "time_used_seconds": used}
-    return PersonRow(
-        rank=_ranks_of_scattered(exam, [row])[0],
-        user_id=user_id,
-        name=real_name or username,
-        unit_name=unit_name or "",
-        score=score,
-        time_used_seconds=used,
-        submitted_at=submitted,
-        attempt_id=pk,
-        real_name=real_name,
-    )
+    row = {"pk": pk, "user_id": user_id, "score": score, "time_used_seconds": used, "submitted_at": submitted}
+    person = {"real_name": real_name, "username": username, "unit__name": unit_name}
+    return _person_row(_ranks_of_scattered(exam, [row])[0], row, person)
 
 
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
