@@ -185,14 +185,13 @@ class Server:
             pids += [int(pid) for pid in children]
         except OSError:
             pass
-        total = 0
+        total = 0.0
         for pid in pids:
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
+                total += cpu_seconds_of(Path(f"/proc/{pid}/stat").read_text())
             except OSError:
                 continue
-        return total / CLK_TCK
+        return total
 
     def worker_pids(self) -> list[int]:
         assert self.process is not None
@@ -207,6 +206,12 @@ class Server:
 STORES = ("postgres", "redis-server")
 
 
+def cpu_seconds_of(stat: str) -> float:
+    """User plus system CPU seconds of a process, from the text of its ``/proc/<pid>/stat``."""
+    fields = stat.rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
 def stores_cpu() -> dict[int, float]:
     """CPU seconds so far of each PostgreSQL and Redis process on the machine (backends, WAL writer, checkpointer;
     Redis), which serve only the bench while it runs: on these shared cores the stores' part of a request's cost,
@@ -214,12 +219,11 @@ def stores_cpu() -> dict[int, float]:
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            head, _, rest = stat.read_text().rpartition(")")
+            text = stat.read_text()
         except OSError:
             continue
-        if head.partition("(")[2] in STORES:
-            fields = rest.split()
-            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+        if text.partition("(")[2].rpartition(")")[0] in STORES:
+            found[int(stat.parent.name)] = cpu_seconds_of(text)
     return found
 
 
