@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import user_display, user_username
+from allauth.headless.adapter import DefaultHeadlessAdapter
 from django.db import transaction
 from django.forms import BaseForm
 from django.http import HttpRequest
@@ -30,3 +32,28 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         if isinstance(user, User):
             user.must_change_password = False
         user.save()
+
+
+class HeadlessAdapter(DefaultHeadlessAdapter):  # type: ignore[misc]
+    """allauth headless's user payload (every login's answer and every session read) at Xuefa's cost. allauth's
+    own builds a new dataclass at each call and queries its email addresses: people here have none
+    (``ACCOUNT_USER_MODEL_EMAIL_FIELD = None``, no email at sign-up, nothing creates allauth's ``EmailAddress``
+    rows). The dataclass is built once per process and ``email`` is left out, as allauth leaves out an empty one;
+    the payload and its OpenAPI description (``/_allauth/openapi.json``) are allauth's."""
+
+    def get_user_dataclass(self) -> Any:
+        cls = type(self)
+        built = cls.__dict__.get("_user_dataclass")
+        if built is None:
+            built = super().get_user_dataclass()
+            cls._user_dataclass = built  # a race only builds it twice
+        return built
+
+    def user_as_dataclass(self, user: Any) -> Any:
+        return self.get_user_dataclass()(
+            id=user.pk or None,
+            display=user_display(user),
+            email=None,
+            has_usable_password=user.has_usable_password(),
+            username=user_username(user),
+        )

@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.headless",
-    "allauth.usersessions",
     "accounts",
     "quizzes",
     "api",
@@ -213,6 +212,7 @@ XUEFA_LOGIN_FAILED_RATE_PER_IP = os.environ.get("XUEFA_LOGIN_FAILED_RATE_PER_IP"
 TRUSTED_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUSTED_PROXY else 0
 HEADLESS_ONLY = True
+HEADLESS_ADAPTER = "accounts.adapter.HeadlessAdapter"
 HEADLESS_CLIENTS = ("browser", "app")
 # a token's session is loaded once per request, not checked for and then loaded (api/authentication.py)
 HEADLESS_TOKEN_STRATEGY = "api.authentication.SessionTokenStrategy"
