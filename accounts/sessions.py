@@ -26,6 +26,8 @@ from typing import Any
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.utils.crypto import get_random_string
 
 from config.cache import ResilientRedisCache
 from quizzes import caching
@@ -69,6 +71,12 @@ class SessionStore(cached_db.SessionStore):
         if hint is None or str(data.get(SESSION_KEY)) != hint:
             self._write_hint(data)
         return data
+
+    def _get_new_session_key(self) -> str:
+        """A new random key, without asking the cache and the database whether it is taken (Django's default: a
+        Redis round trip and a query at every login): 32 characters of 36 are about 165 bits, and ``create`` saves
+        with ``must_create``, whose INSERT refuses a taken key (``CreateError``: a new key is drawn)."""
+        return get_random_string(32, VALID_KEY_CHARS)
 
     def _load_with_person(self) -> tuple[dict[str, Any] | None, str | None] | None:
         """(the session's data or None when not cached, the hint) in one round trip, offering the person when their
