@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import check_password_with_timing_attack_mitigation
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
@@ -29,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from . import usercache
 from .addresses import client_address
 from .audit import AuditContext, audit_record
 from .models import AuditEvent, User
@@ -161,7 +163,21 @@ class LockoutModelBackend(ModelBackend):
             if seconds:
                 setattr(request, REQUEST_FLAG, seconds)
                 raise PermissionDenied
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        # ModelBackend's, but the person is read with their unit, after the people generation, so that the login
+        # caches this very row (usercache.remember_user) and its audit record names the unit, with no more reads
+        try:
+            user = usercache.read_for_login(
+                lambda: User._default_manager.select_related("unit").get(**{User.USERNAME_FIELD: username})
+            )
+        except User.DoesNotExist:
+            user = None
+        if check_password_with_timing_attack_mitigation(user, password) and self.user_can_authenticate(user):
+            return user
+        return None
 
 
 @receiver(user_login_failed)

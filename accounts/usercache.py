@@ -13,7 +13,9 @@ checks the session's password hash and ``is_active`` on the cached person.
 
 from __future__ import annotations
 
+import copy
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -62,14 +64,33 @@ def cached_user(user_id: Any) -> User | None:
     return user
 
 
-def remember_user(user_id: Any) -> None:
-    """Read the person (with their unit) and cache them: at login, so that the first request of the new session
-    finds them (the login's own save of ``last_login`` has just forgotten them). A login inside a transaction
-    forgets them again at its commit; the next request then reads them, as before."""
+_login_read: ContextVar[tuple[User, tuple[int, ...]] | None] = ContextVar("usercache_login_read", default=None)
+
+
+def read_for_login(lookup: Callable[[], User]) -> User:
+    """The person a login is checking, as ``lookup`` reads them (with their unit), after the people generation:
+    ``remember_user`` then caches this very instance instead of reading the row again."""
     generations, _found = read_current([], (PEOPLE_KEY,))  # before the read: a change meanwhile makes it stale
-    user = User.objects.select_related("unit").filter(pk=user_id).first()
-    if user is not None:
-        store_current({user_key(user_id): user}, generations, timeout=TTL)
+    user = lookup()
+    _login_read.set((user, generations))
+    return user
+
+
+def remember_user(user: User) -> None:
+    """Cache the person just logged in (with their unit), so that the first request of the new session finds
+    them (the login's own save of ``last_login`` has just forgotten them): the instance the login read
+    (``read_for_login``, under the generation read before it), else read again. A login inside a transaction
+    forgets them again at its commit; the next request then reads them, as before."""
+    read, fresh = _login_read.get(), None
+    _login_read.set(None)
+    if read is not None and read[0] is user:
+        generations, fresh = read[1], copy.copy(user)
+        fresh.__dict__.pop("backend", None)  # where this login came in, not the person's
+    else:
+        generations, _found = read_current([], (PEOPLE_KEY,))  # before the read: a change meanwhile makes it stale
+        fresh = User.objects.select_related("unit").filter(pk=user.pk).first()
+    if fresh is not None:
+        store_current({user_key(fresh.pk): fresh}, generations, timeout=TTL)
 
 
 def forget_user(user_id: Any) -> None:
@@ -80,7 +101,7 @@ def forget_user(user_id: Any) -> None:
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
-    remember_user(user.pk)  # after Django's own receiver has saved last_login (connected first)
+    remember_user(user)  # after Django's own receiver has saved last_login (connected first)
 
 
 @receiver(post_save, sender=User)

@@ -35,6 +35,21 @@ def test_the_login_leaves_the_person_in_the_cache_for_the_first_request(people):
     assert [q["sql"] for q in queries if "accounts_user" in q["sql"]] == []
 
 
+def test_the_login_caches_the_row_it_checked_the_password_against(people):
+    """The login reads the person once, with their unit; that instance is what the cache holds, as a fresh read
+    would have it (last_login saved), not where the login came in (``backend``)."""
+    with CaptureQueriesContext(connection) as queries:
+        app_login(people.alice.username)
+    assert len([q for q in queries if q["sql"].startswith("SELECT") and "accounts_user" in q["sql"]]) == 1
+    cached = cached_user(people.alice.pk)
+    assert cached is not None and cached.last_login is not None
+    assert cached.last_login == User.objects.get(pk=people.alice.pk).last_login
+    assert "backend" not in cached.__dict__
+    with CaptureQueriesContext(connection) as queries:
+        assert cached_user(people.alice.pk).unit.name == "南关镇党政办"  # type: ignore[union-attr]
+    assert len(queries) == 0
+
+
 def test_a_saved_person_is_read_again(people):
     client = app_login(people.alice.username)
     _me(client)

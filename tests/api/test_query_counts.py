@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from quizzes import leaderboards
 from quizzes.models import Question
@@ -53,6 +54,48 @@ UNIT_LEADERBOARD_QUERIES = 3 + SESSION_QUERIES  # units, headcounts, results (th
 # generation: a submit or regrade reads them again); no overdue sweep (GETs write nothing)
 LEADERBOARD_QUERIES = 2 + SESSION_QUERIES
 LEADERBOARD_CACHED_QUERIES = 0 + SESSION_QUERIES
+
+
+# a login (allauth headless, the app client): the person with their unit (one read, which the login then caches:
+# accounts/usercache.py read_for_login), the new session's INSERT (with Redis, its key is not asked for first:
+# accounts/sessions.py; Django's database sessions ask), last_login, the audit record of the login, and the session
+# saved again with how it was authenticated; no second read of the person, of their unit or of email addresses, no
+# list of their sessions
+LOGIN_STATEMENTS = [
+    "SELECT accounts_user JOIN accounts_unit",
+    *([] if settings.SESSION_ENGINE == "accounts.sessions" else ["SELECT django_session"]),
+    "INSERT django_session",
+    "UPDATE accounts_user",
+    "INSERT accounts_auditevent",
+    "UPDATE django_session",
+]
+
+
+def _statement(sql: str) -> str:
+    import re
+
+    verb = sql.split()[0]
+    tables = re.findall(r'(?:FROM|JOIN|INTO|UPDATE) "(\w+)"', sql)
+    return f"{verb} {tables[0]}" + "".join(f" JOIN {t}" for t in tables[1:] if t != tables[0])
+
+
+def test_a_login_reads_the_person_once_and_writes_four_rows(people):
+    from tests.conftest import PASSWORD
+
+    client = APIClient()
+    with CaptureQueriesContext(connection) as login:
+        response = client.post(
+            "/_allauth/app/v1/auth/login", {"username": people.alice.username, "password": PASSWORD}, format="json"
+        )
+    assert response.status_code == 200
+    assert response.json()["data"]["user"] == {
+        "id": people.alice.pk,
+        "display": people.alice.username,
+        "has_usable_password": True,
+        "username": people.alice.username,
+    }
+    statements = [q["sql"] for q in login if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))]
+    assert [_statement(sql) for sql in statements] == LOGIN_STATEMENTS, [s[:160] for s in statements]
 
 
 def _exam_with(tree, size: int):
