@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from . import usercache
 from .addresses import client_address
@@ -150,6 +151,7 @@ class LockoutModelBackend(ModelBackend):
         user = cached_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
+    @sensitive_variables("password")  # as ModelBackend's: error reports leave the password out
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
