@@ -76,21 +76,28 @@ def read_for_login(lookup: Callable[[], User]) -> User:
     return user
 
 
+LOGIN_TTL = 30
+
+
 def remember_user(user: User) -> None:
     """Cache the person just logged in (with their unit), so that the first request of the new session finds
     them (the login's own save of ``last_login`` has just forgotten them): the instance the login read
     (``read_for_login``, under the generation read before it), else read again. A login inside a transaction
-    forgets them again at its commit; the next request then reads them, as before."""
-    read, fresh = _login_read.get(), None
+    forgets them again at its commit; the next request then reads them, as before.
+
+    The login's instance was read before its password hash was checked, some tens of milliseconds earlier: an edit
+    of the person committed in between (its forgetting done before this store) would be kept, so it is kept for
+    ``LOGIN_TTL`` seconds only, against ``TTL`` for a read made just before its store."""
+    read, fresh, timeout = _login_read.get(), None, LOGIN_TTL
     _login_read.set(None)
     if read is not None and read[0] is user:
         generations, fresh = read[1], copy.copy(user)
         fresh.__dict__.pop("backend", None)  # where this login came in, not the person's
     else:
         generations, _found = read_current([], (PEOPLE_KEY,))  # before the read: a change meanwhile makes it stale
-        fresh = User.objects.select_related("unit").filter(pk=user.pk).first()
+        fresh, timeout = User.objects.select_related("unit").filter(pk=user.pk).first(), TTL
     if fresh is not None:
-        store_current({user_key(fresh.pk): fresh}, generations, timeout=TTL)
+        store_current({user_key(fresh.pk): fresh}, generations, timeout=timeout)
 
 
 def forget_user(user_id: Any) -> None:

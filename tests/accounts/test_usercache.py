@@ -8,9 +8,11 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts import usercache
 from accounts.models import User
 from accounts.services import unit_create, user_create
 from accounts.usercache import cached_user
+from quizzes.caching import store_current
 from tests.conftest import PASSWORD, app_login
 
 
@@ -35,12 +37,22 @@ def test_the_login_leaves_the_person_in_the_cache_for_the_first_request(people):
     assert [q["sql"] for q in queries if "accounts_user" in q["sql"]] == []
 
 
-def test_the_login_caches_the_row_it_checked_the_password_against(people):
+def test_the_login_caches_the_row_it_checked_the_password_against(people, monkeypatch):
     """The login reads the person once, with their unit; that instance is what the cache holds, as a fresh read
-    would have it (last_login saved), not where the login came in (``backend``)."""
+    would have it (last_login saved), not where the login came in (``backend``), and for a short while only
+    (read before the password's check, it may miss an edit committed meanwhile)."""
+    stored: list[tuple[list[str], int]] = []
+
+    def store(values: dict[str, Any], generations: tuple[int, ...], timeout: int) -> None:
+        stored.append((list(values), timeout))
+        store_current(values, generations, timeout)
+
+    monkeypatch.setattr(usercache, "store_current", store)
     with CaptureQueriesContext(connection) as queries:
         app_login(people.alice.username)
     assert len([q for q in queries if q["sql"].startswith("SELECT") and "accounts_user" in q["sql"]]) == 1
+    assert stored == [([usercache.user_key(people.alice.pk)], usercache.LOGIN_TTL)]
+    assert usercache.LOGIN_TTL < usercache.TTL
     cached = cached_user(people.alice.pk)
     assert cached is not None and cached.last_login is not None
     assert cached.last_login == User.objects.get(pk=people.alice.pk).last_login
