@@ -58,9 +58,15 @@ def cached_user(user_id: Any) -> User | None:
     generations, found = read_current([key], (PEOPLE_KEY,))
     if key in found:
         return found[key]  # type: ignore[no-any-return]
+    return _read_and_keep(user_id, generations)
+
+
+def _read_and_keep(user_id: Any, generations: tuple[int, ...]) -> User | None:
+    """The person with their unit from the database, kept under ``generations`` (read before this read: a change
+    meanwhile makes the entry stale)."""
     user = User.objects.select_related("unit").filter(pk=user_id).first()
     if user is not None:
-        store_current({key: user}, generations, timeout=TTL)
+        store_current({user_key(user_id): user}, generations, timeout=TTL)
     return user
 
 
@@ -88,16 +94,14 @@ def remember_user(user: User) -> None:
     The login's instance was read before its password hash was checked, some tens of milliseconds earlier: an edit
     of the person committed in between (its forgetting done before this store) would be kept, so it is kept for
     ``LOGIN_TTL`` seconds only, against ``TTL`` for a read made just before its store."""
-    read, fresh, timeout = _login_read.get(), None, LOGIN_TTL
+    read = _login_read.get()
     _login_read.set(None)
-    if read is not None and read[0] is user:
-        generations, fresh = read[1], copy.copy(user)
-        fresh.__dict__.pop("backend", None)  # where this login came in, not the person's
-    else:
-        generations, _found = read_current([], (PEOPLE_KEY,))  # before the read: a change meanwhile makes it stale
-        fresh, timeout = User.objects.select_related("unit").filter(pk=user.pk).first(), TTL
-    if fresh is not None:
-        store_current({user_key(fresh.pk): fresh}, generations, timeout=timeout)
+    if read is None or read[0] is not user:  # a login that did not come through the backend's read
+        _read_and_keep(user.pk, read_current([], (PEOPLE_KEY,))[0])
+        return
+    fresh = copy.copy(user)
+    fresh.__dict__.pop("backend", None)  # where this login came in, not the person's
+    store_current({user_key(fresh.pk): fresh}, read[1], timeout=LOGIN_TTL)
 
 
 def forget_user(user_id: Any) -> None:
