@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from rest_framework.test import APIClient
 from quizzes import leaderboards
 from quizzes.models import Question
 from quizzes.services.banks import bank_create, question_create
-from tests.conftest import app_login, make_exam
+from tests.conftest import PASSWORD, app_login, make_exam
 from tests.quizzes.test_caching import sit
 
 pytestmark = pytest.mark.django_db
@@ -72,16 +73,12 @@ LOGIN_STATEMENTS = [
 
 
 def _statement(sql: str) -> str:
-    import re
-
     verb = sql.split()[0]
     tables = re.findall(r'(?:FROM|JOIN|INTO|UPDATE) "(\w+)"', sql)
     return f"{verb} {tables[0]}" + "".join(f" JOIN {t}" for t in tables[1:] if t != tables[0])
 
 
 def test_a_login_reads_the_person_once_and_writes_four_rows(people):
-    from tests.conftest import PASSWORD
-
     client = APIClient()
     with CaptureQueriesContext(connection) as login:
         response = client.post(
