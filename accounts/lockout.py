@@ -36,6 +36,7 @@ from .addresses import client_address
 from .audit import AuditContext, audit_record
 from .models import AuditEvent, User
 from .ratelimits import Rate, hit
+from .selectors import person_with_unit
 
 __all__ = ["client_address"]  # re-exported: the one rule for a client's address
 
@@ -171,12 +172,7 @@ class LockoutModelBackend(ModelBackend):
             return None
         # ModelBackend's, but the person is read with their unit, after the people generation, so that the login
         # caches this very row (usercache.remember_user) and its audit record names the unit, with no more reads
-        try:
-            user = usercache.read_for_login(
-                lambda: User._default_manager.select_related("unit").get(**{User.USERNAME_FIELD: username})
-            )
-        except User.DoesNotExist:
-            user = None
+        user = usercache.read_for_login(lambda: person_with_unit(username, by_username=True))
         if check_password_with_timing_attack_mitigation(user, password) and self.user_can_authenticate(user):
             return user
         return None

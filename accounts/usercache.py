@@ -28,6 +28,7 @@ from django.dispatch import receiver
 from quizzes.caching import PEOPLE_KEY, people_changed, read_current, store_current
 
 from .models import Unit, User
+from .selectors import person_with_unit
 
 TTL = 300
 
@@ -64,7 +65,7 @@ def cached_user(user_id: Any) -> User | None:
 def _read_and_keep(user_id: Any, generations: tuple[int, ...]) -> User | None:
     """The person with their unit from the database, kept under ``generations`` (read before this read: a change
     meanwhile makes the entry stale)."""
-    user = User.objects.select_related("unit").filter(pk=user_id).first()
+    user = person_with_unit(user_id)
     if user is not None:
         store_current({user_key(user_id): user}, generations, timeout=TTL)
     return user
@@ -73,12 +74,13 @@ def _read_and_keep(user_id: Any, generations: tuple[int, ...]) -> User | None:
 _login_read: ContextVar[tuple[User, tuple[int, ...]] | None] = ContextVar("usercache_login_read", default=None)
 
 
-def read_for_login(lookup: Callable[[], User]) -> User:
+def read_for_login(lookup: Callable[[], User | None]) -> User | None:
     """The person a login is checking, as ``lookup`` reads them (with their unit), after the people generation:
     ``remember_user`` then caches this very instance instead of reading the row again."""
     generations, _found = read_current([], (PEOPLE_KEY,))  # before the read: a change meanwhile makes it stale
     user = lookup()
-    _login_read.set((user, generations))
+    if user is not None:
+        _login_read.set((user, generations))
     return user
 
 

@@ -128,3 +128,32 @@ def test_a_token_is_looked_up_by_loading_its_session_once(people, settings):
     assert _me(client).status_code == 200
     Session.objects.filter(session_key=token).delete()
     assert _me(client).status_code == 401
+
+
+def _as_loaded(user: User | None) -> dict[str, Any] | None:
+    """A person's loaded values and their unit's, without the model state."""
+    if user is None:
+        return None
+    unit = user._state.fields_cache["unit"]
+    values = {key: value for key, value in user.__dict__.items() if key != "_state"}
+    return {**values, "unit": None if unit is None else {k: v for k, v in unit.__dict__.items() if k != "_state"}}
+
+
+def test_the_person_is_read_with_their_unit_in_one_written_out_statement_as_the_orm_loads_them(people):
+    """``selectors.person_with_unit``, what a cache miss and a login read: the same instance as
+    ``select_related("unit")`` gives, by pk (as a session holds it, text) or exact username, in one statement."""
+    from accounts.selectors import person_with_unit
+
+    nobody = user_create(username="13900000008", password=PASSWORD)  # no unit
+    for person in (people.alice, nobody):
+        expected = _as_loaded(User.objects.select_related("unit").get(pk=person.pk))
+        for key, by_username in ((person.pk, False), (str(person.pk), False), (person.username, True)):
+            with CaptureQueriesContext(connection) as queries:
+                found = person_with_unit(key, by_username=by_username)
+                assert _as_loaded(found) == expected
+            assert len(queries) == 1  # the unit came with the person, even when there is none
+            assert found is not None and not found._state.adding and found._state.db == "default"
+    assert person_with_unit(987654) is None
+    assert person_with_unit(None) is None
+    assert person_with_unit("no-such-account", by_username=True) is None
+    assert person_with_unit(str(people.alice.pk), by_username=True) is None  # a username, not a pk
