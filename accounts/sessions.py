@@ -9,7 +9,8 @@ generation at once (``LOAD``), and the request's snapshot of every generation (`
 to ``quizzes.caching``: what the worker read of exams and boards in an earlier request of the same snapshot is still
 what the cache holds). When the entry is current (stored under today's people generation, as
 ``usercache.cached_user`` requires) it is offered to ``cached_user`` for this request (``usercache.offer``), which
-authentication calls next.
+authentication calls next; when it is not, the generation is (``usercache.offer_absent``), so that ``cached_user``
+reads the person from the database and keeps them without a round trip to learn that again.
 
 The id beside the session is only a hint: authentication still takes the user id from the session itself, and
 an offer for another id is not taken. A session without the hint (saved before this engine, or after Redis lost
@@ -94,10 +95,13 @@ class SessionStore(cached_db.SessionStore):
         client: Any = backend._cache  # Django's RedisCacheClient: its serializer
         data = None if session is None else client._serializer.loads(session)
         hint_text = None if hint is None else hint.decode()
-        if entry is not None and people is not None and data is not None:
-            generations, user = client._serializer.loads(entry)
-            if generations == (int(people),) and str(user.pk) == hint_text == str(data.get(SESSION_KEY)):
+        if people is not None and data is not None and hint_text == str(data.get(SESSION_KEY)):
+            current = (int(people),)
+            generations, user = ((), None) if entry is None else client._serializer.loads(entry)
+            if user is not None and generations == current and str(user.pk) == hint_text:
                 usercache.offer(user)
+            else:  # not cached under today's generation: cached_user reads the row, and needs not ask for it
+                usercache.offer_absent(hint_text, current)
         return data, hint_text
 
     def _write_hint(self, data: dict[str, Any]) -> None:

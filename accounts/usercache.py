@@ -17,7 +17,7 @@ import copy
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
@@ -38,23 +38,40 @@ def user_key(user_id: Any) -> str:
 
 
 OFFER_SECONDS = 1.0
-_offered: ContextVar[tuple[User, float] | None] = ContextVar("usercache_offered", default=None)
+
+
+class _Offer(NamedTuple):
+    user_id: str
+    user: User | None  # None: not in the cache under ``generations``
+    generations: tuple[int, ...]
+    at: float
+
+
+_offered: ContextVar[_Offer | None] = ContextVar("usercache_offered", default=None)
 
 
 def offer(user: User | None) -> None:
     """A current cache entry of the person of the session just loaded (accounts/sessions.py reads it in the
     session's round trip), for the ``cached_user`` call that authentication makes next. Taken once, and only
     within ``OFFER_SECONDS``: as fresh as the read ``cached_user`` would have made itself."""
-    _offered.set(None if user is None else (user, time.monotonic()))
+    _offered.set(None if user is None else _Offer(str(user.pk), user, (), time.monotonic()))
+
+
+def offer_absent(user_id: Any, generations: tuple[int, ...]) -> None:
+    """What the session's round trip found of a person who has no current cache entry: the people generation,
+    read before the database read that ``cached_user`` makes next, which then needs no round trip of its own to
+    learn what it already knows. Taken as ``offer``'s."""
+    _offered.set(_Offer(str(user_id), None, generations, time.monotonic()))
 
 
 def cached_user(user_id: Any) -> User | None:
     offered = _offered.get()
     if offered is not None:
         _offered.set(None)
-        offered_user, at = offered
-        if str(offered_user.pk) == str(user_id) and time.monotonic() - at < OFFER_SECONDS:
-            return offered_user
+        if offered.user_id == str(user_id) and time.monotonic() - offered.at < OFFER_SECONDS:
+            if offered.user is not None:
+                return offered.user
+            return _read_and_keep(user_id, offered.generations)
     key = user_key(user_id)
     generations, found = read_current([key], (PEOPLE_KEY,))
     if key in found:

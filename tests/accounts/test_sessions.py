@@ -14,6 +14,7 @@ from django.core.cache import cache
 from accounts import usercache
 from accounts.models import User
 from accounts.sessions import HINT_PREFIX
+from quizzes import caching
 from tests.conftest import app_login
 
 pytestmark = pytest.mark.skipif(settings.SESSION_ENGINE != "accounts.sessions", reason="sessions on Redis only")
@@ -98,3 +99,47 @@ def test_an_offer_older_than_a_moment_is_not_taken(people, monkeypatch):
     clock = time.monotonic() + usercache.OFFER_SECONDS + 1
     monkeypatch.setattr(time, "monotonic", lambda: clock)
     assert usercache.cached_user(people.alice.pk) is not alice
+
+
+def test_a_person_not_in_the_cache_is_read_once_and_kept_with_no_round_trip_to_ask_again(people, commands):
+    """The session's round trip found no current entry (expired, or stored under an older people generation): the
+    person is read from the database and kept, without a second round trip to learn the generation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quizzes import caching
+
+    client = app_login(people.alice.username)
+    client.get("/api/v1/me")
+    for make_stale in (lambda: cache.delete(usercache.user_key(people.alice.pk)), caching.people_changed):
+        make_stale()
+        commands.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/me").json()["username"] == people.alice.username
+        assert len([q for q in queries if "accounts_user" in q["sql"]]) == 1
+        assert commands == ["EVALSHA", "SET"]  # the round trip, then the person kept
+        commands.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/api/v1/me")
+        assert (commands, len(queries)) == (["EVALSHA"], 0)
+
+
+def test_an_absent_offer_is_taken_once_and_only_for_its_person(people, django_assert_num_queries, commands):
+    app_login(people.bob.username)  # bob kept by his login
+    generations, _found = caching.read_current([], (caching.PEOPLE_KEY,))
+    usercache.offer_absent(people.alice.pk, generations)
+    commands.clear()
+    with django_assert_num_queries(1):
+        alice = usercache.cached_user(people.alice.pk)
+    assert alice is not None and alice.username == people.alice.username
+    assert "EVALSHA" not in commands  # the generation came with the offer
+    usercache.offer_absent(people.alice.pk, generations)
+    with django_assert_num_queries(0):  # not taken for bob: bob from the cache, whom the login kept
+        bob = usercache.cached_user(people.bob.pk)
+    assert bob is not None and bob.username == people.bob.username
+    usercache.offer_absent(people.alice.pk, generations)
+    clock = time.monotonic() + usercache.OFFER_SECONDS + 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(time, "monotonic", lambda: clock)
+        with django_assert_num_queries(0):  # too old: the cache's own read, which finds alice kept above
+            assert usercache.cached_user(people.alice.pk) == alice
