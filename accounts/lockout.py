@@ -36,7 +36,6 @@ from .addresses import client_address
 from .audit import AuditContext, audit_record
 from .models import AuditEvent, User
 from .ratelimits import Rate, hit
-from .selectors import person_with_unit
 
 __all__ = ["client_address"]  # re-exported: the one rule for a client's address
 
@@ -172,7 +171,7 @@ class LockoutModelBackend(ModelBackend):
             return None
         # ModelBackend's, but the person is read with their unit, after the people generation, so that the login
         # caches this very row (usercache.remember_user) and its audit record names the unit, with no more reads
-        user = usercache.read_for_login(lambda: person_with_unit(username, by_username=True))
+        user = usercache.read_for_login(username)
         if check_password_with_timing_attack_mitigation(user, password) and self.user_can_authenticate(user):
             return user
         return None

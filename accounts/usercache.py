@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
@@ -91,11 +90,11 @@ def _read_and_keep(user_id: Any, generations: tuple[int, ...]) -> User | None:
 _login_read: ContextVar[tuple[User, tuple[int, ...]] | None] = ContextVar("usercache_login_read", default=None)
 
 
-def read_for_login(lookup: Callable[[], User | None]) -> User | None:
-    """The person a login is checking, as ``lookup`` reads them (with their unit), after the people generation:
+def read_for_login(username: str) -> User | None:
+    """The person a login is checking (exactly this username), with their unit, read after the people generation:
     ``remember_user`` then caches this very instance instead of reading the row again."""
     generations, _found = read_current([], (PEOPLE_KEY,))  # before the read: a change meanwhile makes it stale
-    user = lookup()
+    user = person_with_unit(username, by_username=True)
     if user is not None:
         _login_read.set((user, generations))
     return user

@@ -24,7 +24,7 @@ def _frames(tb: TracebackType | None) -> list[FrameType]:
 
 
 def test_a_failing_login_read_reports_no_password(db: Any, monkeypatch: Any) -> None:
-    def database_gone(lookup: Any) -> Any:
+    def database_gone(username: Any) -> Any:
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(usercache, "read_for_login", database_gone)
