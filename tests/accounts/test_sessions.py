@@ -10,6 +10,8 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts import usercache
 from accounts.models import User
@@ -104,11 +106,6 @@ def test_an_offer_older_than_a_moment_is_not_taken(people, monkeypatch):
 def test_a_person_not_in_the_cache_is_read_once_and_kept_with_no_round_trip_to_ask_again(people, commands):
     """The session's round trip found no current entry (expired, or stored under an older people generation): the
     person is read from the database and kept, without a second round trip to learn the generation."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from quizzes import caching
-
     client = app_login(people.alice.username)
     client.get("/api/v1/me")
     for make_stale in (lambda: cache.delete(usercache.user_key(people.alice.pk)), caching.people_changed):
