@@ -25,6 +25,10 @@ What it does:
 4. The exam day: takers log in over the first part, start, autosave, submit bunched at the end, then read the
    person and the unit leaderboard while the others' submits go on; errors and p99
    per step; then the rows in the database are counted against what the harness had acknowledged.
+5. Before the run, what the hardware charges for what no code lowers (``machine_costs``): the CPU of one Argon2id
+   verify and the wall time of one durable PostgreSQL commit. The login storm is also stated as a share of what
+   the machine's cores could verify a second doing nothing else: a login rate alone says as much about the
+   machine as about the code.
 """
 
 from __future__ import annotations
@@ -403,6 +407,70 @@ def lua_item(item: dict[str, Any]) -> str:
     if "qs" in item:
         parts.append("qs={" + ",".join(str(q) for q in item["qs"]) + "}")
     return "{" + ",".join(parts) + "}"
+
+
+# --- What the hardware charges --------------------------------------------------------------------------------
+
+HASH_PROBES = 20  # Argon2id verifies timed
+COMMIT_PROBES = 200  # durable commits timed
+
+
+@dataclass(frozen=True)
+class MachineCosts:
+    """Two costs that no code of Xuefa's lowers, measured before the run so that figures that depend on them can
+    be read on any hardware: the CPU of one verify of the configured password hasher (Argon2id at OWASP's
+    parameters: most of a login), in this process; and the wall time of one durable commit of PostgreSQL (an
+    autocommitted one-row INSERT, ``synchronous_commit`` as the server has it: the disk's flush, which every
+    autosave, start and submit waits for). Medians of single timings, as a noisy machine's outliers fall on
+    either side."""
+
+    hash_cpu_ms: float
+    commit_ms: float
+
+    def logins_per_second(self, cores: int) -> float:
+        """What ``cores`` could verify a second, doing nothing else: a login storm's own ceiling."""
+        return cores * 1000 / self.hash_cpu_ms if self.hash_cpu_ms else 0.0
+
+
+def machine_costs(db_url: str) -> MachineCosts:
+    import statistics
+
+    import psycopg
+    from django.contrib.auth.hashers import check_password, make_password
+
+    encoded = make_password(PASSWORD)
+    check_password(PASSWORD, encoded)  # the hasher loaded
+    hash_times = []
+    for _ in range(HASH_PROBES):
+        t0 = time.process_time()
+        check_password(PASSWORD, encoded)
+        hash_times.append((time.process_time() - t0) * 1000)
+    commit_times = []
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_commit_probe")
+        conn.execute("CREATE TABLE bench_commit_probe (n integer)")  # logged (WAL), unlike a temporary table
+        try:
+            for n in range(COMMIT_PROBES):
+                t0 = time.perf_counter()
+                conn.execute("INSERT INTO bench_commit_probe VALUES (%s)", [n])
+                commit_times.append((time.perf_counter() - t0) * 1000)
+        finally:
+            conn.execute("DROP TABLE bench_commit_probe")
+    return MachineCosts(statistics.median(hash_times), statistics.median(commit_times))
+
+
+def print_machine_costs(costs: MachineCosts, login: Figure | None) -> None:
+    cores = os.cpu_count() or 1
+    print(
+        f"\nwhat this machine charges (measured before the run): one Argon2id verify {costs.hash_cpu_ms:.1f} ms "
+        f"of CPU; one durable PostgreSQL commit {costs.commit_ms:.2f} ms"
+    )
+    if login is not None and costs.hash_cpu_ms:
+        ceiling = costs.logins_per_second(cores)
+        print(
+            f"  login storm: {login.rps:.1f}/s = {login.rps / ceiling * 100:.0f}% of what {cores} cores verify a "
+            f"second doing nothing else ({cores} × 1000 / {costs.hash_cpu_ms:.1f} = {ceiling:.1f}/s)"
+        )
 
 
 # --- Data, through the services ----------------------------------------------------------------------------
@@ -845,6 +913,8 @@ def main() -> int:
     django_setup(db_url, redis_url, prefix)
     ids = prepare(sizes)
     analyze()
+    costs = machine_costs(db_url)
+    print_machine_costs(costs, None)
     print(f"prepared in {time.monotonic() - started_at:.0f} s: {ids}", flush=True)
     env = server_env(db_url, redis_url, prefix)
     wrk = Wrk(wrk_binary, folder, port)
@@ -1033,6 +1103,7 @@ def main() -> int:
         )
         print_table(figures, ceiling)
         print_capacity_per_core(figures, load_at_start)
+        print_machine_costs(costs, login_figure)
         print(f"\nexam day: {len(day_names)} takers, {sizes.autosaves} autosaves each, {day_seconds:.0f} s")
         print(
             f"{'step':<12} {'count':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'retries':>7} {'failed':>6}"
