@@ -140,3 +140,53 @@ def test_an_absent_offer_is_taken_once_and_only_for_its_person(people, django_as
         patch.setattr(time, "monotonic", lambda: clock)
         with django_assert_num_queries(0):  # too old: the cache's own read, which finds alice kept above
             assert usercache.cached_user(people.alice.pk) == alice
+
+
+def test_a_login_writes_its_new_session_once_with_the_person_in_it(people, commands):
+    """A login cycles its new session's key: the session is INSERTed once, at the end, with who is signed in (not
+    INSERTed to reserve the key and UPDATEd after), and its token, data and hint are those of that row."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    with CaptureQueriesContext(connection) as queries:
+        client = app_login(people.alice.username)
+    session_writes = [q["sql"].split()[0] for q in queries if '"django_session"' in q["sql"]]
+    assert session_writes == ["INSERT"]
+    assert commands.count("SET") == 3  # the session and its hint once each, and the person the login keeps
+    token = _token(client)
+    row = Session.objects.get(session_key=token)
+    assert row.get_decoded()[SESSION_KEY] == str(people.alice.pk)
+    assert cache.get(HINT_PREFIX + token) == people.alice.pk
+    assert client.get("/api/v1/me").json()["username"] == people.alice.username
+
+
+def test_a_saved_session_cycles_its_key_as_django_does(db):
+    """A session already in the database keeps Django's cycle: its data under a new key, the old key gone. A new
+    one cycled before its first save is INSERTed by that save, and UPDATEd by the next."""
+    from django.contrib.sessions.models import Session
+
+    from accounts.sessions import SessionStore
+
+    saved = SessionStore()
+    saved["stage"] = "one"
+    saved.save()
+    old_key = saved.session_key
+    saved.cycle_key()
+    assert saved.session_key != old_key
+    assert not Session.objects.filter(session_key=old_key).exists()
+    assert SessionStore(saved.session_key)["stage"] == "one"
+
+    fresh = SessionStore()
+    fresh.cycle_key()
+    key = fresh.session_key
+    assert key is not None and not Session.objects.filter(session_key=key).exists()
+    fresh["stage"] = "two"
+    with CaptureQueriesContext(connection) as first:
+        fresh.save()
+    fresh["stage"] = "three"
+    with CaptureQueriesContext(connection) as second:
+        fresh.save()
+    assert [q["sql"].split()[0] for q in first if '"django_session"' in q["sql"]] == ["INSERT"]
+    assert [q["sql"].split()[0] for q in second if '"django_session"' in q["sql"]] == ["UPDATE"]
+    assert fresh.session_key == key
+    assert SessionStore(key)["stage"] == "three"

@@ -58,18 +58,28 @@ LEADERBOARD_CACHED_QUERIES = 0 + SESSION_QUERIES
 
 
 # a login (allauth headless, the app client): the person with their unit (one read, which the login then caches:
-# accounts/usercache.py read_for_login), the new session's INSERT (with Redis, its key is not asked for first:
-# accounts/sessions.py; Django's database sessions ask), last_login, the audit record of the login, and the session
-# saved again with how it was authenticated; no second read of the person, of their unit or of email addresses, no
-# list of their sessions
-LOGIN_STATEMENTS = [
-    "SELECT accounts_user JOIN accounts_unit",
-    *([] if settings.SESSION_ENGINE == "accounts.sessions" else ["SELECT django_session"]),
-    "INSERT django_session",
-    "UPDATE accounts_user",
-    "INSERT accounts_auditevent",
-    "UPDATE django_session",
-]
+# accounts/usercache.py read_for_login), last_login, the audit record of the login, and the new session; no second
+# read of the person, of their unit or of email addresses, no list of their sessions. With Redis
+# (accounts/sessions.py) the session is INSERTed once, at the end, with how it was authenticated, under a key not
+# asked for first; Django's database sessions ask whether the key is taken, INSERT the session when its key is
+# cycled, and UPDATE it at the end.
+LOGIN_STATEMENTS = (
+    [
+        "SELECT accounts_user JOIN accounts_unit",
+        "UPDATE accounts_user",
+        "INSERT accounts_auditevent",
+        "INSERT django_session",
+    ]
+    if settings.SESSION_ENGINE == "accounts.sessions"
+    else [
+        "SELECT accounts_user JOIN accounts_unit",
+        "SELECT django_session",
+        "INSERT django_session",
+        "UPDATE accounts_user",
+        "INSERT accounts_auditevent",
+        "UPDATE django_session",
+    ]
+)
 
 
 def _statement(sql: str) -> str:
