@@ -131,9 +131,8 @@ class SessionStore(cached_db.SessionStore):
         if self.session_key is not None:
             super().cycle_key()
             return
-        data = self._session  # a session without a key loads nothing
+        self._session  # noqa: B018  # its data kept (a session without a key loads nothing) before the key is set
         self._session_key = self._get_new_session_key()
-        self._session_cache = data
         self.modified = True
         self._insert_on_save = True
 
