@@ -427,10 +427,6 @@ class MachineCosts:
     hash_cpu_ms: float
     commit_ms: float
 
-    def logins_per_second(self, cores: int) -> float:
-        """What ``cores`` could verify a second, doing nothing else: a login storm's own ceiling."""
-        return cores * 1000 / self.hash_cpu_ms if self.hash_cpu_ms else 0.0
-
 
 def machine_costs(db_url: str) -> MachineCosts:
     import statistics
@@ -466,7 +462,7 @@ def print_machine_costs(costs: MachineCosts, login: Figure | None) -> None:
         f"of CPU; one durable PostgreSQL commit {costs.commit_ms:.2f} ms"
     )
     if login is not None and costs.hash_cpu_ms:
-        ceiling = costs.logins_per_second(cores)
+        ceiling = cores * 1000 / costs.hash_cpu_ms  # what the cores verify a second doing nothing else
         print(
             f"  login storm: {login.rps:.1f}/s = {login.rps / ceiling * 100:.0f}% of what {cores} cores verify a "
             f"second doing nothing else ({cores} × 1000 / {costs.hash_cpu_ms:.1f} = {ceiling:.1f}/s)"
