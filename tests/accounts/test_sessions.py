@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import usercache
 from accounts.models import User
-from accounts.sessions import HINT_PREFIX
+from accounts.sessions import HINT_PREFIX, SessionStore
 from quizzes import caching
 from tests.conftest import app_login
 
@@ -145,9 +147,6 @@ def test_an_absent_offer_is_taken_once_and_only_for_its_person(people, django_as
 def test_a_login_writes_its_new_session_once_with_the_person_in_it(people, commands):
     """A login cycles its new session's key: the session is INSERTed once, at the end, with who is signed in (not
     INSERTed to reserve the key and UPDATEd after), and its token, data and hint are those of that row."""
-    from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.models import Session
-
     with CaptureQueriesContext(connection) as queries:
         client = app_login(people.alice.username)
     session_writes = [q["sql"].split()[0] for q in queries if '"django_session"' in q["sql"]]
@@ -163,10 +162,6 @@ def test_a_login_writes_its_new_session_once_with_the_person_in_it(people, comma
 def test_a_saved_session_cycles_its_key_as_django_does(db):
     """A session already in the database keeps Django's cycle: its data under a new key, the old key gone. A new
     one cycled before its first save is INSERTed by that save, and UPDATEd by the next."""
-    from django.contrib.sessions.models import Session
-
-    from accounts.sessions import SessionStore
-
     saved = SessionStore()
     saved["stage"] = "one"
     saved.save()
