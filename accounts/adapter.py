@@ -9,7 +9,6 @@ from django.db import transaction
 from django.forms import BaseForm
 from django.http import HttpRequest
 
-from . import usercache
 from .forms import SelfSignupForm
 from .models import SiteSettings, User
 
@@ -32,14 +31,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         """Django's login with its writes in one transaction: ``last_login`` and the audit record of the login
         (``user_logged_in``'s receivers) succeed or fail together, and commit once, not once each: at an exam's
         opening 10,000 durable commits fewer, for two round trips more (psycopg's BEGIN, and the COMMIT). The new
-        session is written after the view, as before (accounts/sessions.py).
-
-        Then the person is cached for the new session's first request (``usercache.remember_user``): after the
-        commit, whose forgetting of the person (``last_login`` saved) would otherwise drop the entry at once."""
+        session is written after the view, as before (accounts/sessions.py), and the person is cached for its first
+        request once this transaction has committed (accounts/usercache.py)."""
         with transaction.atomic():
             super().login(request, user)
-        if isinstance(user, User):
-            usercache.remember_user(user)
 
     def set_password(self, user: Any, password: str) -> None:
         user.set_password(password)

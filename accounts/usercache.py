@@ -6,8 +6,8 @@ A cached person (with their unit) is valid while the people generation (``quizze
 commits, new accounts and units, and here any unit saved or deleted) is the one it was stored under; saving or
 deleting the person forgets them at once and again when the transaction commits (so a reader that loaded the row
 before the commit cannot keep the old one). A login caches the person it has just signed in (``remember_user``,
-called by ``accounts.adapter.AccountAdapter.login`` once the login's writes have committed), so that the first
-request of a new session, at an exam's opening every participant's, reads no row either.
+once the login's transaction has committed: ``accounts.adapter.AccountAdapter.login``), so that the first request
+of a new session, at an exam's opening every participant's, reads no row either.
 Values expire after ``TTL`` seconds, the safety net for writes outside the ORM's signals. Authentication still
 checks the session's password hash and ``is_active`` on the cached person.
 """
@@ -19,6 +19,7 @@ import time
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -105,9 +106,9 @@ LOGIN_TTL = 30
 
 def remember_user(user: User) -> None:
     """Cache the person just logged in (with their unit), so that the first request of the new session finds
-    them (the login's own save of ``last_login`` has just forgotten them, now and at its commit, which has come):
-    the instance the login read (``read_for_login``, under the generation read before it), else read again. A login
-    inside an outer transaction forgets them again at that one's commit; the next request then reads them.
+    them (the login's own save of ``last_login`` has forgotten them, now and at its commit, which has come: this
+    runs after it): the instance the login read (``read_for_login``, under the generation read before it), else
+    read again.
 
     The login's instance was read before its password hash was checked, some tens of milliseconds earlier: an edit
     of the person committed in between (its forgetting done before this store) would be kept, so it is kept for
@@ -126,6 +127,12 @@ def forget_user(user_id: Any) -> None:
     key = user_key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
+    # after the login's commit, whose forgetting (last_login saved, by Django's receiver connected first) runs first
+    transaction.on_commit(lambda: remember_user(user), robust=True)
 
 
 @receiver(post_save, sender=User)

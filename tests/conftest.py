@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import TestCase
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
@@ -218,10 +220,23 @@ def api_client() -> APIClient:
     return APIClient()
 
 
+def statement_name(sql: str) -> str:
+    """A statement as its verb and tables, e.g. ``SELECT accounts_user JOIN accounts_unit`` or ``INSERT
+    django_session``: what query-count tests compare."""
+    verb = sql.split()[0]
+    tables = re.findall(r'(?:FROM|JOIN|INTO|UPDATE) "(\w+)"', sql)
+    return f"{verb} {tables[0]}" + "".join(f" JOIN {t}" for t in tables[1:] if t != tables[0])
+
+
 def app_login(username: str, password: str = PASSWORD) -> APIClient:
-    """Log in through allauth headless with the ``app`` client; the client then sends X-Session-Token."""
+    """Log in through allauth headless with the ``app`` client; the client then sends X-Session-Token. What the
+    login's commit does (its ``on_commit`` callbacks: the person cached for the session, accounts/usercache.py) is
+    done, as the request's commit would, also inside a test's own transaction."""
     client = APIClient()
-    response = client.post("/_allauth/app/v1/auth/login", {"username": username, "password": password}, format="json")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/_allauth/app/v1/auth/login", {"username": username, "password": password}, format="json"
+        )
     assert response.status_code == 200, response.content
     token = response.json()["meta"]["session_token"]
     client.credentials(HTTP_X_SESSION_TOKEN=token)
