@@ -7,27 +7,21 @@ a saved person, accounts/usercache.py) would not be seen."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts import lockout, usercache
 from accounts.models import AuditEvent, User
 from quizzes.caching import PEOPLE_KEY, read_current
-from tests.conftest import PASSWORD, app_login
+from tests.conftest import PASSWORD, app_login, statement_name
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _write(sql: str) -> str:
-    verb = sql.split()[0].upper()
-    return f"{verb} {re.findall(r'(?:INTO|UPDATE) "(\w+)"', sql)[0]}"
 
 
 @pytest.fixture
@@ -36,16 +30,15 @@ def commits(monkeypatch: Any) -> Iterator[list[list[str]]]:
     a transaction's writes are one list, at its COMMIT (and none at a rollback)."""
     committed: list[list[str]] = []
     pending: list[str] = []
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    commit, rollback = wrapper.commit, wrapper.rollback
+    commit, rollback = connection.commit, connection.rollback
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         result = execute(sql, params, many, context)
         if sql.split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
             if connection.get_autocommit():
-                committed.append([_write(sql)])
+                committed.append([statement_name(sql)])
             else:
-                pending.append(_write(sql))
+                pending.append(statement_name(sql))
         return result
 
     def committing() -> None:
@@ -58,8 +51,8 @@ def commits(monkeypatch: Any) -> Iterator[list[list[str]]]:
         rollback()
         pending.clear()
 
-    monkeypatch.setattr(wrapper, "commit", committing)
-    monkeypatch.setattr(wrapper, "rollback", rolling_back)
+    monkeypatch.setattr(connection, "commit", committing)
+    monkeypatch.setattr(connection, "rollback", rolling_back)
     with connection.execute_wrapper(record):
         yield committed
 

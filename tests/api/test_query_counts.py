@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,7 @@ from rest_framework.test import APIClient
 from quizzes import leaderboards
 from quizzes.models import Question
 from quizzes.services.banks import bank_create, question_create
-from tests.conftest import PASSWORD, app_login, make_exam
+from tests.conftest import PASSWORD, app_login, make_exam, statement_name
 from tests.quizzes.test_caching import sit
 
 pytestmark = pytest.mark.django_db
@@ -82,12 +81,6 @@ LOGIN_STATEMENTS = (
 )
 
 
-def _statement(sql: str) -> str:
-    verb = sql.split()[0]
-    tables = re.findall(r'(?:FROM|JOIN|INTO|UPDATE) "(\w+)"', sql)
-    return f"{verb} {tables[0]}" + "".join(f" JOIN {t}" for t in tables[1:] if t != tables[0])
-
-
 def test_a_login_reads_the_person_once_and_writes_four_rows(people):
     client = APIClient()
     with CaptureQueriesContext(connection) as login:
@@ -102,7 +95,7 @@ def test_a_login_reads_the_person_once_and_writes_four_rows(people):
         "username": people.alice.username,
     }
     statements = [q["sql"] for q in login if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))]
-    assert [_statement(sql) for sql in statements] == LOGIN_STATEMENTS, [s[:160] for s in statements]
+    assert [statement_name(sql) for sql in statements] == LOGIN_STATEMENTS, [s[:160] for s in statements]
 
 
 def _exam_with(tree, size: int):
