@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.lookups import GreaterThanOrEqual
 
 from accounts import scopes
@@ -321,7 +321,24 @@ class UnitBoard:
     rows: list[UnitRow]
 
 
-def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = "participation_rate") -> UnitBoard:
+def unit_headcounts(*, exam: Exam, parent: Unit, audience_paths: Sequence[str] | None = None) -> dict[str, int]:
+    """应考 of a roster exam in ``parent``'s subtree: its roster people (``people_q``) now, by the path of their own
+    unit (rolled up by ``leaderboard_units``). One query over the people, whatever the exam's results: it changes
+    with the roster and the exam's audience, never with a submit, so that ``caching.cached_unit_headcounts`` keeps it
+    while the submits move the ranking on. Empty for an open quiz (no roster). ``audience_paths``: as ``people_q``'s."""
+    if exam.is_public:
+        return {}
+    people = User.objects.filter(people_q(exam, audience_paths=audience_paths), scopes.subtree_q(parent, "unit"))
+    return dict(people.values_list("unit__path").annotate(n=Count("pk")).order_by())
+
+
+def leaderboard_units(
+    *,
+    exam: Exam,
+    parent: Unit | None = None,
+    primary: str = "participation_rate",
+    headcounts: Mapping[str, int] | None = None,
+) -> UnitBoard:
     """Rank the child units of ``parent`` (default: the exam's own unit), each rolled up over its subtree.
 
     For a roster exam: headcount (应考) = the roster people (``people_q``) in the subtree now;
@@ -329,61 +346,55 @@ def leaderboard_units(*, exam: Exam, parent: Unit | None = None, primary: str = 
     participants / headcount. For an open quiz there is no roster: participants (人数) and attempts (人次)
     count everyone who took part and the participation rate is None. Mean score, pass rate, excellent
     rate (≥ the top grade band) and highest and lowest score are over the participants' counting
-    attempts. Ranked by ``quizzes.ranking.rank_units`` on the chosen key, then the others. Four queries
-    whatever the size (three for an open quiz): the child units, the audience, one GROUP BY unit over the
-    people with their counted attempt, and one over the finished attempts that do not count; the roll-up
-    to the children runs over those per-unit aggregates (a unit's path starts with its ancestors').
+    attempts. Ranked by ``quizzes.ranking.rank_units`` on the chosen key, then the others.
+
+    Four queries whatever the size (two for an open quiz): the child units, the audience, the headcounts
+    (``unit_headcounts``: none when the caller passes them, as the cached board does) and one GROUP BY unit over the
+    exam's finished attempts of those people, counting and not. The last one reads the exam's attempts only, so
+    that recomputing the ranking after a submit costs what the exam's results cost, not a scan of the whole
+    city's people; the roll-up to the children runs over those per-unit aggregates (a unit's path starts with its
+    ancestors').
     """
     parent = parent or exam.unit
     children = list(Unit.objects.filter(parent=parent).order_by("sort_order", "path")) or [parent]
     key_length = len(children[0].path)
     audience = [] if exam.is_public else audience_paths_of(exam)
     excellent = reporting.excellent_percent(exam.grade_bands)
-    finished = ~Q(status=Attempt.Status.IN_PROGRESS)
-    # One row per person (at most one counted attempt each: attempt_one_counted_per_person), so 应考 and the
-    # counted attempt's figures come from one scan of the people, grouped by unit and rolled up below.
-    people = User.objects.filter(people_q(exam, audience_paths=audience), scopes.subtree_q(parent, "unit")).annotate(
-        counted=FilteredRelation(
-            "attempts",
-            condition=Q(attempts__exam=exam, attempts__is_counted=True)
-            & ~Q(attempts__status=Attempt.Status.IN_PROGRESS),
-        )
-    )
-    if exam.is_public:  # no roster to count: only the people who took part
-        people = people.filter(counted__isnull=False)
-    by_unit = people.values("unit__path").annotate(
-        headcount=Count("pk"),
-        n=Count("counted"),
-        total=Sum("counted__score"),
-        passed=Count("counted", filter=Q(counted__passed=True)),
-        excellent=Count(
-            "counted",
-            filter=Q(GreaterThanOrEqual(F("counted__score") * 100, F("counted__max_score") * Value(excellent))),
-        ),
-        highest=Max("counted__score"),
-        lowest=Min("counted__score"),
-    )
     totals: dict[str, dict[str, Any]] = {}
-    for agg in by_unit:
-        into = totals.setdefault(agg["unit__path"][:key_length], _empty_totals())
-        for name in ("headcount", "n", "passed", "excellent"):
-            into[name] += agg[name]
-        into["total"] += agg["total"] or Decimal(0)
-        into["scores"] += [score for score in (agg["highest"], agg["lowest"]) if score is not None]
-    # 人次: the counted attempts above plus the finished ones that do not count (second sittings; few),
-    # read through the attempt_leaderboard_order index's (exam, is_counted) prefix
-    for extra in (
+    if headcounts is None:
+        headcounts = unit_headcounts(exam=exam, parent=parent, audience_paths=audience)
+    for path, headcount in headcounts.items():
+        totals.setdefault(path[:key_length], _empty_totals())["headcount"] += headcount
+    # One row per person counts (attempt_one_counted_per_person); the finished attempts that do not count (second
+    # sittings; few) add to 人次 only. The people are those whom people_q counts now, as for the headcounts.
+    counted = Q(is_counted=True)
+    by_unit = (
         Attempt.objects.filter(
             people_q(exam, "user__", audience_paths=audience),
             scopes.subtree_q(parent, "user__unit"),
-            finished,
+            ~Q(status=Attempt.Status.IN_PROGRESS),
             exam=exam,
-            is_counted=False,
         )
         .values("user__unit__path")
-        .annotate(n=Count("pk"))
-    ):
-        totals.setdefault(extra["user__unit__path"][:key_length], _empty_totals())["extra"] += extra["n"]
+        .annotate(
+            n=Count("pk", filter=counted),
+            extra=Count("pk", filter=~counted),
+            total=Sum("score", filter=counted),
+            passed=Count("pk", filter=counted & Q(passed=True)),
+            excellent=Count(
+                "pk", filter=counted & Q(GreaterThanOrEqual(F("score") * 100, F("max_score") * Value(excellent)))
+            ),
+            highest=Max("score", filter=counted),
+            lowest=Min("score", filter=counted),
+        )
+        .order_by()
+    )
+    for agg in by_unit:
+        into = totals.setdefault(agg["user__unit__path"][:key_length], _empty_totals())
+        for name in ("n", "extra", "passed", "excellent"):
+            into[name] += agg[name]
+        into["total"] += agg["total"] or Decimal(0)
+        into["scores"] += [score for score in (agg["highest"], agg["lowest"]) if score is not None]
     unranked = [_unit_row(exam, child, totals.get(child.path, _empty_totals())) for child in children]
     order = ranking.unit_order(primary, open_quiz=exam.is_public)
     return UnitBoard(

@@ -230,7 +230,7 @@ class UnitLeaderboardView(APIView):
         def board() -> bytes:  # what every reader of this board reads: kept as the JSON answered, the same bytes
             # as DRF's Response would render (one renderer: api/negotiation.py), so that a cached read neither
             # unpickles the rows' decimals nor encodes them again
-            ranked = leaderboards.leaderboard_units(exam=exam, parent=parent, primary=order)
+            ranked = caching.leaderboard_units(exam=exam, parent=parent, primary=order)  # headcounts cached
             data = UnitLeaderboardSerializer(
                 {
                     "parent_id": parent.pk,

@@ -81,6 +81,24 @@ def test_a_submit_through_the_api_shows_in_the_next_read(exam: Exam, people: Peo
     assert row(after, tree.town_a.pk).participants == 1 and row(after, tree.town_a.pk).mean_score == 100
 
 
+def test_a_submit_recomputes_the_ranking_from_the_attempts_with_the_headcounts_kept(
+    exam: Exam, people: People, tree: Tree
+) -> None:
+    """The headcounts (应考) change with the roster and the audience, not with a submit: after one, the ranking is
+    computed again from the exam's attempts, and the city's people are not counted again."""
+    before = caching.cached_leaderboard_units(exam=exam)
+    sit(people.alice.username, exam, correct=7)
+    with CaptureQueriesContext(connection) as recomputed:
+        after = caching.cached_leaderboard_units(exam=exam)
+    assert after == leaderboards.leaderboard_units(exam=exam)  # the same as computed from scratch
+    assert row(after, tree.town_a.pk).participants == 1 and row(after, tree.town_a.pk).headcount == (
+        row(before, tree.town_a.pk).headcount
+    )
+    tables = [query["sql"].split(" FROM ")[1].split()[0] for query in recomputed.captured_queries]
+    assert len(tables) == RANKING_QUERIES - 1  # no headcounts
+    assert '"accounts_user"' not in tables and tables.count('"quizzes_attempt"') == 1
+
+
 def test_a_regrade_invalidates(exam: Exam, people: People, tree: Tree) -> None:
     sit(people.alice.username, exam, correct=7)
     assert row(caching.cached_leaderboard_units(exam=exam), tree.town_a.pk).mean_score == 100
