@@ -329,7 +329,8 @@ def unit_headcounts(*, exam: Exam, parent: Unit, audience_paths: Sequence[str] |
     if exam.is_public:
         return {}
     people = User.objects.filter(people_q(exam, audience_paths=audience_paths), scopes.subtree_q(parent, "unit"))
-    return dict(people.values_list("unit__path").annotate(n=Count("pk")).order_by())
+    with rawsql.planned_each_time():  # its subtree's pattern: never a generic plan
+        return dict(people.values_list("unit__path").annotate(n=Count("pk")).order_by())
 
 
 def leaderboard_units(
@@ -353,7 +354,7 @@ def leaderboard_units(
     exam's finished attempts of those people, counting and not. The last one reads the exam's attempts only, so
     that recomputing the ranking after a submit costs what the exam's results cost, not a scan of the whole
     city's people; the roll-up to the children runs over those per-unit aggregates (a unit's path starts with its
-    ancestors').
+    ancestors'). Both aggregates are planned for their own subtree (``rawsql.planned_each_time``).
     """
     parent = parent or exam.unit
     children = list(Unit.objects.filter(parent=parent).order_by("sort_order", "path")) or [parent]
@@ -389,7 +390,9 @@ def leaderboard_units(
         )
         .order_by()
     )
-    for agg in by_unit:
+    with rawsql.planned_each_time():  # the subtree's and the audience's patterns: never a generic plan
+        aggregates = list(by_unit)
+    for agg in aggregates:
         into = totals.setdefault(agg["user__unit__path"][:key_length], _empty_totals())
         for name in ("n", "extra", "passed", "excellent"):
             into[name] += agg[name]

@@ -145,3 +145,29 @@ def test_lock_takes_the_row_and_says_whether_it_exists(people: People) -> None:
     with transaction.atomic():
         assert rawsql.lock(User, people.alice.pk) is True
         assert rawsql.lock(User, -1) is False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_unit_rankings_aggregates_are_planned_for_their_subtree_every_time(tree: Tree, exam: Exam) -> None:
+    """A statement run five times on a connection is prepared there (``prepare_threshold``), and PostgreSQL may then
+    plan it once for any parameters: for an aggregate over a subtree (``path LIKE %s``) that plan guessed one unit
+    and ran 5–13 times slower at a city's size. The unit ranking's aggregates are planned for their own parameters
+    each time (``rawsql.planned_each_time``), while the statements around them are prepared as before."""
+    from quizzes import leaderboards
+
+    def prepared(fragment: str) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{fragment}%"])
+            return [row[0] for row in cursor.fetchall()]
+
+    threshold = connection.connection.prepare_threshold
+    if threshold is None:
+        pytest.skip("DATABASE_PREPARE_THRESHOLD=off: nothing is prepared")
+    for _ in range(threshold + 3):
+        leaderboards.leaderboard_units(exam=exam)
+    assert prepared('AS "unit__path", COUNT("accounts_user"."id") AS "n"') == []  # the headcounts
+    assert prepared('AS "extra"') == []  # the attempts' figures
+    assert prepared('FROM "accounts_unit" WHERE "accounts_unit"."parent_id"')  # the child units: prepared
+    with rawsql.planned_each_time():
+        assert connection.connection.prepare_threshold is None
+    assert connection.connection.prepare_threshold == threshold
