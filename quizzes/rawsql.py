@@ -234,7 +234,7 @@ def planned_each_time() -> Iterator[None]:
     parameters five times, then PostgreSQL may keep one generic plan for any parameters, and a generic plan cannot
     know how many units a pattern matches: it guessed one, and nested its loops over the units. The unit ranking
     of a city of 120,000 people then took 540 ms instead of 42 ms a computation, on every app worker's
-    long-lived connection (issue 9, December 2026). Planning costs these statements well under a millisecond."""
+    long-lived connection (issue 9, December 2026). Planning them costs PostgreSQL about half a millisecond."""
     if connection.vendor != "postgresql":
         yield
         return
