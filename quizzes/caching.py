@@ -304,10 +304,17 @@ def board_generations(exam_id: int) -> tuple[str, str]:
 COMPUTE_LOCK_TTL = 60  # seconds a reader's claim to compute a value lives at most (a crashed reader's expires)
 COMPUTE_WAIT = 10.0  # seconds other readers wait for that value before they compute it themselves
 COMPUTE_POLL = 0.01  # seconds between their looks
+LAG_SPACING = 1  # seconds between two computations of a value that may lag, while the submits move it on
 
 
 def computed_once[T](
-    key: str, generations: tuple[int, ...], compute: Callable[[], T], *, timeout: int = TTL, may_lag: bool = False
+    key: str,
+    generations: tuple[int, ...],
+    compute: Callable[[], T],
+    *,
+    timeout: int = TTL,
+    may_lag: bool = False,
+    generation_keys: Sequence[str] = (),
 ) -> T:
     """``compute()`` stored under ``key`` with ``generations``, by one reader at a time across every app server:
     the first reader to miss claims the computation (``cache.add`` of a claim), and the others who miss wait
@@ -323,7 +330,13 @@ def computed_once[T](
     the others answer the last value stored, perhaps of older generations, at once; they wait only while there
     is none. The next reader after the computation finds it stale and claims the next one; a reader alone
     computes at once, so a submit shows on the next read. A computing reader killed outright leaves its claim for
-    ``COMPUTE_LOCK_TTL`` seconds, and the value that long behind."""
+    ``COMPUTE_LOCK_TTL`` seconds, and the value that long behind.
+
+    While the submits go on, a value that may lag would be computed again and again, each reader after a computation
+    finding it stale: at an exam's close one app worker and one database connection did nothing else. So when
+    ``generation_keys`` moved on during a computation, its reader leaves the claim standing for ``LAG_SPACING``
+    seconds: until then the others answer that value, and the value lags the submits by at most a computation and
+    that second. When nothing moved (a reader alone, a quiet exam) the claim goes at once, as above."""
     claim = f"{key}:computing" if may_lag else f"{key}:computing:{'.'.join(map(str, generations))}"
     if not cache.add(claim, 1, timeout=COMPUTE_LOCK_TTL):
         deadline = time.monotonic() + COMPUTE_WAIT
@@ -335,11 +348,16 @@ def computed_once[T](
             if claim not in found or time.monotonic() >= deadline:
                 break
             time.sleep(COMPUTE_POLL)
+    spaced = False
     try:
         value = compute()
         store_current({key: value}, generations, timeout=timeout)
+        spaced = may_lag and bool(generation_keys) and tuple(_generations(*generation_keys)) != generations
     finally:
-        cache.delete(claim)
+        if spaced:  # the submits go on: the others answer this value for a while (see above)
+            cache.set(claim, 1, timeout=LAG_SPACING)
+        else:
+            cache.delete(claim)
     return value
 
 
@@ -360,7 +378,7 @@ def cached[T](
     generations, found = read if read is not None else read_current([key], generation_keys)
     if key in found:
         return found[key]  # type: ignore[no-any-return]
-    return computed_once(key, generations, compute, timeout=timeout, may_lag=may_lag)
+    return computed_once(key, generations, compute, timeout=timeout, may_lag=may_lag, generation_keys=generation_keys)
 
 
 def unit_board_key(*, exam_id: int, parent_id: int | None, primary: str) -> str:

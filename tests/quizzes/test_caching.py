@@ -569,6 +569,36 @@ def test_a_value_that_may_lag_is_computed_by_one_reader_at_a_time_whatever_the_g
     )
 
 
+def test_a_value_that_may_lag_is_computed_again_only_after_a_spacing_while_the_submits_go_on() -> None:
+    """At an exam's close every submit moves the unit ranking's generation on, and each reader after a computation
+    would find it stale and compute it again: one app worker did nothing else. A computation during which the
+    generation moved leaves its claim for ``LAG_SPACING`` seconds, and the readers until then answer its value."""
+    generation = "test:submits"
+    computed: list[str] = []
+
+    def during_submits(label: str) -> Any:
+        def compute() -> str:
+            computed.append(label)
+            caching._bump(generation)  # a submit while it computes
+            return label
+
+        return compute
+
+    assert caching.cached("test:units", [generation], during_submits("first"), may_lag=True) == "first"
+    caching._bump(generation)
+    assert caching.cached("test:units", [generation], during_submits("second"), may_lag=True) == "first"
+    assert computed == ["first"]  # the others answered the last value
+    _sleep(caching.LAG_SPACING + 0.2)
+    assert caching.cached("test:units", [generation], during_submits("third"), may_lag=True) == "third"
+    assert computed == ["first", "third"]
+
+    # nothing moved during a computation (a reader alone): no spacing, a submit shows on the next read
+    assert caching.cached("test:quiet", [generation], lambda: "before", may_lag=True) == "before"
+    assert cache.get("test:quiet:computing") is None
+    caching._bump(generation)
+    assert caching.cached("test:quiet", [generation], lambda: "after", may_lag=True) == "after"
+
+
 def test_a_value_that_may_lag_and_was_never_computed_is_waited_for(polling: set[int]) -> None:
     """No ranking yet: the others wait for the one being computed, even for newer generations, rather than
     compute it beside it."""
