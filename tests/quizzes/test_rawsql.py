@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 
 from accounts.models import User
-from quizzes import rawsql
+from quizzes import leaderboards, rawsql
 from quizzes.models import Attempt, DrawRule, Exam, ExamOverride, Question, WrongAnswer
 from quizzes.services.attempts import attempt_start
 from quizzes.services.exams import RuleSpec, exam_create, exam_publish
@@ -153,7 +153,6 @@ def test_the_unit_rankings_aggregates_are_planned_for_their_subtree_every_time(t
     plan it once for any parameters: for an aggregate over a subtree (``path LIKE %s``) that plan guessed one unit
     and ran 5–13 times slower at a city's size. The unit ranking's aggregates are planned for their own parameters
     each time (``rawsql.planned_each_time``), while the statements around them are prepared as before."""
-    from quizzes import leaderboards
 
     def prepared(fragment: str) -> list[str]:
         with connection.cursor() as cursor:
