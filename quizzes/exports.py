@@ -152,9 +152,11 @@ def write_results_xlsx(
     unit: Unit,
     filters: results.ResultFilters = results.NO_FILTERS,
     answers: bool = False,
+    headcounts: Mapping[str, int] | None = None,
 ) -> None:
     """results.xlsx: sheet 1 one row per person, sheet 2 the unit summary of ``unit``'s children, and
-    with ``answers`` sheet 3 each person's choices question by question."""
+    with ``answers`` sheet 3 each person's choices question by question. ``headcounts``: the summary's 应考 as
+    ``leaderboards.leaderboard_units`` takes them (the API passes the cached ones), else counted here."""
     book = _workbook(out)
     people = book.add_worksheet(_("成绩"))
     _write(people, 0, result_headers())
@@ -162,7 +164,7 @@ def write_results_xlsx(
     for number, row in enumerate(results.result_rows(exam=exam, unit=unit, filters=filters), start=1):
         _write(people, number, cells(row))
 
-    board = leaderboards.leaderboard_units(exam=exam, parent=unit)
+    board = leaderboards.leaderboard_units(exam=exam, parent=unit, headcounts=headcounts)
     summary = book.add_worksheet(_("单位汇总"))
     _write(summary, 0, unit_summary_headers(board.kind))
     for number, unit_row in enumerate(board.rows, start=1):

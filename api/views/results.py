@@ -143,8 +143,11 @@ class ResultsXlsxView(APIView):
         exam, unit, data = results_scope(request, exam_id, ResultsXlsxQuerySerializer)
         filters = _filters(data)
         answers = data["answers"]
+        headcounts = caching.cached_unit_headcounts(exam=exam, parent=unit)  # the unit sheet's 应考, as the board's
         return xlsx_file(
-            lambda out: exports.write_results_xlsx(out, exam=exam, unit=unit, filters=filters, answers=answers),
+            lambda out: exports.write_results_xlsx(
+                out, exam=exam, unit=unit, filters=filters, answers=answers, headcounts=headcounts
+            ),
             _("%(title)s-成绩.xlsx") % {"title": exam.title},
         )
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -210,6 +212,17 @@ def test_results_xlsx_sheets_text_cells_and_scope(world, people, tree):
     hr_b = _workbook(app_login(people.hr_b.username).get(f"/api/v1/exams/{exam}/results.xlsx"))
     assert hr_b.sheetnames == ["成绩", "单位汇总"]
     assert [row[1] for row in list(hr_b["成绩"].values)[1:]] == ["'" + INJECTION, "李四"]
+
+
+def test_results_xlsx_takes_the_unit_sheets_headcounts_from_the_cache(world, people):
+    """The unit summary's 应考 are the cached headcounts the unit leaderboard keeps (quizzes.caching): a download
+    does not count the roster again while neither the roster nor the audience has changed."""
+    client = app_login(people.organizer.username)
+    path = f"/api/v1/exams/{world['exam'].pk}/results.xlsx"
+    first = list(_workbook(client.get(path))["单位汇总"].values)
+    with CaptureQueriesContext(connection) as again:
+        assert list(_workbook(client.get(path))["单位汇总"].values) == first
+    assert not [q["sql"] for q in again if 'COUNT("accounts_user"."id") AS "n"' in q["sql"]]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
