@@ -19,6 +19,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.timezone import is_aware
 
+from quizzes import caching
+
 from .audit import AuditContext, audit_record, changed
 from .models import AuditEvent, SiteSettings, Unit, User
 from .phones import PHONE_TAKEN_MESSAGE, phone_taken, stored_phone
@@ -27,6 +29,8 @@ from .phones import PHONE_TAKEN_MESSAGE, phone_taken, stored_phone
 SECRET_FIELDS = {"password"}
 # what a person may do: a change to any of these is a role change
 ROLE_FIELDS = {"role", "is_superuser", "is_staff", "groups", "user_permissions"}
+# whether and where a person is counted: 应考 (``scopes.roster_person_q`` under an audience unit) and the rankings
+COUNTED_FIELDS = {"unit_id", "is_active", "role", "is_on_roster"}
 
 
 def unit_of(obj: models.Model) -> Unit | None:
@@ -66,6 +70,10 @@ class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
     def audit_action(self, *, created: bool, changed_fields: set[str]) -> str:
         return AuditEvent.Action.ADMIN_ADD if created else AuditEvent.Action.ADMIN_CHANGE
 
+    def after_write(self, *, created: bool, changed_fields: set[str]) -> None:
+        """Called once an add or a change (one with changed fields) is saved and recorded, or an object deleted
+        (``created`` False, ``changed_fields`` empty)."""
+
     def save_model(self, request: HttpRequest, obj: M, form: ModelForm[M], change: bool) -> None:
         # kept on the form until save_related, after which many-to-many fields are saved too
         form.audit_before = audited_values(obj, from_database=True) if change else None  # type: ignore[attr-defined]
@@ -79,6 +87,7 @@ class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
         before, after = changed(before_all or {}, after_all)
         if change and not after:
             return
+        self.after_write(created=not change, changed_fields=set(after))
         audit_record(
             context=AuditContext.from_request(request),
             action=self.audit_action(created=not change, changed_fields=set(after)),
@@ -91,11 +100,13 @@ class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
     def delete_model(self, request: HttpRequest, obj: M) -> None:
         self._audit_delete(request, obj)
         super().delete_model(request, obj)
+        self.after_write(created=False, changed_fields=set())
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[M]) -> None:
         for obj in queryset:
             self._audit_delete(request, obj)
         super().delete_queryset(request, queryset)
+        self.after_write(created=False, changed_fields=set())
 
     def _audit_delete(self, request: HttpRequest, obj: M) -> None:
         audit_record(
@@ -133,6 +144,13 @@ class XuefaUserAdmin(AuditedAdmin[User], UserAdmin[User]):
         if changed_fields & ROLE_FIELDS:
             return AuditEvent.Action.USER_ROLE_CHANGE
         return AuditEvent.Action.USER_UPDATE
+
+    def after_write(self, *, created: bool, changed_fields: set[str]) -> None:
+        """A person added, deleted, moved to another unit, (de)activated or given another role: the cached 应考
+        headcounts and rankings count them afresh at once, as after a roster import, instead of after their TTL.
+        Any other edit (a phone, a name) leaves the city's cached people be."""
+        if created or not changed_fields or changed_fields & COUNTED_FIELDS:
+            caching.people_changed()
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         response = super().user_change_password(request, id, form_url)

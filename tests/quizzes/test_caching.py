@@ -14,9 +14,11 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from accounts.models import Unit
+from accounts.models import Unit, User
 from accounts.services import user_create
 from quizzes import caching, leaderboards, reporting, selectors_stats
 from quizzes.models import AttemptQuestion, Exam, Question
@@ -124,6 +126,50 @@ def test_a_new_account_and_an_exam_edit_invalidate(exam: Exam, people: People, t
     assert row(caching.cached_leaderboard_units(exam=exam), tree.town_b.pk).headcount == 2
     exam_update(exam=exam, audience_units=[tree.town_a])
     assert row(caching.cached_leaderboard_units(exam=exam), tree.town_b.pk).headcount == 0
+
+
+def admin_edit(client: Client, person: User, **changes: Any) -> None:
+    """Save ``person`` through the Django admin's change form, with ``changes`` to its fields."""
+    fields = {
+        "username": person.username,
+        "real_name": person.real_name,
+        "phone": person.phone,
+        "unit": person.unit_id,
+        "role": person.role,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+    }
+    fields.update(changes)
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[person.pk]), {k: v for k, v in fields.items() if v is not None}
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+
+
+def test_a_person_moved_deactivated_or_deleted_in_the_admin_counts_at_once(
+    exam: Exam, people: People, tree: Tree, django_assert_num_queries: Any
+) -> None:
+    """The admin is the superuser's way to move or deactivate one person. 应考 follows at once, as after a roster
+    import, not after the cache's TTL; an edit that changes no one's count leaves the cached ranking be."""
+    admin = Client()
+    admin.force_login(user_create(username="root", password=None, is_superuser=True))
+
+    def headcounts() -> tuple[int | None, int | None]:
+        board = caching.cached_leaderboard_units(exam=exam)
+        return row(board, tree.town_a.pk).headcount, row(board, tree.town_b.pk).headcount
+
+    assert headcounts() == (2, 1)  # alice and carol in town A (its office included), bob in town B
+    admin_edit(admin, people.bob, phone="13933330002")
+    with django_assert_num_queries(0):
+        assert headcounts() == (2, 1)
+    admin_edit(admin, people.bob, is_active=None)  # the box unticked
+    assert headcounts() == (2, 0)
+    admin_edit(admin, people.alice, unit=tree.town_b.pk)
+    assert headcounts() == (1, 1)
+    response = admin.post(reverse("admin:accounts_user_delete", args=[people.carol.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert headcounts() == (0, 1)
 
 
 def test_the_periodic_close_of_overdue_attempts_invalidates(exam: Exam, people: People, tree: Tree) -> None:
