@@ -1,0 +1,62 @@
+"""The load harness's verdict on issue 9's must-shows (bench/load_bench.py ``must_shows``): each figure judged by
+its share of the ceiling measured beside it, and a rate set on the issue's machine also by its share of that
+machine's ceiling. No server runs here: the figures are made up."""
+
+from __future__ import annotations
+
+from bench.load_bench import ISSUE_CEILING, Figure, MustShow, must_shows
+
+
+def figure(name: str, rps: float, *, beside: float = 2000.0, p99_ms: float = 50.0) -> tuple[Figure, bool]:
+    return Figure(name, rps, p99_ms / 2, p99_ms, 1000, 0, 1.0, 0.1, beside=beside), True
+
+
+def verdicts(shown: list[MustShow]) -> dict[str, tuple[bool, bool | None]]:
+    return {item.what.split(":")[0]: (item.met, item.as_share) for item in shown}
+
+
+def test_shares_are_judged_against_the_ceiling_beside_each_figure() -> None:
+    shown = verdicts(
+        must_shows(
+            [
+                figure("GET /me", 1000, beside=1900),  # 52.6 %
+                figure("autosave (PUT one answer, 32 connections)", 700, beside=2100),  # 33.3 %
+                figure("autosave at 10,000 takers' steady rate (139/s offered)", 139, p99_ms=120),
+                figure("person leaderboard (200 finished)", 800),  # 40 %
+                figure("unit leaderboard (200 finished)", 900),  # 45 %
+                figure("unit leaderboard (100000 finished)", 880),  # 44 %: fell
+            ],
+            day_ok=True,
+        )
+    )
+    assert shown["GET /me"] == (True, None)
+    assert shown["autosave (PUT one answer, 32 connections)"] == (False, None)
+    assert shown["autosave at 10,000 takers' steady rate (139/s offered)"] == (False, None)
+    assert shown["person leaderboard (200 finished)"] == (True, None)
+    assert shown["unit leaderboard (100000 finished)"] == (True, None)
+    assert shown["unit leaderboard's share not falling, 200 finished → 100000 finished"] == (False, None)
+    assert shown["exam day"] == (True, None)
+
+
+def test_an_absolute_rate_is_also_judged_as_its_share_of_the_issues_ceiling() -> None:
+    start_share = 300 / ISSUE_CEILING  # 8.3 %
+    shown = verdicts(
+        must_shows(
+            [
+                figure("start storm (300 papers of 25 drawn from 5000)", 2000 * start_share + 1, beside=2000),
+                figure("submit storm (300 submits of 25 answers)", 260, beside=4000, p99_ms=400),  # 6.5 % < 6.9 %
+                figure("login storm (300 people, Argon2id)", 39.9),
+            ],
+            day_ok=None,
+        )
+    )
+    assert shown["start storm (300 papers of 25 drawn from 5000)"] == (False, True)
+    assert shown["submit storm (300 submits of 25 answers)"] == (True, False)
+    assert shown["login storm (300 people, Argon2id)"] == (False, None)
+    assert "exam day" not in shown
+
+
+def test_a_p99_over_its_bound_fails_a_rate_both_ways() -> None:
+    shown = verdicts(must_shows([figure("submit storm (10000 submits of 25 answers)", 400, p99_ms=501)], day_ok=False))
+    assert shown["submit storm (10000 submits of 25 answers)"] == (False, False)
+    assert shown["exam day"] == (False, None)
