@@ -58,7 +58,7 @@ from accounts.models import Unit
 from config.cache import reachable_redis
 
 from . import leaderboards, rankindex, results, selectors_laws, selectors_stats
-from .models import Attempt, DrawRule, Exam, Question
+from .models import Attempt, DrawRule, Exam, ExamOverride, Question
 
 TTL = 600  # seconds a cached value lives at most
 LIVE_TTL = 5  # seconds the live dashboard's counts live: starting an attempt bumps no generation
@@ -160,14 +160,20 @@ type Current = tuple[tuple[int, ...], dict[str, Any]]
 """What ``read_current`` returns: the generations now, and the values stored under exactly them."""
 
 
-def cached_exam(exam_id: int) -> Exam | None:
-    """The exam with its unit and its audience's paths (``Exam.audience_paths``), as the access checks of the
-    hot reads need them (``access.access_exam_results``, ``access.access_exam_to_sit``): one cache round trip
-    instead of two queries on every leaderboard read and start of an exam's opening.
+OVERRIDERS_KEPT = 1000  # an exam with more people holding overrides carries none: a start reads the person's
 
-    Kept while the exam's definition generation (bumped when the exam or its audience is saved: the signal
-    receivers below, so the admin's edits count too) and the people generation (units renamed or moved) are the
-    ones it was stored under; a submit does not touch it. None: no such exam (not cached)."""
+
+def cached_exam(exam_id: int) -> Exam | None:
+    """The exam with its unit, its audience's paths (``Exam.audience_paths``) and who holds an override or make-up
+    of it (``Exam.override_user_ids``), as the access checks of the hot reads and the start need them
+    (``access.access_exam_results``, ``access.access_exam_to_sit``, ``selectors.personal_terms``): one cache round
+    trip instead of three queries on every leaderboard read and start of an exam's opening.
+
+    Kept while the exam's definition generation (bumped when the exam or its audience is saved: the signal receivers
+    below, so the admin's edits count too; and when overrides are granted or withdrawn: ``exam_definition_changed``)
+    and the people
+    generation (units renamed or moved) are the ones it was stored under; a submit does not touch it. None: no such
+    exam (not cached)."""
     return cached_exam_and(exam_id, (), ())[0]
 
 
@@ -201,6 +207,10 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
         if exam is None:
             return None, current
         exam.audience_paths = tuple(exam.audience_units.values_list("path", flat=True))
+        overriders = list(
+            ExamOverride.objects.filter(exam=exam).values_list("user_id", flat=True)[: OVERRIDERS_KEPT + 1]
+        )
+        exam.override_user_ids = frozenset(overriders) if len(overriders) <= OVERRIDERS_KEPT else None
         store_current({entry_key: exam}, exam_generations)
     if _snapshot.get() is not None:  # for the next requests of this snapshot: what is current (no miss), a copy
         _keep({entry_key: _copy_of(exam), generations_name: generations, **current[1]})
@@ -218,16 +228,35 @@ def _kept(names: Sequence[Any]) -> dict[Any, Any] | None:
     return {name: value for name, (_tag, value) in kept.items()}
 
 
+def current_generations(*keys: str) -> tuple[int, ...]:
+    """The generations ``keys`` now: as this worker read them in an earlier request of this request's snapshot (no
+    generation has moved since, or ``gen:any`` would have), else in one round trip, then kept for the snapshot."""
+    name = ("generations", *keys)
+    kept = _kept([name])
+    if kept is not None:
+        return kept[name]  # type: ignore[no-any-return]
+    generations = tuple(_generations(*keys))
+    _keep({name: generations})
+    return generations
+
+
 def _keep(values: dict[Any, Any]) -> None:
     snapshot = _snapshot.get()
     if snapshot is not None:
         _local_current.keep({name: (snapshot, value) for name, value in values.items()})
 
 
+def exam_definition_changed(exam_id: int) -> None:
+    """The exam's definition changes in the current transaction: its cached exam, and what is cached under it. The
+    receivers below call it for the exam and its audience; the override services for who holds an override (once
+    for a grant to many people: ``overrides_grant``, ``override_delete``)."""
+    _bump_now_and_on_commit(exam_definition_key(exam_id))
+
+
 @receiver(post_save, sender=Exam)
 @receiver(post_delete, sender=Exam)
 def _exam_saved(sender: Any, instance: Exam, **kwargs: Any) -> None:
-    _bump_now_and_on_commit(exam_definition_key(instance.pk))
+    exam_definition_changed(instance.pk)
 
 
 @receiver(m2m_changed, sender=Exam.audience_units.through)
@@ -235,7 +264,7 @@ def _audience_changed(sender: Any, instance: Any, reverse: bool, pk_set: set[int
     if kwargs["action"].startswith("post_"):
         exam_ids = (pk_set or set()) if reverse else {instance.pk}  # reverse: a unit's exams changed
         for exam_id in exam_ids:
-            _bump_now_and_on_commit(exam_definition_key(exam_id))
+            exam_definition_changed(exam_id)
 
 
 def read_current(keys: Sequence[str], generation_keys: Sequence[str]) -> Current:
@@ -561,11 +590,13 @@ def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[Draw
     under the questions generation: every start of a random paper draws from them, and reading a 5,000-question
     bank each time costs more than the rest of the start.
 
-    One round trip reads the generation. Each worker also keeps the candidates it read for
+    The generation is read in one round trip, or taken from what this worker read under the request's snapshot
+    (``current_generations``: none at an exam's opening, where no generation moves). Each worker also keeps the
+    candidates it read for
     ``LOCAL_TTL`` seconds, under the same key, so that a start of an exam's opening neither fetches
     nor unpickles thousands of candidates: a question change bumps the generation, and with it the key, at once
     on every server. Those not kept are read in one more round trip, and computed when the cache lacks them."""
-    [questions_gen] = _generations(QUESTIONS_KEY)
+    [questions_gen] = current_generations(QUESTIONS_KEY)
     keys = [
         f"draw:{rule.bank_id}:{rule.kind}:{rule.tag_id or 0}:{rule.difficulty or 0}:q{questions_gen}" for rule in rules
     ]

@@ -202,6 +202,10 @@ class Exam(models.Model):
     # Set by ``caching.cached_exam`` on the exam it hands out: the paths of its audience units, so that
     # ``selectors.user_in_audience`` needs no query. None on an exam loaded from the database.
     audience_paths: tuple[str, ...] | None = None
+    # Set likewise: the people with an override or make-up of this exam (``ExamOverride``), so that a start of
+    # anyone else reads none (``selectors.personal_terms``). None: not known (loaded from the database, or too many
+    # to carry: ``caching.OVERRIDERS_KEPT``).
+    override_user_ids: frozenset[int] | None = None
 
     def __str__(self) -> str:
         return self.title

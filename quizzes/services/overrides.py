@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import AuditContext, audit_record, snapshot
 from accounts.models import AuditEvent, User
 
-from .. import timing
+from .. import caching, timing
 from ..errors import InvalidOverride
 from ..models import Attempt, Exam, ExamOverride
 from ..selectors import person_sittings
@@ -133,6 +133,7 @@ def overrides_grant(
         ],
         batch_size=1000,
     )
+    caching.exam_definition_changed(exam.pk)  # who holds an override: the cached exam's ``override_user_ids``
     moved = _recompute_deadlines(exam=exam, user_ids=user_ids)
     after = snapshot(ExamOverride(**values), OVERRIDE_FIELDS) | {
         "kind": kind,
@@ -159,6 +160,7 @@ def override_delete(*, override: ExamOverride, reason: str, audit: AuditContext 
     exam = override.exam
     before = snapshot(override, OVERRIDE_FIELDS) | {"kind": override.kind, "user_id": override.user_id}
     override.delete()
+    caching.exam_definition_changed(exam.pk)  # a start of theirs need not read their overrides again
     moved = _recompute_deadlines(exam=exam, user_ids=[override.user_id])
     audit_record(
         context=audit,

@@ -145,6 +145,25 @@ def test_an_override_for_a_unit_reaches_people_who_start_later_and_is_listed(exa
     assert app_login("organizer_a").get(f"/api/v1/exams/{exam.pk}/overrides").status_code == 404  # the city's exam
 
 
+def test_overrides_granted_after_the_opening_reach_the_next_starts(exam, people):
+    """A start takes who holds an override from the cached exam (``Exam.override_user_ids``), which the first start
+    of the opening has cached: each grant made afterwards reaches the next start all the same."""
+    organizer = app_login("organizer")
+    t0 = exam.opens_at + timedelta(minutes=1)
+    plain = t0 + timedelta(seconds=exam.time_limit_seconds)
+    bob = _start(app_login(people.bob.username), exam, t0)  # the exam cached, nobody holding an override
+    for person, seconds in ((people.alice, 300), (people.carol, 600)):
+        granted = organizer.post(
+            f"/api/v1/exams/{exam.pk}/overrides",
+            {"user_ids": [person.pk], "extra_seconds": seconds, "reason": "手机故障"},
+            format="json",
+        )
+        assert granted.status_code == 201, granted.content
+        started = _start(app_login(person.username), exam, t0)  # caches the exam again, with this person
+        assert Attempt.objects.get(pk=started["id"]).deadline == plain + timedelta(seconds=seconds)
+    assert Attempt.objects.get(pk=bob["id"]).deadline == plain
+
+
 def _short_exam(tree, bank, **fields) -> Exam:
     """An exam whose window closes an hour from now: the tests travel past it within the sessions' 12 hours."""
     now = timezone.now()

@@ -31,8 +31,9 @@ SESSION_QUERIES = (
 # a result's rank: from the exam's rank index in Redis once the first reader has built it (in one read: the
 # query it replaces; quizzes/rankindex.py), else one aggregate over the counted attempts
 RANK_QUERIES = 0 if isinstance(caches["default"], RedisCache) else 1
-START_QUERIES = 10 + SESSION_QUERIES  # locks the person; their overrides (one indexed read) fix the deadline; the
-# answer is built from the paper just written (Attempt.fresh_paper), not read back
+START_QUERIES = 10 + SESSION_QUERIES  # the exam, its audience and who holds overrides (read once, then cached:
+# caching.cached_exam); locks the person; the person's own overrides are read only if they hold one; the answer is
+# built from the paper just written (Attempt.fresh_paper), not read back
 # one upsert guarded by the attempt being the person's and open, no transaction: the answer is checked against
 # the paper's shape, which the start put in this worker's keeping (quizzes/services/attempts.py: _answer_save_open;
 # quizzes.caching.cached_paper_shape); on another app server the first save reads it (one indexed read)
@@ -140,6 +141,20 @@ def test_hot_paths_query_counts_are_pinned_and_constant(tree, people, size, djan
     client = app_login(people.alice.username)
     start, autosaves, submit, board = _measure(client, exam, django_capture_on_commit_callbacks)
     assert (start, autosaves, submit, board) == (START_QUERIES, {AUTOSAVE_QUERIES}, SUBMIT_QUERIES, LEADERBOARD_QUERIES)
+
+
+def test_a_start_reads_no_overrides_of_someone_who_holds_none(tree, people, django_capture_on_commit_callbacks):
+    """Who holds an override comes with the cached exam (``Exam.override_user_ids``): once the opening's first
+    start has cached it, the others read neither the exam nor anyone's overrides."""
+    exam = _exam_with(tree, 6)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert app_login(people.alice.username).post(f"/api/v1/exams/{exam.pk}/attempts").status_code == 201
+    bob = app_login(people.bob.username)
+    with CaptureQueriesContext(connection) as start, django_capture_on_commit_callbacks(execute=True):
+        assert bob.post(f"/api/v1/exams/{exam.pk}/attempts").status_code == 201
+    statements = [query["sql"] for query in start.captured_queries]
+    assert not [sql for sql in statements if '"quizzes_examoverride"' in sql or 'FROM "quizzes_exam"' in sql]
+    assert len(statements) == START_QUERIES - 3, statements  # the exam, its audience and who holds overrides: cached
 
 
 def test_an_autosave_on_another_server_reads_the_paper_once(tree, people, django_assert_num_queries):

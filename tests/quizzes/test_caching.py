@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,14 +18,17 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Unit, User
 from accounts.services import user_create
 from quizzes import caching, leaderboards, reporting, selectors_stats
-from quizzes.models import AttemptQuestion, Exam, Question
+from quizzes.models import AttemptQuestion, Exam, Question, QuestionBank
+from quizzes.selectors import personal_terms
 from quizzes.services.attempts import attempt_start, attempt_submit, attempts_close_overdue
 from quizzes.services.banks import question_update
-from quizzes.services.exams import exam_update
+from quizzes.services.exams import RuleSpec, exam_create, exam_publish, exam_update
+from quizzes.services.overrides import overrides_grant
 from tests.api.test_roster_import import GOOD_ROWS, imported, login
 from tests.conftest import PASSWORD, People, Tree, app_login, statement_name
 
@@ -170,6 +174,24 @@ def test_a_person_moved_deactivated_or_deleted_in_the_admin_counts_at_once(
     response = admin.post(reverse("admin:accounts_user_delete", args=[people.carol.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert headcounts() == (0, 1)
+
+
+def test_the_cached_exam_carries_who_holds_an_override_unless_too_many(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who holds an override or make-up comes with the cached exam, for the starts (``selectors.personal_terms``);
+    an exam with more of them than ``OVERRIDERS_KEPT`` carries none, and a start reads the person's own."""
+    cached = caching.cached_exam(exam.pk)
+    assert cached is not None and cached.override_user_ids == frozenset()
+    overrides_grant(exam=exam, user_ids=[people.alice.pk, people.bob.pk], extra_seconds=60, reason="停电")
+    cached = caching.cached_exam(exam.pk)
+    assert cached is not None and cached.override_user_ids == {people.alice.pk, people.bob.pk}
+    monkeypatch.setattr(caching, "OVERRIDERS_KEPT", 1)
+    caching.exam_definition_changed(exam.pk)
+    cached = caching.cached_exam(exam.pk)
+    assert cached is not None and cached.override_user_ids is None
+    assert [t.extra_seconds for t in personal_terms(exam=cached, user_id=people.alice.pk)] == [60]
+    assert personal_terms(exam=cached, user_id=people.carol.pk) == []
 
 
 def test_the_periodic_close_of_overdue_attempts_invalidates(exam: Exam, people: People, tree: Tree) -> None:
@@ -466,6 +488,36 @@ def test_without_a_snapshot_every_read_asks_the_cache(
     for _ in range(2):
         assert client.get(f"/api/v1/exams/{exam.pk}/leaderboard/units").status_code == 200
     assert len(_reads_of(exam, asked)) == 2, asked
+
+
+@needs_redis
+def test_the_starts_of_an_opening_take_the_questions_generation_from_the_worker(
+    tree: Tree, bank: QuestionBank, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A random paper's draw needs the questions generation (``cached_rule_candidates``). At an exam's opening no
+    generation moves, so after the first start the worker answers it under the request's snapshot; an edited
+    question moves it, and the next start reads it again and draws the edited question."""
+    now = timezone.now()
+    exam = exam_create(
+        unit=tree.city,
+        created_by=None,
+        audience_units=[tree.city],
+        composition=Exam.Composition.RANDOM,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(hours=5),
+        rules=[RuleSpec(kind="single", bank_id=bank.pk, count=3, points=Decimal(10))],
+    )
+    exam = exam_publish(exam=exam)
+    assert app_login(people.alice.username).post(f"/api/v1/exams/{exam.pk}/attempts").status_code == 201
+    bob, carol = app_login(people.bob.username), app_login(people.carol.username)
+    asked = _recorded_reads(monkeypatch)
+    assert bob.post(f"/api/v1/exams/{exam.pk}/attempts").status_code == 201
+    assert not [keys for keys in asked if caching.QUESTIONS_KEY in keys], asked
+    single = Question.objects.filter(bank=bank, kind="single").order_by("pk")
+    question_update(question=single[0], stem="改过的题干")
+    paper = carol.post(f"/api/v1/exams/{exam.pk}/attempts").json()
+    assert [keys for keys in asked if caching.QUESTIONS_KEY in keys], asked
+    assert "改过的题干" in [q["stem"] for q in paper["questions"]]  # all three singles are drawn
 
 
 def test_a_request_that_moves_a_generation_reads_the_cache_from_then_on(exam: Exam) -> None:
