@@ -171,9 +171,8 @@ def cached_exam(exam_id: int) -> Exam | None:
 
     Kept while the exam's definition generation (bumped when the exam or its audience is saved: the signal receivers
     below, so the admin's edits count too; and when overrides are granted or withdrawn: ``exam_definition_changed``)
-    and the people
-    generation (units renamed or moved) are the ones it was stored under; a submit does not touch it. None: no such
-    exam (not cached)."""
+    and the people generation (units renamed or moved) are the ones it was stored under; a submit does not touch
+    it. None: no such exam (not cached)."""
     return cached_exam_and(exam_id, (), ())[0]
 
 
@@ -591,11 +590,11 @@ def cached_rule_candidates[T](rules: Sequence[DrawRule], compute: Callable[[Draw
     bank each time costs more than the rest of the start.
 
     The generation is read in one round trip, or taken from what this worker read under the request's snapshot
-    (``current_generations``: none at an exam's opening, where no generation moves). Each worker also keeps the
-    candidates it read for
-    ``LOCAL_TTL`` seconds, under the same key, so that a start of an exam's opening neither fetches
-    nor unpickles thousands of candidates: a question change bumps the generation, and with it the key, at once
-    on every server. Those not kept are read in one more round trip, and computed when the cache lacks them."""
+    (``current_generations``: no round trip at an exam's opening, where no generation moves). Each worker also
+    keeps the candidates it read for ``LOCAL_TTL`` seconds, under the same key, so that a start of an exam's
+    opening neither fetches nor unpickles thousands of candidates: a question change bumps the generation, and
+    with it the key, at once on every server. Those not kept are read in one more round trip, and computed when
+    the cache lacks them."""
     [questions_gen] = current_generations(QUESTIONS_KEY)
     keys = [
         f"draw:{rule.bank_id}:{rule.kind}:{rule.tag_id or 0}:{rule.difficulty or 0}:q{questions_gen}" for rule in rules
