@@ -71,8 +71,8 @@ class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
         return AuditEvent.Action.ADMIN_ADD if created else AuditEvent.Action.ADMIN_CHANGE
 
     def after_write(self, *, created: bool, changed_fields: set[str]) -> None:
-        """Called once an add or a change (one with changed fields) is saved and recorded, or an object deleted
-        (``created`` False, ``changed_fields`` empty)."""
+        """Called in the admin's transaction once an add or a change (one with changed fields) is saved, before its
+        audit event, and once an object is deleted (``created`` False, ``changed_fields`` empty)."""
 
     def save_model(self, request: HttpRequest, obj: M, form: ModelForm[M], change: bool) -> None:
         # kept on the form until save_related, after which many-to-many fields are saved too
