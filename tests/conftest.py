@@ -228,6 +228,23 @@ def statement_name(sql: str) -> str:
     return f"{verb} {tables[0]}" + "".join(f" JOIN {t}" for t in tables[1:] if t != tables[0])
 
 
+def admin_person_form(person: User, **changes: Any) -> dict[str, Any]:
+    """The Django admin's change form of ``person`` as a browser posts it, with ``changes`` to its fields (None: a
+    box left unticked, not posted)."""
+    fields: dict[str, Any] = {
+        "username": person.username,
+        "real_name": person.real_name,
+        "phone": person.phone,
+        "unit": person.unit_id,
+        "role": person.role,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        **changes,
+    }
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 def app_login(username: str, password: str = PASSWORD) -> APIClient:
     """Log in through allauth headless with the ``app`` client; the client then sends X-Session-Token. What the
     login's commit does (its ``on_commit`` callbacks: the person cached for the session, accounts/usercache.py) is

@@ -30,7 +30,7 @@ from quizzes.services.banks import question_update
 from quizzes.services.exams import RuleSpec, exam_create, exam_publish, exam_update
 from quizzes.services.overrides import overrides_grant
 from tests.api.test_roster_import import GOOD_ROWS, imported, login
-from tests.conftest import PASSWORD, People, Tree, app_login, statement_name
+from tests.conftest import PASSWORD, People, Tree, admin_person_form, app_login, statement_name
 
 pytestmark = pytest.mark.django_db
 
@@ -134,19 +134,8 @@ def test_a_new_account_and_an_exam_edit_invalidate(exam: Exam, people: People, t
 
 def admin_edit(client: Client, person: User, **changes: Any) -> None:
     """Save ``person`` through the Django admin's change form, with ``changes`` to its fields."""
-    fields = {
-        "username": person.username,
-        "real_name": person.real_name,
-        "phone": person.phone,
-        "unit": person.unit_id,
-        "role": person.role,
-        "is_active": "on",
-        "date_joined_0": "2026-01-01",
-        "date_joined_1": "08:00:00",
-    }
-    fields.update(changes)
     response = client.post(
-        reverse("admin:accounts_user_change", args=[person.pk]), {k: v for k, v in fields.items() if v is not None}
+        reverse("admin:accounts_user_change", args=[person.pk]), admin_person_form(person, **changes)
     )
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
 

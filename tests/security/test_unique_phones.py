@@ -19,7 +19,7 @@ from accounts import forms as account_forms
 from accounts.models import AuditEvent, User
 from accounts.phones import is_phone_conflict, stored_phone
 from accounts.services import user_create
-from tests.conftest import People, Tree, app_login
+from tests.conftest import People, Tree, admin_person_form, app_login
 from tests.roster_files import roster_csv
 
 pytestmark = pytest.mark.django_db
@@ -110,19 +110,7 @@ def test_the_admin_stores_a_phone_normalised_and_refuses_one_held_by_another_acc
     url = reverse("admin:accounts_user_change", args=[alice.pk])
 
     def edit(phone: str) -> Any:
-        return client.post(
-            url,
-            {
-                "username": alice.username,
-                "real_name": alice.real_name,
-                "phone": phone,
-                "unit": alice.unit_id,
-                "role": alice.role,
-                "is_active": "on",
-                "date_joined_0": "2026-01-01",
-                "date_joined_1": "08:00:00",
-            },
-        )
+        return client.post(url, admin_person_form(alice, phone=phone))
 
     refused = edit("+86 139-3333-0001")
     assert refused.status_code == 200  # the form again, with the error at the phone field
