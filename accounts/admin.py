@@ -70,9 +70,11 @@ class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
     def audit_action(self, *, created: bool, changed_fields: set[str]) -> str:
         return AuditEvent.Action.ADMIN_ADD if created else AuditEvent.Action.ADMIN_CHANGE
 
-    def after_write(self, *, created: bool, changed_fields: set[str]) -> None:
-        """Called in the admin's transaction once an add or a change (one with changed fields) is saved, before its
-        audit event, and once an object is deleted (``created`` False, ``changed_fields`` empty)."""
+    def after_write(
+        self, *, created: bool = False, deleted: bool = False, changed_fields: frozenset[str] = frozenset()
+    ) -> None:
+        """Called in the admin's transaction once an add or a change (one with ``changed_fields``) is saved, before
+        its audit event, and once objects are deleted."""
 
     def save_model(self, request: HttpRequest, obj: M, form: ModelForm[M], change: bool) -> None:
         # kept on the form until save_related, after which many-to-many fields are saved too
@@ -87,7 +89,7 @@ class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
         before, after = changed(before_all or {}, after_all)
         if change and not after:
             return
-        self.after_write(created=not change, changed_fields=set(after))
+        self.after_write(created=not change, changed_fields=frozenset(after))
         audit_record(
             context=AuditContext.from_request(request),
             action=self.audit_action(created=not change, changed_fields=set(after)),
@@ -100,13 +102,13 @@ class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
     def delete_model(self, request: HttpRequest, obj: M) -> None:
         self._audit_delete(request, obj)
         super().delete_model(request, obj)
-        self.after_write(created=False, changed_fields=set())
+        self.after_write(deleted=True)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[M]) -> None:
         for obj in queryset:
             self._audit_delete(request, obj)
         super().delete_queryset(request, queryset)
-        self.after_write(created=False, changed_fields=set())
+        self.after_write(deleted=True)
 
     def _audit_delete(self, request: HttpRequest, obj: M) -> None:
         audit_record(
@@ -145,11 +147,13 @@ class XuefaUserAdmin(AuditedAdmin[User], UserAdmin[User]):
             return AuditEvent.Action.USER_ROLE_CHANGE
         return AuditEvent.Action.USER_UPDATE
 
-    def after_write(self, *, created: bool, changed_fields: set[str]) -> None:
+    def after_write(
+        self, *, created: bool = False, deleted: bool = False, changed_fields: frozenset[str] = frozenset()
+    ) -> None:
         """A person added, deleted, moved to another unit, (de)activated or given another role: the cached 应考
         headcounts and rankings count them afresh at once, as after a roster import, instead of after their TTL.
         Any other edit (a phone, a name) leaves the city's cached people be."""
-        if created or not changed_fields or changed_fields & COUNTED_FIELDS:
+        if created or deleted or changed_fields & COUNTED_FIELDS:
             caching.people_changed()
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
