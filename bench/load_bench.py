@@ -476,6 +476,16 @@ def print_machine_costs(costs: MachineCosts, login: Figure | None) -> None:
 # absolute targets are judged both ways.
 ISSUE_CEILING = 3600.0
 
+# The scenarios' names begin with these; ``must_shows`` and ``print_capacity_per_core`` find the figures by them.
+LOGIN_STORM, ME, START_STORM, AUTOSAVE, SUBMIT_STORM = (
+    "login storm",
+    "GET /me",
+    "start storm",
+    "autosave",
+    "submit storm",
+)
+PERSON_BOARD, UNIT_BOARD = "person leaderboard", "unit leaderboard"
+
 
 @dataclass(frozen=True)
 class MustShow:
@@ -519,20 +529,23 @@ def must_shows(figures: list[tuple[Figure, bool]], *, day_ok: bool | None) -> li
             )
         return shown
 
-    shown = share_at_least("GET /me", 50, "≥ 50 %")
-    shown += share_at_least("autosave (", 35, "≥ 35 %")
-    shown += [MustShow(f"{f.name}: p99 ≤ 100 ms", f"{f.p99_ms:.1f} ms", f.p99_ms <= 100) for f in find("autosave at ")]
-    shown += rate_at_least("start storm", 300, "≥ 300/s")
-    shown += rate_at_least("submit storm", 250, "≥ 250/s, p99 ≤ 500 ms", p99_ms=500)
-    shown += [MustShow(f"{f.name}: ≥ 40/s", f"{f.rps:.1f}/s", f.rps >= 40) for f in find("login storm")]
-    shown += share_at_least("person leaderboard", 40, "≥ 40 %")
-    units = find("unit leaderboard (")
-    shown += share_at_least("unit leaderboard", 40, "≥ 40 %")
+    shown = share_at_least(ME, 50, "≥ 50 %")
+    shown += share_at_least(f"{AUTOSAVE} (", 35, "≥ 35 %")
+    shown += [
+        MustShow(f"{f.name}: p99 ≤ 100 ms", f"{f.p99_ms:.1f} ms", f.p99_ms <= 100) for f in find(f"{AUTOSAVE} at ")
+    ]
+    shown += rate_at_least(START_STORM, 300, "≥ 300/s")
+    shown += rate_at_least(SUBMIT_STORM, 250, "≥ 250/s, p99 ≤ 500 ms", p99_ms=500)
+    shown += [MustShow(f"{f.name}: ≥ 40/s", f"{f.rps:.1f}/s", f.rps >= 40) for f in find(LOGIN_STORM)]
+    shown += share_at_least(PERSON_BOARD, 40, "≥ 40 %")
+    units = find(f"{UNIT_BOARD} (")
+    shown += share_at_least(UNIT_BOARD, 40, "≥ 40 %")
     if len(units) >= 2:
         first, last = units[0], units[-1]
+        sizes = [f.name[len(UNIT_BOARD) + 2 : -1] for f in (first, last)]  # "200 finished"
         shown.append(
             MustShow(
-                f"unit leaderboard's share not falling, {first.name[18:-1]} → {last.name[18:-1]}",
+                f"{UNIT_BOARD}'s share not falling, {sizes[0]} → {sizes[1]}",
                 f"{_beside_share(first):.1f} → {_beside_share(last):.1f} %",
                 _beside_share(last) >= _beside_share(first),
             )
@@ -787,7 +800,7 @@ def print_capacity_per_core(figures: list[tuple[Figure, bool]], load_at_start: f
           f"{load_at_start:.1f} at start:"
           + (" a quiet machine" if quiet else " NOT a quiet machine, these understate the hardware"))  # fmt: skip
     for figure, _ in figures:
-        if figure.name.startswith(("GET /me", "start storm", "autosave", "submit storm")):
+        if figure.name.startswith((ME, START_STORM, AUTOSAVE, SUBMIT_STORM)):
             per_core = 1000 / figure.server_cpu_per_req_ms if figure.server_cpu_per_req_ms else 0.0
             stores = 1000 / figure.stores_cpu_per_req_ms if figure.stores_cpu_per_req_ms else 0.0
             print(
@@ -1098,17 +1111,17 @@ def main() -> int:
         def login_storm() -> Figure:
             marks, t0 = CpuMarks.now(server), time.perf_counter()
             tokens.update(asyncio.run(login_all(port, storm_names, concurrency, stats, "login")))
-            name = f"login storm ({len(storm_names)} people, Argon2id)"
+            name = f"{LOGIN_STORM} ({len(storm_names)} people, Argon2id)"
             return async_figure(name, stats, "login", time.perf_counter() - t0, server, marks)
 
         login_figure = beside.around(login_storm)
         figures.append((login_figure, True))
-        throughput("GET /me", [{"token": t, "path": "/api/v1/me"} for t in tokens.values()])
+        throughput(ME, [{"token": t, "path": "/api/v1/me"} for t in tokens.values()])
 
         # start storm: every person once (asyncio: each item exactly once, connections closed at the end)
         storm_concurrency = 32
         start_items = [(tokens[n], f"/api/v1/exams/{ids['storm']}/attempts") for n in storm_names if n in tokens]
-        name = f"start storm ({len(start_items)} papers of 25 drawn from {sizes.bank})"
+        name = f"{START_STORM} ({len(start_items)} papers of 25 drawn from {sizes.bank})"
         figures.append((beside.around(lambda: run_storm(server, name, start_items, storm_concurrency)), True))
 
         # steady autosave (closed loop, 32 connections)
@@ -1118,7 +1131,7 @@ def main() -> int:
             for n in storm_names
             if n in tokens and n in papers
         ]
-        throughput("autosave (PUT one answer, 32 connections)", save_items, mode="autosave", seq=1000)
+        throughput(f"{AUTOSAVE} (PUT one answer, 32 connections)", save_items, mode="autosave", seq=1000)
 
         # autosave at 10,000 takers' steady rate (50 saves each over an hour: ~140/s), open loop
         rate = 10_000 * 50 / 3600
@@ -1127,7 +1140,7 @@ def main() -> int:
         def steady() -> Figure:
             marks, t0 = CpuMarks.now(server), time.perf_counter()
             asyncio.run(paced_autosave(port, save_items, rate=rate, seconds=sizes.seconds, stats=stats))
-            name = f"autosave at 10,000 takers' steady rate ({rate:.0f}/s offered)"
+            name = f"{AUTOSAVE} at 10,000 takers' steady rate ({rate:.0f}/s offered)"
             return async_figure(name, stats, "autosave", time.perf_counter() - t0, server, marks)
 
         figures.append((beside.around(steady), True))
@@ -1138,19 +1151,19 @@ def main() -> int:
             board_grow(ids["board"], upto=size, first_user=board_first)
             people = [{"token": t, "path": f"/api/v1/exams/{ids['board']}/leaderboard/people"} for t in lb_tokens]
             units = [{"token": t, "path": f"/api/v1/exams/{ids['board']}/leaderboard/units"} for t in lb_tokens]
-            throughput(f"person leaderboard ({size} finished)", people)
-            throughput(f"unit leaderboard ({size} finished)", units)
+            throughput(f"{PERSON_BOARD} ({size} finished)", people)
+            throughput(f"{UNIT_BOARD} ({size} finished)", units)
 
         # submit storm (every paper fully answered first)
         fill_answers(ids["storm"])
         submit_items = [
             (tokens[n], f"/api/v1/attempts/{papers[n][0]}/submit") for n in storm_names if n in tokens and n in papers
         ]
-        name = f"submit storm ({len(submit_items)} submits of 25 answers)"
+        name = f"{SUBMIT_STORM} ({len(submit_items)} submits of 25 answers)"
         figures.append((beside.around(lambda: run_storm(server, name, submit_items, storm_concurrency)), True))
         # leaderboards right after the storm (the cache was invalidated by every submit)
         throughput(
-            f"unit leaderboard after the storm ({len(submit_items)} finished)",
+            f"{UNIT_BOARD} after the storm ({len(submit_items)} finished)",
             [{"token": t, "path": f"/api/v1/exams/{ids['storm']}/leaderboard/units"} for t in lb_tokens],
         )
 
