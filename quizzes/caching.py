@@ -156,6 +156,16 @@ def exam_definition_key(exam_id: int) -> str:
     return f"exam:{exam_id}:def"
 
 
+def exam_overrides_key(exam_id: int) -> str:
+    return f"exam:{exam_id}:overrides"
+
+
+def overrides_changed(exam_id: int) -> None:
+    """Who holds an override or make-up of the exam changes in the current transaction (``services.overrides``, once
+    for a grant to many people): the cached exam's ``override_user_ids``, and nothing else cached under the exam."""
+    _bump_now_and_on_commit(exam_overrides_key(exam_id))
+
+
 type Current = tuple[tuple[int, ...], dict[str, Any]]
 """What ``read_current`` returns: the generations now, and the values stored under exactly them."""
 
@@ -170,9 +180,9 @@ def cached_exam(exam_id: int) -> Exam | None:
     trip instead of three queries on every leaderboard read and start of an exam's opening.
 
     Kept while the exam's definition generation (bumped when the exam or its audience is saved: the signal receivers
-    below, so the admin's edits count too; and when overrides are granted or withdrawn: ``exam_definition_changed``)
-    and the people generation (units renamed or moved) are the ones it was stored under; a submit does not touch
-    it. None: no such exam (not cached)."""
+    below, so the admin's edits count too), the people generation (units renamed or moved) and the exam's overrides
+    generation (``overrides_changed``) are the ones it was stored under; a submit does not touch them. None: no such
+    exam (not cached)."""
     return cached_exam_and(exam_id, (), ())[0]
 
 
@@ -193,7 +203,7 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
     kept = _kept([entry_key, generations_name, *keys])  # read in an earlier request of the same snapshot
     if kept is not None:
         return _copy_of(kept[entry_key]), (kept[generations_name], {key: kept[key] for key in keys})
-    exam_generation_keys = (exam_definition_key(exam_id), PEOPLE_KEY)
+    exam_generation_keys = (exam_definition_key(exam_id), PEOPLE_KEY, exam_overrides_key(exam_id))
     found: dict[str, Any] = cache.get_many(
         [entry_key, *keys, *dict.fromkeys([*exam_generation_keys, *generation_keys])]
     )
@@ -246,9 +256,8 @@ def _keep(values: dict[Any, Any]) -> None:
 
 
 def exam_definition_changed(exam_id: int) -> None:
-    """The exam's definition changes in the current transaction: its cached exam, and what is cached under it. The
-    receivers below call it for the exam and its audience; the override services for who holds an override (once
-    for a grant to many people: ``overrides_grant``, ``override_delete``)."""
+    """The exam's definition changes in the current transaction: its cached exam, and what is cached under it (the
+    unit ranking's headcounts). The receivers below call it for the exam and its audience."""
     _bump_now_and_on_commit(exam_definition_key(exam_id))
 
 

@@ -133,7 +133,7 @@ def overrides_grant(
         ],
         batch_size=1000,
     )
-    caching.exam_definition_changed(exam.pk)  # who holds an override: the cached exam's ``override_user_ids``
+    caching.overrides_changed(exam.pk)  # who holds an override: the cached exam's ``override_user_ids``
     moved = _recompute_deadlines(exam=exam, user_ids=user_ids)
     after = snapshot(ExamOverride(**values), OVERRIDE_FIELDS) | {
         "kind": kind,
@@ -160,7 +160,7 @@ def override_delete(*, override: ExamOverride, reason: str, audit: AuditContext 
     exam = override.exam
     before = snapshot(override, OVERRIDE_FIELDS) | {"kind": override.kind, "user_id": override.user_id}
     override.delete()
-    caching.exam_definition_changed(exam.pk)  # a start of theirs need not read their overrides again
+    caching.overrides_changed(exam.pk)  # a start of theirs need not read their overrides again
     moved = _recompute_deadlines(exam=exam, user_ids=[override.user_id])
     audit_record(
         context=audit,

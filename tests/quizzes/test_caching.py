@@ -172,11 +172,14 @@ def test_the_cached_exam_carries_who_holds_an_override_unless_too_many(
     an exam with more of them than ``OVERRIDERS_KEPT`` carries none, and a start reads the person's own."""
     cached = caching.cached_exam(exam.pk)
     assert cached is not None and cached.override_user_ids == frozenset()
+    definition = caching._generations(caching.exam_definition_key(exam.pk))
     overrides_grant(exam=exam, user_ids=[people.alice.pk, people.bob.pk], extra_seconds=60, reason="停电")
     cached = caching.cached_exam(exam.pk)
     assert cached is not None and cached.override_user_ids == {people.alice.pk, people.bob.pk}
+    # the rest cached under the exam's definition (the unit ranking's headcounts) is kept
+    assert caching._generations(caching.exam_definition_key(exam.pk)) == definition
     monkeypatch.setattr(caching, "OVERRIDERS_KEPT", 1)
-    caching.exam_definition_changed(exam.pk)
+    caching.overrides_changed(exam.pk)
     cached = caching.cached_exam(exam.pk)
     assert cached is not None and cached.override_user_ids is None
     assert [t.extra_seconds for t in personal_terms(exam=cached, user_id=people.alice.pk)] == [60]
