@@ -7,7 +7,9 @@ session, ``session-user:{session key}``, holds its user id, written whenever the
 and deleted with the session. A Lua script reads the session, that id, the person's cache entry and the people
 generation at once (``LOAD``), and the request's snapshot of every generation (``quizzes.caching.ANY_KEY``, offered
 to ``quizzes.caching``: what the worker read of exams and boards in an earlier request of the same snapshot is still
-what the cache holds). When the entry is current (stored under today's people generation, as
+what the cache holds), and the keys of that person's own that the view asked for before authentication
+(``caching.want_with_session``: the person leaderboard's own row), offered with the snapshot when the hint is the
+session's person. When the entry is current (stored under today's people generation, as
 ``usercache.cached_user`` requires) it is offered to ``cached_user`` for this request (``usercache.offer``), which
 authentication calls next; when it is not, the generation is (``usercache.offer_absent``), so that ``cached_user``
 reads the person from the database and keeps them without a round trip to learn that again.
@@ -43,6 +45,9 @@ local found = {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]), false, fa
 if found[2] then
   found[3] = redis.call('GET', ARGV[1] .. found[2])
   found[4] = redis.call('GET', ARGV[2])
+end
+for i = 4, #ARGV do
+  found[i + 2] = found[2] and redis.call('GET', ARGV[i] .. found[2])
 end
 return found
 """
@@ -86,16 +91,25 @@ class SessionStore(cached_db.SessionStore):
         backend = self._cache
         if not isinstance(backend, ResilientRedisCache) or not self.session_key:
             return None
+        wanted = caching.wanted_with_session()  # the view's: keys of the person's own, read along
         keys = [backend.make_key(self.cache_key), backend.make_key(self._hint_key(self.session_key))]
         args = [backend.make_key(usercache.user_key("")), backend.make_key(PEOPLE_KEY), backend.make_key(ANY_KEY)]
+        args += [backend.make_key(prefix) for prefix in wanted]
         reply = backend.guarded(lambda: backend.script(LOAD, write=False)(keys=keys, args=args), None)
         if reply is None:
             return None
-        session, hint, entry, people, snapshot = reply
-        caching.offer_snapshot(None if snapshot is None else int(snapshot))
+        session, hint, entry, people, snapshot, *along = reply
         client: Any = backend._cache  # Django's RedisCacheClient: its serializer
         data = None if session is None else client._serializer.loads(session)
         hint_text = None if hint is None else hint.decode()
+        read_along = None
+        if wanted and data is not None and hint_text == str(data.get(SESSION_KEY)):
+            along += [None] * (len(wanted) - len(along))  # Redis ends a Lua array at its first nil
+            read_along = {
+                prefix + hint_text: None if value is None else client._serializer.loads(value)
+                for prefix, value in zip(wanted, along, strict=True)
+            }
+        caching.offer_snapshot(None if snapshot is None else int(snapshot), read_along)
         if people is not None and data is not None and hint_text == str(data.get(SESSION_KEY)):
             current = (int(people),)
             generations, user = ((), None) if entry is None else client._serializer.loads(entry)

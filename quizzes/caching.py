@@ -99,17 +99,35 @@ def _bump(key: str) -> None:
 
 
 _snapshot: ContextVar[int | None] = ContextVar("caching_snapshot", default=None)
+_wanted: ContextVar[tuple[str, ...]] = ContextVar("caching_wanted", default=())
+_read_along: ContextVar[dict[str, Any] | None] = ContextVar("caching_read_along", default=None)
 
 
-def offer_snapshot(value: int | None) -> None:
+def offer_snapshot(value: int | None, read_along: dict[str, Any] | None = None) -> None:
     """This request's reading of ``ANY_KEY`` (None: none), taken in its session's round trip (accounts/sessions.py)
-    before anything of the request reads the cache."""
+    before anything of the request reads the cache; ``read_along``: the keys ``want_with_session`` asked for, read in
+    the same round trip, each with its entry as the cache holds it (None: missing)."""
     _snapshot.set(value)
+    _read_along.set(read_along)
+
+
+def want_with_session(*prefixes: str) -> None:
+    """Ask, before the request's session is loaded (a view's ``initial``), for the keys ``prefix`` + the session's
+    user id to be read in the session's round trip: a value of each viewer's own (their row of a leaderboard),
+    which no worker can hold for a whole city, then costs no round trip of its own (``cached_exam_and``)."""
+    _wanted.set(prefixes)
+
+
+def wanted_with_session() -> tuple[str, ...]:
+    """What ``want_with_session`` asked for in this request (the session engine reads it)."""
+    return _wanted.get()
 
 
 @receiver(request_started)
 def _request_started(**kwargs: Any) -> None:
     _snapshot.set(None)  # a request without a session (or before its session is read) has none
+    _wanted.set(())
+    _read_along.set(None)
 
 
 def _bump_now_and_on_commit(key: str) -> None:
@@ -200,9 +218,13 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
     needs the exam for its access check and then the board, which the same request reads from the cache."""
     entry_key = f"exam:{exam_id}:entry"
     generations_name = ("generations", *generation_keys)
-    kept = _kept([entry_key, generations_name, *keys])  # read in an earlier request of the same snapshot
-    if kept is not None:
-        return _copy_of(kept[entry_key]), (kept[generations_name], {key: kept[key] for key in keys})
+    read_along = _read_along.get() or {}  # read with the session, under the same snapshot
+    kept = _kept([entry_key, generations_name, *(key for key in keys if key not in read_along)])
+    if kept is not None:  # the rest read in an earlier request of the same snapshot
+        generations = kept[generations_name]
+        values = {key: kept[key] for key in keys if key in kept}
+        values.update(_current_in(read_along, [key for key in keys if key in read_along], generations))
+        return _copy_of(kept[entry_key]), (generations, values)
     exam_generation_keys = (exam_definition_key(exam_id), PEOPLE_KEY, exam_overrides_key(exam_id))
     found: dict[str, Any] = cache.get_many(
         [entry_key, *keys, *dict.fromkeys([*exam_generation_keys, *generation_keys])]
@@ -467,7 +489,14 @@ def participant_board_keys(exam_id: int, viewer_id: int) -> list[str]:
     """The keys ``cached_participant_board`` reads (under ``board_generations``). They name the shape of what they
     hold (``_TopRows``, and rows as the API renders them: JSON since v3), so that a server of a newer release never
     reads an older one's."""
-    return [f"exam:{exam_id}:people-top:v3", f"exam:{exam_id}:person:v3:{viewer_id}"]
+    return [f"exam:{exam_id}:people-top:v3", f"{participant_row_prefix(exam_id)}{viewer_id}"]
+
+
+def participant_row_prefix(exam_id: int) -> str:
+    """The key of a viewer's own row of the exam's person leaderboard, but their user id: what the API reads along
+    with the viewer's session (``want_with_session``). The top rows and the exam are the same for every viewer, and
+    a worker keeps them under the snapshot; each of a city's viewers' own row it mostly has not read before."""
+    return f"exam:{exam_id}:person:v3:"
 
 
 class ParticipantBoard[T](NamedTuple):

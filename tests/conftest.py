@@ -62,11 +62,14 @@ def default_language() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def clear_cache() -> None:
     """Rate-limit counters live in the cache (Redis in CI): start every test with none; nor with what this worker
-    keeps itself (quizzes.caching: rows of a rolled-back test may share ids with the next test's)."""
+    keeps itself (quizzes.caching: rows of a rolled-back test may share ids with the next test's), nor with a
+    request's snapshot or keys read along that a test set outside a request."""
     from quizzes import caching
 
     cache.clear()
     caching.forget_local()
+    caching.offer_snapshot(None)
+    caching.want_with_session()
 
 
 @dataclass

@@ -67,6 +67,26 @@ def test_a_hint_naming_someone_else_is_not_taken(people):
     assert cache.get(HINT_PREFIX + _token(client)) == people.alice.pk  # put right
 
 
+def test_keys_a_view_wants_are_read_along_for_the_sessions_own_person_only(people, commands):
+    """``caching.want_with_session``: keys of the session's person's own, read in the session's round trip (a
+    missing one as None); when the hint names someone else, none are offered, since they would be theirs."""
+    token = _token(app_login(people.alice.username))
+    cache.set(f"mine:{people.alice.pk}", ((1,), "alice's"))
+    cache.set(f"mine:{people.bob.pk}", ((1,), "bob's"))
+    caching.want_with_session("mine:", "absent:")
+    commands.clear()
+    SessionStore(token).load()
+    assert commands == ["EVALSHA"]
+    assert caching._read_along.get() == {
+        f"mine:{people.alice.pk}": ((1,), "alice's"),
+        f"absent:{people.alice.pk}": None,
+    }
+    cache.set(HINT_PREFIX + token, people.bob.pk)
+    caching.want_with_session("mine:")
+    SessionStore(token).load()
+    assert caching._read_along.get() is None
+
+
 def test_a_session_without_a_hint_loads_as_before_and_gets_one(people, commands):
     client = app_login(people.alice.username)
     cache.delete(HINT_PREFIX + _token(client))

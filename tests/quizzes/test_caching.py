@@ -443,6 +443,35 @@ def test_a_board_read_again_under_the_same_snapshot_costs_no_round_trip_but_the_
 
 
 @needs_redis
+def test_each_viewers_own_row_comes_with_their_session_so_a_board_the_worker_kept_costs_no_round_trip_more(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    """The exam and the top rows are the same for every viewer and the worker keeps them; a viewer's own row is
+    theirs alone, and a city's viewers are mostly new to the worker that serves them. Their row is read in their
+    session's round trip (``caching.want_with_session``), so a read costs that round trip only: for someone the
+    worker has not served (Carol, her row stored by another server), and for someone in the top rows, who has no
+    row of their own stored (Alice)."""
+    monkeypatch.setattr(leaderboards, "PARTICIPANT_TOP", 1)  # Alice's row is the top, Carol's her own
+    sit(people.alice.username, exam, correct=7)
+    sit(people.carol.username, exam, correct=3)
+    alice, carol = app_login(people.alice.username), app_login(people.carol.username)
+    path = f"/api/v1/exams/{exam.pk}/leaderboard/people"
+    first = {name: client.get(path) for name, client in (("alice", alice), ("carol", carol))}
+    for name, client in (("alice", alice), ("carol", carol)):
+        assert client.get(path).content == first[name].content
+    carol_row = caching.participant_board_keys(exam.pk, people.carol.pk)[1]
+    assert cache.get(carol_row) is not None  # in the cache, for every server
+    caching._local_current._kept.pop(carol_row, None)  # ... and this worker has not served Carol: another one did
+    asked = _recorded_reads(monkeypatch)
+    with django_assert_num_queries(0):
+        again = {name: client.get(path) for name, client in (("alice", alice), ("carol", carol))}
+    assert _reads_of(exam, asked) == [], asked
+    for name, response in again.items():
+        assert response.status_code == 200 and response.content == first[name].content
+    assert again["alice"].json()["me"]["rank"] == 1 and again["carol"].json()["me"]["rank"] == 2
+
+
+@needs_redis
 def test_a_submit_on_any_server_shows_in_the_next_read_of_a_board_the_worker_kept(
     exam: Exam, people: People, tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
