@@ -130,6 +130,26 @@ def test_a_token_is_looked_up_by_loading_its_session_once(people, settings):
     assert _me(client).status_code == 401
 
 
+def test_the_api_authenticates_as_allauth_does_and_would_report_to_its_session_tracking(people, monkeypatch):
+    """api.authentication.SessionTokenAuthentication reads the person without allauth's wrappers: the same person, a
+    session whose password hash no longer matches authenticates nobody, and were
+    allauth's session tracking installed, it would hear of every authenticated request."""
+    from allauth.usersessions.internal import usersessionkit
+
+    from api import authentication
+
+    tracked: list[Any] = []
+    monkeypatch.setattr(authentication, "_tracks_sessions", lambda: True)
+    monkeypatch.setattr(usersessionkit, "track_activity", lambda request, *, user, session: tracked.append(user))
+    client = app_login(people.alice.username)
+    assert _me(client).json()["username"] == people.alice.username
+    assert [user.pk for user in tracked] == [people.alice.pk]
+    User.objects.filter(pk=people.alice.pk).update(password="argon2$other")  # the session's hash is stale now
+    usercache.forget_user(people.alice.pk)
+    assert _me(client).status_code == 401
+    assert len(tracked) == 1
+
+
 def _as_loaded(user: User | None) -> dict[str, Any] | None:
     """A person's loaded values and their unit's, without the model state."""
     if user is None:
