@@ -102,15 +102,16 @@ class SessionStore(cached_db.SessionStore):
         client: Any = backend._cache  # Django's RedisCacheClient: its serializer
         data = None if session is None else client._serializer.loads(session)
         hint_text = None if hint is None else hint.decode()
+        theirs = data is not None and hint_text == str(data.get(SESSION_KEY))  # the hint is the session's person
         read_along = None
-        if wanted and data is not None and hint_text == str(data.get(SESSION_KEY)):
+        if wanted and theirs:
             along += [None] * (len(wanted) - len(along))  # Redis ends a Lua array at its first nil
             read_along = {
-                prefix + hint_text: None if value is None else client._serializer.loads(value)
+                f"{prefix}{hint_text}": None if value is None else client._serializer.loads(value)
                 for prefix, value in zip(wanted, along, strict=True)
             }
         caching.offer_snapshot(None if snapshot is None else int(snapshot), read_along)
-        if people is not None and data is not None and hint_text == str(data.get(SESSION_KEY)):
+        if people is not None and theirs:
             current = (int(people),)
             generations, user = ((), None) if entry is None else client._serializer.loads(entry)
             if user is not None and generations == current and str(user.pk) == hint_text:
