@@ -218,17 +218,19 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
     needs the exam for its access check and then the board, which the same request reads from the cache."""
     entry_key = f"exam:{exam_id}:entry"
     generations_name = ("generations", *generation_keys)
-    read_along = _read_along.get() or {}  # read with the session, under the same snapshot
-    kept = _kept([entry_key, generations_name, *(key for key in keys if key not in read_along)])
+    read_along = _read_along.get() or {}
+    along = {key: read_along[key] for key in keys if key in read_along}  # read with the session: never again
+    to_read = [key for key in keys if key not in along]
+    kept = _kept([entry_key, generations_name, *to_read])
     if kept is not None:  # the rest read in an earlier request of the same snapshot
         generations = kept[generations_name]
-        values = {key: kept[key] for key in keys if key in kept}
-        values.update(_current_in(read_along, [key for key in keys if key in read_along], generations))
+        values = {key: kept[key] for key in to_read} | _current_in(along, list(along), generations)
         return _copy_of(kept[entry_key]), (generations, values)
     exam_generation_keys = (exam_definition_key(exam_id), PEOPLE_KEY, exam_overrides_key(exam_id))
     found: dict[str, Any] = cache.get_many(
-        [entry_key, *keys, *dict.fromkeys([*exam_generation_keys, *generation_keys])]
+        [entry_key, *to_read, *dict.fromkeys([*exam_generation_keys, *generation_keys])]
     )
+    found.update(along)  # judged against the generations just read, as if read with them (a miss when they moved)
     exam_generations = tuple(_generations_in(found, exam_generation_keys))
     generations = tuple(_generations_in(found, generation_keys))
     current = (generations, _current_in(found, keys, generations))

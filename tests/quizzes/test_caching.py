@@ -472,6 +472,25 @@ def test_each_viewers_own_row_comes_with_their_session_so_a_board_the_worker_kep
 
 
 @needs_redis
+def test_a_viewers_own_row_read_with_their_session_is_not_read_again_when_the_board_is(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a submit the worker's copies are of another snapshot, and the exam and the board are read from the
+    cache; the viewer's own row came with their session already, and is not asked for a second time."""
+    sit(people.carol.username, exam, correct=3)
+    carol = app_login(people.carol.username)
+    path = f"/api/v1/exams/{exam.pk}/leaderboard/people"
+    assert carol.get(path).json()["me"]["rank"] == 1
+    sit(people.alice.username, exam, correct=7)  # gen:any moves
+    asked = _recorded_reads(monkeypatch)
+    board = carol.get(path).json()
+    assert board["me"]["rank"] == 2 and board["ranked_count"] == 2
+    [keys] = _reads_of(exam, asked)
+    assert f"exam:{exam.pk}:people-top:v3" in keys
+    assert caching.participant_board_keys(exam.pk, people.carol.pk)[1] not in keys
+
+
+@needs_redis
 def test_a_submit_on_any_server_shows_in_the_next_read_of_a_board_the_worker_kept(
     exam: Exam, people: People, tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
