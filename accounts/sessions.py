@@ -113,7 +113,7 @@ class SessionStore(cached_db.SessionStore):
         caching.offer_snapshot(None if snapshot is None else int(snapshot), read_along)
         if people is not None and theirs:
             current = (int(people),)
-            generations, user = ((), None) if entry is None else client._serializer.loads(entry)
+            generations, user = ((), None) if entry is None else usercache.entry_from(entry, client._serializer.loads)
             if user is not None and generations == current and str(user.pk) == hint_text:
                 usercache.offer(user)
             else:  # not cached under today's generation: cached_user reads the row, and needs not ask for it

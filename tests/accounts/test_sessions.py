@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import usercache
 from accounts.models import User
 from accounts.sessions import HINT_PREFIX, SessionStore
+from config.cache import HeldConnectionScript
 from quizzes import caching
 from tests.conftest import app_login
 
@@ -28,13 +29,18 @@ pytestmark = pytest.mark.skipif(settings.SESSION_ENGINE != "accounts.sessions", 
 def commands(monkeypatch: Any) -> list[str]:
     """The Redis commands sent, by name (a pipeline's or a script's each count as what they send)."""
     sent: list[str] = []
-    execute = redis.Redis.execute_command
+    execute, run = redis.Redis.execute_command, HeldConnectionScript.__call__
 
     def recording(self: Any, *args: Any, **options: Any) -> Any:
         sent.append(str(args[0]).upper())
         return execute(self, *args, **options)
 
+    def running(self: HeldConnectionScript, **given: Any) -> Any:  # a script is sent on the client's connection
+        sent.append("EVALSHA")
+        return run(self, **given)
+
     monkeypatch.setattr(redis.Redis, "execute_command", recording)
+    monkeypatch.setattr(HeldConnectionScript, "__call__", running)
     return sent
 
 
@@ -205,3 +211,22 @@ def test_a_saved_session_cycles_its_key_as_django_does(db):
     assert [q["sql"].split()[0] for q in second if '"django_session"' in q["sql"]] == ["UPDATE"]
     assert fresh.session_key == key
     assert SessionStore(key)["stage"] == "three"
+
+
+def test_the_persons_entry_is_unpickled_once_by_a_worker(people, monkeypatch):
+    """The same bytes of the person's cache entry, read with the session, are not unpickled again
+    (``usercache.entry_from``): each request still gets a person of its own."""
+    import pickle
+
+    client = app_login(people.alice.username)
+    first = client.get("/api/v1/me")
+    unpickled: list[Any] = []
+    real = pickle.loads
+
+    def loads(data: bytes) -> Any:
+        unpickled.append(real(data))
+        return unpickled[-1]
+
+    monkeypatch.setattr(pickle, "loads", loads)  # Django's Redis serializer calls it
+    assert client.get("/api/v1/me").json() == first.json()
+    assert not [value for value in unpickled if isinstance(value, tuple) and isinstance(value[-1], User)]

@@ -177,3 +177,42 @@ def test_the_person_is_read_with_their_unit_in_one_written_out_statement_as_the_
     assert person_with_unit(None) is None
     assert person_with_unit("no-such-account", by_username=True) is None
     assert person_with_unit(str(people.alice.pk), by_username=True) is None  # a username, not a pk
+
+
+def test_a_person_entry_is_unpickled_once_per_worker_and_each_request_gets_a_person_of_its_own(people):
+    """accounts.sessions reads the person's entry as bytes in the session's round trip: the same bytes are
+    unpickled once by a worker, and each request gets a copy whose attributes and state are its own."""
+    import pickle
+
+    from accounts.selectors import person_with_unit
+
+    usercache._unpickled.clear()
+    unpickled: list[bytes] = []
+
+    def loads(raw: bytes) -> Any:
+        unpickled.append(raw)
+        return pickle.loads(raw)
+
+    raw = pickle.dumps(((7,), person_with_unit(people.alice.pk)))
+    generations, first = usercache.entry_from(raw, loads)
+    again, second = usercache.entry_from(bytes(bytearray(raw)), loads)  # the same bytes, read again
+    assert unpickled == [raw] and generations == again == (7,)
+    assert first is not None and second is not None and first is not second
+    assert second.unit is not None and (second.pk, second.real_name, second.unit.name) == (
+        people.alice.pk,
+        "张三",
+        "南关镇党政办",
+    )
+    first.real_name = "改名"
+    first._perm_cache = {"quizzes.view_exam"}  # type: ignore[attr-defined]  # as a permission check leaves it
+    first._state.fields_cache["unit"] = None
+    _, third = usercache.entry_from(raw, loads)
+    assert third is not None and third.real_name == "张三" and not hasattr(third, "_perm_cache")
+    assert third.unit is not None and third.unit.name == "南关镇党政办"
+    assert len(unpickled) == 1
+
+    alice = User.objects.get(pk=people.alice.pk)
+    alice.real_name = "张三丰"
+    alice.save()
+    _, changed = usercache.entry_from(pickle.dumps(((8,), person_with_unit(people.alice.pk))), loads)
+    assert changed is not None and changed.real_name == "张三丰" and len(unpickled) == 2  # other bytes: unpickled

@@ -139,3 +139,41 @@ def test_one_value_set_many_is_one_set_with_its_expiry():
         backend.get_many(["two-a", "two-b"]) == {"two-a": 1, "two-b": 2} and client.ttl(backend.make_key("two-b")) > 0
     )
     backend.delete_many(["one-value", "two-a", "two-b"])
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="a Redis that answers")
+def test_a_script_runs_on_the_clients_own_connection_and_outlives_a_dropped_connection_and_a_lost_script():
+    """config.cache.HeldConnectionScript: the Lua scripts (every authenticated request's session among them) are
+    sent on the connection that the cache's client holds, without the client's per-command path; a connection
+    Redis dropped is opened again for one more try, and a script Redis lost is loaded again."""
+    backend = caches["default"]
+    assert isinstance(backend, ResilientRedisCache)
+    client = backend._cache.get_client(write=True)
+    held = client.connection
+    script = backend.script("return {ARGV[1], redis.call('GET', KEYS[1])}")
+    assert backend.script("return {ARGV[1], redis.call('GET', KEYS[1])}") is script  # made once
+    backend.set("script-probe", 41)
+    key = backend.make_key("script-probe")
+    other = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        held_id = client.client_id()
+        with pytest.MonkeyPatch.context() as patch:  # not through the client's per-command path
+            patch.setattr(redis.Redis, "execute_command", lambda *args, **options: pytest.fail("the client's path"))
+            assert script(keys=[key], args=["x"]) == [b"x", b"41"]
+        [info] = other.client_list(client_id=[held_id])
+        assert info["cmd"] == "evalsha" and client.connection is held  # sent on the client's own connection
+
+        assert other.client_kill_filter(_id=str(client.client_id())) == 1  # Redis drops the held connection
+        assert script(keys=[key], args=["y"]) == [b"y", b"41"]  # opened again, and the script run once more
+        assert client.connection is held
+
+        other.script_flush()  # a restart loses the scripts
+        assert script(keys=[key], args=["z"]) == [b"z", b"41"]
+
+        failing = backend.script("return redis.error_reply('boom')")
+        with pytest.raises(redis.ResponseError, match="boom"):
+            failing()
+        assert script(keys=[key], args=["after"]) == [b"after", b"41"]  # the connection still in step
+    finally:
+        other.close()
+        backend.delete("script-probe")
