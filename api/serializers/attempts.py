@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from quizzes.models import PageLeave
 
-from .fields import FieldsBuiltOnce, PlainRendering
+from .fields import FieldsBuiltOnce, PlainParsing, PlainRendering
 
 
 class OptionSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[Any]):
@@ -94,7 +94,7 @@ class AttemptSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serializer[
     review = ReviewQuestionSerializer(many=True, required=False, allow_null=True)
 
 
-class AnswerInputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class AnswerInputSerializer(PlainParsing, FieldsBuiltOnce, serializers.Serializer[Any]):
     choices = serializers.ListField(child=serializers.CharField(max_length=1), max_length=8, allow_empty=True)
     seq = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
 
@@ -107,7 +107,7 @@ class AnswerOutputSerializer(PlainRendering, FieldsBuiltOnce, serializers.Serial
     applied = serializers.BooleanField(help_text=_("false: 序号不大于已保存的序号，本次保存被忽略"))
 
 
-class PageLeaveInputSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
+class PageLeaveInputSerializer(PlainParsing, FieldsBuiltOnce, serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=PageLeave.Kind.choices, help_text=_("leave：页面被隐藏；return：页面恢复显示")
     )
