@@ -12,6 +12,7 @@ Reads never write: a GET shows an overdue attempt as ``in_progress`` with its ``
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -304,38 +305,45 @@ def _answer_row_upsert(
     nothing; a save that got there first holds the submit back until it commits, and is scored. SQLite lets
     one writer at a time in, which orders them the same way."""
     opts = Answer._meta
-    q = connection.ops.quote_name
-    table = q(opts.db_table)
-    values = [
+    params = [
         attempt_id,
         question_id,
         opts.get_field("choices").get_db_prep_save(choices, connection),
         seq,
         opts.get_field("saved_at").get_db_prep_save(now, connection),
     ]
-    columns = f"({q('attempt_id')}, {q('question_id')}, {q('choices')}, {q('seq')}, {q('saved_at')})"
-    if open_at is None:
-        source, params = "VALUES (%s, %s, %s, %s, %s)", values
-    else:
+    if open_at is not None:
         assert owner_id is not None, "a save without a lock names the attempt's owner"
+        deadline = Attempt._meta.get_field("deadline").get_db_prep_save(open_at, connection)
+        params += [attempt_id, owner_id, Attempt.Status.IN_PROGRESS.value, deadline]
+    sql = _answer_upsert_sql(connection.vendor, guarded=open_at is not None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+@functools.cache
+def _answer_upsert_sql(vendor: str, *, guarded: bool) -> str:
+    """``_answer_row_upsert``'s statement for the database ``vendor`` (the default connection's), written out once
+    per process: ``guarded``, the attempt's row checked (and share-locked) in the same statement."""
+    q = connection.ops.quote_name
+    table = q(Answer._meta.db_table)
+    columns = f"({q('attempt_id')}, {q('question_id')}, {q('choices')}, {q('seq')}, {q('saved_at')})"
+    source = "VALUES (%s, %s, %s, %s, %s)"
+    if guarded:
         share = " FOR SHARE" if connection.features.has_select_for_update else ""
         source = (
             f"SELECT %s, %s, %s, %s, %s WHERE EXISTS (SELECT 1 FROM {q(Attempt._meta.db_table)} "
             f"WHERE {q('id')} = %s AND {q('user_id')} = %s AND {q('status')} = %s AND {q('deadline')} >= %s{share})"
         )
-        deadline = Attempt._meta.get_field("deadline").get_db_prep_save(open_at, connection)
-        params = [*values, attempt_id, owner_id, Attempt.Status.IN_PROGRESS.value, deadline]
-    sql = (
+    return (
         f"INSERT INTO {table} {columns} {source} "
         f"ON CONFLICT ({q('attempt_id')}, {q('question_id')}) DO UPDATE SET "
         f"{q('choices')} = EXCLUDED.{q('choices')}, {q('seq')} = EXCLUDED.{q('seq')}, "
         f"{q('saved_at')} = EXCLUDED.{q('saved_at')} WHERE {table}.{q('seq')} < EXCLUDED.{q('seq')} "
         f"RETURNING {q('id')}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
 
 
 def attempt_submit(*, attempt_id: int, user: User, now: datetime | None = None) -> Attempt:
