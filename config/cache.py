@@ -18,7 +18,6 @@ Connect and socket timeouts are short for the same reason (settings: ``socket_co
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -82,34 +81,33 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
 class HeldConnectionScript:
     """A Lua script run by its hash on the connection that a ``ReusingRedisCacheClient`` client holds: the command
-    written and its reply read by that redis-py connection, which closes itself on a socket error as it does under
-    the client. The client's own path around each command (redis-py's ``Script``, ``execute_command``) adds a lock
-    for a connection no other thread uses, a retry closure, and timings and counters for its observability hooks:
-    on this machine 57,000 of the 2.17 million instructions of an in-process ``GET /me``, whose session is one such
-    script (accounts/sessions.py), like the rank index's and the generations' (issue 9, callgrind). As the
-    client's retry policy (``ResilientRedisCache``): a connection Redis dropped is opened again for one more try, a
-    timeout is not retried; a script Redis lost (a restart, ``SCRIPT FLUSH``) is loaded again."""
+    written and its reply read by that redis-py connection, under that connection's retry policy (the cache's:
+    ``ResilientRedisCache``, a dropped connection opened again for one more try, a timeout not retried), and a
+    script Redis lost (a restart, ``SCRIPT FLUSH``) loaded again, as redis-py's ``Script`` does. The client's own
+    path around each command (``execute_command``) adds a lock for a connection no other thread uses, and timings and
+    counters for its observability hooks: with redis-py's ``Script`` around it, 57,000 of the 2.17 million
+    instructions of an in-process ``GET /me``, whose session is one such script (accounts/sessions.py), like the
+    rank index's and the generations' (issue 9, callgrind)."""
 
     def __init__(self, client: Any, source: str) -> None:
-        self.client, self.source = client, source
-        self.sha = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()  # as Redis names it
+        self.client = client
+        self.registered = client.register_script(source)  # redis-py's: the hash, and the source to load again
 
     def __call__(self, *, keys: Sequence[Any] = (), args: Sequence[Any] = ()) -> Any:
-        retried = reloaded = False
-        while True:
-            connection = self.client.connection
-            try:
-                connection.send_command("EVALSHA", self.sha, len(keys), *keys, *args)
-                return connection.read_response()
-            except NoScriptError:
-                if reloaded:
-                    raise
-                reloaded = True
-                self.sha = self.client.script_load(self.source)
-            except RedisConnectionError:  # redis-py closed the connection: the next command opens it again
-                if retried:
-                    raise
-                retried = True
+        try:
+            return self._run(keys, args)
+        except NoScriptError:
+            self.registered.sha = self.client.script_load(self.registered.script)
+            return self._run(keys, args)
+
+    def _run(self, keys: Sequence[Any], args: Sequence[Any]) -> Any:
+        connection = self.client.connection
+
+        def run() -> Any:
+            connection.send_command("EVALSHA", self.registered.sha, len(keys), *keys, *args)
+            return connection.read_response()
+
+        return connection.retry.call_with_retry(run, lambda _error: connection.disconnect())
 
 
 class ResilientRedisCache(RedisCache):
