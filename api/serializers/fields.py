@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.validators import (
@@ -62,12 +63,18 @@ class ExamDateTimeField(serializers.DateTimeField):
 # serializer without one of its own, in the API schema.)
 class FieldsBuiltOnce:
     def get_fields(self) -> dict[str, Any]:
-        cls = type(self)
-        built: dict[str, Any] | None = cls.__dict__.get("_fields_built_once")
-        if built is None:
-            built = super().get_fields()  # type: ignore[misc]
-            cls._fields_built_once = built  # type: ignore[attr-defined]  # a race only builds them twice
+        built = _once_per_class(type(self), "_fields_built_once", super().get_fields)  # type: ignore[misc]
         return {name: _copy_field(field) for name, field in built.items()}
+
+
+def _once_per_class[T](cls: type, name: str, build: Callable[[], T]) -> T:
+    """What ``build`` makes for ``cls`` itself (a subclass makes its own), kept on the class as ``name``: fields,
+    plans. A race only builds it twice."""
+    made: T | None = cls.__dict__.get(name)
+    if made is None:
+        made = build()
+        setattr(cls, name, made)
+    return made
 
 
 def _copy_field(field: serializers.Field[Any, Any, Any, Any]) -> serializers.Field[Any, Any, Any, Any]:
@@ -111,11 +118,7 @@ def _shallow[F](field: F) -> F:
 class PlainRendering:
     def to_representation(self, instance: Any) -> dict[str, Any]:
         cls = type(self)
-        plan: list[_Step] | None = cls.__dict__.get("_plain_plan")
-        if plan is None:
-            plan = _plan_of(cls, top=True)
-            cls._plain_plan = plan  # type: ignore[attr-defined]  # a race only builds it twice
-        return _render(plan, instance, self)
+        return _render(_once_per_class(cls, "_plain_plan", lambda: _plan_of(cls, top=True)), instance, self)
 
 
 _Step = tuple[str, str, Any, Any]  # field name, key in the instance, what a missing key gives, converter
@@ -211,10 +214,7 @@ def _render(plan: list[_Step], instance: Any, serializer: Any = None) -> dict[st
 class PlainParsing:
     def to_internal_value(self, data: Any) -> Any:
         cls = type(self)
-        plan: list[_Check] | None = cls.__dict__.get("_parse_plan")
-        if plan is None:
-            plan = _checks_of(cls)
-            cls._parse_plan = plan  # type: ignore[attr-defined]  # a race only builds it twice
+        plan = _once_per_class(cls, "_parse_plan", lambda: _checks_of(cls))
         if type(data) is dict:
             out: dict[str, Any] = {}
             for name, key, check in plan:
@@ -280,21 +280,23 @@ def _drf_kind(field: Any) -> type[serializers.Field[Any, Any, Any, Any]]:
 
 
 def _check_of(where: str, field: Any) -> Any:
+    """The check of one field: the value it keeps, or _ABSENT when DRF must decide. None, where the field allows it,
+    is kept as DRF keeps it."""
     try:
         kind = _drf_kind(field)
     except TypeError as error:
         raise TypeError(f"{where}: {error}") from None
-    null = field.allow_null
+    check = _kind_check(where, kind, field)
+    if not field.allow_null:
+        return check
+    return lambda value: None if value is None else check(value)
+
+
+def _kind_check(where: str, kind: type, field: Any) -> Any:
     if kind is serializers.IntegerField:
         low = -_LARGEST_PLAIN_INT if field.min_value is None else field.min_value
         high = _LARGEST_PLAIN_INT if field.max_value is None else field.max_value
-
-        def whole(value: Any) -> Any:
-            if type(value) is int and low <= value <= high:
-                return value
-            return None if value is None and null else _ABSENT
-
-        return whole
+        return lambda value: value if type(value) is int and low <= value <= high else _ABSENT
     if kind is serializers.CharField:
         shortest = max(field.min_length or 0, 0 if field.allow_blank else 1)
         longest = field.max_length
@@ -310,26 +312,14 @@ def _check_of(where: str, field: Any) -> Any:
                 and _SURROGATE.search(value) is None
             ):
                 return value
-            return None if value is None and null else _ABSENT
+            return _ABSENT
 
         return text
     if kind is serializers.ChoiceField:
         known = {key: value for key, value in field.choice_strings_to_values.items() if key != ""}
-
-        def choice(value: Any) -> Any:
-            if type(value) is str and value in known:
-                return known[value]
-            return None if value is None and null else _ABSENT
-
-        return choice
+        return lambda value: known[value] if type(value) is str and value in known else _ABSENT
     if kind is serializers.BooleanField:
-
-        def boolean(value: Any) -> Any:
-            if type(value) is bool:
-                return value
-            return None if value is None and null else _ABSENT
-
-        return boolean
+        return lambda value: value if type(value) is bool else _ABSENT
     item = _check_of(f"{where}[]", field.child)
     shortest = max(field.min_length or 0, 0 if field.allow_empty else 1)
     longest = field.max_length
@@ -338,6 +328,6 @@ def _check_of(where: str, field: Any) -> Any:
         if type(value) is list and shortest <= len(value) and (longest is None or len(value) <= longest):
             kept = [item(one) for one in value]
             return _ABSENT if any(one is _ABSENT for one in kept) else kept
-        return None if value is None and null else _ABSENT
+        return _ABSENT
 
     return items

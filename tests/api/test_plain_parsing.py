@@ -26,6 +26,7 @@ SENT: dict[type, list[Any]] = {
     serializers.IntegerField: [0, 1, 5, 2**31 - 1, 2**31, -1, 10**30, "7", " 7", "7.0", 7.0, 7.5, True, None, "", []],
     serializers.CharField: ["A", "B", "Z", "", " ", " A", "A ", "AB", "\x00", "\ud800", 1, 1.5, True, None, ["A"]],
     serializers.ChoiceField: ["leave", "return", "Leave", "", " leave", 1, None, ["leave"], True],
+    serializers.BooleanField: [True, False, None, "true", 1, 0, "", []],
     serializers.ListField: [
         [],
         ["A"],
@@ -137,3 +138,18 @@ def test_a_serializer_that_is_not_plain_cannot_use_the_plan(fields: dict[str, An
     cls = _not_plain(**fields)
     with pytest.raises(TypeError, match="plain"):
         cls(data={"x": 1}).is_valid()
+
+
+class _EveryKindNullable(PlainParsing, FieldsBuiltOnce, serializers.Serializer[Any]):
+    seq = serializers.IntegerField(min_value=0, max_value=9, allow_null=True)
+    code = serializers.CharField(max_length=1, allow_null=True)
+    kind = serializers.ChoiceField(choices=[("leave", "离开"), ("return", "返回")], allow_null=True)
+    choices = serializers.ListField(child=serializers.CharField(max_length=1), max_length=8, allow_null=True)
+    flag = serializers.BooleanField(allow_null=True)
+
+
+def test_every_kind_of_plain_field_and_a_null_it_allows_are_validated_as_drf_validates_them() -> None:
+    checked = cases(_EveryKindNullable)
+    assert {"seq": None, "code": "B", "kind": "return", "choices": ["A"], "flag": False} in checked
+    for data in checked:
+        assert validated(_EveryKindNullable, data) == drf(_EveryKindNullable, data), data
