@@ -14,7 +14,6 @@ checks the session's password hash and ``is_active`` on the cached person.
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -26,7 +25,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from quizzes.caching import PEOPLE_KEY, WorkerCopies, people_changed, read_current, store_current
+from quizzes.caching import PEOPLE_KEY, WorkerCopies, model_copy, people_changed, read_current, store_current
 
 from .models import Unit, User
 from .selectors import person_with_unit
@@ -82,7 +81,7 @@ def entry_from(raw: bytes, loads: Callable[[bytes], Any]) -> tuple[tuple[int, ..
         kept = loads(raw)
         _unpickled.keep({raw: kept})
     generations, user = kept
-    return generations, None if user is None else copy.copy(user)
+    return generations, None if user is None else model_copy(user)
 
 
 def cached_user(user_id: Any) -> User | None:
@@ -139,7 +138,7 @@ def remember_user(user: User) -> None:
     if read is None or read[0] is not user:  # a login that did not come through the backend's read
         _read_and_keep(user.pk, read_current([], (PEOPLE_KEY,))[0])
         return
-    fresh = copy.copy(user)
+    fresh = model_copy(user)
     fresh.__dict__.pop("backend", None)  # where this login came in, not the person's
     store_current({user_key(fresh.pk): fresh}, read[1], timeout=LOGIN_TTL)
 

@@ -204,10 +204,11 @@ def cached_exam(exam_id: int) -> Exam | None:
     return cached_exam_and(exam_id, (), ())[0]
 
 
-def _copy_of[M: models.Model](instance: M) -> M:
+def model_copy[M: models.Model](instance: M) -> M:
     """A copy of a model instance as ``copy.copy`` makes it (Django's ``__getstate__``: its own state and related
     objects cache), without the detour through pickling's reconstruction that ``copy.copy`` takes for a model
-    (``model_unpickle`` looking the class up by name, the version check of ``__setstate__``)."""
+    (``model_unpickle`` looking the class up by name, the version check of ``__setstate__``). For the instances a
+    worker keeps and hands each request a copy of: the exams here, the people in ``accounts.usercache``."""
     clone = object.__new__(type(instance))
     clone.__dict__.update(instance.__getstate__())
     return clone
@@ -225,7 +226,7 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
     if kept is not None:  # the rest read in an earlier request of the same snapshot
         generations = kept[generations_name]
         values = {key: kept[key] for key in to_read} | _current_in(along, list(along), generations)
-        return _copy_of(kept[entry_key]), (generations, values)
+        return model_copy(kept[entry_key]), (generations, values)
     exam_generation_keys = (exam_definition_key(exam_id), PEOPLE_KEY, exam_overrides_key(exam_id))
     found: dict[str, Any] = cache.get_many(
         [entry_key, *to_read, *dict.fromkeys([*exam_generation_keys, *generation_keys])]
@@ -246,7 +247,7 @@ def cached_exam_and(exam_id: int, keys: Sequence[str], generation_keys: Sequence
         exam.override_user_ids = frozenset(overriders) if len(overriders) <= OVERRIDERS_KEPT else None
         store_current({entry_key: exam}, exam_generations)
     if _snapshot.get() is not None:  # for the next requests of this snapshot: what is current (no miss), a copy
-        _keep({entry_key: _copy_of(exam), generations_name: generations, **current[1]})
+        _keep({entry_key: model_copy(exam), generations_name: generations, **current[1]})
     return exam, current
 
 
