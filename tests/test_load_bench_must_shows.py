@@ -60,3 +60,28 @@ def test_a_p99_over_its_bound_fails_a_rate_both_ways() -> None:
     shown = verdicts(must_shows([figure("submit storm (10000 submits of 25 answers)", 400, p99_ms=501)], day_ok=False))
     assert shown["submit storm (10000 submits of 25 answers)"] == (False, False)
     assert shown["exam day"] == (False, None)
+
+
+def test_me_and_the_autosave_are_also_stated_against_their_floors_which_do_not_change_the_verdict() -> None:
+    shown = {
+        item.what.split(":")[0]: item
+        for item in must_shows(
+            [
+                figure("floor: ceiling + 1 Redis round trip (GET /me's)", 1400, beside=2000),  # 70 %
+                figure("floor: ceiling + 1 Redis + 1 PostgreSQL upsert (autosave's)", 760, beside=2000),  # 38 %
+                figure("GET /me", 950, beside=2000),  # 47.5 %
+                figure("autosave (PUT one answer, 32 connections)", 500, beside=2000),  # 25 %
+            ],
+            day_ok=None,
+        )
+    }
+    assert shown["GET /me"].measured == "47.5 % (its floor 70.0 %: 68 % of it)"
+    assert not shown["GET /me"].met
+    assert shown["autosave (PUT one answer, 32 connections)"].measured == "25.0 % (its floor 38.0 %: 66 % of it)"
+    assert not shown["autosave (PUT one answer, 32 connections)"].met
+    assert not any(what.startswith("floor") for what in shown)  # the floors are figures, not must-shows
+
+
+def test_without_floors_measured_a_share_stands_alone() -> None:
+    (item,) = must_shows([figure("GET /me", 1100, beside=2000)], day_ok=None)
+    assert item.measured == "55.0 %" and item.met
