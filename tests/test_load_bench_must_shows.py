@@ -85,3 +85,19 @@ def test_me_and_the_autosave_are_also_stated_against_their_floors_which_do_not_c
 def test_without_floors_measured_a_share_stands_alone() -> None:
     (item,) = must_shows([figure("GET /me", 1100, beside=2000)], day_ok=None)
     assert item.measured == "55.0 %" and item.met
+
+
+def test_a_rate_just_below_its_target_does_not_read_as_the_target() -> None:
+    shown = {
+        item.what.split(":")[0]: item
+        for item in must_shows(
+            [
+                figure("start storm (300 papers of 25 drawn from 5000)", 299.96, beside=2900),
+                figure("login storm (300 people, Argon2id)", 39.99),
+            ],
+            day_ok=None,
+        )
+    }
+    start = shown["start storm (300 papers of 25 drawn from 5000)"]
+    assert start.measured.startswith("299.9/s") and not start.met
+    assert shown["login storm (300 people, Argon2id)"].measured == "39.9/s"
