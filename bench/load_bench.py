@@ -524,13 +524,12 @@ def must_shows(figures: list[tuple[Figure, bool]], *, day_ok: bool | None) -> li
 
     def share_at_least(prefix: str, percent: float, what: str, floor: str | None = None) -> list[MustShow]:
         """With ``floor``: also that floor's share, and the figure's as a share of it (not part of the verdict)."""
-        floors = find(floor) if floor else []
+        floor_share = next((_beside_share(f) for f in find(floor)), 0.0) if floor else 0.0
         shown = []
         for f in find(prefix):
             measured = f"{_beside_share(f):.1f} %"
-            if floors and _beside_share(floors[0]):
-                of_floor = _beside_share(f) / _beside_share(floors[0]) * 100
-                measured += f" (its floor {_beside_share(floors[0]):.1f} %: {of_floor:.0f} % of it)"
+            if floor_share:
+                measured += f" (its floor {floor_share:.1f} %: {_beside_share(f) / floor_share * 100:.0f} % of it)"
             shown.append(MustShow(f"{f.name}: {what}", measured, _beside_share(f) >= percent))
         return shown
 

@@ -96,8 +96,8 @@ class HeldConnectionScript:
     def __call__(self, *, keys: Sequence[Any] = (), args: Sequence[Any] = ()) -> Any:
         try:
             return self._run(keys, args)
-        except NoScriptError:
-            self.registered.sha = self.client.script_load(self.registered.script)
+        except NoScriptError:  # Redis lost it: load it again (under the same hash, which is the source's)
+            self.client.script_load(self.registered.script)
             return self._run(keys, args)
 
     def _run(self, keys: Sequence[Any], args: Sequence[Any]) -> Any:

@@ -146,13 +146,17 @@ export async function openSelect(scope: Page | Locator, name: string) {
 /** The console's users work at a desk: 1366×768, a mouse, no touch. `test.use(DESKTOP)` in console specs. */
 export const DESKTOP = { viewport: { width: 1366, height: 768 }, isMobile: false, hasTouch: false }
 
+/** An element in a Vue transition (a popup or toast entering or leaving). */
+const TRANSITIONING = '[class*="-enter-active"], [class*="-leave-active"]'
+
 /** Nothing on the page is in motion: no Vue transition class, no finite CSS animation or transition running
  * (a spinner's endless loop is its resting state). */
 async function stillness(page: Page) {
   await page.waitForFunction(
-    () =>
-      !document.querySelector('[class*="-enter-active"], [class*="-leave-active"]') &&
+    (transitioning) =>
+      !document.querySelector(transitioning) &&
       document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+    TRANSITIONING,
   )
 }
 
@@ -161,15 +165,15 @@ type MotionWatch = { moved: number; stop: () => void }
 /** From now on, count what starts to move: a transition or animation starting, or a Vue transition class added
  * (a toast whose timer runs out starts to fade without anyone touching the page). */
 async function watchMotion(page: Page) {
-  await page.evaluate(() => {
+  await page.evaluate((transitioning) => {
     const w = window as unknown as { __xuefaMotion?: MotionWatch }
     w.__xuefaMotion?.stop()
     const watch: MotionWatch = { moved: 0, stop: () => {} }
     const moved = () => void watch.moved++
-    const events = ['transitionrun', 'transitionstart', 'animationstart'] as const
+    const events = ['transitionrun', 'animationstart'] as const // transitionrun: every transition, even delayed
     for (const e of events) document.addEventListener(e, moved, true)
     const observer = new MutationObserver((records) => {
-      if (records.some((r) => (r.target as Element).matches?.('[class*="-enter-active"], [class*="-leave-active"]'))) moved()
+      if (records.some((r) => (r.target as Element).matches?.(transitioning))) moved()
     })
     observer.observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['class'] })
     watch.stop = () => {
@@ -177,7 +181,7 @@ async function watchMotion(page: Page) {
       observer.disconnect()
     }
     w.__xuefaMotion = watch
-  })
+  }, TRANSITIONING)
 }
 
 async function motionSinceWatch(page: Page): Promise<number> {
