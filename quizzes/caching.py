@@ -54,7 +54,7 @@ from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.models import Unit
+from accounts.models import Unit, User
 from config.cache import reachable_redis
 
 from . import leaderboards, rankindex, results, selectors_laws, selectors_stats
@@ -520,7 +520,7 @@ class _TopRows[T](NamedTuple):
 def cached_participant_board[T](
     *,
     exam: Exam,
-    viewer_id: int,
+    viewer: User,
     render: Callable[[list[leaderboards.PersonRow]], list[T]],
     read: Current | None = None,
 ) -> ParticipantBoard[T]:
@@ -531,8 +531,10 @@ def cached_participant_board[T](
     people are ranked. One cache round trip when both are cached.
 
     The top is kept rendered twice, as others see each row and as its own person does, and each viewer's
-    list is put together from the two. ``read``: the caller's read of ``participant_board_keys`` (no round trip
-    here then)."""
+    list is put together from the two. The viewer's own row, when not cached, comes from the exam's rank index
+    with their rank (``leaderboards.own_row``: no query), their name and unit as ``viewer`` (the signed-in person)
+    holds them. ``read``: the caller's read of ``participant_board_keys`` (no round trip here then)."""
+    viewer_id = viewer.pk
     top_key, me_key = participant_board_keys(exam.pk, viewer_id)
     generations, found = read if read is not None else read_current([top_key, me_key], board_generations(exam.pk))
     top: _TopRows[T] | None = found.get(top_key)
@@ -552,9 +554,10 @@ def cached_participant_board[T](
         return ParticipantBoard(shown, top.whole[top.user_ids.index(viewer_id)], top.ranked_count)
     stored: Any = found.get(me_key)
     if stored is None:
-        row = leaderboards.leaderboard_person_row(exam=exam, user_id=viewer_id)
-        stored = _NOBODY if row is None else render([row])[0]
-        store_current({me_key: stored}, generations)
+        own = leaderboards.own_row(exam=exam, person=viewer, when_unranked=(me_key, (generations, _NOBODY), TTL))
+        stored = _NOBODY if own.row is None else render([own.row])[0]
+        if not own.stored:
+            store_current({me_key: stored}, generations)
     me: T | None = None if stored == _NOBODY else stored
     return ParticipantBoard(shown, me, top.ranked_count)
 

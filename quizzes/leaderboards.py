@@ -237,6 +237,39 @@ def leaderboard_person_row(*, exam: Exam, user_id: int) -> PersonRow | None:
     return _person_row(_ranks_of_scattered(exam, [row])[0], row, person)
 
 
+class OwnRow(NamedTuple):
+    """A participant's own row of the person leaderboard (``own_row``)."""
+
+    row: PersonRow | None  # None: they have no counting attempt
+    stored: bool  # their having none is already stored under ``when_unranked``'s key (by the rank index's read)
+
+
+def own_row(*, exam: Exam, person: User, when_unranked: tuple[str, Any, int] | None = None) -> OwnRow:
+    """``person``'s own ranked row, with their name and unit as ``person`` holds them (the signed-in participant):
+    from the exam's rank index in one round trip and no query when it has it (``rankindex.own``, which also stores
+    ``when_unranked`` when they are not ranked), else from the database (``leaderboard_person_row``)."""
+    indexed = rankindex.own(exam.pk, person.pk, when_unranked=when_unranked)
+    if indexed == rankindex.UNRANKED:
+        return OwnRow(None, when_unranked is not None)
+    if indexed is None:
+        return OwnRow(leaderboard_person_row(exam=exam, user_id=person.pk), False)
+    assert isinstance(indexed, rankindex.Own)
+    counted = indexed.counted
+    row = {
+        "pk": counted.attempt_id,
+        "user_id": person.pk,
+        "score": counted.score,
+        "time_used_seconds": counted.time_used_seconds,
+        "submitted_at": counted.submitted_at,
+    }
+    names = {
+        "real_name": person.real_name,
+        "username": person.username,
+        "unit__name": person.unit.name if person.unit is not None else None,
+    }
+    return OwnRow(_person_row(indexed.better + 1, row, names), False)
+
+
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:
     """(competition rank of this person's counting attempt, number of ranked people). One query when
     ``attempt`` is the one that counts (as after most submits), two otherwise."""

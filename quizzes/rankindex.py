@@ -7,13 +7,19 @@ and on every participant's first look at the board after it (issue 9). Here the 
 as members of a sorted set, one per person (their user id), ordered by ``sort_key`` (score, then time used), and
 both numbers are one ``ZCOUNT`` and one ``ZCARD`` away, in one round trip.
 
+Beside each index a hash (its *rows*, ``rows_key``) holds each ranked person's counted attempt as their row on the
+board shows it (the attempt, score, time used and submit time): a participant's own row, which every participant
+reads after their submit and which every other submit makes stale, then needs neither the database nor a second
+round trip (``own``: their rank, the count and their row at once; or that they are not ranked, stored for the
+board's reader in the same round trip). Whatever writes an index writes its rows in the same script or transaction.
+
 What keeps the index true:
 - **Built from the database** (``_build``) by the first reader that finds none, one builder at a time (the others
   count in the database meanwhile). It is written into a *building* key, which a submit's entry also reaches (the
   ``ADD`` script adds to both), then renamed into place: a submit committed while the builder read is in it either
   way.
 - **A finalisation adds its person's counted attempt** after its commit (``keep``, scheduled by
-  ``caching.attempt_finalised``), replacing their earlier entry, or removes them when none counts.
+  ``caching.attempt_finalised``), replacing their earlier entry and row, or removes them when none counts.
 - **Everything else that changes counted attempts** (a regrade, the exam's counting policy, an attempt changed
   in the admin or deleted, the exam recreated) moves the exam's *rank generation* (``generation_key``, bumped by
   ``caching.exam_changed`` and by the ``Attempt`` delete signal): the index of the old generation is no longer
@@ -31,8 +37,9 @@ from __future__ import annotations
 
 import itertools
 import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from django.db import connection
 
@@ -67,10 +74,17 @@ if not gen then
 end
 for _, key in ipairs({ARGV[1] .. gen, ARGV[1] .. gen .. ':building'}) do
   if redis.call('EXISTS', key) == 1 then
+    local rows = key .. ':rows'
+    local has_rows = redis.call('EXISTS', rows) == 1
     if ARGV[4] == '1' then
       redis.call('ZADD', key, ARGV[2], ARGV[3])
     else
       redis.call('ZREM', key, ARGV[3])
+    end
+    if has_rows and ARGV[5] ~= '' then
+      redis.call('HSET', rows, ARGV[3], ARGV[5])
+    elseif has_rows then
+      redis.call('HDEL', rows, ARGV[3])
     end
   end
 end
@@ -82,8 +96,38 @@ if redis.call('GET', KEYS[3]) ~= ARGV[1] or redis.call('EXISTS', KEYS[1]) == 0 t
 end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('RENAME', KEYS[4], KEYS[5])
+  redis.call('EXPIRE', KEYS[5], ARGV[2])
+else
+  redis.call('DEL', KEYS[5])
+end
 redis.call('DEL', KEYS[3])
 return 1
+"""
+
+OWN = """
+local gen = redis.call('GET', KEYS[1])
+if not gen then
+  gen = ARGV[3]
+  redis.call('SET', KEYS[1], gen)
+end
+local live = ARGV[1] .. gen
+if redis.call('EXISTS', live) == 0 then
+  return {gen}
+end
+local sort_key = redis.call('ZSCORE', live, ARGV[2])
+if not sort_key then
+  if #ARGV >= 6 then
+    redis.call('SET', ARGV[4], ARGV[5], 'EX', ARGV[6])
+  end
+  return {gen, 0}
+end
+local row = redis.call('HGET', live .. ':rows', ARGV[2])
+if not row or row == '' then
+  return {gen, -1}
+end
+return {gen, 1, redis.call('ZCOUNT', live, '(' .. sort_key, '+inf'), redis.call('ZCARD', live) - 1, row}
 """
 
 
@@ -95,58 +139,138 @@ def _index_prefix(exam_id: int) -> str:
     return f"exam:{exam_id}:ranks:"
 
 
+def rows_key(index: str) -> str:
+    """The key of the rows kept beside the index (or the index being built) ``index``."""
+    return index + ":rows"
+
+
 def sort_key(score: Decimal, time_used_seconds: int) -> int:
     """One number that orders counted attempts as the leaderboard does: a higher score first, then less time. Whole
     cents of score times 10⁷ less the seconds used: exact in a double (scores below 10,000 points)."""
     return int(score * 100) * 10**7 - min(max(time_used_seconds, 0), MAX_SECONDS)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Counted(NamedTuple):
+    """A person's counted attempt as the rank index keeps it: its entry's order and its row's fields."""
+
+    user_id: int
+    attempt_id: int
+    score: Decimal
+    time_used_seconds: int
+    submitted_at: datetime | None
+
+    def row(self) -> str:
+        """Its row in the index's rows; empty (no row: the board reads it from the database) when it has no submit
+        time, which a counted attempt always has."""
+        if self.submitted_at is None:
+            return ""
+        micros = (self.submitted_at - _EPOCH) // timedelta(microseconds=1)
+        return f"{self.attempt_id}|{self.score}|{self.time_used_seconds}|{micros}"
+
+
+class Own(NamedTuple):
+    """A person's place on the board from the index (``own``): how many counted attempts are better, how many
+    there are, and their own."""
+
+    better: int
+    total: int
+    counted: Counted
+
+
+def _counted_from_row(user_id: int, row: str) -> Counted:
+    attempt_id, score, used, micros = row.split("|")
+    submitted = _EPOCH + timedelta(microseconds=int(micros))
+    return Counted(user_id, int(attempt_id), Decimal(score), int(used), submitted)
+
+
 def tally(exam_id: int, score: Decimal, time_used_seconds: int) -> tuple[int, int] | None:
     """(counted attempts better than this score and time, counted attempts) of the exam from its index, built
     first if there is none; None when the database must count (no Redis, or another worker is building)."""
-    backend = reachable_redis()
-    if backend is None:
-        return None
-    prefix = backend.make_key(_index_prefix(exam_id))
-    # a generation lost (evicted) starts from the clock, above any it held: no index kept under an old one is read
-    keys = [backend.make_key(generation_key(exam_id))]
-    args = [prefix, str(sort_key(score, time_used_seconds)), str(time.time_ns())]
-
-    def read() -> list[Any]:
-        reply = backend.script(TALLY)(keys=keys, args=args)
-        if len(reply) == 1 and _build(exam_id, backend, prefix + reply[0].decode()):
-            reply = backend.script(TALLY)(keys=keys, args=args)
-        return list(reply)
-
-    reply: list[Any] = backend.guarded(read, [])
+    reply = _read_built(exam_id, TALLY, [str(sort_key(score, time_used_seconds))])
     if len(reply) < 3:
         return None
     return int(reply[1]), int(reply[2])
 
 
+UNRANKED: Literal["unranked"] = "unranked"
+
+
+def own(
+    exam_id: int, user_id: int, *, when_unranked: tuple[str, Any, int] | None = None
+) -> Own | Literal["unranked"] | None:
+    """The person's place on the exam's board from its index, built first if there is none, in one round trip:
+    ``Own``, or ``UNRANKED`` when they have no counted attempt; None when the database must say (no Redis, another
+    worker is building, or the index holds no row for them: one built by an earlier release).
+    ``when_unranked``: (cache key, value, timeout) that the same round trip stores, as the cache's ``set`` would,
+    when they are not ranked."""
+    backend = reachable_redis()
+    if backend is None:
+        return None
+    args = [str(user_id)]
+    if when_unranked is not None:
+        key, value, timeout = when_unranked
+        client: Any = backend._cache  # Django's RedisCacheClient: its serializer, as accounts/sessions.py reads it
+        args += [backend.make_key(key), client._serializer.dumps(value), str(timeout)]
+    reply = _read_built(exam_id, OWN, args, backend)
+    if len(reply) < 2 or int(reply[1]) < 0:
+        return None
+    if int(reply[1]) == 0:
+        return UNRANKED
+    return Own(int(reply[2]), int(reply[3]), _counted_from_row(user_id, reply[4].decode()))
+
+
+def _read_built(exam_id: int, script: str, args: list[Any], backend: ResilientRedisCache | None = None) -> list[Any]:
+    """The reply of ``script`` (``TALLY``, ``OWN``) on the exam's live index, built first when the reply is only
+    the generation (there is none); only the generation when it is still not there, [] without Redis."""
+    backend = backend or reachable_redis()
+    if backend is None:
+        return []
+    prefix = backend.make_key(_index_prefix(exam_id))
+    # a generation lost (evicted) starts from the clock, above any it held: no index kept under an old one is read
+    keys = [backend.make_key(generation_key(exam_id))]
+    args = [prefix, args[0], str(time.time_ns()), *args[1:]]
+
+    def read() -> list[Any]:
+        reply = backend.script(script)(keys=keys, args=args)
+        if len(reply) == 1 and _build(exam_id, backend, prefix + reply[0].decode()):
+            reply = backend.script(script)(keys=keys, args=args)
+        return list(reply)
+
+    return backend.guarded(read, [])
+
+
 def _build(exam_id: int, backend: ResilientRedisCache, live: str) -> bool:
-    """Write the index ``live`` from the exam's counted attempts. False when another worker holds the right to
-    build it, or the generation moved while building (the index built is then never read)."""
+    """Write the index ``live`` and its rows from the exam's counted attempts. False when another worker holds the
+    right to build it, or the generation moved while building (the index built is then never read)."""
     building, builder = live + ":building", live + ":builder"
     client = backend.client()
     token = f"{id(client)}:{exam_id}:{live}"
     if not client.set(builder, token, nx=True, ex=BUILD_SECONDS):
         return False
-    pipe = client.pipeline(transaction=False)
-    pipe.delete(building)
+    pipe = client.pipeline(transaction=True)  # a submit's entry reaches the index only with its rows there
+    pipe.delete(building, rows_key(building))
+    pipe.hset(rows_key(building), SENTINEL, "")
     pipe.zadd(building, {SENTINEL: float("-inf")})  # exists from now on: a submit's entry reaches it
+    pipe.expire(rows_key(building), TTL)
     pipe.expire(building, TTL)
     pipe.execute()
-    members = ((str(user_id), sort_key(score, used)) for user_id, score, used in _counted_attempts(exam_id))
-    for chunk in itertools.batched(members, CHUNK):
-        client.zadd(building, dict(chunk))
-    return bool(backend.script(FINISH)(keys=[building, live, builder], args=[token, TTL]))
+    for chunk in itertools.batched(_counted_attempts(exam_id), CHUNK):
+        pipe = client.pipeline(transaction=True)
+        pipe.zadd(building, {str(c.user_id): sort_key(c.score, c.time_used_seconds) for c in chunk})
+        pipe.hset(rows_key(building), mapping={str(c.user_id): c.row() for c in chunk})
+        pipe.execute()
+    keys = [building, live, builder, rows_key(building), rows_key(live)]
+    return bool(backend.script(FINISH)(keys=keys, args=[token, TTL]))
 
 
-def _counted_attempts(exam_id: int) -> list[tuple[int, Decimal, int]]:
-    """(user id, score, time used) of every counted attempt of the exam: one read, written out (``rawsql``)."""
+def _counted_attempts(exam_id: int) -> list[Counted]:
+    """Every counted attempt of the exam: one read, written out (``rawsql``)."""
     table = connection.ops.quote_name(Attempt._meta.db_table)
-    columns = ", ".join(rawsql.column_of(Attempt, name) for name in ("user", "score", "time_used_seconds"))
+    fields = ("user", "id", "score", "time_used_seconds", "submitted_at")
+    columns = ", ".join(rawsql.column_of(Attempt, name) for name in fields)
     sql = (
         f"SELECT {columns} FROM {table} "
         f"WHERE {rawsql.column_of(Attempt, 'exam')} = %s AND {rawsql.column_of(Attempt, 'is_counted')} = %s"
@@ -154,19 +278,24 @@ def _counted_attempts(exam_id: int) -> list[tuple[int, Decimal, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [exam_id, True])
         rows = cursor.fetchall()
-    score = Attempt._meta.get_field("score")
-    return [(user_id, score.to_python(value), used or 0) for user_id, value, used in rows]
+    return [
+        Counted(user_id, pk, score, used or 0, submitted)
+        for user_id, pk, score, used, submitted in rawsql.rows_from_db(Attempt, fields, rows)
+    ]
 
 
 def keep(exam_id: int, user_id: int, counted: Attempt | None) -> None:
-    """After a finalisation has committed: the person's entry in the exam's index (and in one being built) is now
-    their counted attempt's, or gone when none counts. Nothing when there is no index: the next reader builds one."""
+    """After a finalisation has committed: the person's entry and row in the exam's index (and in one being built)
+    are now their counted attempt's, or gone when none counts. Nothing when there is no index: the next reader
+    builds one."""
     backend = reachable_redis()
     if backend is None:
         return
-    value = None
+    value, row = None, ""
     if counted is not None and counted.score is not None:
-        value = sort_key(counted.score, counted.time_used_seconds or 0)
+        used = counted.time_used_seconds or 0
+        value = sort_key(counted.score, used)
+        row = Counted(user_id, counted.pk, counted.score, used, counted.submitted_at).row()
     keys = [backend.make_key(generation_key(exam_id))]
-    args = [backend.make_key(_index_prefix(exam_id)), str(value or 0), str(user_id), "0" if value is None else "1"]
+    args = [backend.make_key(_index_prefix(exam_id)), str(value or 0), str(user_id), "0" if value is None else "1", row]
     backend.guarded(lambda: backend.script(ADD)(keys=keys, args=args), None)

@@ -204,7 +204,7 @@ class PersonLeaderboardView(APIView):
         keys = caching.participant_board_keys(exam_id, user.pk)
         exam, read = caching.cached_exam_and(exam_id, keys, caching.board_generations(exam_id))  # one round trip
         exam = exam_results_readable(user, exam)
-        board = caching.cached_participant_board(exam=exam, viewer_id=user.pk, render=_person_rows_json, read=read)
+        board = caching.cached_participant_board(exam=exam, viewer=user, render=_person_rows_json, read=read)
         paginator = ParticipantLeaderboardPagination()
         page = paginator.paginate_queryset(board.rows, request, self) or []
         # the rows are kept as the JSON answered (as the unit board is): a cached read joins them

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib import admin as django_admin
+from django.core.cache import cache
 from django.db import transaction
 from django.test import RequestFactory
 from django.utils import timezone
@@ -125,6 +126,7 @@ def test_a_submit_committed_while_the_index_is_built_is_in_it(exam, tree, monkey
     monkeypatch.setattr(rankindex, "_counted_attempts", read_then_another_submit_commits)
     assert rankindex.tally(exam.pk, Decimal(60), 0) == (2, 2)
     _agrees(exam)
+    _own_rows_agree(exam, list(User.objects.filter(attempts__exam=exam)))  # its row too
 
 
 def test_one_builder_at_a_time_the_others_count_in_the_database(exam, tree, monkeypatch):
@@ -156,6 +158,7 @@ def test_an_index_lives_at_most_its_ttl(exam, tree):
     client, live = _live_index(exam)
     ttl = client.ttl(live)
     assert 0 < ttl <= rankindex.TTL
+    assert 0 < client.ttl(rankindex.rows_key(live)) <= rankindex.TTL  # its rows with it
 
 
 def test_a_lost_generation_never_serves_an_index_kept_under_an_older_one(exam, tree):
@@ -180,3 +183,70 @@ def test_a_score_changed_in_the_admin_ranks_at_once(exam, tree, admin_user):
 
     assert rankindex.tally(exam.pk, Decimal(85), 0) == (2, 2)
     _agrees(exam)
+
+
+def _own_rows_agree(exam: Any, people: list[User]) -> None:
+    """Each person's own row from the index is the one the database gives (``leaderboard_person_row``), without a
+    query; someone without a counted attempt is not ranked."""
+    for person in people:
+        expected = leaderboards.leaderboard_person_row(exam=exam, user_id=person.pk)
+        own = leaderboards.own_row(exam=exam, person=User.objects.select_related("unit").get(pk=person.pk))
+        assert own.row == expected, person.username
+
+
+def test_a_persons_own_row_comes_from_the_index_as_the_database_gives_it(exam, tree, django_assert_num_queries):
+    people = [_person(tree, n) for n in range(5)]
+    for person, (score, used) in zip(people, [("90", 300), ("90", 300), ("95.5", 120), ("60", 30)], strict=False):
+        _counted(exam, person, score, used)  # people[4] never sat
+    _own_rows_agree(exam, people)  # the first read built the index
+
+    bob, nobody = User.objects.select_related("unit").get(pk=people[1].pk), people[4]
+    with django_assert_num_queries(0):
+        own = leaderboards.own_row(exam=exam, person=bob)
+        assert rankindex.own(exam.pk, nobody.pk) == rankindex.UNRANKED
+    assert own.row is not None
+    assert (own.row.rank, own.row.name, own.row.unit_name) == (2, bob.real_name, tree.town_a.name)
+    assert (own.row.score, own.row.time_used_seconds) == (Decimal(90), 300)
+
+    later = _counted(exam, nobody, "99", 10)  # a submit after the index was built: its row is added with it
+    counted = rankindex.Counted(nobody.pk, later.pk, Decimal(99), 10, later.submitted_at)
+    assert rankindex.own(exam.pk, nobody.pk) == rankindex.Own(0, 5, counted)
+    _own_rows_agree(exam, people)
+    Attempt.objects.filter(pk=later.pk).update(is_counted=False)
+    with transaction.atomic():
+        caching.attempt_finalised(exam.pk, user_id=nobody.pk, counted=None)  # none of theirs counts now
+    assert rankindex.own(exam.pk, nobody.pk) == rankindex.UNRANKED
+    _own_rows_agree(exam, people)
+
+
+def test_an_index_without_rows_leaves_a_persons_own_row_to_the_database(exam, tree):
+    """An index built by an earlier release has no rows beside it: a person's own row is read from the database,
+    and a submit's entry does not start rows that would never expire."""
+    alice, bob = _person(tree, 1), _person(tree, 2)
+    _counted(exam, alice, "70", 100)
+    assert rankindex.tally(exam.pk, Decimal(60), 0) == (1, 1)  # built, with rows
+    client, live = _live_index(exam)
+    client.delete(rankindex.rows_key(live))  # as an earlier release built it
+
+    assert rankindex.own(exam.pk, alice.pk) is None
+    _own_rows_agree(exam, [alice])  # from the database
+    _counted(exam, bob, "80", 100)
+    assert rankindex.tally(exam.pk, Decimal(60), 0) == (2, 2)  # the entry is in the index
+    assert not client.exists(rankindex.rows_key(live))
+    assert rankindex.own(exam.pk, bob.pk) is None
+    assert rankindex.own(exam.pk, _person(tree, 3).pk) == rankindex.UNRANKED  # the index alone says that
+
+
+def test_someone_not_ranked_is_stored_for_the_board_in_the_same_round_trip(exam, tree):
+    """The board's reader stores "not ranked" under its key (``when_unranked``), written as the cache writes it, in
+    the round trip that found it, and nothing when the person is ranked."""
+    ranked, nobody = _person(tree, 1), _person(tree, 2)
+    _counted(exam, ranked, "70", 100)
+    entry = ((1, 2), "-")
+    assert rankindex.own(exam.pk, nobody.pk, when_unranked=("t:nobody", entry, 60)) == rankindex.UNRANKED
+    assert cache.get("t:nobody") == entry
+    backend = reachable_redis()
+    assert backend is not None
+    assert 0 < backend.client().ttl(backend.make_key("t:nobody")) <= 60
+    assert isinstance(rankindex.own(exam.pk, ranked.pk, when_unranked=("t:ranked", entry, 60)), rankindex.Own)
+    assert cache.get("t:ranked") is None
