@@ -1195,7 +1195,12 @@ def main() -> int:
         ]
         name = f"{SUBMIT_STORM} ({len(submit_items)} submits of 25 answers)"
         figures.append((beside.around(lambda: run_storm(server, name, submit_items, storm_concurrency)), True))
-        # leaderboards right after the storm (the cache was invalidated by every submit)
+        # leaderboards right after the storm (the cache was invalidated by every submit); each viewer now has a row
+        # of their own on the person board, as at an exam's close
+        throughput(
+            f"{PERSON_BOARD} after the storm ({len(submit_items)} finished, each viewer ranked)",
+            [{"token": t, "path": f"/api/v1/exams/{ids['storm']}/leaderboard/people"} for t in lb_tokens],
+        )
         throughput(
             f"{UNIT_BOARD} after the storm ({len(submit_items)} finished)",
             [{"token": t, "path": f"/api/v1/exams/{ids['storm']}/leaderboard/units"} for t in lb_tokens],
