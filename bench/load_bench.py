@@ -584,7 +584,7 @@ def print_must_shows(shown: list[MustShow]) -> None:
         verdict = "met" if item.met else "NOT met"
         if item.as_share is not None:
             verdict += f" as stated; as a share: {'met' if item.as_share else 'NOT met'}"
-        print(f"  {item.what:<72} {item.measured:<56} {verdict}")
+        print(f"  {item.what:<78} {item.measured:<56} {verdict}")
 
 
 # --- Data, through the services ----------------------------------------------------------------------------
@@ -1198,7 +1198,7 @@ def main() -> int:
         # leaderboards right after the storm (the cache was invalidated by every submit); each viewer now has a row
         # of their own on the person board, as at an exam's close
         throughput(
-            f"{PERSON_BOARD} after the storm ({len(submit_items)} finished, each viewer ranked)",
+            f"{PERSON_BOARD} after the storm ({len(submit_items)} finished, viewers ranked)",
             [{"token": t, "path": f"/api/v1/exams/{ids['storm']}/leaderboard/people"} for t in lb_tokens],
         )
         throughput(

@@ -25,7 +25,9 @@ What keeps the index true:
   ``caching.exam_changed`` and by the ``Attempt`` delete signal): the index of the old generation is no longer
   read.
 - **Every index lives at most ``TTL`` seconds** and is built afresh after: whatever a lost entry (a worker killed
-  between a commit and its ``keep``) made wrong is wrong for that long at most. A rank generation that Redis lost
+  between a commit and its ``keep``, or Redis out of its reach for that one call) made wrong is wrong for that long
+  at most: others' ranks one off, and that person's own row missing from their board (``own`` says they are not
+  ranked; the staff's boards and the exports read the database). A rank generation that Redis lost
   starts again from the clock, so that no index kept under an older one is read.
 
 Without Redis (local memory in development and tests), or while it cannot be reached, the counts come from the
