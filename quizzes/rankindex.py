@@ -56,18 +56,26 @@ CHUNK = 5000  # members per ZADD while building
 SENTINEL = "-"  # a member at -inf that keeps an index (and a building one) in existence while it has no attempt
 MAX_SECONDS = 10**7 - 1  # time used is clamped to this (115 days) so that it never reaches the next cent of score
 
-TALLY = """
+# the exam's generation (started from the clock, ARGV[3], when Redis lost it) and its live index (ARGV[1] the
+# prefix): a script that begins so answers only the generation when there is no index (the reader builds one)
+_LIVE_INDEX = """
 local gen = redis.call('GET', KEYS[1])
 if not gen then
   gen = ARGV[3]
   redis.call('SET', KEYS[1], gen)
 end
 local live = ARGV[1] .. gen
-if redis.call('EXISTS', live) == 1 then
-  return {gen, redis.call('ZCOUNT', live, '(' .. ARGV[2], '+inf'), redis.call('ZCARD', live) - 1}
+if redis.call('EXISTS', live) == 0 then
+  return {gen}
 end
-return {gen}
 """
+
+TALLY = (
+    _LIVE_INDEX
+    + """
+return {gen, redis.call('ZCOUNT', live, '(' .. ARGV[2], '+inf'), redis.call('ZCARD', live) - 1}
+"""
+)
 
 ADD = """
 local gen = redis.call('GET', KEYS[1])
@@ -108,16 +116,9 @@ redis.call('DEL', KEYS[3])
 return 1
 """
 
-OWN = """
-local gen = redis.call('GET', KEYS[1])
-if not gen then
-  gen = ARGV[3]
-  redis.call('SET', KEYS[1], gen)
-end
-local live = ARGV[1] .. gen
-if redis.call('EXISTS', live) == 0 then
-  return {gen}
-end
+OWN = (
+    _LIVE_INDEX
+    + """
 local sort_key = redis.call('ZSCORE', live, ARGV[2])
 if not sort_key then
   if #ARGV >= 6 then
@@ -131,6 +132,7 @@ if not row or row == '' then
 end
 return {gen, 1, redis.call('ZCOUNT', live, '(' .. sort_key, '+inf'), redis.call('ZCARD', live) - 1, row}
 """
+)
 
 
 def generation_key(exam_id: int) -> str:
