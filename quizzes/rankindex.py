@@ -130,7 +130,7 @@ local row = redis.call('HGET', live .. ':rows', ARGV[2])
 if not row or row == '' then
   return {gen, -1}
 end
-return {gen, 1, redis.call('ZCOUNT', live, '(' .. sort_key, '+inf'), redis.call('ZCARD', live) - 1, row}
+return {gen, 1, redis.call('ZCOUNT', live, '(' .. sort_key, '+inf'), redis.call('ZCARD', live) - 1, row, sort_key}
 """
 )
 
@@ -207,7 +207,8 @@ def own(
 ) -> Own | Literal["unranked"] | None:
     """The person's place on the exam's board from its index, built first if there is none, in one round trip:
     ``Own``, or ``UNRANKED`` when they have no counted attempt; None when the database must say (no Redis, another
-    worker is building, or the index holds no row for them: one built by an earlier release).
+    worker is building, or the index holds no row for them or one that is not their entry's: an index built, or an
+    entry added, by an earlier release).
     ``when_unranked``: (cache key, value, timeout) that the same round trip stores, as the cache's ``set`` would,
     when they are not ranked."""
     backend = reachable_redis()
@@ -223,7 +224,10 @@ def own(
         return None
     if int(reply[1]) == 0:
         return UNRANKED
-    return Own(int(reply[2]), int(reply[3]), _counted_from_row(user_id, reply[4].decode()))
+    counted = _counted_from_row(user_id, reply[4].decode())
+    if sort_key(counted.score, counted.time_used_seconds) != int(float(reply[5])):
+        return None  # a row that is not their entry's (written by an earlier release's server during an upgrade)
+    return Own(int(reply[2]), int(reply[3]), counted)
 
 
 def _read_built(exam_id: int, script: str, args: list[Any], backend: ResilientRedisCache | None = None) -> list[Any]:

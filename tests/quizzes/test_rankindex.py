@@ -250,3 +250,23 @@ def test_someone_not_ranked_is_stored_for_the_board_in_the_same_round_trip(exam,
     assert 0 < backend.client().ttl(backend.make_key("t:nobody")) <= 60
     assert isinstance(rankindex.own(exam.pk, ranked.pk, when_unranked=("t:ranked", entry, 60)), rankindex.Own)
     assert cache.get("t:ranked") is None
+
+
+def test_a_row_that_is_not_the_persons_entry_leaves_their_own_row_to_the_database(exam, tree):
+    """During an upgrade a server of an earlier release adds entries without rows: a person's later counted attempt
+    then stands in the index beside the row of their earlier one, and that row is not shown."""
+    alice = _person(tree, 1)
+    first = _counted(exam, alice, "50", 100)
+    assert rankindex.own(exam.pk, alice.pk) is not None  # built, with her row
+    client, live = _live_index(exam)
+    Attempt.objects.filter(pk=first.pk).update(is_counted=False)
+    later = _counted(exam, alice, "80", 90, number=2)
+    client.hset(
+        rankindex.rows_key(live),
+        str(alice.pk),
+        rankindex.Counted(alice.pk, first.pk, Decimal(50), 100, first.submitted_at).row(),
+    )
+
+    assert rankindex.own(exam.pk, alice.pk) is None
+    own = leaderboards.own_row(exam=exam, person=User.objects.select_related("unit").get(pk=alice.pk))
+    assert own.row is not None and (own.row.attempt_id, own.row.score) == (later.pk, Decimal(80))  # the database's
