@@ -211,9 +211,10 @@ def leaderboard_people(*, exam: Exam, within: Unit | None = None) -> list[Person
 
 def leaderboard_person_row(*, exam: Exam, user_id: int) -> PersonRow | None:
     """One person's ranked row (their counting attempt with their name and unit, global rank), or None if they
-    have none. One indexed read, written out (each participant's first look at an exam's board runs it: the
-    ORM's building of this read and of a second one for the name cost more than running them), then the rank from
-    the exam's rank index, or one aggregate without it (``_ranks_of_scattered``)."""
+    have none, from the database: a participant's own row when the exam's rank index cannot give it (``own_row``).
+    One indexed read, written out (the ORM's building of this read and of a second one for the name cost more
+    than running them), then the rank from the exam's rank index, or one aggregate without it
+    (``_ranks_of_scattered``)."""
     q = connection.ops.quote_name
     attempt, user, unit = (q(model._meta.db_table) for model in (Attempt, User, Unit))
     fields = ("id", "score", "time_used_seconds", "submitted_at")

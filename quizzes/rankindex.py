@@ -174,6 +174,12 @@ class Counted(NamedTuple):
         micros = (self.submitted_at - _EPOCH) // timedelta(microseconds=1)
         return f"{self.attempt_id}|{self.score}|{self.time_used_seconds}|{micros}"
 
+    @classmethod
+    def from_row(cls, user_id: int, row: str) -> Counted:
+        """The person's counted attempt from their row (``row``'s reverse)."""
+        attempt_id, score, used, micros = row.split("|")
+        return cls(user_id, int(attempt_id), Decimal(score), int(used), _EPOCH + timedelta(microseconds=int(micros)))
+
 
 class Own(NamedTuple):
     """A person's place on the board from the index (``own``): how many counted attempts are better, how many
@@ -184,16 +190,13 @@ class Own(NamedTuple):
     counted: Counted
 
 
-def _counted_from_row(user_id: int, row: str) -> Counted:
-    attempt_id, score, used, micros = row.split("|")
-    submitted = _EPOCH + timedelta(microseconds=int(micros))
-    return Counted(user_id, int(attempt_id), Decimal(score), int(used), submitted)
-
-
 def tally(exam_id: int, score: Decimal, time_used_seconds: int) -> tuple[int, int] | None:
     """(counted attempts better than this score and time, counted attempts) of the exam from its index, built
     first if there is none; None when the database must count (no Redis, or another worker is building)."""
-    reply = _read_built(exam_id, TALLY, [str(sort_key(score, time_used_seconds))])
+    backend = reachable_redis()
+    if backend is None:
+        return None
+    reply = _read_built(backend, exam_id, TALLY, [str(sort_key(score, time_used_seconds))])
     if len(reply) < 3:
         return None
     return int(reply[1]), int(reply[2])
@@ -219,23 +222,20 @@ def own(
         key, value, timeout = when_unranked
         client: Any = backend._cache  # Django's RedisCacheClient: its serializer, as accounts/sessions.py reads it
         args += [backend.make_key(key), client._serializer.dumps(value), str(timeout)]
-    reply = _read_built(exam_id, OWN, args, backend)
+    reply = _read_built(backend, exam_id, OWN, args)
     if len(reply) < 2 or int(reply[1]) < 0:
         return None
     if int(reply[1]) == 0:
         return UNRANKED
-    counted = _counted_from_row(user_id, reply[4].decode())
+    counted = Counted.from_row(user_id, reply[4].decode())
     if sort_key(counted.score, counted.time_used_seconds) != int(float(reply[5])):
         return None  # a row that is not their entry's (written by an earlier release's server during an upgrade)
     return Own(int(reply[2]), int(reply[3]), counted)
 
 
-def _read_built(exam_id: int, script: str, args: list[Any], backend: ResilientRedisCache | None = None) -> list[Any]:
+def _read_built(backend: ResilientRedisCache, exam_id: int, script: str, args: list[Any]) -> list[Any]:
     """The reply of ``script`` (``TALLY``, ``OWN``) on the exam's live index, built first when the reply is only
-    the generation (there is none); only the generation when it is still not there, [] without Redis."""
-    backend = backend or reachable_redis()
-    if backend is None:
-        return []
+    the generation (there is none); only the generation when it is still not there, [] when Redis failed."""
     prefix = backend.make_key(_index_prefix(exam_id))
     # a generation lost (evicted) starts from the clock, above any it held: no index kept under an old one is read
     keys = [backend.make_key(generation_key(exam_id))]
