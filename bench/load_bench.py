@@ -10,7 +10,8 @@ only, removed at the end), wrk (installed with apt-get when missing and the harn
 XUEFA_BENCH_PORT (default 8040).
 
 What it does:
-1. Prepares data through the services (units, a 5,000-question bank, exams with drawn papers); people are
+1. Prepares data through the services (units, a 5,000-question bank made of the shipped banks' questions, with
+   their explanations and legal bases, and the shipped law texts they cite; exams with drawn papers); people are
    bulk-created with one precomputed Argon2id hash (hashing each would take minutes and is not the subject).
 2. Starts gunicorn with the production settings (no DEBUG) plus the ceiling view (bench/settings.py, bench/urls.py)
    and picks the worker class and count by measurement (sync/gthread × 2/4 workers: the ceiling, /me and an
@@ -42,7 +43,6 @@ import argparse
 import asyncio
 import math
 import os
-import random
 import resource
 import shutil
 import signal
@@ -607,7 +607,7 @@ def create_floor_table() -> None:
         cursor.execute(f"CREATE TABLE {FLOOR_TABLE} (id integer PRIMARY KEY, n integer NOT NULL)")
 
 
-def prepare(sizes: Sizes, *, seed: int = 9) -> dict[str, Any]:
+def prepare(sizes: Sizes) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
@@ -618,37 +618,17 @@ def prepare(sizes: Sizes, *, seed: int = 9) -> dict[str, Any]:
     from quizzes.services.banks import bank_create
     from quizzes.services.exams import RuleSpec, exam_create, exam_publish
     from quizzes.services.imports import questions_bulk_create
+    from quizzes.services.laws import laws_load_shipped
 
     call_command("migrate", verbosity=0)
     create_floor_table()
-    rng = random.Random(seed)
     city = unit_create(name="基准市", kind=Unit.Kind.CITY)
     towns = [unit_create(name=f"镇{i:02d}", parent=city, kind=Unit.Kind.TOWN) for i in range(20)]
     depts = [unit_create(name=f"{t.name}科{j}", parent=t, kind=Unit.Kind.DEPARTMENT) for t in towns for j in range(5)]
     organizer = user_create(username="bench-organizer", password=None, unit=city, role=User.Role.ORGANIZER)
     bank = bank_create(name="基准题库", unit=city)
-    items: list[dict[str, Any]] = []
-    for i in range(sizes.bank):
-        if i % 5 == 4:
-            items.append(
-                {
-                    "kind": "judge",
-                    "stem": f"判断第{i}题：依法行政是基本要求。",
-                    "options": ["正确", "错误"],
-                    "answer": ["A"],
-                }
-            )
-        else:
-            items.append(
-                {
-                    "kind": "single",
-                    "stem": f"第{i}题：根据《中华人民共和国行政处罚法》，下列说法正确的是（　）。",
-                    "options": ["甲说法", "乙说法", "丙说法", "丁说法"],
-                    "answer": [rng.choice("ABCD")],
-                    "difficulty": rng.randint(1, 5),
-                }
-            )
-    questions_bulk_create(bank=bank, items=items)
+    laws_load_shipped()
+    questions_bulk_create(bank=bank, items=bench_bank_items(sizes.bank))
 
     now = timezone.now()
 
@@ -693,6 +673,24 @@ def prepare(sizes: Sizes, *, seed: int = 9) -> dict[str, Any]:
         "people": people,
         "bank": bank.pk,
     }
+
+
+def bench_bank_items(size: int) -> list[dict[str, Any]]:
+    """``size`` questions made of the shipped banks' single-choice and true/false questions, four single to one
+    true/false, each with its explanation and legal basis, as an exam's bank has them: a submit's review cites
+    the shipped law texts (loaded by ``prepare``) as it does on exam day. A copy's stem names its place in the bank,
+    so that each is a question of its own; tags and exclusion groups are left off (the draw is the subject, not
+    the groups of 5,000 copies)."""
+    from quizzes.importing.shipped import read_shipped_banks
+
+    shipped = [question.fields() for _, questions in read_shipped_banks() for question in questions]
+    by_kind = {kind: [f for f in shipped if f["kind"] == kind] for kind in ("single", "judge")}
+    items = []
+    for i in range(size):
+        kind = "judge" if i % 5 == 4 else "single"
+        source = by_kind[kind][(i // 5) % len(by_kind[kind])]
+        items.append({**source, "stem": f"{source['stem']}（第{i}题）", "tags": [], "exclusion_group": ""})
+    return items
 
 
 def probe_papers(exam_id: int, usernames: list[str]) -> dict[str, tuple[int, list[int]]]:
