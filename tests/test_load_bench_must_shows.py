@@ -7,8 +7,10 @@ from __future__ import annotations
 from bench.load_bench import ISSUE_CEILING, Figure, MustShow, must_shows
 
 
-def figure(name: str, rps: float, *, beside: float = 2000.0, p99_ms: float = 50.0) -> tuple[Figure, bool]:
-    return Figure(name, rps, p99_ms / 2, p99_ms, 1000, 0, 1.0, 0.1, beside=beside), True
+def figure(
+    name: str, rps: float, *, beside: float = 2000.0, p99_ms: float = 50.0, spread: float = 0.0
+) -> tuple[Figure, bool]:
+    return Figure(name, rps, p99_ms / 2, p99_ms, 1000, 0, 1.0, 0.1, beside=beside, beside_spread=spread), True
 
 
 def verdicts(shown: list[MustShow]) -> dict[str, tuple[bool, bool | None]]:
@@ -80,6 +82,27 @@ def test_me_and_the_autosave_are_also_stated_against_their_floors_which_do_not_c
     assert shown["autosave (PUT one answer, 32 connections)"].measured == "25.0 % (its floor 38.0 %: 66 % of it)"
     assert not shown["autosave (PUT one answer, 32 connections)"].met
     assert not any(what.startswith("floor") for what in shown)  # the floors are figures, not must-shows
+
+
+def test_the_unit_rankings_share_falls_only_by_more_than_the_machine_moved_beside_it() -> None:
+    def not_falling(large_rps: float, spreads: tuple[float, float]) -> MustShow:
+        shown = must_shows(
+            [
+                figure("unit leaderboard (200 finished)", 900, spread=spreads[0]),  # 45 %
+                figure("unit leaderboard (100000 finished)", large_rps, spread=spreads[1]),
+            ],
+            day_ok=None,
+        )
+        return next(item for item in shown if "not falling" in item.what)
+
+    # 45 % → 44.9 %: the ceiling beside the larger moved 1 % (0.45 points), so this is the machine's
+    within = not_falling(898, (0.002, 0.01))
+    assert within.met and within.measured == "45.0 → 44.9 % (the machine moved ±0.5 points)"
+    # 45 % → 44 %: more than the 0.45 points either ceiling moved
+    assert not not_falling(880, (0.01, 0.002)).met
+    # a machine that did not move at all: any fall is a fall, and no fall is none
+    assert not not_falling(899.9, (0.0, 0.0)).met
+    assert not_falling(900, (0.0, 0.0)).met
 
 
 def test_without_floors_measured_a_share_stands_alone() -> None:
