@@ -1,3 +1,6 @@
+"""A foreign key with ``db_index=False`` leads a unique constraint or an index of its model, which serves its lookups
+(tests/test_schema_indexes.py): an index of its own would cost every write and serve nothing more."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,7 +32,13 @@ class Unit(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_index=False,
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -68,7 +77,13 @@ class User(AbstractUser):
     real_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Unit,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)

@@ -1,3 +1,6 @@
+"""A foreign key with ``db_index=False`` leads a unique constraint or an index of its model, which serves its lookups
+(tests/test_schema_indexes.py): an index of its own would cost every write and serve nothing more."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -52,7 +55,9 @@ class Tag(models.Model):
 class QuestionBank(models.Model):
     name = models.CharField(_("题库名称"), max_length=100)
     description = models.TextField(_("说明"), blank=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="banks")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="banks", db_index=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -75,7 +80,7 @@ class Question(models.Model):
     A judge question has the options ["正确", "错误"]. ``answer`` holds the correct letters, sorted.
     """
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions")
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions", db_index=False)
     kind = models.CharField(_("题型"), max_length=10, choices=QuestionKind.choices)
     stem = models.TextField(_("题干"), max_length=2000)
     options = models.JSONField(_("选项"), default=list)
@@ -214,7 +219,7 @@ class Exam(models.Model):
 class ExamQuestion(models.Model):
     """A question of a fixed paper, in order, with its points."""
 
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="fixed_questions")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="fixed_questions", db_index=False)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
     points = models.DecimalField(max_digits=6, decimal_places=2)
@@ -264,7 +269,7 @@ class Attempt(models.Model):
         TIMED_OUT = "timed_out", _("超时自动交卷")
         LEFT_PAGE = "left_page", _("切屏超限自动交卷")
 
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="attempts")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="attempts", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
@@ -335,7 +340,7 @@ class ExamOverride(models.Model):
         OVERRIDE = "override", _("个人调整")
         MAKEUP = "makeup", _("补考")
 
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="overrides")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="overrides", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_overrides")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.OVERRIDE)
     opens_at = models.DateTimeField(_("个人开始时间"), null=True, blank=True)
@@ -373,7 +378,7 @@ class PageLeave(models.Model):
         LEAVE = "leave", _("离开页面")
         RETURN = "return", _("返回页面")
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="page_leaves")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="page_leaves", db_index=False)
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
     at = models.DateTimeField()
@@ -396,7 +401,9 @@ class AttemptQuestion(models.Model):
     # No database constraint to the attempt (docs/adr/0016): the start writes the paper in the transaction that
     # inserted its attempt, and PostgreSQL's check of 25 rows against that new, uncommitted row cost half of the
     # database's work per start in a storm. Deleting goes through Django, which cascades (on_delete) itself.
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="paper", db_constraint=False)
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="paper", db_constraint=False, db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=QuestionKind.choices)
@@ -421,7 +428,7 @@ class AttemptQuestion(models.Model):
 class Answer(models.Model):
     """The participant's latest saved choices for one paper question (autosave upserts this row)."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers", db_index=False)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     choices = models.JSONField(default=list)
     seq = models.PositiveIntegerField(default=0)
@@ -480,7 +487,7 @@ class Certificate(models.Model):
     corrected name or a regraded score shows on the next download; the code never changes.
     """
 
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="certificates")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="certificates", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(_("证书编号"), max_length=16, unique=True)
@@ -551,7 +558,7 @@ class LawText(models.Model):
 class LawArticle(models.Model):
     """One article of a law text: 第十七条 is ``number`` 17; 第一百三十三条之一 is 133 with ``sub`` 1."""
 
-    law = models.ForeignKey(LawText, on_delete=models.CASCADE, related_name="articles")
+    law = models.ForeignKey(LawText, on_delete=models.CASCADE, related_name="articles", db_index=False)
     number = models.PositiveIntegerField(_("条号"))
     sub = models.PositiveSmallIntegerField(_("之几"), default=0)
     heading = models.CharField(_("条标"), max_length=30)
@@ -601,7 +608,7 @@ class DailySet(models.Model):
     """One unit's daily questions of a practice set on one day, drawn once (seeded by set, unit and day,
     ``quizzes.learning.daily_draw``) and kept, so that everyone of the unit answers the same questions."""
 
-    practice_set = models.ForeignKey(PracticeSet, on_delete=models.CASCADE, related_name="daily_sets")
+    practice_set = models.ForeignKey(PracticeSet, on_delete=models.CASCADE, related_name="daily_sets", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     question_ids = models.JSONField(default=list)
@@ -623,7 +630,9 @@ class PracticeRound(models.Model):
         BOOK = "book", _("错题重练")
         DAILY = "daily", _("每日一练")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_rounds")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_rounds", db_index=False
+    )
     practice_set = models.ForeignKey(
         PracticeSet, null=True, blank=True, on_delete=models.CASCADE, related_name="rounds"
     )
@@ -648,7 +657,7 @@ class PracticeRound(models.Model):
 class PracticeItem(models.Model):
     """A question of a practice round and, once answered (once), the choices and whether they were right."""
 
-    round = models.ForeignKey(PracticeRound, on_delete=models.CASCADE, related_name="items")
+    round = models.ForeignKey(PracticeRound, on_delete=models.CASCADE, related_name="items", db_index=False)
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField()
     choices = models.JSONField(null=True, blank=True)
@@ -672,7 +681,9 @@ class WrongAnswer(models.Model):
     (``selectors_learning.book_visible_q``). Retired after ``learning.RETIRE_AFTER`` right answers in a row.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wrong_answers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wrong_answers", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     choices = models.JSONField(default=list)
     wrong_count = models.PositiveIntegerField(default=1)
