@@ -28,12 +28,12 @@ from .models import LawArticle, LawText
 from .quality import LibraryArticles
 
 
-def _in_library_of(unit_id: int, field: str = "") -> Q:
-    """Rows of a law text (reached through ``field``) in the library of unit ``unit_id``: shipped, or of
-    the unit or one of its ancestors (one correlated subquery, so the unit need not be loaded)."""
-    prefix = f"{field}__" if field else ""
-    ancestor = Unit.objects.filter(pk=unit_id, path__startswith=OuterRef(f"{prefix}unit__path"))
-    return Q(**{f"{prefix}unit__isnull": True}) | Q(Exists(ancestor))
+def _in_library_of(unit_id: int) -> Q:
+    """Law texts in the library of unit ``unit_id``: shipped, or of the unit or one of its ancestors (one correlated
+    subquery, so the unit need not be loaded). ``_cited_sql`` states the same rule in SQL for the review's hot read;
+    tests/quizzes/test_law_library_services.py holds both to it."""
+    ancestor = Unit.objects.filter(pk=unit_id, path__startswith=OuterRef("unit__path"))
+    return Q(unit__isnull=True) | Q(Exists(ancestor))
 
 
 def law_texts_for(user: User | AnonymousUser) -> QuerySet[LawText]:
@@ -90,7 +90,8 @@ def _current_laws(unit_id: int, keys: Iterable[str]) -> dict[str, dict[str, Any]
 def _cited_sql(vendor: str) -> str:
     """The current editions' articles of ``(law key, number, sub)`` rows packed in the first parameter
     (``rawsql.packed_rows``), each with its law's name, edition and unit path, in the library of the unit whose id
-    is the second: shipped, or of that unit or one of its ancestors (a unit's path begins with each ancestor's)."""
+    is the second: shipped, or of that unit or one of its ancestors (a unit's path begins with each ancestor's), the
+    rule of ``_in_library_of``."""
     q = connection.ops.quote_name
     law, article, unit = (q(model._meta.db_table) for model in (LawText, LawArticle, Unit))
 
