@@ -4,10 +4,12 @@ generation together.
 
 A cached person (with their unit) is valid while the people generation (``quizzes.caching.PEOPLE_KEY``: roster
 commits, new accounts and units, and here any unit saved or deleted) is the one it was stored under; saving or
-deleting the person forgets them at once and again when the transaction commits (so a reader that loaded the row
-before the commit cannot keep the old one). A login caches the person it has just signed in (``remember_user``,
-once the login's transaction has committed: ``accounts.adapter.AccountAdapter.login``), so that the first request
-of a new session, at an exam's opening every participant's, reads no row either.
+deleting the person forgets them at once and again when the transaction commits, each time after leaving a mark
+(``edit_mark_key``) that refuses any store of them for ``TTL`` seconds: a reader that loaded the row before the
+edit's commit and stores it after the edit's forgetting cannot keep the old row (``_keep``). A login caches the
+person it has just signed in (``remember_user``, once the login's transaction has committed:
+``accounts.adapter.AccountAdapter.login``), so that the first request of a new session, at an exam's opening every
+participant's, reads no row either.
 Values expire after ``TTL`` seconds, the safety net for writes outside the ORM's signals. Authentication still
 checks the session's password hash and ``is_active`` on the cached person.
 """
@@ -25,6 +27,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from config.cache import reachable_redis
 from quizzes.caching import PEOPLE_KEY, WorkerCopies, model_copy, people_changed, read_current, store_current
 
 from .models import Unit, User
@@ -35,6 +38,43 @@ TTL = 300
 
 def user_key(user_id: Any) -> str:
     return f"auth:user:{user_id}"
+
+
+def edit_mark_key(user_id: Any) -> str:
+    """Left by each edit of the person (``forget_user``) before it forgets them, for ``TTL`` seconds: longer than
+    any request takes from its read of the row to its store of it."""
+    return f"auth:user:{user_id}:edited"
+
+
+KEEP_UNLESS_EDITED = """
+-- KEYS[1]: a person's cache entry; KEYS[2]: the mark an edit of them leaves; ARGV[1]: the entry, ARGV[2]: its expiry
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
+
+
+def _keep(user: User, generations: tuple[int, ...]) -> None:
+    """Cache ``user`` (read after ``generations``) for ``TTL`` seconds, unless an edit of them has left its mark.
+
+    An edit leaves its mark before it forgets the person, now and at its commit. So a row read before an edit's
+    commit is either stored before that forgetting, which removes it, or finds the mark and is not stored: in one
+    script on Redis, and on another cache (local memory: development, tests) stored and then taken back if the mark
+    is there, which has the same outcome. A person edited in the last ``TTL`` seconds is read from the database
+    until the mark expires; edits are rare, and the login's own save of ``last_login`` leaves none."""
+    key, mark = user_key(user.pk), edit_mark_key(user.pk)
+    backend = reachable_redis()
+    if backend is None:
+        store_current({key: user}, generations, timeout=TTL)
+        if cache.get(mark) is not None:
+            cache.delete(key)
+        return
+    client: Any = backend._cache  # Django's RedisCacheClient: its serializer
+    entry = client._serializer.dumps((generations, user))  # as ``store_current`` stores it
+    keys = [backend.make_key(key), backend.make_key(mark)]
+    backend.guarded(lambda: backend.script(KEEP_UNLESS_EDITED)(keys=keys, args=[entry, TTL]), None)
 
 
 OFFER_SECONDS = 1.0
@@ -104,7 +144,7 @@ def _read_and_keep(user_id: Any, generations: tuple[int, ...]) -> User | None:
     meanwhile makes the entry stale)."""
     user = person_with_unit(user_id)
     if user is not None:
-        store_current({user_key(user_id): user}, generations, timeout=TTL)
+        _keep(user, generations)
     return user
 
 
@@ -121,18 +161,12 @@ def read_for_login(username: str) -> User | None:
     return user
 
 
-LOGIN_TTL = 30
-
-
 def remember_user(user: User) -> None:
     """Cache the person just logged in (with their unit), so that the first request of the new session finds
     them (the login's own save of ``last_login`` has forgotten them, now and at its commit, which has come: this
     runs after it): the instance the login read (``read_for_login``, under the generation read before it), else
-    read again.
-
-    The login's instance was read before its password hash was checked, some tens of milliseconds earlier: an edit
-    of the person committed in between (its forgetting done before this store) would be kept, so it is kept for
-    ``LOGIN_TTL`` seconds only, against ``TTL`` for a read made just before its store."""
+    read again. The login's instance was read before its password hash was checked, some tens of milliseconds
+    earlier; an edit of the person committed in between has left its mark, and ``_keep`` does not store it."""
     read = _login_read.get()
     _login_read.set(None)
     if read is None or read[0] is not user:  # a login that did not come through the backend's read
@@ -140,13 +174,21 @@ def remember_user(user: User) -> None:
         return
     fresh = model_copy(user)
     fresh.__dict__.pop("backend", None)  # where this login came in, not the person's
-    store_current({user_key(fresh.pk): fresh}, read[1], timeout=LOGIN_TTL)
+    _keep(fresh, read[1])
 
 
-def forget_user(user_id: Any) -> None:
-    key = user_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+def forget_user(user_id: Any, *, edited: bool = True) -> None:
+    """Drop the person's entry now and when the transaction commits; ``edited``: leave the edit's mark first each
+    time (``_keep``)."""
+    key, mark = user_key(user_id), edit_mark_key(user_id)
+
+    def forget() -> None:
+        if edited:
+            cache.set(mark, 1, timeout=TTL)
+        cache.delete(key)
+
+    forget()
+    transaction.on_commit(forget, robust=True)
 
 
 @receiver(user_logged_in)
@@ -158,7 +200,11 @@ def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
 @receiver(post_save, sender=User)
 @receiver(post_delete, sender=User)
 def _user_changed(sender: Any, instance: User, **kwargs: Any) -> None:
-    forget_user(instance.pk)
+    # No mark for a new person (nobody can have read the row before its commit), nor for a login's save of
+    # last_login, which changes nothing a request reads of the person (a login in another session saves it too):
+    # the login then keeps the person it read (remember_user).
+    edited = not kwargs.get("created") and kwargs.get("update_fields") != frozenset({"last_login"})
+    forget_user(instance.pk, edited=edited)
 
 
 @receiver(post_save, sender=Unit)

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.skipif(settings.SESSION_ENGINE != "accounts.sessions", 
 
 @pytest.fixture
 def commands(monkeypatch: Any) -> list[str]:
-    """The Redis commands sent, by name (a pipeline's or a script's each count as what they send)."""
+    """The Redis commands sent, by name (a pipeline's or a script's each count as what they send); the script that
+    keeps a person unless an edit has left its mark (accounts/usercache.py ``_keep``) as ``KEEP``."""
     sent: list[str] = []
     execute, run = redis.Redis.execute_command, HeldConnectionScript.__call__
 
@@ -36,7 +37,7 @@ def commands(monkeypatch: Any) -> list[str]:
         return execute(self, *args, **options)
 
     def running(self: HeldConnectionScript, **given: Any) -> Any:  # a script is sent on the client's connection
-        sent.append("EVALSHA")
+        sent.append("KEEP" if self.registered.script == usercache.KEEP_UNLESS_EDITED else "EVALSHA")
         return run(self, **given)
 
     monkeypatch.setattr(redis.Redis, "execute_command", recording)
@@ -142,7 +143,7 @@ def test_a_person_not_in_the_cache_is_read_once_and_kept_with_no_round_trip_to_a
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/api/v1/me").json()["username"] == people.alice.username
         assert len([q for q in queries if "accounts_user" in q["sql"]]) == 1
-        assert commands == ["EVALSHA", "SET"]  # the round trip, then the person kept
+        assert commands == ["EVALSHA", "KEEP"]  # the round trip, then the person kept
         commands.clear()
         with CaptureQueriesContext(connection) as queries:
             client.get("/api/v1/me")
@@ -177,7 +178,8 @@ def test_a_login_writes_its_new_session_once_with_the_person_in_it(people, comma
         client = app_login(people.alice.username)
     session_writes = [q["sql"].split()[0] for q in queries if '"django_session"' in q["sql"]]
     assert session_writes == ["INSERT"]
-    assert commands.count("SET") == 3  # the session and its hint once each, and the person the login keeps
+    assert commands.count("SET") == 2  # the session and its hint once each
+    assert commands.count("KEEP") == 1  # and the person the login keeps
     token = _token(client)
     row = Session.objects.get(session_key=token)
     assert row.get_decoded()[SESSION_KEY] == str(people.alice.pk)

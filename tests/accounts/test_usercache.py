@@ -3,16 +3,20 @@ every change to the person or their unit shows on the next request."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from accounts import usercache
 from accounts.models import User
+from accounts.selectors import person_with_unit
 from accounts.services import unit_create, user_create
 from accounts.usercache import cached_user
-from quizzes.caching import store_current
+from config.cache import reachable_redis
 from tests.conftest import PASSWORD, app_login
 
 
@@ -37,22 +41,23 @@ def test_the_login_leaves_the_person_in_the_cache_for_the_first_request(people):
     assert [q["sql"] for q in queries if "accounts_user" in q["sql"]] == []
 
 
-def test_the_login_caches_the_row_it_checked_the_password_against(people, monkeypatch):
+def _seconds_left(key: str) -> float:
+    """How long the cache keeps ``key`` still: Redis's TTL, or local memory's expiry."""
+    backend = reachable_redis()
+    if backend is not None:
+        return float(backend.client().ttl(backend.make_key(key)))
+    expiry: float = cache._expire_info[cache.make_key(key)]  # type: ignore[attr-defined]
+    return expiry - time.time()
+
+
+def test_the_login_caches_the_row_it_checked_the_password_against(people):
     """The login reads the person once, with their unit; that instance is what the cache holds, as a fresh read
-    would have it (last_login saved), not where the login came in (``backend``), and for a short while only
-    (read before the password's check, it may miss an edit committed meanwhile)."""
-    stored: list[tuple[list[str], int]] = []
-
-    def store(values: dict[str, Any], generations: tuple[int, ...], timeout: int) -> None:
-        stored.append((list(values), timeout))
-        store_current(values, generations, timeout)
-
-    monkeypatch.setattr(usercache, "store_current", store)
+    would have it (last_login saved), not where the login came in (``backend``), and as long as a person read on a
+    request: an edit committed between the login's read and its store could not stay (the next tests)."""
     with CaptureQueriesContext(connection) as queries:
         app_login(people.alice.username)
     assert len([q for q in queries if q["sql"].startswith("SELECT") and "accounts_user" in q["sql"]]) == 1
-    assert stored == [([usercache.user_key(people.alice.pk)], usercache.LOGIN_TTL)]
-    assert usercache.LOGIN_TTL < usercache.TTL
+    assert usercache.TTL - 5 < _seconds_left(usercache.user_key(people.alice.pk)) <= usercache.TTL
     cached = cached_user(people.alice.pk)
     assert cached is not None and cached.last_login is not None
     assert cached.last_login == User.objects.get(pk=people.alice.pk).last_login
@@ -60,6 +65,66 @@ def test_the_login_caches_the_row_it_checked_the_password_against(people, monkey
     with CaptureQueriesContext(connection) as queries:
         assert cached_user(people.alice.pk).unit.name == "南关镇党政办"  # type: ignore[union-attr]
     assert len(queries) == 0
+
+
+def _edited_meanwhile(people: Any) -> None:
+    """An organizer's edit of alice, committed (its forgetting done, at its commit too) while a request holds the
+    row it read before."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        alice = User.objects.get(pk=people.alice.pk)
+        alice.real_name = "张三丰"
+        alice.is_active = False
+        alice.save()
+
+
+def test_a_login_does_not_keep_the_row_an_edit_changed_after_the_logins_read(people, monkeypatch):
+    """The login reads the person before it checks the password, tens of milliseconds before it caches them: an
+    edit committed in between is not undone by the login's store, whose entry would outlive the edit's forgetting."""
+    read_for_login = usercache.read_for_login
+
+    def read_then_edited(username: str) -> User | None:
+        user = read_for_login(username)
+        _edited_meanwhile(people)
+        return user
+
+    monkeypatch.setattr(usercache, "read_for_login", read_then_edited)
+    app_login(people.alice.username)
+    assert cache.get(usercache.user_key(people.alice.pk)) is None
+    assert cached_user(people.alice.pk).is_active is False  # type: ignore[union-attr]
+
+
+def test_a_request_does_not_keep_the_row_an_edit_changed_after_its_read(people, monkeypatch):
+    """The same for a request that reads a person not in the cache: its store comes after the edit's forgetting."""
+
+    def read_then_edited(*args: Any, **kwargs: Any) -> User | None:
+        user = person_with_unit(*args, **kwargs)
+        _edited_meanwhile(people)
+        return user
+
+    monkeypatch.setattr(usercache, "person_with_unit", read_then_edited)
+    assert cached_user(people.alice.pk).real_name == "张三"  # type: ignore[union-attr]  # what it read
+    monkeypatch.undo()
+    with CaptureQueriesContext(connection) as queries:
+        assert cached_user(people.alice.pk).real_name == "张三丰"  # type: ignore[union-attr]
+    assert len(queries) == 1
+
+
+def test_an_edit_leaves_a_mark_that_a_login_or_a_new_person_does_not(people, db):
+    """The mark keeps the edited person out of the cache for a while; a login's save of last_login, the only save
+    at every login, and a new account leave none, so the login's entry stays."""
+    assert cache.get(usercache.edit_mark_key(people.alice.pk)) is None  # created
+    app_login(people.alice.username)
+    assert cache.get(usercache.edit_mark_key(people.alice.pk)) is None
+    assert cache.get(usercache.user_key(people.alice.pk)) is not None
+    alice = User.objects.get(pk=people.alice.pk)
+    alice.real_name = "张三丰"
+    alice.save(update_fields=["real_name"])
+    assert cache.get(usercache.edit_mark_key(people.alice.pk)) is not None
+    assert cache.get(usercache.user_key(people.alice.pk)) is None
+    assert cached_user(people.alice.pk).real_name == "张三丰"  # type: ignore[union-attr]
+    assert cache.get(usercache.user_key(people.alice.pk)) is None  # read from the database while the mark lasts
+    alice.delete()
+    assert cached_user(people.alice.pk) is None
 
 
 def test_a_saved_person_is_read_again(people):
