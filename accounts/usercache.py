@@ -27,8 +27,14 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from config.cache import reachable_redis
-from quizzes.caching import PEOPLE_KEY, WorkerCopies, model_copy, people_changed, read_current, store_current
+from quizzes.caching import (
+    PEOPLE_KEY,
+    WorkerCopies,
+    model_copy,
+    people_changed,
+    read_current,
+    store_current_unless,
+)
 
 from .models import Unit, User
 from .selectors import person_with_unit
@@ -46,35 +52,14 @@ def edit_mark_key(user_id: Any) -> str:
     return f"auth:user:{user_id}:edited"
 
 
-KEEP_UNLESS_EDITED = """
--- KEYS[1]: a person's cache entry; KEYS[2]: the mark an edit of them leaves; ARGV[1]: the entry, ARGV[2]: its expiry
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  return 0
-end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return 1
-"""
-
-
 def _keep(user: User, generations: tuple[int, ...]) -> None:
     """Cache ``user`` (read after ``generations``) for ``TTL`` seconds, unless an edit of them has left its mark.
 
     An edit leaves its mark before it forgets the person, now and at its commit. So a row read before an edit's
-    commit is either stored before that forgetting, which removes it, or finds the mark and is not stored: in one
-    script on Redis, and on another cache (local memory: development, tests) stored and then taken back if the mark
-    is there, which has the same outcome. A person edited in the last ``TTL`` seconds is read from the database
-    until the mark expires; edits are rare, and the login's own save of ``last_login`` leaves none."""
-    key, mark = user_key(user.pk), edit_mark_key(user.pk)
-    backend = reachable_redis()
-    if backend is None:
-        store_current({key: user}, generations, timeout=TTL)
-        if cache.get(mark) is not None:
-            cache.delete(key)
-        return
-    client: Any = backend._cache  # Django's RedisCacheClient: its serializer
-    entry = client._serializer.dumps((generations, user))  # as ``store_current`` stores it
-    keys = [backend.make_key(key), backend.make_key(mark)]
-    backend.guarded(lambda: backend.script(KEEP_UNLESS_EDITED)(keys=keys, args=[entry, TTL]), None)
+    commit is either stored before that forgetting, which removes it, or finds the mark and is not stored
+    (``caching.store_current_unless``). A person edited in the last ``TTL`` seconds is read from the database until
+    the mark expires; edits are rare, and the login's own save of ``last_login`` leaves none."""
+    store_current_unless(user_key(user.pk), user, generations, unless=edit_mark_key(user.pk), timeout=TTL)
 
 
 OFFER_SECONDS = 1.0

@@ -326,6 +326,35 @@ def store_current(values: dict[str, Any], generations: tuple[int, ...], timeout:
     cache.set_many({key: (generations, value) for key, value in values.items()}, timeout=timeout)
 
 
+STORE_UNLESS = """
+-- KEYS[1]: the value's key; KEYS[2]: the key whose presence refuses the store; ARGV[1]: the entry, ARGV[2]: its expiry
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
+
+
+def store_current_unless(
+    key: str, value: Any, generations: tuple[int, ...], *, unless: str, timeout: int = TTL
+) -> None:
+    """``store_current`` of one value, unless the cache holds ``unless`` (a mark its writers leave before they delete
+    ``key``: accounts/usercache.py). One script on Redis, so that a mark left after the check finds the value stored
+    and deletes it after. Another cache (local memory: development, tests) stores and then deletes the value if the
+    mark is there, which has the same outcome for a writer that marks before it deletes."""
+    backend = reachable_redis()
+    if backend is None:
+        store_current({key: value}, generations, timeout)
+        if cache.get(unless) is not None:
+            cache.delete(key)
+        return
+    client: Any = backend._cache  # Django's RedisCacheClient: the serializer that ``store_current``'s SET uses
+    entry = client._serializer.dumps((generations, value))
+    keys = [backend.make_key(key), backend.make_key(unless)]
+    backend.guarded(lambda: backend.script(STORE_UNLESS)(keys=keys, args=[entry, timeout]), None)
+
+
 def _generations(*keys: str) -> list[int]:
     return _generations_in(cache.get_many(keys), keys)
 

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.skipif(settings.SESSION_ENGINE != "accounts.sessions", 
 @pytest.fixture
 def commands(monkeypatch: Any) -> list[str]:
     """The Redis commands sent, by name (a pipeline's or a script's each count as what they send); the script that
-    keeps a person unless an edit has left its mark (accounts/usercache.py ``_keep``) as ``KEEP``."""
+    keeps a person unless an edit has left its mark (accounts/usercache.py ``_keep``: ``caching.store_current_unless``)
+    as ``KEEP``."""
     sent: list[str] = []
     execute, run = redis.Redis.execute_command, HeldConnectionScript.__call__
 
@@ -37,7 +38,7 @@ def commands(monkeypatch: Any) -> list[str]:
         return execute(self, *args, **options)
 
     def running(self: HeldConnectionScript, **given: Any) -> Any:  # a script is sent on the client's connection
-        sent.append("KEEP" if self.registered.script == usercache.KEEP_UNLESS_EDITED else "EVALSHA")
+        sent.append("KEEP" if self.registered.script == caching.STORE_UNLESS else "EVALSHA")
         return run(self, **given)
 
     monkeypatch.setattr(redis.Redis, "execute_command", recording)

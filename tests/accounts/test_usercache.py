@@ -109,7 +109,7 @@ def test_a_request_does_not_keep_the_row_an_edit_changed_after_its_read(people, 
     assert len(queries) == 1
 
 
-def test_an_edit_leaves_a_mark_that_a_login_or_a_new_person_does_not(people, db):
+def test_an_edit_leaves_a_mark_that_a_login_or_a_new_person_does_not(people):
     """The mark keeps the edited person out of the cache for a while; a login's save of last_login, the only save
     at every login, and a new account leave none, so the login's entry stays."""
     assert cache.get(usercache.edit_mark_key(people.alice.pk)) is None  # created
