@@ -8,7 +8,8 @@ and deleted with the session. A Lua script reads the session, that id, the perso
 generation at once (``LOAD``), and the request's snapshot of every generation (``quizzes.caching.ANY_KEY``, offered
 to ``quizzes.caching``: what the worker read of exams and boards in an earlier request of the same snapshot is still
 what the cache holds), and the keys of that person's own that the view asked for before authentication
-(``caching.want_with_session``: the person leaderboard's own row), offered with the snapshot when the hint is the
+(``caching.want_with_session``: the person leaderboard's own row) and the person's place in an exam's rank index
+(``quizzes.rankindex.PLACE_FUNCTION``: their rank on that board), offered with the snapshot when the hint is the
 session's person. When the entry is current (stored under today's people generation, as
 ``usercache.cached_user`` requires) it is offered to ``cached_user`` for this request (``usercache.offer``), which
 authentication calls next; when it is not, the generation is (``usercache.offer_absent``), so that ``cached_user``
@@ -33,24 +34,34 @@ from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.utils.crypto import get_random_string
 
 from config.cache import ResilientRedisCache
-from quizzes import caching
+from quizzes import caching, rankindex
 from quizzes.caching import ANY_KEY, PEOPLE_KEY
 
 from . import usercache
 
 HINT_PREFIX = "session-user:"
 
-LOAD = """
-local found = {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]), false, false, redis.call('GET', ARGV[3])}
-if found[2] then
-  found[3] = redis.call('GET', ARGV[1] .. found[2])
+# KEYS: the session, its hint; ARGV: the people's entries' prefix, the people generation, the snapshot, the rank
+# index (``rankindex.place_keys``: its generation's key and its prefix, or two empty strings), then the prefixes of
+# the keys read along
+LOAD = (
+    rankindex.PLACE_FUNCTION
+    + """
+local found = {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]), false, false, redis.call('GET', ARGV[3]), false}
+local id = found[2]
+if id then
+  found[3] = redis.call('GET', ARGV[1] .. id)
   found[4] = redis.call('GET', ARGV[2])
+  if ARGV[4] ~= '' then
+    found[6] = place_in(ARGV[4], ARGV[5], id)
+  end
 end
-for i = 4, #ARGV do
-  found[i + 2] = found[2] and redis.call('GET', ARGV[i] .. found[2])
+for i = 6, #ARGV do
+  found[i + 1] = id and redis.call('GET', ARGV[i] .. id)
 end
 return found
 """
+)
 
 
 class SessionStore(cached_db.SessionStore):
@@ -92,25 +103,29 @@ class SessionStore(cached_db.SessionStore):
         if not isinstance(backend, ResilientRedisCache) or not self.session_key:
             return None
         wanted = caching.wanted_with_session()  # the view's: keys of the person's own, read along
+        place_exam = caching.place_wanted_with_session()  # and the exam whose rank index says their place
         keys = [backend.make_key(self.cache_key), backend.make_key(self._hint_key(self.session_key))]
         args = [backend.make_key(usercache.user_key("")), backend.make_key(PEOPLE_KEY), backend.make_key(ANY_KEY)]
+        args += rankindex.place_keys(backend, place_exam) if place_exam is not None else ("", "")
         args += [backend.make_key(prefix) for prefix in wanted]
         reply = backend.guarded(lambda: backend.script(LOAD, write=False)(keys=keys, args=args), None)
         if reply is None:
             return None
-        session, hint, entry, people, snapshot, *along = reply
+        session, hint, entry, people, snapshot, place, *along = reply
         client: Any = backend._cache  # Django's RedisCacheClient: its serializer
         data = None if session is None else client._serializer.loads(session)
         hint_text = None if hint is None else hint.decode()
         theirs = data is not None and hint_text == str(data.get(SESSION_KEY))  # the hint is the session's person
-        read_along = None
+        read_along, placed = None, None
         if wanted and theirs:
             along += [None] * (len(wanted) - len(along))  # Redis ends a Lua array at its first nil
             read_along = {
                 f"{prefix}{hint_text}": None if value is None else client._serializer.loads(value)
                 for prefix, value in zip(wanted, along, strict=True)
             }
-        caching.offer_snapshot(None if snapshot is None else int(snapshot), read_along)
+        if place and theirs:  # an empty reply (no live index) says nothing
+            placed = rankindex.place_from(int(str(hint_text)), place)
+        caching.offer_snapshot(None if snapshot is None else int(snapshot), read_along, placed)
         if people is not None and theirs:
             current = (int(people),)
             generations, user = ((), None) if entry is None else usercache.entry_from(entry, client._serializer.loads)

@@ -46,7 +46,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from django.core.cache import cache
 from django.core.signals import request_started
@@ -101,21 +101,30 @@ def _bump(key: str) -> None:
 _snapshot: ContextVar[int | None] = ContextVar("caching_snapshot", default=None)
 _wanted: ContextVar[tuple[str, ...]] = ContextVar("caching_wanted", default=())
 _read_along: ContextVar[dict[str, Any] | None] = ContextVar("caching_read_along", default=None)
+_place_wanted: ContextVar[int | None] = ContextVar("caching_place_wanted", default=None)
+type Place = rankindex.Own | Literal["unranked"]
+_place_along: ContextVar[tuple[int, Place] | None] = ContextVar("caching_place_along", default=None)
 
 
-def offer_snapshot(value: int | None, read_along: dict[str, Any] | None = None) -> None:
+def offer_snapshot(value: int | None, read_along: dict[str, Any] | None = None, place: Place | None = None) -> None:
     """This request's reading of ``ANY_KEY`` (None: none), taken in its session's round trip (accounts/sessions.py)
     before anything of the request reads the cache; ``read_along``: the keys ``want_with_session`` asked for, read in
-    the same round trip, each with its entry as the cache holds it (None: missing)."""
+    the same round trip, each with its entry as the cache holds it (None: missing); ``place``: the session's person's
+    place in the rank index of the exam it asked for (``rankindex.place_from``: None when the index could not say)."""
     _snapshot.set(value)
     _read_along.set(read_along)
+    exam_id = _place_wanted.get()
+    _place_along.set((exam_id, place) if place is not None and exam_id is not None else None)
 
 
-def want_with_session(*prefixes: str) -> None:
+def want_with_session(*prefixes: str, place_in: int | None = None) -> None:
     """Ask, before the request's session is loaded (a view's ``initial``), for the keys ``prefix`` + the session's
     user id to be read in the session's round trip: a value of each viewer's own (their row of a leaderboard),
-    which no worker can hold for a whole city, then costs no round trip of its own (``cached_exam_and``)."""
+    which no worker can hold for a whole city, then costs no round trip of its own (``cached_exam_and``).
+    ``place_in``: an exam whose rank index says the person's place in the same round trip (``placed_with_session``):
+    their rank changes with every submit of others, and is read there rather than stored."""
     _wanted.set(prefixes)
+    _place_wanted.set(place_in)
 
 
 def wanted_with_session() -> tuple[str, ...]:
@@ -123,11 +132,25 @@ def wanted_with_session() -> tuple[str, ...]:
     return _wanted.get()
 
 
+def place_wanted_with_session() -> int | None:
+    """The exam whose rank index ``want_with_session`` asked to read the person's place in (the session engine)."""
+    return _place_wanted.get()
+
+
+def placed_with_session(exam_id: int) -> Place | None:
+    """The session's person's place in ``exam_id``'s rank index as read with their session: ``rankindex.Own``,
+    ``UNRANKED``, or None when it was not read (no Redis, no live index, not asked for)."""
+    along = _place_along.get()
+    return along[1] if along is not None and along[0] == exam_id else None
+
+
 @receiver(request_started)
 def _request_started(**kwargs: Any) -> None:
     _snapshot.set(None)  # a request without a session (or before its session is read) has none
     _wanted.set(())
     _read_along.set(None)
+    _place_wanted.set(None)
+    _place_along.set(None)
 
 
 def _bump_now_and_on_commit(key: str) -> None:
@@ -531,6 +554,12 @@ def participant_row_prefix(exam_id: int) -> str:
     return f"exam:{exam_id}:person:v3:"
 
 
+def own_row_made_prefix(exam_id: int) -> str:
+    """The key of a viewer's own row as last rendered from their place in the exam's rank index, but their user id
+    (``cached_participant_board``): read along with their session, as their place is."""
+    return f"exam:{exam_id}:person-made:v1:"
+
+
 class ParticipantBoard[T](NamedTuple):
     """What a participant reads of the person leaderboard (``cached_participant_board``)."""
 
@@ -552,6 +581,7 @@ def cached_participant_board[T](
     viewer: User,
     render: Callable[[list[leaderboards.PersonRow]], list[T]],
     read: Current | None = None,
+    rerank: Callable[[T, int], T] | None = None,
 ) -> ParticipantBoard[T]:
     """What a participant reads of the person leaderboard, rendered by ``render`` (the API's serializer) and
     cached per exam, so that a cached read renders nothing: its top ``PARTICIPANT_TOP`` rows as this viewer sees
@@ -562,7 +592,13 @@ def cached_participant_board[T](
     The top is kept rendered twice, as others see each row and as its own person does, and each viewer's
     list is put together from the two. The viewer's own row, when not cached, comes from the exam's rank index
     with their rank (``leaderboards.own_row``: no query), their name and unit as ``viewer`` (the signed-in person)
-    holds them. ``read``: the caller's read of ``participant_board_keys`` (no round trip here then)."""
+    holds them. ``read``: the caller's read of ``participant_board_keys`` (no round trip here then).
+
+    With Redis the viewer's place in the rank index comes with their session (``placed_with_session``), and their
+    row is what was rendered from the same attempt and names before, at its rank then (``own_row_made_prefix``, read
+    with the session too): ``rerank`` (a rendered row and a rank: the row at that rank) puts today's rank in, so
+    that the submits of others, which move every rank, cost a viewer neither a round trip nor a rendering. Without
+    ``rerank`` a row whose rank moved is rendered again."""
     viewer_id = viewer.pk
     top_key, me_key = participant_board_keys(exam.pk, viewer_id)
     generations, found = read if read is not None else read_current([top_key, me_key], board_generations(exam.pk))
@@ -581,6 +617,11 @@ def cached_participant_board[T](
     shown = [top.whole[i] if user_id == viewer_id else top.as_others[i] for i, user_id in enumerate(top.user_ids)]
     if viewer_id in top.user_ids:
         return ParticipantBoard(shown, top.whole[top.user_ids.index(viewer_id)], top.ranked_count)
+    placed = placed_with_session(exam.pk)
+    if placed == rankindex.UNRANKED:
+        return ParticipantBoard(shown, None, top.ranked_count)
+    if isinstance(placed, rankindex.Own):
+        return ParticipantBoard(shown, _own_row_placed(exam, viewer, placed, render, rerank), top.ranked_count)
     stored: Any = found.get(me_key)
     if stored is None:
         own = leaderboards.own_row(exam=exam, person=viewer, when_unranked=(me_key, (generations, _NOBODY), TTL))
@@ -589,6 +630,31 @@ def cached_participant_board[T](
             store_current({me_key: stored}, generations)
     me: T | None = None if stored == _NOBODY else stored
     return ParticipantBoard(shown, me, top.ranked_count)
+
+
+def _own_row_placed[T](
+    exam: Exam,
+    viewer: User,
+    placed: rankindex.Own,
+    render: Callable[[list[leaderboards.PersonRow]], list[T]],
+    rerank: Callable[[T, int], T] | None,
+) -> T:
+    """The viewer's own row at their place ``placed``: the row rendered before from the same attempt and names
+    (read with their session), at today's rank; else rendered now and stored for their next reads (one round trip,
+    after their own submit or an edit of their names)."""
+    key = own_row_made_prefix(exam.pk) + str(viewer.pk)
+    made_of = leaderboards.own_row_made_of(placed, viewer)
+    rank = placed.better + 1
+    kept = (_read_along.get() or {}).get(key)  # (what it was made of, the row rendered, its rank then)
+    if kept is not None and kept[0] == made_of:
+        if kept[2] == rank:
+            return kept[1]  # type: ignore[no-any-return]
+        if rerank is not None:
+            return rerank(kept[1], rank)
+    rendered = render([leaderboards.placed_row(placed, viewer)])[0]
+    if kept is None or kept[0] != made_of:
+        cache.set(key, (made_of, rendered, rank), TTL)
+    return rendered
 
 
 LOCAL_TTL = 60  # seconds a worker keeps its own copy of a draw's rules, candidates and questions

@@ -255,7 +255,21 @@ def own_row(*, exam: Exam, person: User, when_unranked: tuple[str, Any, int] | N
     if indexed is None:
         return OwnRow(leaderboard_person_row(exam=exam, user_id=person.pk), False)
     assert isinstance(indexed, rankindex.Own)
-    counted = indexed.counted
+    return OwnRow(placed_row(indexed, person), False)
+
+
+def own_row_made_of(placed: rankindex.Own, person: User) -> tuple[str, str, str, str | None]:
+    """Everything ``placed_row`` makes ``person``'s row of, but the rank: their counted attempt as the rank index
+    keeps it, their names and their unit's name."""
+    unit_name = person.unit.name if person.unit is not None else None
+    return placed.counted.row(), person.real_name, person.username, unit_name
+
+
+def placed_row(placed: rankindex.Own, person: User) -> PersonRow:
+    """``person``'s own ranked row from their place in the exam's rank index (``rankindex.own``), with their name and
+    unit as ``person`` holds them (the signed-in participant)."""
+    counted = placed.counted
+    _, real_name, username, unit_name = own_row_made_of(placed, person)
     row = {
         "pk": counted.attempt_id,
         "user_id": person.pk,
@@ -263,12 +277,7 @@ def own_row(*, exam: Exam, person: User, when_unranked: tuple[str, Any, int] | N
         "time_used_seconds": counted.time_used_seconds,
         "submitted_at": counted.submitted_at,
     }
-    names = {
-        "real_name": person.real_name,
-        "username": person.username,
-        "unit__name": person.unit.name if person.unit is not None else None,
-    }
-    return OwnRow(_person_row(indexed.better + 1, row, names), False)
+    return _person_row(placed.better + 1, row, {"real_name": real_name, "username": username, "unit__name": unit_name})
 
 
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:

@@ -116,21 +116,57 @@ redis.call('DEL', KEYS[3])
 return 1
 """
 
+# the place of ``member`` (a user id) in the live index ``live``: {0} not ranked, {-1} no row for them, else
+# {1, better, counted, their row, their entry's sort key}
+_PLACE = """
+  local sort_key = redis.call('ZSCORE', live, member)
+  if not sort_key then
+    return {0}
+  end
+  local row = redis.call('HGET', live .. ':rows', member)
+  if not row or row == '' then
+    return {-1}
+  end
+  return {1, redis.call('ZCOUNT', live, '(' .. sort_key, '+inf'), redis.call('ZCARD', live) - 1, row, sort_key}
+"""
+
 OWN = (
     _LIVE_INDEX
     + """
-local sort_key = redis.call('ZSCORE', live, ARGV[2])
-if not sort_key then
-  if #ARGV >= 6 then
-    redis.call('SET', ARGV[4], ARGV[5], 'EX', ARGV[6])
+local function place(live, member)
+"""
+    + _PLACE
+    + """
+end
+local found = place(live, ARGV[2])
+if found[1] == 0 and #ARGV >= 6 then
+  redis.call('SET', ARGV[4], ARGV[5], 'EX', ARGV[6])
+end
+table.insert(found, 1, gen)
+return found
+"""
+)
+
+# ``PLACE_FUNCTION``, for a script that reads a person's place along with other things (accounts/sessions.py, which
+# reads it with the session of a viewer of the person leaderboard): ``place_in(generation key, index prefix,
+# member)`` answers their place in the exam's live index as ``OWN`` does after the generation, or {} when there is
+# no live index (the caller then reads ``own``, which builds one). It writes nothing: a missing generation is left to
+# ``own``.
+PLACE_FUNCTION = (
+    """
+local function place_in(generation_key, prefix, member)
+  local gen = redis.call('GET', generation_key)
+  if not gen then
+    return {}
   end
-  return {gen, 0}
+  local live = prefix .. gen
+  if redis.call('EXISTS', live) == 0 then
+    return {}
+  end
+"""
+    + _PLACE
+    + """
 end
-local row = redis.call('HGET', live .. ':rows', ARGV[2])
-if not row or row == '' then
-  return {gen, -1}
-end
-return {gen, 1, redis.call('ZCOUNT', live, '(' .. sort_key, '+inf'), redis.call('ZCARD', live) - 1, row, sort_key}
 """
 )
 
@@ -223,14 +259,26 @@ def own(
         client: Any = backend._cache  # Django's RedisCacheClient: its serializer, as accounts/sessions.py reads it
         args += [backend.make_key(key), client._serializer.dumps(value), str(timeout)]
     reply = _read_built(backend, exam_id, OWN, args)
-    if len(reply) < 2 or int(reply[1]) < 0:
+    return place_from(user_id, reply[1:])
+
+
+def place_keys(backend: ResilientRedisCache, exam_id: int) -> tuple[str, str]:
+    """What ``PLACE_FUNCTION``'s ``place_in`` takes of the exam: its generation's key and its indexes' prefix, as
+    Redis names them."""
+    return backend.make_key(generation_key(exam_id)), backend.make_key(_index_prefix(exam_id))
+
+
+def place_from(user_id: int, reply: list[Any]) -> Own | Literal["unranked"] | None:
+    """The person's place from what ``PLACE_FUNCTION`` (or ``OWN``, after the generation) answered, as ``own`` says
+    it; None also when the reply is empty (no live index)."""
+    if not reply or int(reply[0]) < 0:
         return None
-    if int(reply[1]) == 0:
+    if int(reply[0]) == 0:
         return UNRANKED
-    counted = Counted.from_row(user_id, reply[4].decode())
-    if sort_key(counted.score, counted.time_used_seconds) != int(float(reply[5])):
+    counted = Counted.from_row(user_id, reply[3].decode())
+    if sort_key(counted.score, counted.time_used_seconds) != int(float(reply[4])):
         return None  # a row that is not their entry's (written by an earlier release's server during an upgrade)
-    return Own(int(reply[2]), int(reply[3]), counted)
+    return Own(int(reply[1]), int(reply[2]), counted)
 
 
 def _read_built(backend: ResilientRedisCache, exam_id: int, script: str, args: list[Any]) -> list[Any]:

@@ -171,9 +171,12 @@ class PersonLeaderboardView(APIView):
     their own row."""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # a participant's own row is read with their session (before authentication loads it): with the exam and the
-        # top rows kept by the worker, the read makes no round trip of its own
-        caching.want_with_session(caching.participant_row_prefix(kwargs["exam_id"]))
+        # a participant's own row is read with their session (before authentication loads it), and so is their place
+        # in the exam's rank index: with the exam and the top rows kept by the worker, the read makes no round trip
+        # of its own
+        exam_id = kwargs["exam_id"]
+        prefixes = (caching.participant_row_prefix(exam_id), caching.own_row_made_prefix(exam_id))
+        caching.want_with_session(*prefixes, place_in=exam_id)
         super().initial(request, *args, **kwargs)
 
     @extend_schema(
@@ -204,7 +207,9 @@ class PersonLeaderboardView(APIView):
         keys = caching.participant_board_keys(exam_id, user.pk)
         exam, read = caching.cached_exam_and(exam_id, keys, caching.board_generations(exam_id))  # one round trip
         exam = exam_results_readable(user, exam)
-        board = caching.cached_participant_board(exam=exam, viewer=user, render=_person_rows_json, read=read)
+        board = caching.cached_participant_board(
+            exam=exam, viewer=user, render=_person_rows_json, read=read, rerank=_person_row_json_at
+        )
         paginator = ParticipantLeaderboardPagination()
         page = paginator.paginate_queryset(board.rows, request, self) or []
         # the rows are kept as the JSON answered (as the unit board is): a cached read joins them
@@ -217,6 +222,15 @@ def _person_rows_json(rows: list[leaderboards.PersonRow]) -> list[bytes]:
     """Each row as the JSON the API answers for it (``PersonRowSerializer``, the API's one renderer)."""
     renderer = JSONRenderer()
     return [renderer.render(row) for row in PersonRowSerializer(rows, many=True).data]
+
+
+_RANK_FIRST = b'{"rank":'  # how ``_person_rows_json`` begins a row: ``PersonRowSerializer``'s first field
+
+
+def _person_row_json_at(row: bytes, rank: int) -> bytes:
+    """A row of ``_person_rows_json`` at another rank, as rendering it at that rank would give it."""
+    assert row.startswith(_RANK_FIRST), row
+    return b"%s%d%s" % (_RANK_FIRST, rank, row[row.index(b",") :])
 
 
 class UnitLeaderboardView(APIView):

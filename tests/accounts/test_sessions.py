@@ -95,6 +95,36 @@ def test_keys_a_view_wants_are_read_along_for_the_sessions_own_person_only(peopl
     assert caching._read_along.get() is None
 
 
+def test_a_persons_place_in_an_exams_rank_index_is_read_along_for_the_sessions_own_person_only(people, exam, commands):
+    """``want_with_session(place_in=…)``: the person's place in the exam's live rank index, read in the session's
+    round trip; nothing when the index is not live (the board's read builds it) or the hint names someone else."""
+    from quizzes import rankindex
+    from tests.quizzes.test_caching import sit
+
+    sit(people.alice.username, exam, correct=5)
+    sit(people.bob.username, exam, correct=2)  # their results built the index
+    token = _token(app_login(people.bob.username))
+    caching.want_with_session(place_in=exam.pk)
+    commands.clear()
+    SessionStore(token).load()
+    assert commands == ["EVALSHA"]
+    placed = caching.placed_with_session(exam.pk)
+    assert isinstance(placed, rankindex.Own) and (placed.better, placed.total) == (1, 2)
+    assert placed.counted.user_id == people.bob.pk and caching.placed_with_session(exam.pk + 1) is None
+    carol = _token(app_login(people.carol.username))
+    caching.want_with_session(place_in=exam.pk)
+    SessionStore(carol).load()
+    assert caching.placed_with_session(exam.pk) == rankindex.UNRANKED
+    cache.set(HINT_PREFIX + token, people.alice.pk)
+    caching.want_with_session(place_in=exam.pk)
+    SessionStore(token).load()
+    assert caching.placed_with_session(exam.pk) is None
+    cache.delete(rankindex.generation_key(exam.pk))
+    caching.want_with_session(place_in=exam.pk)
+    SessionStore(carol).load()
+    assert caching.placed_with_session(exam.pk) is None
+
+
 def test_a_session_without_a_hint_loads_as_before_and_gets_one(people, commands):
     client = app_login(people.alice.username)
     cache.delete(HINT_PREFIX + _token(client))

@@ -4,6 +4,7 @@ Run on locmem here and on Redis in CI (REDIS_URL)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 import time
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Unit, User
 from accounts.services import user_create
+from api.views import exams as exam_views
 from quizzes import caching, leaderboards, reporting, selectors_stats
 from quizzes.models import AttemptQuestion, Exam, Question, QuestionBank
 from quizzes.selectors import personal_terms
@@ -461,9 +463,9 @@ def test_each_viewers_own_row_comes_with_their_session_so_a_board_the_worker_kep
     first = {name: client.get(path) for name, client in (("alice", alice), ("carol", carol))}
     for name, client in (("alice", alice), ("carol", carol)):
         assert client.get(path).content == first[name].content
-    carol_row = caching.participant_board_keys(exam.pk, people.carol.pk)[1]
+    carol_row = caching.own_row_made_prefix(exam.pk) + str(people.carol.pk)
     assert cache.get(carol_row) is not None  # in the cache, for every server
-    caching._local_current._kept.pop(carol_row, None)  # ... and this worker has not served Carol: another one did
+    assert caching._local_current.get(carol_row) is None  # ... and not kept by the worker: each read reads it
     asked = _recorded_reads(monkeypatch)
     with django_assert_num_queries(0):
         again = {name: client.get(path) for name, client in (("alice", alice), ("carol", carol))}
@@ -490,6 +492,109 @@ def test_a_viewers_own_row_read_with_their_session_is_not_read_again_when_the_bo
     [keys] = _reads_of(exam, asked)
     assert f"exam:{exam.pk}:people-top:v3" in keys
     assert caching.participant_board_keys(exam.pk, people.carol.pk)[1] not in keys
+
+
+def _stores_and_scripts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What requests write to the cache of a person's own row (``set:`` and the key) and the rank index scripts they
+    run for it (``own``); the top rows' writes are left out."""
+    from config.cache import HeldConnectionScript
+    from quizzes import rankindex
+
+    done: list[str] = []
+    set_, set_many, run = cache.set, cache.set_many, HeldConnectionScript.__call__
+
+    def setting(key: str, *args: Any, **kwargs: Any) -> Any:
+        if ":person" in key:
+            done.append(f"set:{key}")
+        return set_(key, *args, **kwargs)
+
+    def setting_many(values: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        done.extend(f"set:{key}" for key in values if ":person" in key)
+        return set_many(values, *args, **kwargs)
+
+    def running(self: HeldConnectionScript, **given: Any) -> Any:
+        if self.registered.script == rankindex.OWN:
+            done.append("own")
+        return run(self, **given)
+
+    monkeypatch.setattr(cache, "set", setting)
+    monkeypatch.setattr(cache, "set_many", setting_many)
+    monkeypatch.setattr(HeldConnectionScript, "__call__", running)
+    return done
+
+
+@needs_redis
+def test_the_submits_of_others_move_a_viewers_rank_without_a_round_trip_or_a_rendering_of_their_row(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A viewer's place in the exam's rank index comes with their session, and their row, rendered once from their
+    attempt and names, is read with it: each submit of another person moves their rank, and their next read puts
+    the new rank into the row they had, as a rendering at that rank gives it (the JSON answered is the same)."""
+    monkeypatch.setattr(leaderboards, "PARTICIPANT_TOP", 1)
+    sit(people.alice.username, exam, correct=5)
+    sit(people.carol.username, exam, correct=3)
+    carol = app_login(people.carol.username)
+    path = f"/api/v1/exams/{exam.pk}/leaderboard/people"
+    done = _stores_and_scripts(monkeypatch)
+    me = carol.get(path).json()["me"]  # the submits' results built the rank index: her place comes with her session
+    assert me["rank"] == 2
+    assert done == [f"set:{caching.own_row_made_prefix(exam.pk)}{people.carol.pk}"]  # her row, rendered once
+    done.clear()
+    assert carol.get(path).json()["me"] == me and done == []
+    sit(people.bob.username, exam, correct=7)  # bob goes first: carol third
+    done.clear()
+    again = carol.get(path).json()
+    assert again["me"] == {**me, "rank": 3} and again["ranked_count"] == 3
+    assert done == []  # no round trip of her own, no store
+    rendered = [row.decode() for row in exam_views._person_rows_json(leaderboards.leaderboard_people(exam=exam))]
+    assert carol.get(path).content.decode().count(rendered[2]) == 1  # byte for byte as a rendering at rank 3
+
+
+def test_a_rendered_row_put_at_another_rank_is_that_rows_rendering_at_that_rank(exam: Exam, people: People) -> None:
+    sit(people.alice.username, exam, correct=5)
+    [row] = leaderboards.leaderboard_people(exam=exam)
+    for rank in (1, 9, 10, 12345):
+        [at_rank] = exam_views._person_rows_json([dataclasses.replace(row, rank=rank)])
+        for other in (1, 10, 777):
+            [from_other] = exam_views._person_rows_json([dataclasses.replace(row, rank=other)])
+            assert exam_views._person_row_json_at(from_other, rank) == at_rank
+
+
+@needs_redis
+def test_a_viewers_own_row_follows_their_own_submit_and_their_names(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row kept is what it was made of: a later counted attempt of theirs, or a new name, renders it again."""
+    monkeypatch.setattr(leaderboards, "PARTICIPANT_TOP", 1)
+    sit(people.alice.username, exam, correct=7)
+    sit(people.carol.username, exam, correct=2)
+    carol = app_login(people.carol.username)
+    path = f"/api/v1/exams/{exam.pk}/leaderboard/people"
+    for _ in range(2):
+        me = carol.get(path).json()["me"]
+    assert me["rank"] == 2
+    Exam.objects.filter(pk=exam.pk).update(max_attempts=2)
+    caching.exam_definition_changed(exam.pk)
+    sit(people.carol.username, exam, correct=4)  # her better attempt counts
+    again = carol.get(path).json()["me"]
+    assert again["rank"] == 2 and Decimal(again["score"]) > Decimal(me["score"])
+    assert again["submitted_at"] != me["submitted_at"]
+    User.objects.filter(pk=people.carol.pk).update(real_name="赵六")
+    caching.people_changed()
+    assert carol.get(path).json()["me"] == {**again, "name": "赵六"}
+
+
+@needs_redis
+def test_someone_not_ranked_reads_a_board_with_no_round_trip_or_store_of_their_own(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sit(people.alice.username, exam, correct=7)
+    bob = app_login(people.bob.username)
+    path = f"/api/v1/exams/{exam.pk}/leaderboard/people"
+    done = _stores_and_scripts(monkeypatch)
+    for _ in range(2):
+        assert bob.get(path).json()["me"] is None
+    assert done == []  # the submit's result built the rank index, which says he is not ranked
 
 
 @needs_redis
