@@ -44,7 +44,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal, NamedTuple
 
@@ -165,12 +166,47 @@ def exam_changed(exam_id: int) -> None:
     _bump_now_and_on_commit(rankindex.generation_key(exam_id))
 
 
-def attempt_finalised(exam_id: int, *, user_id: int, counted: Attempt | None) -> None:
+def attempt_finalised(exam_id: int, *, user_id: int, counted: Attempt | None, person: User | None = None) -> None:
     """A person's attempt of ``exam_id`` is finalised in the current transaction, and ``counted`` is the attempt of
     theirs that counts now (None: none). The exam's cached boards are read again; its rank index keeps its other
-    entries and takes this person's once the transaction commits (``rankindex.keep``)."""
+    entries and takes this person's once the transaction commits (``rankindex.keep``). ``person``: the person with
+    their unit, when at hand (a submit's signed-in participant): with ``rendering_own_rows`` their own row of the
+    board is stored in the same round trip."""
     _bump_now_and_on_commit(exam_key(exam_id))
-    transaction.on_commit(lambda: rankindex.keep(exam_id, user_id, counted), robust=True)
+    made = _own_row_made(exam_id, person, counted)
+    transaction.on_commit(lambda: rankindex.keep(exam_id, user_id, counted, also=made), robust=True)
+
+
+_own_row_render: ContextVar[Callable[[list[leaderboards.PersonRow]], list[Any]] | None] = ContextVar(
+    "caching_own_row_render", default=None
+)
+
+
+@contextmanager
+def rendering_own_rows(render: Callable[[list[leaderboards.PersonRow]], list[Any]]) -> Iterator[None]:
+    """Around a finalisation (the submit's view): how the API renders a person's own row of the person leaderboard
+    (``cached_participant_board``'s ``render``). The finalisation then stores its person's row as the board will
+    answer it, in the round trip that puts them in the rank index, so that their first look at the board
+    (``_own_row_placed``) neither renders nor stores it."""
+    token = _own_row_render.set(render)
+    try:
+        yield
+    finally:
+        _own_row_render.reset(token)
+
+
+def _own_row_made(exam_id: int, person: User | None, counted: Attempt | None) -> tuple[str, Any, int] | None:
+    """(key, value, timeout) of ``person``'s own row as ``_own_row_placed`` keeps it, rendered at rank 1 (the board
+    puts the rank it reads in), for ``counted``, their attempt that counts; None when there is nothing to store or
+    no renderer was named."""
+    render = _own_row_render.get()
+    if render is None or person is None or counted is None or counted.score is None or counted.submitted_at is None:
+        return None
+    used = counted.time_used_seconds or 0  # as the rank index keeps it (rankindex.keep)
+    placed = rankindex.Own(0, 0, rankindex.Counted(person.pk, counted.pk, counted.score, used, counted.submitted_at))
+    rendered = render([leaderboards.placed_row(placed, person)])[0]
+    made_of = leaderboards.own_row_made_of(placed, person)
+    return own_row_made_prefix(exam_id) + str(person.pk), (made_of, rendered, placed.better + 1), TTL
 
 
 @receiver(post_delete, sender=Attempt)

@@ -78,6 +78,9 @@ return {gen, redis.call('ZCOUNT', live, '(' .. ARGV[2], '+inf'), redis.call('ZCA
 )
 
 ADD = """
+if ARGV[6] then
+  redis.call('SET', ARGV[6], ARGV[7], 'EX', ARGV[8])
+end
 local gen = redis.call('GET', KEYS[1])
 if not gen then
   return 0
@@ -340,10 +343,11 @@ def _counted_attempts(exam_id: int) -> list[Counted]:
     ]
 
 
-def keep(exam_id: int, user_id: int, counted: Attempt | None) -> None:
+def keep(exam_id: int, user_id: int, counted: Attempt | None, *, also: tuple[str, Any, int] | None = None) -> None:
     """After a finalisation has committed: the person's entry and row in the exam's index (and in one being built)
     are now their counted attempt's, or gone when none counts. Nothing when there is no index: the next reader
-    builds one."""
+    builds one. ``also``: (cache key, value, timeout) stored in the same round trip, as the cache's ``set`` would,
+    index or not (the person's own row of the board: ``caching.attempt_finalised``)."""
     backend = reachable_redis()
     if backend is None:
         return
@@ -354,4 +358,8 @@ def keep(exam_id: int, user_id: int, counted: Attempt | None) -> None:
         row = Counted(user_id, counted.pk, counted.score, used, counted.submitted_at).row()
     keys = [backend.make_key(generation_key(exam_id))]
     args = [backend.make_key(_index_prefix(exam_id)), str(value or 0), str(user_id), "0" if value is None else "1", row]
+    if also is not None:
+        key, kept, timeout = also
+        client: Any = backend._cache  # Django's RedisCacheClient: its serializer, as ``own`` uses it
+        args += [backend.make_key(key), client._serializer.dumps(kept), str(timeout)]
     backend.guarded(lambda: backend.script(ADD)(keys=keys, args=args), None)

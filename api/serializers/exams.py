@@ -6,8 +6,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
-from quizzes import selectors
+from quizzes import leaderboards, selectors
 from quizzes.models import Attempt, Exam, QuestionKind
 from quizzes.ranking import UNIT_ORDER_KEYS
 from quizzes.services.exams import MAX_DRAW_RULES, MAX_FIXED_QUESTIONS, MAX_PAPER_QUESTIONS
@@ -287,6 +288,22 @@ class PersonRowSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
     score = serializers.DecimalField(max_digits=8, decimal_places=2)
     time_used_seconds = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
+
+
+def person_rows_json(rows: list[leaderboards.PersonRow]) -> list[bytes]:
+    """Each row as the JSON the API answers for it (``PersonRowSerializer``, the API's one renderer): what the
+    person leaderboard keeps of its rows (``quizzes.caching.cached_participant_board``)."""
+    renderer = JSONRenderer()
+    return [renderer.render(row) for row in PersonRowSerializer(rows, many=True).data]
+
+
+_RANK_FIRST = b'{"rank":'  # how ``person_rows_json`` begins a row: ``PersonRowSerializer``'s first field
+
+
+def person_row_json_at(row: bytes, rank: int) -> bytes:
+    """A row of ``person_rows_json`` at another rank, as rendering it at that rank would give it."""
+    assert row.startswith(_RANK_FIRST), row
+    return b"%s%d%s" % (_RANK_FIRST, rank, row[row.index(b",") :])
 
 
 class UnitRowSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quizzes import selectors
+from quizzes import caching, selectors
 from quizzes.access import access_own_attempt
 from quizzes.models import Attempt, Exam
 from quizzes.services.attempts import answer_save, attempt_submit, page_leave_record
@@ -20,6 +20,7 @@ from ..serializers.attempts import (
     PageLeaveInputSerializer,
     PageLeaveOutputSerializer,
 )
+from ..serializers.exams import person_rows_json
 
 
 def render_attempt(attempt: Attempt, *, exam: Exam) -> dict[str, Any]:
@@ -69,7 +70,8 @@ class AttemptSubmitView(APIView):
 
     @extend_schema(request=None, responses=AttemptSerializer)
     def post(self, request: Request, attempt_id: int) -> Response:
-        attempt = attempt_submit(attempt_id=attempt_id, user=request_user(request))
+        with caching.rendering_own_rows(person_rows_json):  # the submitter's own row of the board, stored as it answers
+            attempt = attempt_submit(attempt_id=attempt_id, user=request_user(request))
         return Response(render_attempt(attempt, exam=attempt.exam))
 
 

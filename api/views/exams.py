@@ -56,12 +56,13 @@ from ..serializers.exams import (
     ExamSerializer,
     ExamUpdateInputSerializer,
     PersonLeaderboardSerializer,
-    PersonRowSerializer,
     RegradeInputSerializer,
     RegradeResultSerializer,
     SamplePaperSerializer,
     UnitLeaderboardQuerySerializer,
     UnitLeaderboardSerializer,
+    person_row_json_at,
+    person_rows_json,
 )
 from .attempts import render_attempt
 
@@ -208,7 +209,7 @@ class PersonLeaderboardView(APIView):
         exam, read = caching.cached_exam_and(exam_id, keys, caching.board_generations(exam_id))  # one round trip
         exam = exam_results_readable(user, exam)
         board = caching.cached_participant_board(
-            exam=exam, viewer=user, render=_person_rows_json, read=read, rerank=_person_row_json_at
+            exam=exam, viewer=user, render=person_rows_json, read=read, rerank=person_row_json_at
         )
         paginator = ParticipantLeaderboardPagination()
         page = paginator.paginate_queryset(board.rows, request, self) or []
@@ -216,21 +217,6 @@ class PersonLeaderboardView(APIView):
         links = {key: value for key, value in paginator.page_data(None).items() if key != "results"}
         body = json_with_rendered({**links, "ranked_count": board.ranked_count}, {"results": page, "me": board.me})
         return HttpResponse(body, content_type=JSONRenderer.media_type)
-
-
-def _person_rows_json(rows: list[leaderboards.PersonRow]) -> list[bytes]:
-    """Each row as the JSON the API answers for it (``PersonRowSerializer``, the API's one renderer)."""
-    renderer = JSONRenderer()
-    return [renderer.render(row) for row in PersonRowSerializer(rows, many=True).data]
-
-
-_RANK_FIRST = b'{"rank":'  # how ``_person_rows_json`` begins a row: ``PersonRowSerializer``'s first field
-
-
-def _person_row_json_at(row: bytes, rank: int) -> bytes:
-    """A row of ``_person_rows_json`` at another rank, as rendering it at that rank would give it."""
-    assert row.startswith(_RANK_FIRST), row
-    return b"%s%d%s" % (_RANK_FIRST, rank, row[row.index(b",") :])
 
 
 class UnitLeaderboardView(APIView):

@@ -160,6 +160,7 @@ def _lock_own_attempt(attempt_id: int, user: User) -> Attempt:
     width = len(Attempt._meta.concrete_fields)
     attempt = rawsql.instance_from_row(Attempt, row[:width])
     attempt.exam = rawsql.instance_from_row(Exam, row[width:])
+    attempt.user = user  # theirs: the read asked for it
     return attempt
 
 
@@ -428,7 +429,8 @@ def attempt_finalise(*, attempt: Attempt, exam: Exam, status: str, at: datetime)
         if counted is None and counted_id is not None:  # an earlier attempt still counts (highest or first)
             counted = Attempt.objects.filter(pk=counted_id).first()
     certificate_sync(exam=exam, user_id=attempt.user_id, counted=counted, now=at, first_finish=first_finish)
-    caching.attempt_finalised(exam.pk, user_id=attempt.user_id, counted=counted)
+    person = attempt.user if Attempt.user.is_cached(attempt) else None  # the submitter (``_lock_own_attempt``)
+    caching.attempt_finalised(exam.pk, user_id=attempt.user_id, counted=counted, person=person)
     return attempt
 
 

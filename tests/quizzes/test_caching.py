@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Unit, User
 from accounts.services import user_create
-from api.views import exams as exam_views
+from api.serializers.exams import person_row_json_at, person_rows_json
 from quizzes import caching, leaderboards, reporting, selectors_stats
 from quizzes.models import AttemptQuestion, Exam, Question, QuestionBank
 from quizzes.selectors import personal_terms
@@ -527,9 +527,10 @@ def _stores_and_scripts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_the_submits_of_others_move_a_viewers_rank_without_a_round_trip_or_a_rendering_of_their_row(
     exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A viewer's place in the exam's rank index comes with their session, and their row, rendered once from their
-    attempt and names, is read with it: each submit of another person moves their rank, and their next read puts
-    the new rank into the row they had, as a rendering at that rank gives it (the JSON answered is the same)."""
+    """A viewer's place in the exam's rank index comes with their session, and their row, rendered by their submit
+    from their attempt and names, is read with it: each submit of another person moves their rank, and their next
+    read puts the new rank into the row they had, as a rendering at that rank gives it (the JSON answered is the
+    same)."""
     monkeypatch.setattr(leaderboards, "PARTICIPANT_TOP", 1)
     sit(people.alice.username, exam, correct=5)
     sit(people.carol.username, exam, correct=3)
@@ -537,27 +538,46 @@ def test_the_submits_of_others_move_a_viewers_rank_without_a_round_trip_or_a_ren
     path = f"/api/v1/exams/{exam.pk}/leaderboard/people"
     done = _stores_and_scripts(monkeypatch)
     me = carol.get(path).json()["me"]  # the submits' results built the rank index: her place comes with her session
-    assert me["rank"] == 2
-    assert done == [f"set:{caching.own_row_made_prefix(exam.pk)}{people.carol.pk}"]  # her row, rendered once
-    done.clear()
-    assert carol.get(path).json()["me"] == me and done == []
+    assert me["rank"] == 2 and me["name"] == people.carol.real_name
+    assert done == []  # her row came with it: her submit stored it
     sit(people.bob.username, exam, correct=7)  # bob goes first: carol third
     done.clear()
     again = carol.get(path).json()
     assert again["me"] == {**me, "rank": 3} and again["ranked_count"] == 3
     assert done == []  # no round trip of her own, no store
-    rendered = [row.decode() for row in exam_views._person_rows_json(leaderboards.leaderboard_people(exam=exam))]
+    rendered = [row.decode() for row in person_rows_json(leaderboards.leaderboard_people(exam=exam))]
     assert carol.get(path).content.decode().count(rendered[2]) == 1  # byte for byte as a rendering at rank 3
+
+
+@needs_redis
+def test_an_attempt_finalised_without_the_api_leaves_the_own_row_to_the_boards_first_read(
+    exam: Exam, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finalisation that no submit's view asked to render for (the timer's, an overdue one at a start) stores no
+    row: the person's first look renders and stores it, once."""
+    monkeypatch.setattr(leaderboards, "PARTICIPANT_TOP", 1)
+    sit(people.alice.username, exam, correct=5)
+    attempt, _ = attempt_start(exam=exam, user=people.carol)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        attempt_submit(attempt_id=attempt.pk, user=people.carol)
+    carol = app_login(people.carol.username)
+    path = f"/api/v1/exams/{exam.pk}/leaderboard/people"
+    done = _stores_and_scripts(monkeypatch)
+    me = carol.get(path).json()["me"]
+    assert me["rank"] == 2 and me["name"] == people.carol.real_name
+    assert done == [f"set:{caching.own_row_made_prefix(exam.pk)}{people.carol.pk}"]
+    done.clear()
+    assert carol.get(path).json()["me"] == me and done == []
 
 
 def test_a_rendered_row_put_at_another_rank_is_that_rows_rendering_at_that_rank(exam: Exam, people: People) -> None:
     sit(people.alice.username, exam, correct=5)
     [row] = leaderboards.leaderboard_people(exam=exam)
     for rank in (1, 9, 10, 12345):
-        [at_rank] = exam_views._person_rows_json([dataclasses.replace(row, rank=rank)])
+        [at_rank] = person_rows_json([dataclasses.replace(row, rank=rank)])
         for other in (1, 10, 777):
-            [from_other] = exam_views._person_rows_json([dataclasses.replace(row, rank=other)])
-            assert exam_views._person_row_json_at(from_other, rank) == at_rank
+            [from_other] = person_rows_json([dataclasses.replace(row, rank=other)])
+            assert person_row_json_at(from_other, rank) == at_rank
 
 
 @needs_redis

@@ -270,3 +270,22 @@ def test_a_row_that_is_not_the_persons_entry_leaves_their_own_row_to_the_databas
     assert rankindex.own(exam.pk, alice.pk) is None
     own = leaderboards.own_row(exam=exam, person=User.objects.select_related("unit").get(pk=alice.pk))
     assert own.row is not None and (own.row.attempt_id, own.row.score) == (later.pk, Decimal(80))  # the database's
+
+
+def test_a_finalisation_stores_what_it_is_given_along_in_its_round_trip_index_or_not(exam, tree):
+    """``keep``'s ``also`` (a submit's person's own row of the board: ``caching.rendering_own_rows``) is written as
+    the cache writes it, whether or not the exam has a live index yet."""
+    alice, bob = _person(tree, 1), _person(tree, 2)
+    attempt = _counted(exam, alice, "70", 100)
+    client, live = _live_index(exam)
+    assert not client.exists(live)  # no index: no reader has built one
+    rankindex.keep(exam.pk, alice.pk, attempt, also=("t:alice", ("made", b"row", 1), 60))
+    assert cache.get("t:alice") == ("made", b"row", 1)
+    assert rankindex.own(exam.pk, alice.pk) is not None  # built
+    rankindex.keep(exam.pk, bob.pk, _counted(exam, bob, "80", 90), also=("t:bob", ("made", b"bob", 1), 60))
+    assert cache.get("t:bob") == ("made", b"bob", 1)
+    backend = reachable_redis()
+    assert backend is not None
+    assert 0 < backend.client().ttl(backend.make_key("t:bob")) <= 60
+    own = rankindex.own(exam.pk, bob.pk)
+    assert isinstance(own, rankindex.Own) and own.better == 0
