@@ -124,7 +124,7 @@ class SessionStore(cached_db.SessionStore):
                 for prefix, value in zip(wanted, along, strict=True)
             }
         if place and theirs:  # an empty reply (no live index) says nothing
-            placed = rankindex.place_from(int(str(hint_text)), place)
+            placed = rankindex.place_from(int(hint), place)
         caching.offer_snapshot(None if snapshot is None else int(snapshot), read_along, placed)
         if people is not None and theirs:
             current = (int(people),)

@@ -47,7 +47,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
 from django.core.signals import request_started
@@ -103,11 +103,12 @@ _snapshot: ContextVar[int | None] = ContextVar("caching_snapshot", default=None)
 _wanted: ContextVar[tuple[str, ...]] = ContextVar("caching_wanted", default=())
 _read_along: ContextVar[dict[str, Any] | None] = ContextVar("caching_read_along", default=None)
 _place_wanted: ContextVar[int | None] = ContextVar("caching_place_wanted", default=None)
-type Place = rankindex.Own | Literal["unranked"]
-_place_along: ContextVar[tuple[int, Place] | None] = ContextVar("caching_place_along", default=None)
+_place_along: ContextVar[tuple[int, rankindex.Place] | None] = ContextVar("caching_place_along", default=None)
 
 
-def offer_snapshot(value: int | None, read_along: dict[str, Any] | None = None, place: Place | None = None) -> None:
+def offer_snapshot(
+    value: int | None, read_along: dict[str, Any] | None = None, place: rankindex.Place | None = None
+) -> None:
     """This request's reading of ``ANY_KEY`` (None: none), taken in its session's round trip (accounts/sessions.py)
     before anything of the request reads the cache; ``read_along``: the keys ``want_with_session`` asked for, read in
     the same round trip, each with its entry as the cache holds it (None: missing); ``place``: the session's person's
@@ -138,7 +139,7 @@ def place_wanted_with_session() -> int | None:
     return _place_wanted.get()
 
 
-def placed_with_session(exam_id: int) -> Place | None:
+def placed_with_session(exam_id: int) -> rankindex.Place | None:
     """The session's person's place in ``exam_id``'s rank index as read with their session: ``rankindex.Own``,
     ``UNRANKED``, or None when it was not read (no Redis, no live index, not asked for)."""
     along = _place_along.get()
@@ -173,8 +174,12 @@ def attempt_finalised(exam_id: int, *, user_id: int, counted: Attempt | None, pe
     their unit, when at hand (a submit's signed-in participant): with ``rendering_own_rows`` their own row of the
     board is stored in the same round trip."""
     _bump_now_and_on_commit(exam_key(exam_id))
-    made = _own_row_made(exam_id, person, counted)
-    transaction.on_commit(lambda: rankindex.keep(exam_id, user_id, counted, also=made), robust=True)
+    render = _own_row_render.get()  # named around the finalisation; the row is rendered after the commit, unlocked
+
+    def after_commit() -> None:
+        rankindex.keep(exam_id, user_id, counted, also=_own_row_made(exam_id, person, counted, render))
+
+    transaction.on_commit(after_commit, robust=True)
 
 
 _own_row_render: ContextVar[Callable[[list[leaderboards.PersonRow]], list[Any]] | None] = ContextVar(
@@ -185,9 +190,9 @@ _own_row_render: ContextVar[Callable[[list[leaderboards.PersonRow]], list[Any]] 
 @contextmanager
 def rendering_own_rows(render: Callable[[list[leaderboards.PersonRow]], list[Any]]) -> Iterator[None]:
     """Around a finalisation (the submit's view): how the API renders a person's own row of the person leaderboard
-    (``cached_participant_board``'s ``render``). The finalisation then stores its person's row as the board will
-    answer it, in the round trip that puts them in the rank index, so that their first look at the board
-    (``_own_row_placed``) neither renders nor stores it."""
+    (``cached_participant_board``'s ``render``). Once the finalisation has committed, its person's row is rendered
+    and stored as the board will answer it, in the round trip that puts them in the rank index, so that their first
+    look at the board (``_own_row_placed``) neither renders nor stores it."""
     token = _own_row_render.set(render)
     try:
         yield
@@ -195,15 +200,19 @@ def rendering_own_rows(render: Callable[[list[leaderboards.PersonRow]], list[Any
         _own_row_render.reset(token)
 
 
-def _own_row_made(exam_id: int, person: User | None, counted: Attempt | None) -> tuple[str, Any, int] | None:
-    """(key, value, timeout) of ``person``'s own row as ``_own_row_placed`` keeps it, rendered at rank 1 (the board
-    puts the rank it reads in), for ``counted``, their attempt that counts; None when there is nothing to store or
-    no renderer was named."""
-    render = _own_row_render.get()
-    if render is None or person is None or counted is None or counted.score is None or counted.submitted_at is None:
+def _own_row_made(
+    exam_id: int,
+    person: User | None,
+    counted: Attempt | None,
+    render: Callable[[list[leaderboards.PersonRow]], list[Any]] | None,
+) -> tuple[str, Any, int] | None:
+    """(key, value, timeout) of ``person``'s own row as ``_own_row_placed`` keeps it, rendered by ``render`` at rank 1
+    (the board puts the rank it reads in), for ``counted``, their attempt that counts; None when there is nothing to
+    store or no renderer was named."""
+    entry = None if counted is None else rankindex.Counted.of_attempt(counted)
+    if render is None or person is None or entry is None or entry.submitted_at is None:
         return None
-    used = counted.time_used_seconds or 0  # as the rank index keeps it (rankindex.keep)
-    placed = rankindex.Own(0, 0, rankindex.Counted(person.pk, counted.pk, counted.score, used, counted.submitted_at))
+    placed = rankindex.Own(0, 0, entry)  # as the index keeps it (rankindex.keep), first: the board re-ranks it
     rendered = render([leaderboards.placed_row(placed, person)])[0]
     made_of = leaderboards.own_row_made_of(placed, person)
     return own_row_made_prefix(exam_id) + str(person.pk), (made_of, rendered, placed.better + 1), TTL

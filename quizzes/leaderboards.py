@@ -258,18 +258,22 @@ def own_row(*, exam: Exam, person: User, when_unranked: tuple[str, Any, int] | N
     return OwnRow(placed_row(indexed, person), False)
 
 
-def own_row_made_of(placed: rankindex.Own, person: User) -> tuple[str, str, str, str | None]:
+def _names_of(person: User) -> dict[str, Any]:
+    """``person``'s names and unit's name, as ``_person_row`` takes them."""
+    unit_name = person.unit.name if person.unit is not None else None
+    return {"real_name": person.real_name, "username": person.username, "unit__name": unit_name}
+
+
+def own_row_made_of(placed: rankindex.Own, person: User) -> tuple[Any, ...]:
     """Everything ``placed_row`` makes ``person``'s row of, but the rank: their counted attempt as the rank index
     keeps it, their names and their unit's name."""
-    unit_name = person.unit.name if person.unit is not None else None
-    return placed.counted.row(), person.real_name, person.username, unit_name
+    return placed.counted.row(), *_names_of(person).values()
 
 
 def placed_row(placed: rankindex.Own, person: User) -> PersonRow:
     """``person``'s own ranked row from their place in the exam's rank index (``rankindex.own``), with their name and
     unit as ``person`` holds them (the signed-in participant)."""
     counted = placed.counted
-    _, real_name, username, unit_name = own_row_made_of(placed, person)
     row = {
         "pk": counted.attempt_id,
         "user_id": person.pk,
@@ -277,7 +281,7 @@ def placed_row(placed: rankindex.Own, person: User) -> PersonRow:
         "time_used_seconds": counted.time_used_seconds,
         "submitted_at": counted.submitted_at,
     }
-    return _person_row(placed.better + 1, row, {"real_name": real_name, "username": username, "unit__name": unit_name})
+    return _person_row(placed.better + 1, row, _names_of(person))
 
 
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:

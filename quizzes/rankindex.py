@@ -214,6 +214,14 @@ class Counted(NamedTuple):
         return f"{self.attempt_id}|{self.score}|{self.time_used_seconds}|{micros}"
 
     @classmethod
+    def of_attempt(cls, attempt: Attempt) -> Counted | None:
+        """A finished attempt as the index keeps it (None: not scored, so not ranked)."""
+        if attempt.score is None:
+            return None
+        used = attempt.time_used_seconds or 0
+        return cls(attempt.user_id, attempt.pk, attempt.score, used, attempt.submitted_at)
+
+    @classmethod
     def from_row(cls, user_id: int, row: str) -> Counted:
         """The person's counted attempt from their row (``row``'s reverse)."""
         attempt_id, score, used, micros = row.split("|")
@@ -242,11 +250,10 @@ def tally(exam_id: int, score: Decimal, time_used_seconds: int) -> tuple[int, in
 
 
 UNRANKED: Literal["unranked"] = "unranked"
+type Place = Own | Literal["unranked"]  # a person's place on the board: theirs, or not ranked
 
 
-def own(
-    exam_id: int, user_id: int, *, when_unranked: tuple[str, Any, int] | None = None
-) -> Own | Literal["unranked"] | None:
+def own(exam_id: int, user_id: int, *, when_unranked: tuple[str, Any, int] | None = None) -> Place | None:
     """The person's place on the exam's board from its index, built first if there is none, in one round trip:
     ``Own``, or ``UNRANKED`` when they have no counted attempt; None when the database must say (no Redis, another
     worker is building, or the index holds no row for them or one that is not their entry's: an index built, or an
@@ -271,7 +278,7 @@ def place_keys(backend: ResilientRedisCache, exam_id: int) -> tuple[str, str]:
     return backend.make_key(generation_key(exam_id)), backend.make_key(_index_prefix(exam_id))
 
 
-def place_from(user_id: int, reply: list[Any]) -> Own | Literal["unranked"] | None:
+def place_from(user_id: int, reply: list[Any]) -> Place | None:
     """The person's place from what ``PLACE_FUNCTION`` (or ``OWN``, after the generation) answered, as ``own`` says
     it; None also when the reply is empty (no live index)."""
     if not reply or int(reply[0]) < 0:
@@ -352,10 +359,9 @@ def keep(exam_id: int, user_id: int, counted: Attempt | None, *, also: tuple[str
     if backend is None:
         return
     value, row = None, ""
-    if counted is not None and counted.score is not None:
-        used = counted.time_used_seconds or 0
-        value = sort_key(counted.score, used)
-        row = Counted(user_id, counted.pk, counted.score, used, counted.submitted_at).row()
+    entry = None if counted is None else Counted.of_attempt(counted)
+    if entry is not None:
+        value, row = sort_key(entry.score, entry.time_used_seconds), entry.row()
     keys = [backend.make_key(generation_key(exam_id))]
     args = [backend.make_key(_index_prefix(exam_id)), str(value or 0), str(user_id), "0" if value is None else "1", row]
     if also is not None:
