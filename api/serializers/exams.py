@@ -6,7 +6,6 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 
 from quizzes import leaderboards, selectors
 from quizzes.models import Attempt, Exam, QuestionKind
@@ -14,6 +13,7 @@ from quizzes.ranking import UNIT_ORDER_KEYS
 from quizzes.services.exams import MAX_DRAW_RULES, MAX_FIXED_QUESTIONS, MAX_PAPER_QUESTIONS
 
 from ..links import participant_url
+from ..renderers import dumps
 from .fields import ExamDateTimeField, FieldsBuiltOnce, IdField
 
 
@@ -293,8 +293,7 @@ class PersonRowSerializer(FieldsBuiltOnce, serializers.Serializer[Any]):
 def person_rows_json(rows: list[leaderboards.PersonRow]) -> list[bytes]:
     """Each row as the JSON the API answers for it (``PersonRowSerializer``, the API's one renderer): what the
     person leaderboard keeps of its rows (``quizzes.caching.cached_participant_board``)."""
-    renderer = JSONRenderer()
-    return [renderer.render(row) for row in PersonRowSerializer(rows, many=True).data]
+    return [dumps(row) for row in PersonRowSerializer(rows, many=True).data]
 
 
 _RANK_FIRST = b'{"rank":'  # how ``person_rows_json`` begins a row: ``PersonRowSerializer``'s first field

@@ -12,7 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import BasePermission
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,6 +44,7 @@ from ..links import participant_url
 from ..negotiation import json_with_rendered
 from ..pagination import PageNumberPagination
 from ..permissions import IsAuthenticatedWithCurrentPassword, IsOrganizer, request_user
+from ..renderers import JSONRenderer, dumps
 from ..serializers.attempts import AttemptSerializer
 from ..serializers.exams import (
     ConsoleExamQuerySerializer,
@@ -247,7 +247,7 @@ class UnitLeaderboardView(APIView):
                     "results": ranked.rows,
                 }
             ).data
-            return JSONRenderer().render(data)
+            return dumps(data)
 
         # one reader at a time computes it; meanwhile the others answer the last one (caching.computed_once)
         body = caching.cached(key, generation_keys, board, read=read, may_lag=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from rest_framework.renderers import JSONRenderer
-
 from api.negotiation import json_with_rendered
+from api.renderers import JSONRenderer
 
 
 def test_rendered_members_join_the_answer_as_if_rendered_with_it():
