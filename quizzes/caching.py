@@ -212,7 +212,7 @@ def _own_row_made(
     entry = None if counted is None else rankindex.Counted.of_attempt(counted)
     if render is None or person is None or entry is None or entry.submitted_at is None:
         return None
-    placed = rankindex.Own(0, 0, entry)  # as the index keeps it (rankindex.keep), first: the board re-ranks it
+    placed = rankindex.Own.of(0, 0, entry)  # as the index keeps it (rankindex.keep), first: the board re-ranks it
     rendered = render([leaderboards.placed_row(placed, person)])[0]
     made_of = leaderboards.own_row_made_of(placed, person)
     return own_row_made_prefix(exam_id) + str(person.pk), (made_of, rendered, placed.better + 1), TTL

@@ -267,7 +267,7 @@ def _names_of(person: User) -> dict[str, Any]:
 def own_row_made_of(placed: rankindex.Own, person: User) -> tuple[Any, ...]:
     """Everything ``placed_row`` makes ``person``'s row of, but the rank: their counted attempt as the rank index
     keeps it, their names and their unit's name."""
-    return placed.counted.row(), *_names_of(person).values()
+    return placed.row, *_names_of(person).values()
 
 
 def placed_row(placed: rankindex.Own, person: User) -> PersonRow:

@@ -230,11 +230,22 @@ class Counted(NamedTuple):
 
 class Own(NamedTuple):
     """A person's place on the board from the index (``own``): how many counted attempts are better, how many
-    there are, and their own."""
+    there are, and their own counted attempt, as its row in the index (``Counted.row``). Taken apart only when their
+    row is rendered (``counted``): a board's read of a person whose row is kept rendered compares the text alone
+    (``quizzes.leaderboards.own_row_made_of``)."""
 
     better: int
     total: int
-    counted: Counted
+    user_id: int
+    row: str
+
+    @classmethod
+    def of(cls, better: int, total: int, counted: Counted) -> Own:
+        return cls(better, total, counted.user_id, counted.row())
+
+    @property
+    def counted(self) -> Counted:
+        return Counted.from_row(self.user_id, self.row)
 
 
 def tally(exam_id: int, score: Decimal, time_used_seconds: int) -> tuple[int, int] | None:
@@ -285,10 +296,11 @@ def place_from(user_id: int, reply: list[Any]) -> Place | None:
         return None
     if int(reply[0]) == 0:
         return UNRANKED
-    counted = Counted.from_row(user_id, reply[3].decode())
-    if sort_key(counted.score, counted.time_used_seconds) != int(float(reply[4])):
+    row = reply[3].decode()
+    _attempt_id, score, used, _micros = row.split("|")
+    if sort_key(Decimal(score), int(used)) != int(float(reply[4])):
         return None  # a row that is not their entry's (written by an earlier release's server during an upgrade)
-    return Own(int(reply[1]), int(reply[2]), counted)
+    return Own(int(reply[1]), int(reply[2]), user_id, row)
 
 
 def _read_built(backend: ResilientRedisCache, exam_id: int, script: str, args: list[Any]) -> list[Any]:

@@ -210,7 +210,7 @@ def test_a_persons_own_row_comes_from_the_index_as_the_database_gives_it(exam, t
 
     later = _counted(exam, nobody, "99", 10)  # a submit after the index was built: its row is added with it
     counted = rankindex.Counted(nobody.pk, later.pk, Decimal(99), 10, later.submitted_at)
-    assert rankindex.own(exam.pk, nobody.pk) == rankindex.Own(0, 5, counted)
+    assert rankindex.own(exam.pk, nobody.pk) == rankindex.Own.of(0, 5, counted)
     _own_rows_agree(exam, people)
     Attempt.objects.filter(pk=later.pk).update(is_counted=False)
     with transaction.atomic():
