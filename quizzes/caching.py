@@ -177,7 +177,8 @@ def attempt_finalised(exam_id: int, *, user_id: int, counted: Attempt | None, pe
     render = _own_row_render.get()  # named around the finalisation; the row is rendered after the commit, unlocked
 
     def after_commit() -> None:
-        rankindex.keep(exam_id, user_id, counted, also=_own_row_made(exam_id, person, counted, render))
+        entry = None if counted is None else rankindex.Counted.of_attempt(counted)
+        rankindex.keep(exam_id, user_id, entry, also=_own_row_made(exam_id, person, entry, render))
 
     transaction.on_commit(after_commit, robust=True)
 
@@ -203,19 +204,17 @@ def rendering_own_rows(render: Callable[[list[leaderboards.PersonRow]], list[Any
 def _own_row_made(
     exam_id: int,
     person: User | None,
-    counted: Attempt | None,
+    entry: rankindex.Counted | None,
     render: Callable[[list[leaderboards.PersonRow]], list[Any]] | None,
 ) -> tuple[str, Any, int] | None:
     """(key, value, timeout) of ``person``'s own row as ``_own_row_placed`` keeps it, rendered by ``render`` at rank 1
-    (the board puts the rank it reads in), for ``counted``, their attempt that counts; None when there is nothing to
-    store or no renderer was named."""
-    entry = None if counted is None else rankindex.Counted.of_attempt(counted)
+    (the board puts the rank it reads in), for ``entry``, their counted attempt as the rank index keeps it; None when
+    there is nothing to store or no renderer was named."""
     if render is None or person is None or entry is None or entry.submitted_at is None:
         return None
-    placed = rankindex.Own.of(0, 0, entry)  # as the index keeps it (rankindex.keep), first: the board re-ranks it
-    rendered = render([leaderboards.placed_row(placed, person)])[0]
-    made_of = leaderboards.own_row_made_of(placed, person)
-    return own_row_made_prefix(exam_id) + str(person.pk), (made_of, rendered, placed.better + 1), TTL
+    rendered = render([leaderboards.counted_row(entry, 1, person)])[0]
+    made_of = leaderboards.own_row_made_of(entry.row(), person)
+    return own_row_made_prefix(exam_id) + str(person.pk), (made_of, rendered, 1), TTL
 
 
 @receiver(post_delete, sender=Attempt)
@@ -688,7 +687,7 @@ def _own_row_placed[T](
     (read with their session), at today's rank; else rendered now and stored for their next reads (one round trip,
     after their own submit or an edit of their names)."""
     key = own_row_made_prefix(exam.pk) + str(viewer.pk)
-    made_of = leaderboards.own_row_made_of(placed, viewer)
+    made_of = leaderboards.own_row_made_of(placed.row, viewer)
     rank = placed.better + 1
     kept = (_read_along.get() or {}).get(key)  # (what it was made of, the row rendered, its rank then)
     if kept is not None and kept[0] == made_of:

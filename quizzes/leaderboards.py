@@ -264,16 +264,20 @@ def _names_of(person: User) -> dict[str, Any]:
     return {"real_name": person.real_name, "username": person.username, "unit__name": unit_name}
 
 
-def own_row_made_of(placed: rankindex.Own, person: User) -> tuple[Any, ...]:
-    """Everything ``placed_row`` makes ``person``'s row of, but the rank: their counted attempt as the rank index
-    keeps it, their names and their unit's name."""
-    return placed.row, *_names_of(person).values()
+def own_row_made_of(index_row: str, person: User) -> tuple[Any, ...]:
+    """Everything ``counted_row`` makes ``person``'s row of, but the rank: their counted attempt as the rank index
+    keeps it (its row's text, ``rankindex.Counted.row``), their names and their unit's name."""
+    return index_row, *_names_of(person).values()
 
 
 def placed_row(placed: rankindex.Own, person: User) -> PersonRow:
     """``person``'s own ranked row from their place in the exam's rank index (``rankindex.own``), with their name and
     unit as ``person`` holds them (the signed-in participant)."""
-    counted = placed.counted
+    return counted_row(placed.counted, placed.better + 1, person)
+
+
+def counted_row(counted: rankindex.Counted, rank: int, person: User) -> PersonRow:
+    """``person``'s row at ``rank`` for their counted attempt as the rank index keeps it."""
     row = {
         "pk": counted.attempt_id,
         "user_id": person.pk,
@@ -281,7 +285,7 @@ def placed_row(placed: rankindex.Own, person: User) -> PersonRow:
         "time_used_seconds": counted.time_used_seconds,
         "submitted_at": counted.submitted_at,
     }
-    return _person_row(placed.better + 1, row, _names_of(person))
+    return _person_row(rank, row, _names_of(person))
 
 
 def attempt_rank(*, attempt: Attempt) -> tuple[int | None, int]:

@@ -221,6 +221,12 @@ class Counted(NamedTuple):
         used = attempt.time_used_seconds or 0
         return cls(attempt.user_id, attempt.pk, attempt.score, used, attempt.submitted_at)
 
+    @staticmethod
+    def sort_key_of_row(row: str) -> int:
+        """The index's sort key of the attempt whose row is ``row``, without taking the rest of it apart."""
+        _attempt_id, score, used, _micros = row.split("|")
+        return sort_key(Decimal(score), int(used))
+
     @classmethod
     def from_row(cls, user_id: int, row: str) -> Counted:
         """The person's counted attempt from their row (``row``'s reverse)."""
@@ -238,10 +244,6 @@ class Own(NamedTuple):
     total: int
     user_id: int
     row: str
-
-    @classmethod
-    def of(cls, better: int, total: int, counted: Counted) -> Own:
-        return cls(better, total, counted.user_id, counted.row())
 
     @property
     def counted(self) -> Counted:
@@ -297,8 +299,7 @@ def place_from(user_id: int, reply: list[Any]) -> Place | None:
     if int(reply[0]) == 0:
         return UNRANKED
     row = reply[3].decode()
-    _attempt_id, score, used, _micros = row.split("|")
-    if sort_key(Decimal(score), int(used)) != int(float(reply[4])):
+    if Counted.sort_key_of_row(row) != int(float(reply[4])):
         return None  # a row that is not their entry's (written by an earlier release's server during an upgrade)
     return Own(int(reply[1]), int(reply[2]), user_id, row)
 
@@ -362,16 +363,16 @@ def _counted_attempts(exam_id: int) -> list[Counted]:
     ]
 
 
-def keep(exam_id: int, user_id: int, counted: Attempt | None, *, also: tuple[str, Any, int] | None = None) -> None:
+def keep(exam_id: int, user_id: int, entry: Counted | None, *, also: tuple[str, Any, int] | None = None) -> None:
     """After a finalisation has committed: the person's entry and row in the exam's index (and in one being built)
-    are now their counted attempt's, or gone when none counts. Nothing when there is no index: the next reader
-    builds one. ``also``: (cache key, value, timeout) stored in the same round trip, as the cache's ``set`` would,
-    index or not (the person's own row of the board: ``caching.attempt_finalised``)."""
+    are now their counted attempt's (``entry``: ``Counted.of_attempt``), or gone when none counts. Nothing when
+    there is no index: the next reader builds one. ``also``: (cache key, value, timeout) stored in the same round
+    trip, as the cache's ``set`` would, index or not (the person's own row of the board:
+    ``caching.attempt_finalised``)."""
     backend = reachable_redis()
     if backend is None:
         return
     value, row = None, ""
-    entry = None if counted is None else Counted.of_attempt(counted)
     if entry is not None:
         value, row = sort_key(entry.score, entry.time_used_seconds), entry.row()
     keys = [backend.make_key(generation_key(exam_id))]

@@ -210,7 +210,7 @@ def test_a_persons_own_row_comes_from_the_index_as_the_database_gives_it(exam, t
 
     later = _counted(exam, nobody, "99", 10)  # a submit after the index was built: its row is added with it
     counted = rankindex.Counted(nobody.pk, later.pk, Decimal(99), 10, later.submitted_at)
-    assert rankindex.own(exam.pk, nobody.pk) == rankindex.Own.of(0, 5, counted)
+    assert rankindex.own(exam.pk, nobody.pk) == rankindex.Own(0, 5, nobody.pk, counted.row())
     _own_rows_agree(exam, people)
     Attempt.objects.filter(pk=later.pk).update(is_counted=False)
     with transaction.atomic():
@@ -279,10 +279,11 @@ def test_a_finalisation_stores_what_it_is_given_along_in_its_round_trip_index_or
     attempt = _counted(exam, alice, "70", 100)
     client, live = _live_index(exam)
     assert not client.exists(live)  # no index: no reader has built one
-    rankindex.keep(exam.pk, alice.pk, attempt, also=("t:alice", ("made", b"row", 1), 60))
+    rankindex.keep(exam.pk, alice.pk, rankindex.Counted.of_attempt(attempt), also=("t:alice", ("made", b"row", 1), 60))
     assert cache.get("t:alice") == ("made", b"row", 1)
     assert rankindex.own(exam.pk, alice.pk) is not None  # built
-    rankindex.keep(exam.pk, bob.pk, _counted(exam, bob, "80", 90), also=("t:bob", ("made", b"bob", 1), 60))
+    later = rankindex.Counted.of_attempt(_counted(exam, bob, "80", 90))
+    rankindex.keep(exam.pk, bob.pk, later, also=("t:bob", ("made", b"bob", 1), 60))
     assert cache.get("t:bob") == ("made", b"bob", 1)
     backend = reachable_redis()
     assert backend is not None
